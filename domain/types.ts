@@ -1,0 +1,110 @@
+// The contract between the pure domain layer and everything that uses it (workflows, activities,
+// API, CLI). Schedules cross the Temporal boundary as plain JSON, so every type here is plain data:
+// ISO-8601 strings, numbers, no Date or luxon objects.
+
+/** An ISO-8601 instant with an explicit offset, e.g. `2026-12-09T23:59:59.999-06:00`. */
+export type IsoInstant = string;
+/** An ISO-8601 calendar date, e.g. `2026-12-09`. */
+export type IsoDate = string;
+
+export type DurationUnit = 'hours' | 'calendarDays' | 'workingDays' | 'months';
+
+export interface DurationSpec {
+  amount: number;
+  unit: DurationUnit;
+}
+
+/**
+ * Where a rule comes from. Every rule Docket enforces cites either a seed policy (file + section)
+ * or an explicit agency setting, with whether the value in force is the shipped default.
+ */
+export type Source =
+  | { kind: 'seed'; file: string; document: string; section: string; quote?: string }
+  | { kind: 'statute'; citation: string }
+  | { kind: 'agency-setting'; setting: string; isDefault: boolean; note?: string };
+
+export type ScheduleEntryKind = 'deadline' | 'lowerBound';
+
+export type DeadlineState = 'pending' | 'met' | 'breached' | 'extended' | 'waived';
+
+export interface SkippedDay {
+  date: IsoDate;
+  reason: 'weekend' | 'holiday';
+  /** Holiday name, when reason is holiday. */
+  name?: string;
+}
+
+export interface DeadlineExplanation {
+  /** One readable sentence, e.g. "10 working days after 2026-11-20 (day 0), skipping 2026-11-26 Thanksgiving Day ...". */
+  summary: string;
+  skipped: SkippedDay[];
+  /** Set when a calendar-day deadline landed on a non-working day and moved forward. */
+  rolledForwardFrom?: IsoDate;
+}
+
+export interface ReminderSpec {
+  /** When the reminder goes out. */
+  at: IsoInstant;
+  /** Stable key unique within the entry, e.g. `half-time`, `1-working-day-before`; part of the notice key. */
+  key: string;
+}
+
+export interface EscalationSpec {
+  /** Interval between repeated breach alerts while unacknowledged (exact hours: the workflow adds it with plain arithmetic). */
+  cadenceHours: number;
+  /** How many levels up the directory's escalation chain to go at most, after the first breach alert. */
+  maxLevels: number;
+}
+
+export interface ExtensionRecord {
+  key: string;
+  /** The new limit. */
+  dueAt: IsoInstant;
+  reason: string;
+  approverRole: string;
+  /** Opaque staff ID of the approver. */
+  approvedBy: string;
+  /** Set when the extension goes past the policy cap on the strength of an override (court order, director...). */
+  overrideAuthority?: string;
+  grantedAt: IsoInstant;
+}
+
+export interface ScheduleEntry {
+  /** Deadline key from DESIGN.md, e.g. `rts.response`. */
+  key: string;
+  kind: ScheduleEntryKind;
+  /** The rule in words, e.g. "Staff respond in writing within 10 working days of receipt". */
+  rule: string;
+  source: Source;
+  /** Rendered citation, e.g. "OP-090124 §III.E.10.b (seed 002_5a28f52881808cb3.txt)". */
+  sourceText: string;
+  /** Role that must act (a directory role, never a person). */
+  responsibleRole: string;
+  /** What the responsible role must do, for notices. */
+  action: string;
+  /** The event the limit is counted from, and its instant. */
+  anchorEvent: string;
+  anchorAt: IsoInstant;
+  limit: DurationSpec;
+  calendar: string;
+  zone: string;
+  /** For kind 'deadline': the last instant by which the step must be done. */
+  dueAt?: IsoInstant;
+  /** For kind 'lowerBound': the first instant at which the step may happen. */
+  earliest?: IsoInstant;
+  /** `dueAt` or `earliest` in local time with its zone abbreviation, e.g. "2026-12-09 23:59 CST". */
+  localText: string;
+  explanation: DeadlineExplanation;
+  reminders: ReminderSpec[];
+  escalation?: EscalationSpec;
+  /** Extensions applied to this entry, oldest first; `dueAt` already reflects the last one. */
+  extensions: ExtensionRecord[];
+}
+
+export interface Schedule {
+  policyId: string;
+  policyVersion: string;
+  calendar: string;
+  zone: string;
+  entries: ScheduleEntry[];
+}

@@ -1,0 +1,9 @@
+# Shared settings for Docket's scripts. Binaries are pinned here and cached outside the checkout,
+# so a second clone on the same machine reuses them.
+DOCKET_CACHE="${DOCKET_CACHE:-$HOME/.cache/docket}"
+TEMPORAL_CLI_VERSION="v1.5.1"
+TEST_SERVER_VERSION="1.38.0"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+say() { printf '\033[1m[docket]\033[0m %s\n' "$*" >&2; }
+die() { printf '[docket] error: %s\n' "$*" >&2; exit 1; }

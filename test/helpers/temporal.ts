@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through jest (test/global-setup.ts resolves it)`);
+  return value;
+}
+
+/** The official Java time-skipping test server, from the pinned Maven artifact. */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: requiredEnv('DOCKET_TEST_SERVER') } },
+  });
+}
+
+/** The official Temporal CLI dev server (in memory unless a db file is given). */
+export function createDevServerEnv(
+  server: Parameters<typeof TestWorkflowEnvironment.createLocal>[0] extends infer O
+    ? O extends { server?: infer S }
+      ? S
+      : never
+    : never = {},
+): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: { ...server, executable: { type: 'existing-path', path: requiredEnv('DOCKET_TEMPORAL_CLI') } },
+  });
+}
+
+/** A task queue (or workflow ID) no other test shares, so tests never pick up each other's tasks. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+
+/** One webpack bundle per workflows module per test file: bundling is the slow part of worker start-up. */
+export function bundleFor(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = bundles.get(workflowsPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+    bundles.set(workflowsPath, bundle);
+  }
+  return bundle;
+}
+
+const noop = (): void => undefined;
+const quietBundlerLogger = {
+  log: noop,
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
+};

@@ -1,0 +1,122 @@
+// Docket's configuration: one YAML file validated with zod, plus environment variables for secrets
+// and for what differs per machine. Parsed once at start; a bad value stops the process with a
+// message that names the field.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const tlsSchema = z
+  .object({
+    serverNameOverride: z.string().optional(),
+    serverRootCACertificatePath: z.string().optional(),
+    clientCertPath: z.string().optional(),
+    clientKeyPath: z.string().optional(),
+  })
+  .refine((tls) => Boolean(tls.clientCertPath) === Boolean(tls.clientKeyPath), {
+    message: 'clientCertPath and clientKeyPath must be given together (mTLS needs both)',
+  });
+
+export const configSchema = z.object({
+  temporal: z.object({
+    address: z.string().min(1).default('127.0.0.1:7233'),
+    namespace: z.string().min(1).default('default'),
+    taskQueue: z.string().min(1).default('docket'),
+    tls: tlsSchema.optional(),
+    apiKey: z.string().optional(),
+  }),
+  smtp: z.object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(1).max(65535).default(1025),
+    secure: z.boolean().default(false),
+    user: z.string().optional(),
+    password: z.string().optional(),
+  }),
+  mail: z.object({
+    from: z.string().min(3).default('Docket <docket@localhost>'),
+    adminFallback: z.string().min(3).default('docket-admin@localhost'),
+    messageIdDomain: z.string().min(1).default('docket.local'),
+    ackBaseUrl: z.string().url().optional(),
+  }),
+  directoryPath: z.string().min(1).default('config/directory.yaml'),
+  dataDir: z.string().min(1).default('.docket'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  worker: z.object({
+    maxCachedWorkflows: z.coerce.number().int().min(0).default(2_000),
+    maxConcurrentWorkflowTaskExecutions: z.coerce.number().int().min(1).default(40),
+    maxConcurrentActivityTaskExecutions: z.coerce.number().int().min(1).default(100),
+  }),
+  api: z.object({
+    host: z.string().default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+  }),
+});
+
+export type DocketConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Environment variables that override the file; secrets belong here, never in the repository. */
+const envOverrides: Array<[string, string[]]> = [
+  ['TEMPORAL_ADDRESS', ['temporal', 'address']],
+  ['TEMPORAL_NAMESPACE', ['temporal', 'namespace']],
+  ['TEMPORAL_API_KEY', ['temporal', 'apiKey']],
+  ['DOCKET_TASK_QUEUE', ['temporal', 'taskQueue']],
+  ['DOCKET_SMTP_HOST', ['smtp', 'host']],
+  ['DOCKET_SMTP_PORT', ['smtp', 'port']],
+  ['DOCKET_SMTP_USER', ['smtp', 'user']],
+  ['DOCKET_SMTP_PASSWORD', ['smtp', 'password']],
+  ['DOCKET_DIRECTORY', ['directoryPath']],
+  ['DOCKET_DATA_DIR', ['dataDir']],
+  ['DOCKET_LOG_LEVEL', ['logLevel']],
+  ['DOCKET_API_PORT', ['api', 'port']],
+];
+
+function setPath(target: Record<string, unknown>, keys: string[], value: string): void {
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+/** Parses configuration from an object (file contents) and an environment. Pure apart from its inputs. */
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}, origin = 'configuration'): DocketConfig {
+  const merged: Record<string, unknown> = structuredClone((raw ?? {}) as Record<string, unknown>);
+  for (const section of ['temporal', 'smtp', 'mail', 'worker', 'api']) merged[section] ??= {};
+  for (const [name, keys] of envOverrides) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(merged, keys, value);
+  }
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
+    throw new ConfigError(`invalid ${origin}: ${problems}`);
+  }
+  return result.data;
+}
+
+/** Reads the YAML file named by DOCKET_CONFIG (default config/docket.yaml, optional) and the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): DocketConfig {
+  const file = env.DOCKET_CONFIG ?? path.join(process.cwd(), 'config', 'docket.yaml');
+  let raw: unknown = {};
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    if (!missing || env.DOCKET_CONFIG) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    }
+  }
+  return parseConfig(raw, env, `config ${file}`);
+}
