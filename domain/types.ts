@@ -99,6 +99,66 @@ export interface ScheduleEntry {
   escalation?: EscalationSpec;
   /** Extensions applied to this entry, oldest first; `dueAt` already reflects the last one. */
   extensions: ExtensionRecord[];
+  /**
+   * Who the limit binds. `staff`: missing it is a breach that alerts and escalates, but the late act is
+   * still recorded. `subject` (inmate, party, employee): the subject gets no reminders (inmates get no
+   * email) and a late filing is refused (`checkEvent`), e.g. OP-090124 §III.E.2.c.
+   */
+  actor?: 'staff' | 'subject';
+  /** The event that satisfies a deadline, or that a lower bound constrains (e.g. `rts.responded`). */
+  completedBy?: string;
+  /** When `completedBy` was recorded. */
+  completedAt?: IsoInstant;
+  /** Where the entry stands given the recorded events (and `now`, when the caller passed one). */
+  state?: DeadlineState;
+  /** The entry marks the end of a period (probation, look-back window): reaching it is not a breach. */
+  periodEnd?: boolean;
+  /** This entry is the furthest an extension of the named entry may reach without an override. */
+  capOf?: string;
+  /** Whether and how this entry may be extended (DESIGN.md "Extensions"). */
+  extensionPolicy?: ExtensionPolicy;
+  /** Further sources, e.g. the seed clause an agency setting fills in. */
+  relatedSources?: Source[];
+}
+
+export interface ExtensionPolicy {
+  /** Roles that may approve an extension within the cap. */
+  approverRoles: string[];
+  /** The cap, when the policy sets one; absent = the source sets no cap. */
+  cap?: DurationSpec & { from: 'anchor' | 'due' };
+  /** The latest instant an extension may reach without an override. */
+  capAt?: IsoInstant;
+  capSourceText?: string;
+  /** Authorities whose order allows going past the cap (court, director, ...); empty = never. */
+  overrideAuthorities: string[];
+  overrideSourceText?: string;
+  /** Who must be told of an extension, e.g. `inmate` (a service task for staff). */
+  noticeTo?: string;
+  /** What the extension needs, in words ("good cause", "written notice with the new date"). */
+  requirement: string;
+}
+
+/** An entry that will exist once its anchor event (or a condition) is recorded. */
+export interface AwaitingEntry {
+  key: string;
+  rule: string;
+  /** The events still missing. */
+  waitingFor: string[];
+  note?: string;
+}
+
+/** A non-deadline requirement of the policy (who may not decide, what is not grievable, ...). */
+export interface PolicyConstraint {
+  key: string;
+  text: string;
+  sourceText: string;
+}
+
+export interface AppliedSetting {
+  key: string;
+  value: unknown;
+  isDefault: boolean;
+  description: string;
 }
 
 export interface Schedule {
@@ -107,4 +167,28 @@ export interface Schedule {
   calendar: string;
   zone: string;
   entries: ScheduleEntry[];
+  /** Entries whose anchor events have not been recorded yet. */
+  awaiting?: AwaitingEntry[];
+  /** Agency settings in force for this schedule, with whether each is the shipped default. */
+  settings?: AppliedSetting[];
+  /** The case facts the schedule was computed for, defaults applied. */
+  facts?: Record<string, string | number | boolean>;
+  constraints?: PolicyConstraint[];
+}
+
+/** Input of `computeSchedule` (domain/schedule): plain data, so it can be an activity's argument. */
+export interface ScheduleInput {
+  policyId: string;
+  /** The version the case opened with; the latest when omitted (a new case). */
+  policyVersion?: string;
+  /** Case facts, e.g. `{ category: 'medical', track: 'standard' }` or `{ action: 'suspension' }`. */
+  facts?: Record<string, string | number | boolean>;
+  /** Recorded events: event key → ISO-8601 instant with offset. */
+  events: Record<string, IsoInstant>;
+  /** Extensions granted so far, oldest first. */
+  extensions?: ExtensionRecord[];
+  /** Agency settings overriding the policy's defaults (values as data or as text, e.g. "10 workingDays"). */
+  settings?: Record<string, unknown>;
+  /** When given, pending deadlines already past are reported as breached. */
+  now?: IsoInstant;
 }

@@ -1,0 +1,15 @@
+export {
+  computeDue,
+  computeDueBefore,
+  computeEarliest,
+  describeDuration,
+  validateDuration,
+  DURATION_UNITS,
+  type Anchor,
+  type ComputedLimit,
+  type LimitOptions,
+} from './compute';
+export { computeReminders, reminderKey, type ReminderRule } from './reminders';
+export { checkDeadline, checkEvent, checkNotBefore, findEntry } from './checks';
+export { validateExtension, type ExtensionRequest, type ExtensiblePolicy } from './extensions';
+export { dueFromAnchorText, type DueResult } from './due';

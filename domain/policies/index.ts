@@ -1,0 +1,14 @@
+export { getPolicy, listPolicies } from './registry';
+export {
+  definePolicy,
+  PolicySchema,
+  type Policy,
+  type PolicyInput,
+  type PolicyRule,
+  type PolicySetting,
+} from './schema';
+export { renderSource } from './common';
+export { okDocGrievance } from './ok-doc-grievance';
+export { okDocDiscipline } from './ok-doc-discipline';
+export { acsdTitleIx } from './acsd-title-ix';
+export { adcProbation } from './adc-probation';

@@ -1,0 +1,64 @@
+// Every policy version ever shipped stays registered: a case keeps the version it opened with
+// (DESIGN.md "Replay safety"), so a new version is added beside the old one, never edited in place.
+import { DomainError } from '../errors';
+import { acsdTitleIx } from './acsd-title-ix';
+import { adcProbation } from './adc-probation';
+import { okDocDiscipline } from './ok-doc-discipline';
+import { okDocGrievance } from './ok-doc-grievance';
+import type { Policy } from './schema';
+
+const ALL_POLICIES: readonly Policy[] = [okDocGrievance, okDocDiscipline, acsdTitleIx, adcProbation];
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+const byId = new Map<string, Policy[]>();
+for (const policy of ALL_POLICIES) {
+  const versions = byId.get(policy.id) ?? [];
+  if (versions.some((existing) => existing.version === policy.version)) {
+    throw new DomainError('INVALID_POLICY', `policy ${policy.id}@${policy.version} is registered twice`, {
+      value: `${policy.id}@${policy.version}`,
+    });
+  }
+  versions.push(policy);
+  versions.sort((a, b) => compareVersions(a.version, b.version));
+  byId.set(policy.id, versions);
+}
+
+export function listPolicies(): { id: string; versions: string[]; latest: string; title: string }[] {
+  return [...byId.entries()].map(([id, versions]) => {
+    const latest = versions[versions.length - 1] as Policy;
+    return { id, versions: versions.map((v) => v.version), latest: latest.version, title: latest.title };
+  });
+}
+
+/** The policy with this id at `version`, or its latest version when none is given. */
+export function getPolicy(id: string, version?: string): Policy {
+  const versions = byId.get(id);
+  if (!versions) {
+    const known = [...byId.keys()];
+    throw new DomainError('UNKNOWN_POLICY', `unknown policy '${id}' (known: ${known.join(', ')})`, {
+      field: 'policy',
+      value: id,
+      known,
+    });
+  }
+  if (version === undefined) return versions[versions.length - 1] as Policy;
+  const found = versions.find((candidate) => candidate.version === version);
+  if (!found) {
+    const known = versions.map((v) => v.version);
+    throw new DomainError(
+      'UNKNOWN_POLICY_VERSION',
+      `policy '${id}' has no version '${version}' (known: ${known.join(', ')})`,
+      { field: 'policyVersion', value: version, known },
+    );
+  }
+  return found;
+}

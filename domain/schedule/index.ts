@@ -1,0 +1,8 @@
+export { computeSchedule, type ScheduleInput } from './compute-schedule';
+export {
+  parseSettingValue,
+  resolveFacts,
+  resolveSettings,
+  type FactValue,
+  type SettingValue,
+} from './inputs';
