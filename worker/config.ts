@@ -89,7 +89,11 @@ function setPath(target: Record<string, unknown>, keys: string[], value: string)
 }
 
 /** Parses configuration from an object (file contents) and an environment. Pure apart from its inputs. */
-export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}, origin = 'configuration'): DocketConfig {
+export function parseConfig(
+  raw: unknown,
+  env: NodeJS.ProcessEnv = {},
+  origin = 'configuration',
+): DocketConfig {
   const merged: Record<string, unknown> = structuredClone((raw ?? {}) as Record<string, unknown>);
   for (const section of ['temporal', 'smtp', 'mail', 'worker', 'api']) merged[section] ??= {};
   for (const [name, keys] of envOverrides) {

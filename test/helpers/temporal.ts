@@ -1,18 +1,34 @@
 import { randomUUID } from 'node:crypto';
+import { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { docketSearchAttributes } from '../../workflows/search-attributes';
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through jest (test/global-setup.ts resolves it)`);
+  if (!value)
+    throw new Error(`${name} is not set: run the tests through jest (test/global-setup.ts resolves it)`);
   return value;
 }
 
-/** The official Java time-skipping test server, from the pinned Maven artifact. */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+/** The official Java time-skipping test server, from the pinned Maven artifact, with Docket's search attributes. */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: requiredEnv('DOCKET_TEST_SERVER') } },
   });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(
+      docketSearchAttributes.map((key) => [
+        key.name,
+        key.type === SearchAttributeType.DATETIME
+          ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+          : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
+  return env;
 }
 
 /** The official Temporal CLI dev server (in memory unless a db file is given). */
@@ -24,7 +40,11 @@ export function createDevServerEnv(
     : never = {},
 ): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
-    server: { ...server, executable: { type: 'existing-path', path: requiredEnv('DOCKET_TEMPORAL_CLI') } },
+    server: {
+      searchAttributes: [...docketSearchAttributes],
+      ...server,
+      executable: { type: 'existing-path', path: requiredEnv('DOCKET_TEMPORAL_CLI') },
+    },
   });
 }
 

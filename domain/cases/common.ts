@@ -1,0 +1,62 @@
+// Field types shared by every case intake. Anything that can reach a workflow ID, a search attribute
+// or a log line is an opaque code with a narrow alphabet: it cannot hold a name with spaces, an
+// inmate number pattern chosen by us, or free text.
+import { z } from 'zod';
+
+export const caseNumberSchema = z
+  .string()
+  .regex(
+    /^[A-Z][A-Z0-9]{1,9}-[A-Z0-9-]{1,40}$/,
+    'an opaque case number like GRV-2026-000123 (A-Z, 0-9, dashes)',
+  );
+
+export const facilityCodeSchema = z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/, 'a facility code like LARC');
+
+export const staffIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'an opaque staff ID like S-1042');
+
+export const isoInstantSchema = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset' });
+
+export const agencySettingsSchema = z.record(z.string(), z.unknown()).optional();
+
+/** Common fields of every event recorded on a case. */
+export const eventBaseSchema = z.object({
+  /** When it happened (the case system's record), not when it was reported to Docket. */
+  at: isoInstantSchema,
+  /** Opaque staff ID of whoever recorded or performed it. */
+  by: staffIdSchema,
+  note: z.string().max(2_000).optional(),
+});
+export type EventBase = z.input<typeof eventBaseSchema>;
+
+export const extensionRequestSchema = z.object({
+  key: z.string().min(1),
+  dueAt: isoInstantSchema,
+  reason: z.string().trim().min(3, 'an extension needs a reason'),
+  approverRole: z.string().min(1),
+  approvedBy: staffIdSchema,
+  overrideAuthority: z.string().optional(),
+  at: isoInstantSchema,
+});
+export type ExtensionRequestInput = z.input<typeof extensionRequestSchema>;
+
+export const acknowledgeSchema = z.object({ key: z.string().min(1), by: staffIdSchema });
+export type AcknowledgeInput = z.input<typeof acknowledgeSchema>;
+
+export const serviceProofSchema = z.object({
+  /** The notice key of the service task this proves, e.g. `grievance.decision/service/1`. */
+  task: z.string().min(1),
+  servedBy: staffIdSchema,
+  at: isoInstantSchema,
+  method: z.enum(['in-person', 'institutional-mail', 'posted', 'other']),
+  refused: z.boolean().default(false),
+  note: z.string().max(2_000).optional(),
+});
+export type ServiceProofInput = z.input<typeof serviceProofSchema>;
+export type ServiceProof = z.output<typeof serviceProofSchema>;
+
+/** Readable one-line summary of a zod failure: `field: problem; field: problem`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
+}

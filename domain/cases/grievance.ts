@@ -1,0 +1,94 @@
+// Grievance intake: what a case system sends to open an inmate grievance (OP-090124 §III.E), and the
+// rules that refuse a non-grievable matter at the door (§III.E.2, §III.E.10.c).
+import { z } from 'zod';
+import { DomainError } from '../errors';
+import { SEED_002 } from '../policies/common';
+import {
+  agencySettingsSchema,
+  caseNumberSchema,
+  describeIssues,
+  facilityCodeSchema,
+  isoInstantSchema,
+  staffIdSchema,
+} from './common';
+
+export const GRIEVANCE_POLICY_ID = 'ok-doc-grievance';
+
+export const grievanceCategories = ['general', 'medical', 'emergency', 'sensitive', 'sexual-abuse'] as const;
+export type GrievanceCategory = (typeof grievanceCategories)[number];
+
+export const grievanceIntakeSchema = z
+  .object({
+    caseNumber: caseNumberSchema,
+    facility: facilityCodeSchema,
+    category: z.enum(grievanceCategories),
+    /** PREA 115.52(f): a sexual-abuse grievance alleging substantial risk of imminent sexual abuse. */
+    preaEmergency: z.boolean().default(false),
+    incidentAt: isoInstantSchema,
+    /** Opaque IDs of staff directly involved: they may not decide the grievance (§III.E.5). */
+    involvedStaffIds: z.array(staffIdSchema).max(50).default([]),
+    /** The matter is in the course of litigation (§III.E.10.c). */
+    inLitigation: z.boolean().default(false),
+    /** The complaint is about a misconduct (disciplinary) report or finding (§III.E.2). */
+    disciplinaryMatter: z.boolean().default(false),
+    policyVersion: z.string().min(1).optional(),
+    settings: agencySettingsSchema,
+  })
+  .refine((intake) => !intake.preaEmergency || intake.category === 'sexual-abuse', {
+    path: ['preaEmergency'],
+    message: 'the PREA emergency track applies only to the sexual-abuse category',
+  });
+
+export type GrievanceIntakeInput = z.input<typeof grievanceIntakeSchema>;
+export type GrievanceIntake = z.output<typeof grievanceIntakeSchema>;
+
+/** Parses and checks an intake; throws INVALID_INPUT or NOT_GRIEVABLE naming the field and the rule. */
+export function parseGrievanceIntake(raw: unknown): GrievanceIntake {
+  const parsed = grievanceIntakeSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DomainError('INVALID_INPUT', `grievance intake: ${describeIssues(parsed.error)}`, {
+      field: parsed.error.issues[0]?.path.join('.'),
+    });
+  }
+  const intake = parsed.data;
+  if (intake.disciplinaryMatter) {
+    throw new DomainError(
+      'NOT_GRIEVABLE',
+      'not grievable: misconduct (disciplinary) reports and findings have their own appeal process (OP-090124 §III.E.2)',
+      {
+        field: 'disciplinaryMatter',
+        value: true,
+        rule: 'non-grievable',
+        source: `OP-090124 §III.E.2 (seed ${SEED_002})`,
+      },
+    );
+  }
+  if (intake.inLitigation) {
+    throw new DomainError(
+      'NOT_GRIEVABLE',
+      'not grievable: the matter is in the course of litigation (OP-090124 §III.E.10.c, §III.E.2)',
+      {
+        field: 'inLitigation',
+        value: true,
+        rule: 'non-grievable',
+        source: `OP-090124 §III.E.10.c (seed ${SEED_002})`,
+      },
+    );
+  }
+  return intake;
+}
+
+/** The policy facts a grievance's category selects (routing and track). */
+export function grievanceFacts(intake: GrievanceIntake): { category: string; track: string } {
+  switch (intake.category) {
+    case 'general':
+    case 'medical':
+      return { category: intake.category, track: 'standard' };
+    case 'emergency':
+    case 'sensitive':
+      // §III.E.11: straight to the reviewing authority, skipping informal resolution.
+      return { category: 'general', track: 'emergency' };
+    case 'sexual-abuse':
+      return { category: 'sexual-abuse', track: intake.preaEmergency ? 'emergency' : 'standard' };
+  }
+}

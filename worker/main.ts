@@ -1,0 +1,69 @@
+// The Docket worker: parses configuration once, forwards the SDK's logs into pino, wires the
+// activities from their dependencies and runs every case workflow on the configured task queue.
+import path from 'node:path';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { watchDirectoryFile } from '../activities/directory';
+import { createMailTransport } from '../activities/mail-transport';
+import { openFileSentLedger } from '../activities/sent-ledger';
+import { buildActivities } from './activities';
+import { loadConfig, type DocketConfig } from './config';
+import { temporalConnectionOptions } from './connection';
+import { createLogger, sdkLoggerFor } from './logger';
+
+export async function createDocketWorker(config: DocketConfig) {
+  const logger = createLogger(config.logLevel);
+  Runtime.install({ logger: sdkLoggerFor(logger) });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const activities = buildActivities({
+    mailer: createMailTransport({
+      host: config.smtp.host,
+      port: config.smtp.port,
+      secure: config.smtp.secure,
+      auth: config.smtp.user ? { user: config.smtp.user, pass: config.smtp.password ?? '' } : undefined,
+    }),
+    directory: await watchDirectoryFile(config.directoryPath, logger),
+    logger,
+    ledger: await openFileSentLedger(path.join(config.dataDir, 'sent-ledger.jsonl')),
+    config: {
+      from: config.mail.from,
+      adminFallback: config.mail.adminFallback,
+      messageIdDomain: config.mail.messageIdDomain,
+      ackBaseUrl: config.mail.ackBaseUrl,
+    },
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
+  });
+  return { worker, connection, logger };
+}
+
+async function main(): Promise<void> {
+  let config: DocketConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error(`docket worker: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const { worker, connection, logger } = await createDocketWorker(config);
+  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
