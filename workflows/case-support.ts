@@ -10,7 +10,12 @@ import {
 } from '@temporalio/workflow';
 import type { ZodError } from 'zod';
 import type { ScheduleActivities } from '../activities/schedule';
-import type { AcknowledgeInput, ServiceProof, ServiceProofInput } from '../domain/cases/common';
+import type {
+  AcknowledgeInput,
+  ExtensionRequestInput,
+  ServiceProof,
+  ServiceProofInput,
+} from '../domain/cases/common';
 import { describeIssues } from '../domain/cases/common';
 import type { AwaitingEntry, Schedule, ScheduleInput } from '../domain/types';
 import type { DeadlineView, OverallDeadlineState, TimelineEvent } from './deadlines';
@@ -46,6 +51,7 @@ export const scheduleQuery = defineQuery<CaseView>('schedule');
 export const timelineQuery = defineQuery<TimelineEvent[]>('timeline');
 export const acknowledgeUpdate = defineUpdate<CaseView, [AcknowledgeInput]>('acknowledge');
 export const recordServiceUpdate = defineUpdate<CaseView, [ServiceProofInput]>('recordService');
+export const extendDeadlineUpdate = defineUpdate<CaseView, [ExtensionRequestInput]>('extendDeadline');
 
 const { computeCaseSchedule } = proxyLocalActivities<ScheduleActivities>({
   startToCloseTimeout: '10 seconds',

@@ -2,49 +2,19 @@
 // the incident to the decision served on the inmate. Events from the case system arrive as Updates;
 // their validators refuse anything out of order, late, or decided by an involved employee, so a
 // refused event leaves no trace in history.
-import {
-  allHandlersFinished,
-  condition,
-  defineUpdate,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import {
-  acknowledgeSchema,
-  eventBaseSchema,
-  extensionRequestSchema,
-  serviceProofSchema,
-  type EventBase,
-  type ExtensionRequestInput,
-} from '../domain/cases/common';
+import { defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import { eventBaseSchema, type EventBase, type ExtensionRequestInput } from '../domain/cases/common';
 import {
   GRIEVANCE_POLICY_ID,
   grievanceFacts,
   parseGrievanceIntake,
   type GrievanceIntakeInput,
 } from '../domain/cases/grievance';
-import { checkEvent, findEntry } from '../domain/deadline/checks';
-import { validateExtension } from '../domain/deadline/extensions';
-import type { ExtensionRecord, Schedule, ScheduleEntry } from '../domain/types';
-import { z } from 'zod';
-import {
-  acknowledgeUpdate,
-  computeScheduleRecorded,
-  guard,
-  parsePayload,
-  recordServiceUpdate,
-  refuse,
-  refuseFutureEvent,
-  scheduleQuery,
-  SerialQueue,
-  setStage,
-  timelineQuery,
-  type CaseView,
-  type ServiceTask,
-} from './case-support';
-import { DeadlineBook, type TrackedDeadline } from './deadlines';
-import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
+import type { ExtensionRecord, ScheduleEntry } from '../domain/types';
+import { guard, refuse, type CaseView } from './case-support';
+import { CaseRuntime } from './case-runtime';
+import type { TrackedDeadline } from './deadlines';
 
 export const GRIEVANCE_CASE_TYPE = 'grievance';
 
@@ -58,7 +28,6 @@ export const rtsRespondedUpdate = defineUpdate<CaseView, [EventBase]>('rtsRespon
 export const grievanceFiledUpdate = defineUpdate<CaseView, [EventBase]>('grievanceFiled');
 export const initialResponseUpdate = defineUpdate<CaseView, [EventBase]>('initialResponse');
 export const decisionIssuedUpdate = defineUpdate<CaseView, [DecisionInput]>('decisionIssued');
-export const extendDeadlineUpdate = defineUpdate<CaseView, [ExtensionRequestInput]>('extendDeadline');
 export const withdrawUpdate = defineUpdate<CaseView, [EventBase]>('withdraw');
 
 export type GrievanceStage =
@@ -71,534 +40,208 @@ export interface GrievanceResult {
 }
 
 const CONFLICT_SOURCE = 'OP-090124 §III.E.5 (seed 002_5a28f52881808cb3.txt)';
-const OPEN_STAGES: GrievanceStage[] = ['informal', 'awaiting-filing', 'formal', 'decided'];
+const OPEN_STAGES: readonly GrievanceStage[] = ['informal', 'awaiting-filing', 'formal', 'decided'];
+
+export function grievanceWorkflowId(caseNumber: string): string {
+  return `grievance-${caseNumber}`;
+}
 
 export async function grievance(rawIntake: GrievanceIntakeInput): Promise<GrievanceResult> {
   const intake = guard(() => parseGrievanceIntake(rawIntake));
   const facts = grievanceFacts(intake);
-  const events: Record<string, string> = { incident: intake.incidentAt };
-  const extensions: ExtensionRecord[] = [];
-  const serviceTasks: ServiceTask[] = [];
-  const queue = new SerialQueue();
-  let scheduleVersion = 0;
-  let outcome: string | undefined;
-  let stage: GrievanceStage =
-    facts.track === 'standard' && facts.category !== 'sexual-abuse' ? 'informal' : 'awaiting-filing';
+  const prea = facts.category === 'sexual-abuse';
+  const preaEmergency = prea && facts.track === 'emergency';
 
-  const book = new DeadlineBook(
-    { caseNumber: intake.caseNumber, caseType: GRIEVANCE_CASE_TYPE, facility: intake.facility },
-    { onBreach: (deadline) => onBreach(deadline) },
-  );
-
-  const scheduleFor = (nextEvents: Record<string, string>, nextExtensions: ExtensionRecord[]) =>
-    computeScheduleRecorded({
-      policyId: GRIEVANCE_POLICY_ID,
-      policyVersion: schedule?.policyVersion ?? intake.policyVersion,
-      facts,
-      events: nextEvents,
-      extensions: nextExtensions,
-      settings: intake.settings,
-    });
-
-  let schedule: Schedule | undefined;
-  const view = (): CaseView => ({
-    caseNumber: intake.caseNumber,
+  const c: CaseRuntime<GrievanceStage> = new CaseRuntime<GrievanceStage>({
     caseType: GRIEVANCE_CASE_TYPE,
+    caseNumber: intake.caseNumber,
     facility: intake.facility,
-    stage,
+    jurisdiction: 'US-OK',
     policyId: GRIEVANCE_POLICY_ID,
-    policyVersion: schedule?.policyVersion ?? '',
-    deadlineState: book.overallState(),
-    deadlines: book.view(),
-    awaiting: schedule?.awaiting ?? [],
-    serviceTasks,
-    closed: !OPEN_STAGES.includes(stage),
-    outcome,
+    policyVersion: intake.policyVersion,
+    facts,
+    settings: intake.settings,
+    events: { incident: intake.incidentAt },
+    // Emergency/sensitive grievances skip informal resolution (§III.E.11); PREA requires none (115.52(b)(3)).
+    stage: facts.track === 'standard' && !prea ? 'informal' : 'awaiting-filing',
+    openStages: OPEN_STAGES,
+    bookOptions: { onBreach: (deadline) => onBreach(deadline) },
+    onExtended: (entry, record, request) => tellInmateOfExtension(entry, record, request),
+    onServiceRecorded: (task) => {
+      if (c.stage === 'decided' && task.task.startsWith('grievance.decision/')) c.moveTo('closed');
+    },
   });
-
-  const moveTo = (next: GrievanceStage): void => {
-    if (next === stage) return;
-    book.record({ type: 'stage', detail: `${stage} → ${next}` });
-    stage = next;
-    setStage(stage);
-  };
-
-  const requireReady = (): Schedule => {
-    if (!schedule)
-      refuse('CASE_INITIALIZING', 'the case is still computing its first schedule; retry shortly');
-    return schedule;
-  };
-
-  const requireStage = (allowed: GrievanceStage[], what: string): void => {
-    if (!allowed.includes(stage)) {
-      refuse(
-        'OUT_OF_ORDER',
-        `${what} is not possible while the grievance is ${stage} (allowed when ${allowed.join(' or ')})`,
-        {
-          stage,
-          allowed,
-        },
-      );
-    }
-  };
-
-  /** Validates an event against the recorded schedule: not in the future, not after a subject's window. */
-  const checkTimely = (eventKey: string, event: EventBase): void => {
-    refuseFutureEvent(event.at);
-    const current = requireReady();
-    if (Date.parse(event.at) < Date.parse(intake.incidentAt)) {
-      refuse(
-        'EVENT_OUT_OF_ORDER',
-        `${eventKey} at ${event.at} is before the incident (${intake.incidentAt})`,
-        {
-          field: 'at',
-          value: event.at,
-        },
-      );
-    }
-    guard(() => checkEvent(current, eventKey, event.at));
-  };
-
-  /**
-   * Records an event: recomputes the schedule (recorded in history) and only then changes any state,
-   * so a failure part-way leaves the case as it was.
-   */
-  const recordEvent = async (
-    eventKey: string,
-    event: EventBase,
-    after?: () => Promise<void> | void,
-    alsoRecords: string[] = [],
-  ) => {
-    const nextEvents = { ...events, [eventKey]: event.at };
-    for (const key of alsoRecords) nextEvents[key] = event.at;
-    const next = await scheduleFor(nextEvents, extensions);
-    Object.assign(events, nextEvents);
-    schedule = next;
-    scheduleVersion += 1;
-    book.record({
-      at: event.at,
-      type: eventKey,
-      actor: event.by,
-      detail: event.note ? 'with note' : eventKey,
-    });
-    book.apply(next);
-    await after?.();
-    book.publish();
-    return view();
-  };
-
-  const addServiceTask = async (task: Omit<ServiceTask, 'task'> & { key: string }, entry?: ScheduleEntry) => {
-    const n = serviceTasks.filter((t) => t.document === task.document).length + 1;
-    const noticeKey = `${task.key}/service/${n}`;
-    serviceTasks.push({
-      task: noticeKey,
-      document: task.document,
-      to: task.to,
-      role: task.role,
-      dueAt: task.dueAt,
-    });
-    await book.notify({
-      kind: 'service-task',
-      noticeKey,
-      role: task.role,
-      entry,
-      delivery: { document: task.document, to: task.to },
-    });
-  };
 
   async function onBreach(deadline: TrackedDeadline): Promise<void> {
     // 28 CFR 115.52(d)(4): with no response by the final due date, the inmate may consider the
     // absence of a response a denial. Record it, and have staff tell the inmate.
-    if (deadline.key.startsWith('prea.') && deadline.key.endsWith('final-decision')) {
-      book.record({
-        type: 'prea.deemed-denial',
-        detail: `no final decision by ${deadline.entry.localText} (28 CFR 115.52(d)(4))`,
-      });
-      await addServiceTask(
-        {
-          key: `${deadline.key}.deemed-denial`,
-          document:
-            'Notice: no decision by the final due date; the grievance may be treated as denied (28 CFR 115.52(d)(4))',
-          to: 'inmate',
-          role: deadline.entry.responsibleRole,
-        },
-        deadline.entry,
-      );
-    }
-  }
-
-  // Handlers are registered before the first await so no early update is lost; they refuse with
-  // CASE_INITIALIZING until the first schedule is recorded.
-  setHandler(scheduleQuery, view);
-  setHandler(timelineQuery, () => book.timeline());
-
-  setHandler(
-    rtsSubmittedUpdate,
-    (raw) =>
-      queue.run(() => recordEvent('rts.submitted', parsePayload(eventBaseSchema, raw, 'rtsSubmitted'))),
-    {
-      validator: (raw) => {
-        const event = parsePayload(eventBaseSchema, raw, 'rtsSubmitted');
-        requireStage(['informal'], 'a Request to Staff');
-        if (events['rts.submitted'])
-          refuse(
-            'DUPLICATE_EVENT',
-            `the Request to Staff was already recorded at ${events['rts.submitted']}`,
-          );
-        checkTimely('rts.submitted', event);
+    if (!(deadline.key.startsWith('prea.') && deadline.key.endsWith('final-decision'))) return;
+    c.book.record({
+      type: 'prea.deemed-denial',
+      detail: `no final decision by ${deadline.entry.localText} (28 CFR 115.52(d)(4))`,
+    });
+    await c.addServiceTask(
+      {
+        key: `${deadline.key}.deemed-denial`,
+        document:
+          'Notice: no decision by the final due date; the grievance may be treated as denied (28 CFR 115.52(d)(4))',
+        to: 'inmate',
+        role: deadline.entry.responsibleRole,
       },
-    },
-  );
-
-  setHandler(
-    rtsRespondedUpdate,
-    (raw) =>
-      queue.run(() =>
-        recordEvent('rts.responded', parsePayload(eventBaseSchema, raw, 'rtsResponded'), () =>
-          moveTo('awaiting-filing'),
-        ),
-      ),
-    {
-      validator: (raw) => {
-        const event = parsePayload(eventBaseSchema, raw, 'rtsResponded');
-        requireStage(['informal'], 'a Request to Staff response');
-        if (!events['rts.submitted'])
-          refuse('OUT_OF_ORDER', 'no Request to Staff has been recorded to respond to');
-        if (Date.parse(event.at) < Date.parse(events['rts.submitted'] as string)) {
-          refuse(
-            'EVENT_OUT_OF_ORDER',
-            `the response at ${event.at} is before the Request to Staff (${events['rts.submitted']})`,
-            {
-              field: 'at',
-              value: event.at,
-            },
-          );
-        }
-        checkTimely('rts.responded', event);
-      },
-    },
-  );
-
-  setHandler(
-    grievanceFiledUpdate,
-    (raw) =>
-      queue.run(() =>
-        recordEvent('grievance.filed', parsePayload(eventBaseSchema, raw, 'grievanceFiled'), () =>
-          moveTo('formal'),
-        ),
-      ),
-    {
-      validator: (raw) => {
-        const event = parsePayload(eventBaseSchema, raw, 'grievanceFiled');
-        if (stage === 'informal') {
-          refuse(
-            'INFORMAL_RESOLUTION_REQUIRED',
-            'the formal grievance needs the Request to Staff response first (OP-090124 §III.E.9, §III.E.12); emergency or sensitive grievances skip this (§III.E.11)',
-            { stage },
-          );
-        }
-        requireStage(['awaiting-filing'], 'filing the grievance');
-        if (events['rts.responded'] && Date.parse(event.at) < Date.parse(events['rts.responded'])) {
-          refuse(
-            'EVENT_OUT_OF_ORDER',
-            `the filing at ${event.at} is before the Request to Staff response (${events['rts.responded']})`,
-            {
-              field: 'at',
-              value: event.at,
-            },
-          );
-        }
-        checkTimely('grievance.filed', event);
-      },
-    },
-  );
-
-  setHandler(
-    initialResponseUpdate,
-    (raw) =>
-      queue.run(() =>
-        recordEvent('grievance.initial-response', parsePayload(eventBaseSchema, raw, 'initialResponse')),
-      ),
-    {
-      validator: (raw) => {
-        const event = parsePayload(eventBaseSchema, raw, 'initialResponse');
-        requireStage(['formal'], 'an initial response');
-        if (!(facts.category === 'sexual-abuse' && facts.track === 'emergency')) {
-          refuse(
-            'NOT_APPLICABLE',
-            'an initial response is recorded only on the PREA emergency track (28 CFR 115.52(f))',
-          );
-        }
-        if (events['grievance.initial-response'])
-          refuse('DUPLICATE_EVENT', 'the initial response was already recorded');
-        checkTimely('grievance.initial-response', event);
-      },
-    },
-  );
-
-  setHandler(
-    decisionIssuedUpdate,
-    (raw) =>
-      queue.run(async () => {
-        const decision = parsePayload(decisionSchema, raw, 'decisionIssued');
-        outcome = decision.outcome;
-        // The reviewing authority's answer is the agency's decision; on the PREA track it is also the
-        // final decision on the merits (115.52(d)); the PREA emergency track has no separate answer.
-        const preaEmergency = facts.category === 'sexual-abuse' && facts.track === 'emergency';
-        const alsoRecords =
-          facts.category === 'sexual-abuse' && !preaEmergency ? ['grievance.final-decision'] : [];
-        const eventKey = preaEmergency ? 'grievance.final-decision' : 'grievance.responded';
-        return recordEvent(
-          eventKey,
-          decision,
-          async () => {
-            moveTo('decided');
-            const responder =
-              book.get('grievance.response') ??
-              book.get('prea.final-decision') ??
-              book.get('prea.emergency.final-decision');
-            await addServiceTask(
-              {
-                key: 'grievance.decision',
-                document: `Grievance decision (${decision.outcome})`,
-                to: 'inmate',
-                role: responder?.entry.responsibleRole ?? 'reviewing-authority',
-              },
-              responder?.entry,
-            );
-          },
-          alsoRecords,
-        );
-      }),
-    {
-      validator: (raw) => {
-        const decision = parsePayload(decisionSchema, raw, 'decisionIssued');
-        requireStage(['formal'], 'a decision');
-        if (intake.involvedStaffIds.includes(decision.by)) {
-          refuse(
-            'CONFLICT_OF_INTEREST',
-            `staff ${decision.by} is directly involved in the complaint and may not decide it; a designee must be appointed (${CONFLICT_SOURCE})`,
-            { field: 'by', value: decision.by, rule: 'direct-involvement', source: CONFLICT_SOURCE },
-          );
-        }
-        if (Date.parse(decision.at) < Date.parse(events['grievance.filed'] as string)) {
-          refuse(
-            'EVENT_OUT_OF_ORDER',
-            `the decision at ${decision.at} is before the filing (${events['grievance.filed']})`,
-            {
-              field: 'at',
-              value: decision.at,
-            },
-          );
-        }
-        checkTimely(
-          facts.category === 'sexual-abuse' && facts.track === 'emergency'
-            ? 'grievance.final-decision'
-            : 'grievance.responded',
-          decision,
-        );
-      },
-    },
-  );
-
-  const extensionRecordFor = (request: ExtensionRequestInput): ExtensionRecord => {
-    const current = requireReady();
-    const entry = guard(() => findEntry(current, request.key));
-    return guard(() =>
-      validateExtension(
-        {
-          id: current.policyId,
-          version: current.policyVersion,
-          rules: [{ key: entry.key, extension: entry.extensionPolicy }],
-        },
-        entry,
-        { ...request, grantedAt: request.at },
-      ),
+      deadline.entry,
     );
-  };
+  }
 
-  setHandler(
-    extendDeadlineUpdate,
-    (raw) =>
-      queue.run(async () => {
-        const request = parsePayload(extensionRequestSchema, raw, 'extendDeadline');
-        const record = extensionRecordFor(request);
-        const nextExtensions = [...extensions, record];
-        const next = await scheduleFor(events, nextExtensions);
-        extensions.push(record);
-        schedule = next;
-        scheduleVersion += 1;
-        book.record({
-          at: request.at,
-          type: 'deadline.extended',
-          actor: request.approvedBy,
-          detail: `${record.key} to ${record.dueAt} by ${record.overrideAuthority ?? record.approverRole}: ${record.reason}`,
-        });
-        book.apply(next);
-        const entry = findEntry(next, record.key);
-        // Each extension notifies the affected party: the inmate, through staff (a service task).
-        const serveRole = entry.actor === 'subject' ? request.approverRole : entry.responsibleRole;
-        if (entry.actor !== 'subject') {
-          await book.notify({
-            kind: 'extension',
-            noticeKey: `${record.key}/extension/${nextExtensions.length}`,
-            role: entry.responsibleRole,
-            entry,
-          });
-        }
-        if (entry.actor === 'subject' || entry.extensionPolicy?.noticeTo === 'inmate') {
-          await addServiceTask(
-            {
-              key: `${record.key}.extension-${nextExtensions.length}`,
-              document: `Written notice of extension: ${entry.key} now due ${entry.localText}`,
-              to: 'inmate',
-              role: serveRole === 'inmate' ? 'reviewing-authority' : serveRole,
-            },
-            entry,
-          );
-        }
-        book.publish();
-        return view();
-      }),
-    {
-      validator: (raw) => {
-        const request = parsePayload(extensionRequestSchema, raw, 'extendDeadline');
-        requireStage(OPEN_STAGES, 'an extension');
-        refuseFutureEvent(request.at);
-        extensionRecordFor(request);
+  /** Each extension notifies the affected party: the inmate, through staff (a service task). */
+  async function tellInmateOfExtension(
+    entry: ScheduleEntry,
+    record: ExtensionRecord,
+    request: ExtensionRequestInput,
+  ) {
+    if (entry.actor !== 'subject' && entry.extensionPolicy?.noticeTo !== 'inmate') return;
+    await c.addServiceTask(
+      {
+        key: `${record.key}.extension-${c.extensions.length}`,
+        document: `Written notice of extension: ${entry.key} now due ${entry.localText}`,
+        to: 'inmate',
+        role: entry.actor === 'subject' ? request.approverRole : entry.responsibleRole,
       },
-    },
-  );
+      entry,
+    );
+  }
 
-  setHandler(
-    withdrawUpdate,
-    (raw) =>
-      queue.run(async () => {
-        const event = parsePayload(eventBaseSchema, raw, 'withdraw');
-        for (const deadline of book.view()) {
-          if (deadline.kind === 'deadline') book.waive(deadline.key, 'grievance withdrawn', event.by);
-        }
-        book.record({ at: event.at, type: 'withdrawn', actor: event.by, detail: 'grievance withdrawn' });
-        outcome = 'withdrawn';
-        moveTo('withdrawn');
-        return view();
-      }),
-    {
-      validator: (raw) => {
-        const event = parsePayload(eventBaseSchema, raw, 'withdraw');
-        requireStage(['informal', 'awaiting-filing', 'formal'], 'a withdrawal');
-        refuseFutureEvent(event.at);
-      },
-    },
-  );
+  c.registerCommonHandlers();
 
-  setHandler(
-    acknowledgeUpdate,
-    (raw) =>
-      queue.run(async () => {
-        const ack = parsePayload(acknowledgeSchema, raw, 'acknowledge');
-        book.acknowledge(ack.key, ack.by);
-        return view();
-      }),
-    {
-      validator: (raw) => {
-        const ack = parsePayload(acknowledgeSchema, raw, 'acknowledge');
-        book.requireBreached(ack.key);
-      },
+  c.handle(rtsSubmittedUpdate, {
+    schema: eventBaseSchema,
+    validate: (event) => {
+      c.requireStage(['informal'], 'a Request to Staff');
+      c.refuseDuplicate('rts.submitted', 'the Request to Staff');
+      c.checkTimely('rts.submitted', event.at);
     },
-  );
-
-  setHandler(
-    recordServiceUpdate,
-    (raw) =>
-      queue.run(async () => {
-        const proof = parsePayload(serviceProofSchema, raw, 'recordService');
-        const task = serviceTasks.find((t) => t.task === proof.task) as ServiceTask;
-        task.proof = proof;
-        book.record({
-          at: proof.at,
-          type: proof.refused ? 'service.refused' : 'service.completed',
-          actor: proof.servedBy,
-          detail: `${task.document} (${proof.method})`,
-          noticeKey: task.task,
-        });
-        if (stage === 'decided' && task.task.startsWith('grievance.decision/')) moveTo('closed');
-        return view();
-      }),
-    {
-      validator: (raw) => {
-        const proof = parsePayload(serviceProofSchema, raw, 'recordService');
-        refuseFutureEvent(proof.at);
-        const task = serviceTasks.find((t) => t.task === proof.task);
-        if (!task) {
-          refuse('UNKNOWN_SERVICE_TASK', `no service task ${proof.task} in this case`, {
-            field: 'task',
-            value: proof.task,
-            known: serviceTasks.map((t) => t.task),
-          });
-        }
-        if (task.proof)
-          refuse('DUPLICATE_EVENT', `service of ${proof.task} was already recorded at ${task.proof.at}`);
-      },
-    },
-  );
-
-  upsertSearchAttributes([
-    { key: CaseTypeKey, value: GRIEVANCE_CASE_TYPE },
-    { key: JurisdictionKey, value: 'US-OK' },
-    { key: FacilityKey, value: intake.facility },
-    { key: StageKey, value: stage },
-  ]);
-  schedule = await scheduleFor(events, extensions);
-  upsertSearchAttributes([
-    { key: PolicyVersionKey, value: `${schedule.policyId}@${schedule.policyVersion}` },
-  ]);
-  book.record({
-    type: 'opened',
-    detail: `${intake.category} grievance at ${intake.facility}`,
-    actor: workflowInfo().workflowId,
+    apply: (event) => c.recordEvents({ 'rts.submitted': event.at }, event, 'rts.submitted'),
   });
-  book.apply(schedule);
 
-  // The case closes when the decision is served, on withdrawal, or when the inmate's filing window
-  // lapses with nothing filed (the last day an extension or the absolute limit allows).
-  while (OPEN_STAGES.includes(stage)) {
-    const lapseAt = lapseInstant();
-    const before = stage;
-    const version = scheduleVersion;
-    const changed = () => stage !== before || scheduleVersion !== version;
-    if (lapseAt === undefined) {
-      await condition(() => changed());
-      continue;
-    }
-    const remaining = Math.max(1, Date.parse(lapseAt) - Date.now());
-    if (await condition(changed, remaining, { summary: `filing window closes ${lapseAt}` })) continue;
-    if (lapseInstant() === lapseAt) {
-      book.record({
-        type: 'lapsed',
-        detail: `no ${stage === 'informal' ? 'Request to Staff' : 'grievance'} filed by ${lapseAt}`,
-      });
-      outcome = 'lapsed';
-      moveTo('lapsed');
-    }
-  }
-  book.publish();
-  // Let an update that closed the case return its answer before the workflow completes.
-  await condition(allHandlersFinished);
-  return { caseNumber: intake.caseNumber, stage, outcome };
+  c.handle(rtsRespondedUpdate, {
+    schema: eventBaseSchema,
+    validate: (event) => {
+      c.requireStage(['informal'], 'a Request to Staff response');
+      c.requireEvent('rts.submitted', 'a Request to Staff response');
+      c.requireAfter(event.at, 'rts.submitted', 'the response');
+      c.checkTimely('rts.responded', event.at);
+    },
+    apply: async (event) => {
+      await c.recordEvents({ 'rts.responded': event.at }, event, 'rts.responded');
+      c.moveTo('awaiting-filing');
+    },
+  });
 
-  /** When the inmate's window to take the next step closes, if the case is waiting on the inmate. */
-  function lapseInstant(): string | undefined {
-    const entries = schedule?.entries ?? [];
-    const due = (key: string) => entries.find((e) => e.key === key)?.dueAt;
-    if (stage === 'informal' && !events['rts.submitted']) return due('rts.filing');
-    if (stage === 'awaiting-filing') {
-      const candidates = [due('grievance.filing'), due('grievance.filing.absolute')].filter(
-        (d): d is string => Boolean(d),
+  c.handle(grievanceFiledUpdate, {
+    schema: eventBaseSchema,
+    validate: (event) => {
+      if (c.stage === 'informal') {
+        refuse(
+          'INFORMAL_RESOLUTION_REQUIRED',
+          'the formal grievance needs the Request to Staff response first (OP-090124 §III.E.9, §III.E.12); emergency or sensitive grievances skip this (§III.E.11)',
+          { stage: c.stage },
+        );
+      }
+      c.requireStage(['awaiting-filing'], 'filing the grievance');
+      c.requireAfter(event.at, 'rts.responded', 'the filing');
+      c.checkTimely('grievance.filed', event.at);
+    },
+    apply: async (event) => {
+      await c.recordEvents({ 'grievance.filed': event.at }, event, 'grievance.filed');
+      c.moveTo('formal');
+    },
+  });
+
+  c.handle(initialResponseUpdate, {
+    schema: eventBaseSchema,
+    validate: (event) => {
+      c.requireStage(['formal'], 'an initial response');
+      if (!preaEmergency) {
+        refuse(
+          'NOT_APPLICABLE',
+          'an initial response is recorded only on the PREA emergency track (28 CFR 115.52(f))',
+        );
+      }
+      c.refuseDuplicate('grievance.initial-response', 'the initial response');
+      c.checkTimely('grievance.initial-response', event.at);
+    },
+    apply: (event) =>
+      c.recordEvents({ 'grievance.initial-response': event.at }, event, 'grievance.initial-response'),
+  });
+
+  // The reviewing authority's answer is the agency's decision; on the PREA track it is also the final
+  // decision on the merits (115.52(d)); the PREA emergency track has only the final decision.
+  const decisionEvents = (at: string): Record<string, string> =>
+    preaEmergency
+      ? { 'grievance.final-decision': at }
+      : prea
+        ? { 'grievance.responded': at, 'grievance.final-decision': at }
+        : { 'grievance.responded': at };
+
+  c.handle(decisionIssuedUpdate, {
+    schema: decisionSchema,
+    validate: (decision) => {
+      c.requireStage(['formal'], 'a decision');
+      if (intake.involvedStaffIds.includes(decision.by)) {
+        refuse(
+          'CONFLICT_OF_INTEREST',
+          `staff ${decision.by} is directly involved in the complaint and may not decide it; a designee must be appointed (${CONFLICT_SOURCE})`,
+          { field: 'by', value: decision.by, rule: 'direct-involvement', source: CONFLICT_SOURCE },
+        );
+      }
+      c.requireAfter(decision.at, 'grievance.filed', 'the decision');
+      for (const key of Object.keys(decisionEvents(decision.at))) c.checkTimely(key, decision.at);
+    },
+    apply: async (decision) => {
+      await c.recordEvents(decisionEvents(decision.at), decision, 'decision.issued');
+      c.moveTo('decided', decision.outcome);
+      const decider =
+        c.book.get('grievance.response') ??
+        c.book.get('prea.final-decision') ??
+        c.book.get('prea.emergency.final-decision');
+      await c.addServiceTask(
+        {
+          key: 'grievance.decision',
+          document: `Grievance decision (${decision.outcome})`,
+          to: 'inmate',
+          role: decider?.entry.responsibleRole ?? 'reviewing-authority',
+        },
+        decider?.entry,
       );
-      if (candidates.length === 0) return undefined;
-      return candidates.reduce((a, b) => (Date.parse(a) > Date.parse(b) ? a : b));
-    }
-    return undefined;
-  }
+    },
+  });
+
+  c.handle(withdrawUpdate, {
+    schema: eventBaseSchema,
+    validate: () => c.requireStage(['informal', 'awaiting-filing', 'formal'], 'a withdrawal'),
+    apply: async (event) => {
+      c.waiveOpen('grievance withdrawn', event.by);
+      c.book.record({ at: event.at, type: 'withdrawn', actor: event.by, detail: 'grievance withdrawn' });
+      c.moveTo('withdrawn', 'withdrawn');
+    },
+  });
+
+  await c.open();
+  // The case closes when the decision is served, on withdrawal, or when the inmate's window to take
+  // the next step lapses with nothing filed (the furthest an extension or the absolute limit allows).
+  await c.runUntilClosed({
+    at: () => {
+      const due = (key: string) => c.schedule?.entries.find((e) => e.key === key)?.dueAt;
+      if (c.stage === 'informal' && !c.events['rts.submitted']) return due('rts.filing');
+      if (c.stage !== 'awaiting-filing') return undefined;
+      const candidates = [due('grievance.filing'), due('grievance.filing.absolute')].filter(
+        (d): d is string => !!d,
+      );
+      return candidates.sort((a, b) => Date.parse(b) - Date.parse(a))[0];
+    },
+    onLapse: (at) => {
+      c.book.record({ type: 'lapsed', detail: `nothing filed by ${at}` });
+      c.moveTo('lapsed', 'lapsed');
+    },
+  });
+  return { caseNumber: intake.caseNumber, stage: c.stage, outcome: c.outcome };
 }

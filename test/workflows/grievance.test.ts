@@ -5,13 +5,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CaseView } from '../../workflows/case-support';
 import {
   acknowledgeUpdate,
+  extendDeadlineUpdate,
   recordServiceUpdate,
   scheduleQuery,
   timelineQuery,
 } from '../../workflows/case-support';
 import {
   decisionIssuedUpdate,
-  extendDeadlineUpdate,
   grievance,
   grievanceFiledUpdate,
   initialResponseUpdate,
@@ -159,7 +159,9 @@ test('a missed RTS response: reminders at their instants, breach alert, escalati
     expect(mail.text).toContain('OP-090124 §III.E.10.b');
     expect(mail.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(true);
   });
-  const breach = bed.mailTo('reviewing-authority@larc.example.org').filter((m) => m.text.includes(caseNumber));
+  const breach = bed
+    .mailTo('reviewing-authority@larc.example.org')
+    .filter((m) => m.text.includes(caseNumber));
   expect(breach).toHaveLength(1);
   expect(Date.parse(breach[0]?.header('date') as string)).toBeGreaterThanOrEqual(dueMs - 1_000);
   let current = await handle.query(scheduleQuery);
@@ -171,7 +173,9 @@ test('a missed RTS response: reminders at their instants, breach alert, escalati
   await waitFor(() => bed.mailTo('facility-head@larc.example.org').some((m) => m.text.includes(caseNumber)));
   const escalation = bed.mailTo('facility-head@larc.example.org').filter((m) => m.text.includes(caseNumber));
   expect(escalation).toHaveLength(1);
-  expect(Date.parse(escalation[0]?.header('date') as string) - dueMs).toBeGreaterThanOrEqual(24 * HOUR - 1_000);
+  expect(Date.parse(escalation[0]?.header('date') as string) - dueMs).toBeGreaterThanOrEqual(
+    24 * HOUR - 1_000,
+  );
 
   // Acknowledging stops the repeats; who and when are recorded.
   current = await handle.executeUpdate(acknowledgeUpdate, { args: [{ key: 'rts.response', by: 'S-0400' }] });
@@ -184,7 +188,9 @@ test('a missed RTS response: reminders at their instants, breach alert, escalati
   const before = mine().length;
   await bed.advanceTo(iso(dueMs + 5 * DAY));
   expect(mine().length).toBe(before);
-  expect(bed.mailTo('deputy-director@larc.example.org').filter((m) => m.text.includes(caseNumber))).toHaveLength(0);
+  expect(
+    bed.mailTo('deputy-director@larc.example.org').filter((m) => m.text.includes(caseNumber)),
+  ).toHaveLength(0);
   const timeline = await handle.query(timelineQuery);
   expect(timeline.filter((e) => e.type === 'alert.acknowledged')).toEqual([
     expect.objectContaining({ actor: 'S-0400' }),

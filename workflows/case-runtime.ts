@@ -1,0 +1,417 @@
+// The life of one case inside its workflow, shared by every case type: recorded events, the schedule
+// computed from them (in a local activity, so it is in history), the deadline book, service tasks,
+// stages, and the update plumbing. A case-type workflow supplies only its own rules: which events
+// exist, in which stages they are allowed, and what else happens when they are recorded.
+import {
+  allHandlersFinished,
+  condition,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { ZodError } from 'zod';
+import {
+  acknowledgeSchema,
+  extensionRequestSchema,
+  serviceProofSchema,
+  type EventBase,
+  type ExtensionRequestInput,
+  type ServiceProof,
+} from '../domain/cases/common';
+import { checkEvent, findEntry } from '../domain/deadline/checks';
+import { validateExtension } from '../domain/deadline/extensions';
+import type { ExtensionRecord, Schedule, ScheduleEntry } from '../domain/types';
+import {
+  acknowledgeUpdate,
+  computeScheduleRecorded,
+  extendDeadlineUpdate,
+  guard,
+  parsePayload,
+  recordServiceUpdate,
+  refuse,
+  refuseFutureEvent,
+  scheduleQuery,
+  SerialQueue,
+  timelineQuery,
+  type CaseView,
+  type ServiceTask,
+} from './case-support';
+import { DeadlineBook, type DeadlineBookOptions } from './deadlines';
+import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
+
+export interface CaseRuntimeOptions<Stage extends string> {
+  caseType: string;
+  caseNumber: string;
+  facility: string;
+  /** Opaque jurisdiction code for the search attribute, e.g. US-OK. */
+  jurisdiction: string;
+  policyId: string;
+  policyVersion?: string;
+  facts: Record<string, string | number | boolean>;
+  settings?: Record<string, unknown>;
+  /** Events known at opening (e.g. the incident), event key → instant. */
+  events: Record<string, string>;
+  stage: Stage;
+  /** Stages in which the case is still open; the workflow ends when it leaves them. */
+  openStages: readonly Stage[];
+  bookOptions?: DeadlineBookOptions;
+  /** Called after an extension is recorded (the affected party must be told). */
+  onExtended?: (
+    entry: ScheduleEntry,
+    record: ExtensionRecord,
+    request: ExtensionRequestInput,
+  ) => Promise<void>;
+  /** Called after proof of service is recorded. */
+  onServiceRecorded?: (task: ServiceTask) => Promise<void> | void;
+}
+
+/** What a case-type update does: validate synchronously (no trace if refused), then apply. */
+export interface CaseEventHandler<Input, Parsed> {
+  schema: { safeParse(v: unknown): { success: true; data: Parsed } | { success: false; error: ZodError } };
+  validate(input: Parsed): void;
+  apply(input: Parsed): Promise<void>;
+  _input?: Input;
+}
+
+export class CaseRuntime<Stage extends string> {
+  readonly events: Record<string, string>;
+  readonly extensions: ExtensionRecord[] = [];
+  readonly serviceTasks: ServiceTask[] = [];
+  readonly book: DeadlineBook;
+  readonly queue = new SerialQueue();
+  stage: Stage;
+  outcome?: string;
+  private current?: Schedule;
+  private version = 0;
+
+  constructor(readonly options: CaseRuntimeOptions<Stage>) {
+    this.events = { ...options.events };
+    this.stage = options.stage;
+    this.book = new DeadlineBook(
+      { caseNumber: options.caseNumber, caseType: options.caseType, facility: options.facility },
+      options.bookOptions,
+    );
+  }
+
+  get schedule(): Schedule | undefined {
+    return this.current;
+  }
+
+  /** Increments whenever the schedule changes; main loops re-arm their timers on it. */
+  get scheduleVersion(): number {
+    return this.version;
+  }
+
+  get closed(): boolean {
+    return !this.options.openStages.includes(this.stage);
+  }
+
+  view(): CaseView {
+    return {
+      caseNumber: this.options.caseNumber,
+      caseType: this.options.caseType,
+      facility: this.options.facility,
+      stage: this.stage,
+      policyId: this.options.policyId,
+      policyVersion: this.current?.policyVersion ?? '',
+      deadlineState: this.book.overallState(),
+      deadlines: this.book.view(),
+      awaiting: this.current?.awaiting ?? [],
+      serviceTasks: this.serviceTasks,
+      closed: this.closed,
+      outcome: this.outcome,
+    };
+  }
+
+  computeSchedule(events: Record<string, string>, extensions: ExtensionRecord[]): Promise<Schedule> {
+    return computeScheduleRecorded({
+      policyId: this.options.policyId,
+      policyVersion: this.current?.policyVersion ?? this.options.policyVersion,
+      facts: this.options.facts,
+      events,
+      extensions,
+      settings: this.options.settings,
+    });
+  }
+
+  /** Registers the queries and updates every case has. Call before the first await. */
+  registerCommonHandlers(): void {
+    setHandler(scheduleQuery, () => this.view());
+    setHandler(timelineQuery, () => this.book.timeline());
+
+    this.handle(acknowledgeUpdate, {
+      schema: acknowledgeSchema,
+      validate: (ack) => void this.book.requireBreached(ack.key),
+      apply: async (ack) => void this.book.acknowledge(ack.key, ack.by),
+    });
+
+    this.handle(extendDeadlineUpdate, {
+      schema: extensionRequestSchema,
+      validate: (request) => {
+        this.requireOpen('an extension');
+        refuseFutureEvent(request.at);
+        this.extensionRecordFor(request);
+      },
+      apply: async (request) => {
+        const record = this.extensionRecordFor(request);
+        const nextExtensions = [...this.extensions, record];
+        const next = await this.computeSchedule(this.events, nextExtensions);
+        this.extensions.push(record);
+        this.adopt(next);
+        this.book.record({
+          at: request.at,
+          type: 'deadline.extended',
+          actor: request.approvedBy,
+          detail: `${record.key} to ${record.dueAt} by ${record.overrideAuthority ?? record.approverRole}: ${record.reason}`,
+        });
+        const entry = findEntry(next, record.key);
+        if (entry.actor !== 'subject') {
+          await this.book.notify({
+            kind: 'extension',
+            noticeKey: `${record.key}/extension/${nextExtensions.length}`,
+            role: entry.responsibleRole,
+            entry,
+          });
+        }
+        await this.options.onExtended?.(entry, record, request);
+      },
+    });
+
+    this.handle(recordServiceUpdate, {
+      schema: serviceProofSchema,
+      validate: (proof) => {
+        refuseFutureEvent(proof.at);
+        const task = this.serviceTasks.find((t) => t.task === proof.task);
+        if (!task) {
+          refuse('UNKNOWN_SERVICE_TASK', `no service task ${proof.task} in this case`, {
+            field: 'task',
+            value: proof.task,
+            known: this.serviceTasks.map((t) => t.task),
+          });
+        }
+        if (task.proof)
+          refuse('DUPLICATE_EVENT', `service of ${proof.task} was already recorded at ${task.proof.at}`);
+      },
+      apply: async (proof: ServiceProof) => {
+        const task = this.serviceTasks.find((t) => t.task === proof.task) as ServiceTask;
+        task.proof = proof;
+        this.book.record({
+          at: proof.at,
+          type: proof.refused ? 'service.refused' : 'service.completed',
+          actor: proof.servedBy,
+          detail: `${task.document} (${proof.method})`,
+          noticeKey: task.task,
+        });
+        await this.options.onServiceRecorded?.(task);
+      },
+    });
+  }
+
+  /**
+   * Registers a case-type update: the validator parses and checks the payload against the state
+   * (refusing leaves no trace in history); the handler runs serialised with the other updates and
+   * answers with the case's new view.
+   */
+  handle<Input, Parsed>(
+    update: UpdateDefinition<CaseView, [Input]>,
+    handler: Omit<CaseEventHandler<Input, Parsed>, '_input'>,
+  ): void {
+    const what = update.name;
+    setHandler(
+      update,
+      (raw: Input) =>
+        this.queue.run(async () => {
+          const input = parsePayload(handler.schema, raw, what);
+          // State may have moved since validation while this update waited its turn.
+          handler.validate(input);
+          await handler.apply(input);
+          this.book.publish();
+          return this.view();
+        }),
+      {
+        validator: (raw: Input) => {
+          const input = parsePayload(handler.schema, raw, what);
+          handler.validate(input);
+        },
+      },
+    );
+  }
+
+  /** Upserts the case's static search attributes, computes the first schedule and arms it. */
+  async open(): Promise<void> {
+    upsertSearchAttributes([
+      { key: CaseTypeKey, value: this.options.caseType },
+      { key: JurisdictionKey, value: this.options.jurisdiction },
+      { key: FacilityKey, value: this.options.facility },
+      { key: StageKey, value: this.stage },
+    ]);
+    const first = await this.computeSchedule(this.events, this.extensions);
+    upsertSearchAttributes([{ key: PolicyVersionKey, value: `${first.policyId}@${first.policyVersion}` }]);
+    this.book.record({
+      type: 'opened',
+      detail: `${this.options.caseType} at ${this.options.facility}`,
+      actor: workflowInfo().workflowId,
+    });
+    this.adopt(first);
+  }
+
+  /**
+   * Waits until the case closes. `lapseAt` names the instant at which the case lapses on its own
+   * (a subject's window closing with nothing filed), re-read whenever the schedule or stage changes.
+   */
+  async runUntilClosed(lapse?: {
+    at: () => string | undefined;
+    onLapse: (at: string) => void;
+  }): Promise<void> {
+    while (!this.closed) {
+      const before = this.stage;
+      const version = this.version;
+      const changed = () => this.stage !== before || this.version !== version;
+      const lapseAt = lapse?.at();
+      if (lapseAt === undefined) {
+        await condition(changed);
+        continue;
+      }
+      const remaining = Math.max(1, Date.parse(lapseAt) - Date.now());
+      if (await condition(changed, remaining, { summary: `window closes ${lapseAt}` })) continue;
+      if (lapse?.at() === lapseAt) lapse.onLapse(lapseAt);
+    }
+    this.book.publish();
+    // Let the update that closed the case return its answer before the workflow completes.
+    await condition(allHandlersFinished);
+  }
+
+  requireReady(): Schedule {
+    if (!this.current)
+      refuse('CASE_INITIALIZING', 'the case is still computing its first schedule; retry shortly');
+    return this.current;
+  }
+
+  requireStage(allowed: readonly Stage[], what: string): void {
+    if (!allowed.includes(this.stage)) {
+      refuse(
+        'OUT_OF_ORDER',
+        `${what} is not possible while the ${this.options.caseType} is ${this.stage} (allowed when ${allowed.join(' or ')})`,
+        { stage: this.stage, allowed },
+      );
+    }
+  }
+
+  requireOpen(what: string): void {
+    this.requireStage(this.options.openStages, what);
+  }
+
+  requireEvent(key: string, what: string): string {
+    const at = this.events[key];
+    if (!at) refuse('OUT_OF_ORDER', `${what} needs ${key} to be recorded first`, { missing: key });
+    return at;
+  }
+
+  refuseDuplicate(key: string, what: string): void {
+    if (this.events[key])
+      refuse('DUPLICATE_EVENT', `${what} was already recorded at ${this.events[key]}`, { key });
+  }
+
+  /** An event may not be dated before one it must follow. */
+  requireAfter(at: string, earlierKey: string, what: string): void {
+    const earlier = this.events[earlierKey];
+    if (earlier && Date.parse(at) < Date.parse(earlier)) {
+      refuse('EVENT_OUT_OF_ORDER', `${what} at ${at} is before ${earlierKey} (${earlier})`, {
+        field: 'at',
+        value: at,
+        earlier: earlierKey,
+      });
+    }
+  }
+
+  /** Not in the future; not after a subject's window or before a lower bound (domain checkEvent). */
+  checkTimely(eventKey: string, at: string): void {
+    refuseFutureEvent(at);
+    const current = this.requireReady();
+    guard(() => checkEvent(current, eventKey, at));
+  }
+
+  /**
+   * Records events: recomputes the schedule (recorded in history) and only then changes any state,
+   * so a failure part-way leaves the case as it was.
+   */
+  async recordEvents(
+    recorded: Record<string, string>,
+    event: EventBase & { at: string },
+    label: string,
+  ): Promise<void> {
+    const nextEvents = { ...this.events, ...recorded };
+    const next = await this.computeSchedule(nextEvents, this.extensions);
+    Object.assign(this.events, recorded);
+    this.book.record({
+      at: event.at,
+      type: label,
+      actor: event.by,
+      detail: Object.keys(recorded).join(', '),
+    });
+    this.adopt(next);
+  }
+
+  moveTo(next: Stage, outcome?: string): void {
+    if (outcome !== undefined) this.outcome = outcome;
+    if (next === this.stage) return;
+    this.book.record({ type: 'stage', detail: `${this.stage} → ${next}` });
+    this.stage = next;
+    upsertSearchAttributes([{ key: StageKey, value: next }]);
+  }
+
+  /** Ends every open deadline as waived (withdrawal, dismissal, waiver). */
+  waiveOpen(reason: string, actor?: string): void {
+    for (const deadline of this.book.view()) {
+      if (deadline.kind === 'deadline') this.book.waive(deadline.key, reason, actor);
+    }
+  }
+
+  /** A notice owed to someone without email (an inmate): staff are told to serve it and record proof. */
+  async addServiceTask(
+    task: { key: string; document: string; to: string; role: string; dueAt?: string },
+    entry?: ScheduleEntry,
+  ): Promise<ServiceTask> {
+    const n = this.serviceTasks.filter((t) => t.task.startsWith(`${task.key}/service/`)).length + 1;
+    const created: ServiceTask = {
+      task: `${task.key}/service/${n}`,
+      document: task.document,
+      to: task.to,
+      role: task.role,
+      dueAt: task.dueAt,
+    };
+    this.serviceTasks.push(created);
+    await this.book.notify({
+      kind: 'service-task',
+      noticeKey: created.task,
+      role: task.role,
+      entry,
+      delivery: { document: task.document, to: task.to },
+    });
+    return created;
+  }
+
+  private extensionRecordFor(request: ExtensionRequestInput): ExtensionRecord {
+    const current = this.requireReady();
+    const entry = guard(() => findEntry(current, request.key));
+    return guard(() =>
+      validateExtension(
+        // The entry carries the extension terms recorded with its schedule: no policy lookup here.
+        {
+          id: current.policyId,
+          version: current.policyVersion,
+          rules: [{ key: entry.key, extension: entry.extensionPolicy }],
+        },
+        entry,
+        { ...request, grantedAt: request.at },
+      ),
+    );
+  }
+
+  private adopt(next: Schedule): void {
+    this.current = next;
+    this.version += 1;
+    this.book.apply(next);
+  }
+}
