@@ -20,6 +20,7 @@ import {
 } from '../../workflows/grievance';
 import type { GrievanceIntakeInput } from '../../domain/cases/grievance';
 import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
+import { recordHistoryIfAsked } from '../helpers/histories';
 import { uniqueName } from '../helpers/temporal';
 
 let bed: DocketTestbed;
@@ -118,6 +119,7 @@ test('the informal path to a decision, all on time', async () => {
   expect(view.stage).toBe('closed');
   const result = await handle.result();
   expect(result).toEqual({ caseNumber, stage: 'closed', outcome: 'denied' });
+  await recordHistoryIfAsked(handle, 'grievance-informal-path');
   const timeline = await handle.query(timelineQuery);
   expect(timeline.map((e) => e.type)).toEqual(
     expect.arrayContaining([
