@@ -1,0 +1,105 @@
+// Shared helpers for the confidentiality tests: fake case data, keyrings made fresh for each run,
+// and scanners that look for confidential text in a raw (never decoded) history.
+import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import { generateKey, Keyring } from '../../worker/keys';
+import type { ConfidentialCaseInput } from '../fixtures/confidential-workflows';
+
+/** Fake people and a fake allegation; distinctive enough that any occurrence is a leak. */
+export function fakeCase(caseNumber: string): ConfidentialCaseInput {
+  return {
+    caseNumber,
+    complainant: 'Marisol Quintanilla-Brightwater',
+    respondent: 'Thaddeus Okonkwo-Lindqvist',
+    allegation: 'repeated unwelcome remarks about her body in the band room after rehearsal',
+  };
+}
+
+export const STATEMENT = 'witness Ingrid Vasquez-Halloran saw the remarks on 3 March';
+
+export function secretsOf(input: ConfidentialCaseInput): string[] {
+  return [input.complainant, input.respondent, input.allegation, STATEMENT];
+}
+
+export function keyringWith(current: string, ...otherIds: string[]): Keyring {
+  const keys: Record<string, string> = { [current]: generateKey() };
+  for (const id of otherIds) keys[id] = generateKey();
+  return Keyring.fromSpec({ current, keys });
+}
+
+/** Base64 of `secret` wherever it sits in a byte string: the characters it fully determines at each of the 3 alignments. */
+export function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  return [0, 1, 2].map((offset) => {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const first = Math.ceil((offset * 8) / 6);
+    const end = Math.floor(((offset + bytes.length) * 8) / 6);
+    return encoded.slice(first, end);
+  });
+}
+
+function walk(value: unknown, visit: (node: unknown) => void, seen = new Set<unknown>()): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) {
+    visit(value);
+    return;
+  }
+  seen.add(value);
+  visit(value);
+  if (value instanceof Uint8Array) return;
+  for (const child of Object.values(value)) walk(child, visit, seen);
+}
+
+/** Every string and every byte field (as UTF-8) in a proto object, plus its JSON (bytes as base64). */
+export function rawTexts(history: unknown): { text: string; json: string } {
+  const parts: string[] = [];
+  walk(history, (node) => {
+    if (typeof node === 'string') parts.push(node);
+    else if (node instanceof Uint8Array) parts.push(Buffer.from(node).toString('utf8'));
+  });
+  return { text: parts.join('\n'), json: JSON.stringify(history) };
+}
+
+/** Which secrets appear in a raw history, in clear or base64. */
+export function findLeaks(history: unknown, secrets: string[]): string[] {
+  const { text, json } = rawTexts(history);
+  return secrets.filter(
+    (secret) =>
+      text.includes(secret) ||
+      json.includes(secret) ||
+      base64Forms(secret).some((form) => json.includes(form)),
+  );
+}
+
+function isPayload(node: unknown): node is Payload {
+  return (
+    typeof node === 'object' &&
+    node !== null &&
+    'metadata' in node &&
+    'data' in node &&
+    (node as Payload).data instanceof Uint8Array &&
+    typeof (node as Payload).metadata === 'object'
+  );
+}
+
+/** Every Payload in a history (inputs, results, memos, summaries, failure attributes, details). */
+export function payloadsIn(history: unknown): Payload[] {
+  const found: Payload[] = [];
+  walk(history, (node) => {
+    if (isPayload(node)) found.push(node);
+  });
+  return found;
+}
+
+export function metadataText(payload: Payload, key: string): string | undefined {
+  const value = payload.metadata?.[key];
+  return value ? Buffer.from(value).toString('utf8') : undefined;
+}
+
+/** The history as the codec sees it: every payload decoded and converted back to a value, as JSON. */
+export async function decodedText(history: unknown, codec: PayloadCodec): Promise<string> {
+  const values: string[] = [];
+  for (const payload of payloadsIn(history)) {
+    const [decoded] = await codec.decode([payload]);
+    values.push(JSON.stringify(defaultPayloadConverter.fromPayload(decoded as Payload) ?? null));
+  }
+  return values.join('\n');
+}
