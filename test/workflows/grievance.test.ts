@@ -1,6 +1,7 @@
 // Inmate grievances end to end on the time-skipping server: real worker wiring, real schedules, and
 // every notice read back from a real SMTP receiver.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { DateTime } from 'luxon';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CaseView } from '../../workflows/case-support';
 import {
@@ -20,7 +21,9 @@ import {
 } from '../../workflows/grievance';
 import type { GrievanceIntakeInput } from '../../domain/cases/grievance';
 import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
+import { DocketClient, DocketClientError } from '../../client/cases';
 import { recordHistoryIfAsked } from '../helpers/histories';
+import { expectDeadlineNotice } from '../helpers/notices';
 import { uniqueName } from '../helpers/temporal';
 
 let bed: DocketTestbed;
@@ -157,14 +160,14 @@ test('a missed RTS response: reminders at their instants, breach alert, escalati
     const planned = Date.parse(rts.reminders[i]?.at as string);
     // The Date header is the workflow's clock when the reminder timer fired (second precision).
     expect(Math.abs(sent - planned)).toBeLessThan(2_000);
-    expect(mail.text).toContain(rts.localText);
     expect(mail.text).toContain('OP-090124 §III.E.10.b');
-    expect(mail.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(true);
+    expectDeadlineNotice(mail, rts);
   });
   const breach = bed
     .mailTo('reviewing-authority@larc.example.org')
     .filter((m) => m.text.includes(caseNumber));
   expect(breach).toHaveLength(1);
+  expectDeadlineNotice(breach[0]!, rts);
   expect(Date.parse(breach[0]?.header('date') as string)).toBeGreaterThanOrEqual(dueMs - 1_000);
   let current = await handle.query(scheduleQuery);
   expect(deadline(current, 'rts.response').state).toBe('breached');
@@ -175,6 +178,7 @@ test('a missed RTS response: reminders at their instants, breach alert, escalati
   await waitFor(() => bed.mailTo('facility-head@larc.example.org').some((m) => m.text.includes(caseNumber)));
   const escalation = bed.mailTo('facility-head@larc.example.org').filter((m) => m.text.includes(caseNumber));
   expect(escalation).toHaveLength(1);
+  expectDeadlineNotice(escalation[0]!, rts);
   expect(Date.parse(escalation[0]?.header('date') as string) - dueMs).toBeGreaterThanOrEqual(
     24 * HOUR - 1_000,
   );
@@ -206,3 +210,302 @@ async function waitFor(predicate: () => boolean, timeoutMs = 15_000): Promise<vo
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+describe('opening a grievance through the client', () => {
+  const docket = () => new DocketClient({ client: bed.env.client, taskQueue: bed.taskQueue });
+
+  test('duplicate opens: the same intake returns the existing case, a different one is a conflict', async () => {
+    const now = await bed.env.currentTimeMs();
+    const caseNumber = uniqueName('GRV').toUpperCase().slice(0, 40);
+    const intake = { caseNumber, facility: 'LARC', category: 'general', incidentAt: iso(now - DAY) };
+    const first = await docket().openCase('grievance', intake);
+    expect(first).toMatchObject({ created: true, workflowId: `grievance-${caseNumber}` });
+    const again = await docket().openCase('grievance', { ...intake });
+    expect(again).toMatchObject({ created: false, workflowId: first.workflowId });
+    const conflict = await docket()
+      .openCase('grievance', { ...intake, category: 'medical' })
+      .catch((e: unknown) => e);
+    expect(conflict).toBeInstanceOf(DocketClientError);
+    expect(conflict).toMatchObject({ code: 'CASE_CONFLICT', status: 409 });
+    // Still the one and only run of that workflow ID.
+    const described = await bed.env.client.workflow.getHandle(first.workflowId).describe();
+    expect(described.memo?.intakeDigest).toBeDefined();
+    expect(described.status.name).toBe('RUNNING');
+    const view = await docket().schedule('grievance', caseNumber);
+    expect(view.caseNumber).toBe(caseNumber);
+  });
+
+  test('non-grievable matters are refused at intake, naming the rule, and no workflow is created', async () => {
+    const now = await bed.env.currentTimeMs();
+    for (const [flag, rule] of [
+      ['disciplinaryMatter', /OP-090124 §III\.E\.2/],
+      ['inLitigation', /OP-090124 §III\.E\.10\.c/],
+    ] as const) {
+      const caseNumber = uniqueName('GRV').toUpperCase().slice(0, 40);
+      const err = await docket()
+        .openCase('grievance', {
+          caseNumber,
+          facility: 'LARC',
+          category: 'general',
+          incidentAt: iso(now),
+          [flag]: true,
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DocketClientError);
+      expect(err).toMatchObject({ code: 'NOT_GRIEVABLE', details: { field: flag } });
+      expect((err as Error).message).toMatch(rule);
+      await expect(bed.env.client.workflow.getHandle(`grievance-${caseNumber}`).describe()).rejects.toThrow(
+        /not found/i,
+      );
+    }
+  });
+
+  test('a bad intake is refused naming the field', async () => {
+    const err = await docket()
+      .openCase('grievance', {
+        caseNumber: 'John Smith',
+        facility: 'LARC',
+        category: 'general',
+        incidentAt: 'yesterday',
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((err as Error).message).toMatch(/caseNumber: an opaque case number/);
+    expect((err as Error).message).toMatch(/incidentAt: an ISO-8601 instant/);
+  });
+});
+
+test('a decision by a directly involved employee is refused (§III.E.5) and leaves no trace', async () => {
+  const { handle } = await openGrievance({ category: 'emergency', involvedStaffIds: ['S-0666'] });
+  const now = await bed.env.currentTimeMs();
+  let view = await handle.executeUpdate(grievanceFiledUpdate, { args: [{ at: iso(now), by: 'S-0100' }] });
+  expect(view.stage).toBe('formal');
+  // Workflow-task bookkeeping aside (the Java test server does not drop speculative tasks), a refused
+  // update must add nothing to history.
+  const meaningful = async () =>
+    ((await handle.fetchHistory()).events ?? []).filter(
+      (e) =>
+        !e.workflowTaskScheduledEventAttributes &&
+        !e.workflowTaskStartedEventAttributes &&
+        !e.workflowTaskCompletedEventAttributes,
+    ).length;
+  const eventsBefore = await meaningful();
+  const refusal = await expectRefused(
+    handle.executeUpdate(decisionIssuedUpdate, { args: [{ at: iso(now), by: 'S-0666', outcome: 'denied' }] }),
+    'CONFLICT_OF_INTEREST',
+    /S-0666 is directly involved.*OP-090124 §III\.E\.5/,
+  );
+  expect(refusal.details?.[0]).toMatchObject({ field: 'by', value: 'S-0666' });
+  const history = await handle.fetchHistory();
+  expect(history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(true);
+  // The refused update is not in history: only the accepted filing is.
+  const accepted = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
+  expect(accepted).toHaveLength(1);
+  expect(await meaningful()).toBe(eventsBefore);
+  view = await handle.executeUpdate(decisionIssuedUpdate, {
+    args: [{ at: iso(now), by: 'S-0777', outcome: 'granted' }],
+  });
+  expect(view.stage).toBe('decided');
+});
+
+test('emergency/sensitive grievances skip informal resolution; medical ones go to the health services administrator', async () => {
+  const { handle: emergency } = await openGrievance({ category: 'sensitive' });
+  let view = await emergency.query(scheduleQuery);
+  expect(view.stage).toBe('awaiting-filing');
+  expect(view.deadlines.map((d) => d.key)).not.toContain('rts.filing');
+  const now = await bed.env.currentTimeMs();
+  view = await emergency.executeUpdate(grievanceFiledUpdate, { args: [{ at: iso(now), by: 'S-0100' }] });
+  expect(deadline(view, 'grievance.response')).toMatchObject({
+    responsibleRole: 'reviewing-authority',
+    source: expect.stringMatching(/§III\.E\.11/),
+  });
+
+  const { handle: medical } = await openGrievance({ category: 'medical' });
+  await expectRefused(
+    medical.executeUpdate(grievanceFiledUpdate, { args: [{ at: iso(now), by: 'S-0100' }] }),
+    'INFORMAL_RESOLUTION_REQUIRED',
+    /Request to Staff response first/,
+  );
+  await medical.executeUpdate(rtsSubmittedUpdate, { args: [{ at: iso(now), by: 'S-0100' }] });
+  await medical.executeUpdate(rtsRespondedUpdate, { args: [{ at: iso(now), by: 'S-0101' }] });
+  view = await medical.executeUpdate(grievanceFiledUpdate, { args: [{ at: iso(now), by: 'S-0102' }] });
+  expect(deadline(view, 'grievance.response')).toMatchObject({
+    responsibleRole: 'health-services-administrator',
+    rule: expect.stringMatching(/health services administrator/),
+  });
+});
+
+test('the filing window: late filing refused, extension within 60 days accepted, past 60 only with an order', async () => {
+  const { handle, caseNumber } = await openGrievance();
+  let now = await bed.env.currentTimeMs();
+  await handle.executeUpdate(rtsSubmittedUpdate, { args: [{ at: iso(now), by: 'S-0100' }] });
+  let view = await handle.executeUpdate(rtsRespondedUpdate, { args: [{ at: iso(now), by: 'S-0101' }] });
+  const filing = deadline(view, 'grievance.filing');
+  const absolute = deadline(view, 'grievance.filing.absolute');
+  expect(filing.source).toMatch(/§III\.E\.12\.a/);
+
+  await bed.advanceTo(iso(Date.parse(filing.dueAt as string) + DAY));
+  now = await bed.env.currentTimeMs();
+  await expectRefused(
+    handle.executeUpdate(grievanceFiledUpdate, { args: [{ at: iso(now), by: 'S-0102' }] }),
+    'DEADLINE_PASSED',
+    new RegExp(`after the deadline ${filing.localText}.*OP-090124 §III\\.E\\.12\\.a`),
+  );
+
+  const withinCap = iso(Date.parse(absolute.dueAt as string) - DAY);
+  view = await handle.executeUpdate(extendDeadlineUpdate, {
+    args: [
+      {
+        key: 'grievance.filing',
+        dueAt: withinCap,
+        reason: 'inmate hospitalised during the filing period',
+        approverRole: 'reviewing-authority',
+        approvedBy: 'S-0200',
+        at: iso(now),
+      },
+    ],
+  });
+  expect(deadline(view, 'grievance.filing')).toMatchObject({ state: 'extended', dueAt: expect.any(String) });
+  expect(Date.parse(deadline(view, 'grievance.filing').dueAt as string)).toBe(Date.parse(withinCap));
+  // The inmate is told through staff: a service task mailed to the approving role.
+  await waitFor(() =>
+    bed
+      .mailTo('reviewing-authority@larc.example.org')
+      .some((m) => m.text.includes(caseNumber) && /extension/i.test(m.text)),
+  );
+
+  const pastCap = iso(Date.parse(absolute.dueAt as string) + 10 * DAY);
+  const overCap = await expectRefused(
+    handle.executeUpdate(extendDeadlineUpdate, {
+      args: [
+        {
+          key: 'grievance.filing',
+          dueAt: pastCap,
+          reason: 'more time',
+          approverRole: 'reviewing-authority',
+          approvedBy: 'S-0200',
+          at: iso(now),
+        },
+      ],
+    }),
+    'EXTENSION_OVER_CAP',
+    /exceeds the cap .*court, deputy-director, director/,
+  );
+  expect(overCap.details?.[0]).toMatchObject({ capAt: expect.any(String), field: 'dueAt' });
+
+  view = await handle.executeUpdate(extendDeadlineUpdate, {
+    args: [
+      {
+        key: 'grievance.filing',
+        dueAt: pastCap,
+        reason: 'district court order in case CV-2026-77',
+        approverRole: 'reviewing-authority',
+        approvedBy: 'S-0201',
+        overrideAuthority: 'court',
+        at: iso(now),
+      },
+    ],
+  });
+  expect(Date.parse(deadline(view, 'grievance.filing').dueAt as string)).toBe(Date.parse(pastCap));
+  await bed.advanceTo(iso(Date.parse(absolute.dueAt as string) + 2 * DAY));
+  now = await bed.env.currentTimeMs();
+  view = await handle.executeUpdate(grievanceFiledUpdate, { args: [{ at: iso(now), by: 'S-0102' }] });
+  expect(view.stage).toBe('formal');
+  expect(deadline(view, 'grievance.filing').state).toBe('met');
+});
+
+test('PREA: 90-day final decision extended by up to 70 days with notice to the inmate, then deemed denial', async () => {
+  const { handle, caseNumber } = await openGrievance({ category: 'sexual-abuse' });
+  let view = await handle.query(scheduleQuery);
+  expect(view.stage).toBe('awaiting-filing');
+  let now = await bed.env.currentTimeMs();
+  view = await handle.executeUpdate(grievanceFiledUpdate, { args: [{ at: iso(now), by: 'S-0100' }] });
+  const final = deadline(view, 'prea.final-decision');
+  expect(final.source).toBe('28 CFR 115.52(d)(1)');
+  // 70 calendar days later, still at the end of the local day: across the spring DST change that
+  // is not 70 × 24 hours.
+  const extendedDue = DateTime.fromISO(final.dueAt as string, { zone: 'America/Chicago' })
+    .plus({ days: 70 })
+    .endOf('day')
+    .toISO() as string;
+  await expectRefused(
+    handle.executeUpdate(extendDeadlineUpdate, {
+      args: [
+        {
+          key: 'prea.final-decision',
+          dueAt: iso(Date.parse(final.dueAt as string) + 71 * DAY),
+          reason: 'investigation pending',
+          approverRole: 'administrative-review-authority',
+          approvedBy: 'S-0300',
+          at: iso(now),
+        },
+      ],
+    }),
+    'EXTENSION_OVER_CAP',
+    /115\.52\(d\)\(3\)/,
+  );
+  view = await handle.executeUpdate(extendDeadlineUpdate, {
+    args: [
+      {
+        key: 'prea.final-decision',
+        dueAt: extendedDue,
+        reason: 'investigation pending; the normal period is insufficient',
+        approverRole: 'administrative-review-authority',
+        approvedBy: 'S-0300',
+        at: iso(now),
+      },
+    ],
+  });
+  expect(deadline(view, 'prea.final-decision').state).toBe('extended');
+  expect(Date.parse(deadline(view, 'prea.final-decision').dueAt as string)).toBe(Date.parse(extendedDue));
+  expect(view.serviceTasks.some((t) => t.to === 'inmate' && /extension/i.test(t.document))).toBe(true);
+
+  await bed.advanceTo(iso(Date.parse(extendedDue) + HOUR));
+  await waitFor(
+    () =>
+      bed.mailTo('director@larc.example.org').some((m) => m.text.includes(caseNumber)) ||
+      bed
+        .mailTo('administrative-review-authority@larc.example.org')
+        .some((m) => /treated as denied/.test(m.text)),
+  );
+  view = await handle.query(scheduleQuery);
+  expect(deadline(view, 'prea.final-decision').state).toBe('breached');
+  const timeline = await handle.query(timelineQuery);
+  expect(timeline.some((e) => e.type === 'prea.deemed-denial')).toBe(true);
+  expect(
+    bed
+      .mailTo('administrative-review-authority@larc.example.org')
+      .some((m) => m.text.includes(caseNumber) && /treated as denied/.test(m.text)),
+  ).toBe(true);
+  now = await bed.env.currentTimeMs();
+  view = await handle.executeUpdate(decisionIssuedUpdate, {
+    args: [{ at: iso(now), by: 'S-0301', outcome: 'denied' }],
+  });
+  expect(view.stage).toBe('decided');
+});
+
+test('PREA emergency: initial response within 48 real hours, final decision within 5 calendar days', async () => {
+  const { handle, caseNumber } = await openGrievance({ category: 'sexual-abuse', preaEmergency: true });
+  const filedAt = await bed.env.currentTimeMs();
+  let view = await handle.executeUpdate(grievanceFiledUpdate, { args: [{ at: iso(filedAt), by: 'S-0100' }] });
+  const initial = deadline(view, 'prea.emergency.initial-response');
+  expect(Date.parse(initial.dueAt as string) - filedAt).toBe(48 * HOUR);
+  const final = deadline(view, 'prea.emergency.final-decision');
+  expect(final.source).toBe('28 CFR 115.52(f)(2)');
+  expect(final.localText).toMatch(/23:59 C[SD]T$/);
+
+  await bed.advanceTo(iso(Date.parse(initial.dueAt as string) + 10 * 60_000));
+  await waitFor(() => bed.mailTo('facility-head@larc.example.org').some((m) => m.text.includes(caseNumber)));
+  view = await handle.query(scheduleQuery);
+  expect(deadline(view, 'prea.emergency.initial-response').state).toBe('breached');
+  // A late act by staff is still recorded: it is a breach, not a refusal.
+  let now = await bed.env.currentTimeMs();
+  view = await handle.executeUpdate(initialResponseUpdate, { args: [{ at: iso(now), by: 'S-0200' }] });
+  expect(Date.parse(deadline(view, 'prea.emergency.initial-response').metAt as string)).toBe(now);
+  now = await bed.env.currentTimeMs();
+  view = await handle.executeUpdate(decisionIssuedUpdate, {
+    args: [{ at: iso(now), by: 'S-0201', outcome: 'granted' }],
+  });
+  expect(deadline(view, 'prea.emergency.final-decision').state).toBe('met');
+  expect(view.stage).toBe('decided');
+});
