@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings the embedded system up on one machine: the Temporal dev server with a durable SQLite file
-# (cases survive a restart) and its Web UI on :8233, plus the Docket processes. Ctrl-C stops it all.
+# (cases survive a restart) and its Web UI, the local inbox, the codec server that lets the UI
+# decrypt payloads, and the Docket worker. Ctrl-C stops it all.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
@@ -9,10 +10,33 @@ bash scripts/ensure-node-deps.sh
 temporal_cli="$(bash scripts/ensure-temporal-cli.sh)"
 data_dir="${DOCKET_DATA_DIR:-$REPO_ROOT/.docket}"
 mkdir -p "$data_dir"
+export DOCKET_DATA_DIR="$data_dir"
 
 frontend_port="${TEMPORAL_PORT:-7233}"
 ui_port="${TEMPORAL_UI_PORT:-8233}"
-export TEMPORAL_ADDRESS="127.0.0.1:$frontend_port"
+smtp_port="${DOCKET_SMTP_PORT:-1025}"
+inbox_port="${DOCKET_INBOX_PORT:-1080}"
+codec_port="${DOCKET_CODEC_PORT:-8234}"
+export TEMPORAL_ADDRESS="127.0.0.1:$frontend_port" TEMPORAL_UI_PORT="$ui_port"
+export DOCKET_SMTP_HOST=127.0.0.1 DOCKET_SMTP_PORT="$smtp_port" DOCKET_CODEC_PORT="$codec_port"
+
+# Payload encryption keys and the codec server's token live in the data directory (mode 600), made
+# once on first start; an agency supplies its own through the environment instead.
+secrets="$data_dir/secrets.env"
+if [ -z "${DOCKET_CODEC_KEYS:-}${DOCKET_CODEC_KEY_FILE:-}" ]; then
+  if [ ! -f "$secrets" ]; then
+    say "generating a payload encryption key and a codec server token in $secrets"
+    (umask 077 && npx tsx -e "
+      import { randomBytes } from 'node:crypto';
+      import { generateKey, newKeyId } from './worker/keys';
+      const id = newKeyId();
+      console.log('DOCKET_CODEC_KEYS=' + id + ':' + generateKey());
+      console.log('DOCKET_CODEC_CURRENT_KEY_ID=' + id);
+      console.log('DOCKET_CODEC_TOKENS=' + randomBytes(24).toString('base64url'));
+    " >"$secrets")
+  fi
+  set -a; source "$secrets"; set +a
+fi
 
 pids=()
 cleanup() {
@@ -23,28 +47,48 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-mapfile -t sa_args < <(npx tsx -e "import { searchAttributeCliArgs } from './workflows/search-attributes'; for (const a of searchAttributeCliArgs) console.log('--search-attribute\n' + a);")
+wait_for_port() {
+  local port=$1 what=$2 log=$3
+  for _ in $(seq 1 150); do
+    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.2
+  done
+  die "$what did not start on port $port; see $log"
+}
 
+say "starting the local inbox (SMTP :$smtp_port, web :$inbox_port)"
+npx maildev --ip 127.0.0.1 --smtp "$smtp_port" --web-ip 127.0.0.1 --web "$inbox_port" >"$data_dir/inbox.log" 2>&1 &
+pids+=($!)
+
+say "starting the codec server on :$codec_port"
+npx tsx client/codec-server.ts >"$data_dir/codec-server.log" 2>&1 &
+pids+=($!)
+
+mapfile -t sa_args < <(npx tsx -e "import { searchAttributeCliArgs } from './workflows/search-attributes'; for (const a of searchAttributeCliArgs) console.log('--search-attribute\n' + a);")
 say "starting the Temporal dev server (state in $data_dir/temporal.db)"
 "$temporal_cli" server start-dev \
   --ip 127.0.0.1 --port "$frontend_port" --ui-port "$ui_port" \
   --db-filename "$data_dir/temporal.db" --log-level warn \
+  --ui-codec-endpoint "http://127.0.0.1:$codec_port" \
   "${sa_args[@]}" >"$data_dir/temporal.log" 2>&1 &
 pids+=($!)
 
-for _ in $(seq 1 100); do
-  (echo >"/dev/tcp/127.0.0.1/$frontend_port") 2>/dev/null && break
-  sleep 0.2
-done
-(echo >"/dev/tcp/127.0.0.1/$frontend_port") 2>/dev/null || die "the Temporal dev server did not start; see $data_dir/temporal.log"
+wait_for_port "$frontend_port" "the Temporal dev server" "$data_dir/temporal.log"
+wait_for_port "$smtp_port" "the local inbox" "$data_dir/inbox.log"
+wait_for_port "$codec_port" "the codec server" "$data_dir/codec-server.log"
 
-if [ -f worker/main.ts ]; then
-  say "starting the Docket worker"
-  npx tsx worker/main.ts &
-  pids+=($!)
-fi
+say "starting the Docket worker (log in $data_dir/worker.log)"
+npx tsx worker/main.ts >"$data_dir/worker.log" 2>&1 &
+pids+=($!)
 
-say "Temporal UI:       http://127.0.0.1:$ui_port"
-say "Temporal frontend: 127.0.0.1:$frontend_port (namespace default)"
-say "press Ctrl-C to stop"
+cat >&2 <<INFO
+
+  Temporal UI      http://127.0.0.1:$ui_port
+  Local inbox      http://127.0.0.1:$inbox_port   (SMTP 127.0.0.1:$smtp_port)
+  Codec server     http://127.0.0.1:$codec_port   (sign in at /session with DOCKET_CODEC_TOKENS from $secrets;
+                   then in the UI's codec settings tick "Include cross-origin credentials")
+  Temporal         127.0.0.1:$frontend_port, namespace default
+
+  Press Ctrl-C to stop. Cases are kept in $data_dir/temporal.db.
+INFO
 wait -n "${pids[@]}" || true

@@ -7,10 +7,14 @@ import { createMailTransport } from '../activities/mail-transport';
 import { openFileSentLedger } from '../activities/sent-ledger';
 import { buildActivities } from './activities';
 import { loadConfig, type DocketConfig } from './config';
+import { createDataConverter } from './data-converter';
+import { loadKeyring } from './keys';
 import { temporalConnectionOptions } from './connection';
 import { createLogger, sdkLoggerFor } from './logger';
 
-export async function createDocketWorker(config: DocketConfig) {
+export async function createDocketWorker(config: DocketConfig, env: NodeJS.ProcessEnv = process.env) {
+  // Keys first: a worker that cannot encrypt must not start and write case data in clear text.
+  const dataConverter = createDataConverter(loadKeyring(env));
   const logger = createLogger(config.logLevel);
   Runtime.install({ logger: sdkLoggerFor(logger) });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
@@ -36,6 +40,7 @@ export async function createDocketWorker(config: DocketConfig) {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../workflows'),
+    dataConverter,
     activities,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
@@ -53,7 +58,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { worker, connection, logger } = await createDocketWorker(config);
-  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
+    'worker started',
+  );
   try {
     await worker.run();
   } finally {
