@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { isDomainError } from '../domain/errors';
 import { registerCalendarCommands } from './commands/calendar';
 import { registerPreviewCommand } from './commands/preview';
+import { registerSetupCommand } from './commands/setup';
 import type { Output } from './commands/shared';
 
 export const EXIT_BAD_INPUT = 2;
@@ -19,6 +20,9 @@ const processIo: CliIo = {
   write: (text) => process.stdout.write(text),
 };
 
+/** Progress goes to stderr, so `--json` output on stdout stays machine-readable. */
+const progressIo: Output = { out: (text) => process.stderr.write(`docket: ${text}\n`) };
+
 /**
  * The program with every subcommand registered. Commander copies output and exit settings to
  * subcommands when they are created, so they are configured here first: usage errors are thrown as
@@ -31,6 +35,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .configureOutput({ writeOut: (text) => io.write(text), writeErr: () => undefined });
   registerCalendarCommands(program, io);
   registerPreviewCommand(program, io);
+  registerSetupCommand(program, io, progressIo);
   return program;
 }
 

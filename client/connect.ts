@@ -1,0 +1,33 @@
+// One way for every Docket client process (CLI, API) to reach Temporal: the configured address,
+// TLS/mTLS and API key, and the encrypting data converter, so what one process writes the others
+// (and the worker) can read.
+import { Client, Connection } from '@temporalio/client';
+import type { DocketConfig } from '../worker/config';
+import { temporalConnectionOptions } from '../worker/connection';
+import { createDataConverter } from '../worker/data-converter';
+import { loadKeyring } from '../worker/keys';
+import { DocketClient } from './cases';
+
+export interface DocketConnection {
+  connection: Connection;
+  client: Client;
+  docket: DocketClient;
+  close(): Promise<void>;
+}
+
+/** Connects with the data converter; `withCodec: false` is for cluster administration only (no payloads). */
+export async function connectDocket(
+  config: DocketConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  { withCodec = true }: { withCodec?: boolean } = {},
+): Promise<DocketConnection> {
+  const dataConverter = withCodec ? createDataConverter(loadKeyring(env)) : undefined;
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
+  return {
+    connection,
+    client,
+    docket: new DocketClient({ client, taskQueue: config.temporal.taskQueue }),
+    close: () => connection.close(),
+  };
+}

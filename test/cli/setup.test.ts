@@ -1,0 +1,56 @@
+// `docket setup` against a real dev server: it registers a new namespace and Docket's search
+// attributes, and a second run changes nothing.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createDevServerEnv } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createDevServerEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+function docket(args: string[], extraEnv: Record<string, string>) {
+  return spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'docket.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...extraEnv },
+    timeout: 60_000,
+  });
+}
+
+test('setup registers the namespace and search attributes, and is safe to run again', async () => {
+  const namespace = `agency-${Date.now()}`;
+  const runEnv = { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace };
+  const first = docket(['setup'], runEnv);
+  expect(first.stderr).toContain(`namespace ${namespace}: registering`);
+  expect(first.stderr).toMatch(/search attributes: adding CaseType, .*NextDeadline/);
+  expect(first.status).toBe(0);
+  expect(first.stdout).toContain(`ready: namespace ${namespace}`);
+
+  const attributes = await env.connection.operatorService.listSearchAttributes({ namespace });
+  expect(Object.keys(attributes.customAttributes ?? {})).toEqual(
+    expect.arrayContaining([
+      'CaseType',
+      'Jurisdiction',
+      'Facility',
+      'Stage',
+      'NextDeadline',
+      'DeadlineState',
+      'PolicyVersion',
+    ]),
+  );
+
+  const second = docket(['setup'], runEnv);
+  expect(second.status).toBe(0);
+  expect(second.stderr).toContain(`namespace ${namespace}: exists`);
+  expect(second.stderr).not.toContain('adding');
+});
+
+test('setup against an unreachable cluster fails with one line, non-zero', () => {
+  const run = docket(['setup'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  expect(run.status).not.toBe(0);
+  expect(run.stderr.trim().split('\n').pop()).toMatch(/^docket: /);
+});
