@@ -3,6 +3,11 @@
 // (§III.F.1), so that day is the period's first day: 6 months from 15 January runs through 14 July.
 // Look-back windows ("within six months from the date of the ... warning", §III.D.4) count the day of
 // the warning as day 0, like every other "within" limit.
+//
+// Version 1.0.0 was completed in place (the suspension's working-day window, a written warning's
+// longer probation) before any probation record ran: the workflow that runs these rules arrived with
+// that change, so no record holds a schedule of the earlier text. From now on, changes are a new
+// version beside this one (registry.ts).
 import { definePolicy, type PolicyInput } from './schema';
 import { SEED_003, seed } from './common';
 
@@ -25,6 +30,7 @@ function disciplinaryProbation(
   rule: string,
   source: RuleInput['source'],
   when: RuleInput['when'] = {},
+  extension?: RuleInput['extension'],
 ): RuleInput {
   return {
     key,
@@ -42,6 +48,59 @@ function disciplinaryProbation(
     periodEnd: true,
     when: { ...when, facts: { action: [action] } },
     reminders: PROBATION_REMINDERS,
+    ...(extension ? { extension } : {}),
+  };
+}
+
+// §III.D.3.b sets a minimum: the period "may be longer depending on the nature of the violation and its
+// impact on Department operations". The longer period is decided by whoever administers the discipline
+// (§III.B.3.c, §III.D.1), so it is an extension approved by the decision-making supervisor, and the
+// employee is told in writing, as with every disciplinary action (§III.F.1).
+const LONGER_WRITTEN_WARNING_PROBATION: RuleInput['extension'] = {
+  approverRoles: ['decision-making-supervisor'],
+  overrideAuthorities: [],
+  noticeTo: 'employee',
+  requirement:
+    'a longer period depending on the nature of the violation and its impact on Department operations (§III.D.3.b), with written notification to the employee',
+};
+
+// The unpaid suspension itself: "a minimum of (1) one working day but not to exceed (10) ten working
+// days" (§III.D.3.c.i), "up to fifteen (15) working days" when the employee's driver's license is
+// suspended (§III.D.3.c.ii). The window is the N working days after day 0, the day before the first
+// suspension day, so a first day on a working day is day 1 of N and holidays are skipped (A.C.A.
+// §1-5-101 through the us-ar-state calendar). A rule's limit cannot come from a number fact, so the
+// length is also given as the enum fact `suspensionLength`, one rule per length; the integer fact
+// `suspensionWorkingDays` keeps the range check (1-10, 15 with a license suspension).
+const MAX_SUSPENSION_DAYS = 15;
+const SUSPENSION_LENGTHS = Array.from({ length: MAX_SUSPENSION_DAYS }, (_, i) => String(i + 1));
+
+function suspensionDays(days: number): RuleInput {
+  const license = days > 10;
+  return {
+    key: 'suspension.days',
+    kind: 'deadline',
+    rule: `An unpaid suspension of ${days} working day${days === 1 ? '' : 's'}${license ? " (driver's-license case)" : ''}: the ${days} working day${days === 1 ? '' : 's'} after day 0, the day before the first suspension day`,
+    source: license
+      ? s('III.D.3.c.ii', 'suspension from their duties may be up to fifteen (15) working days (120 hours)')
+      : s(
+          'III.D.3.c.i',
+          'Suspension shall be without pay for a minimum of (1) one working day but not to exceed (10) ten working days (80 hours).',
+        ),
+    relatedSources: [s('III.D.3.c.i', 'The dates of Suspension are to be scheduled soon as possible')],
+    responsibleRole: 'supervisor',
+    actor: 'staff',
+    action:
+      'The employee is suspended without pay on these working days; record them for timekeeping and payroll',
+    anchor: { event: 'suspension.day-zero' },
+    limit: { amount: days, unit: 'workingDays' },
+    periodEnd: true,
+    when: {
+      facts: {
+        action: ['suspension'],
+        suspensionLength: [String(days)],
+        ...(license ? { licenseSuspension: [true] } : {}),
+      },
+    },
   };
 }
 
@@ -68,6 +127,11 @@ export const adcProbation = definePolicy({
     {
       key: 'verbal-warning.removed',
       description: "Verbal warning documentation removed from the Supervisor's File",
+    },
+    {
+      key: 'suspension.day-zero',
+      description:
+        'Day 0 of the suspension: the day before its first day; the suspension days are the working days after it',
     },
   ],
   order: [
@@ -100,6 +164,14 @@ export const adcProbation = definePolicy({
       description:
         "The employee's driver's license is suspended (Arkansas Vehicle Safety Policy, §III.D.3.c.ii)",
     },
+    {
+      name: 'suspensionLength',
+      kind: 'enum',
+      values: ['none', ...SUSPENSION_LENGTHS],
+      default: 'none',
+      description:
+        'suspensionWorkingDays again, as text, to select the rule that counts the suspension days; none without a suspension',
+    },
   ],
   settings: [
     {
@@ -120,6 +192,7 @@ export const adcProbation = definePolicy({
       'A written warning carries a disciplinary probation of at least 6 months',
       s('III.D.3.b', 'automatically subject to a minimum six (6) month Disciplinary Probation period'),
       { eventNotWithin: PRIOR_WARNING_WINDOW },
+      LONGER_WRITTEN_WARNING_PROBATION,
     ),
     disciplinaryProbation(
       'probation.written-warning',
@@ -131,6 +204,7 @@ export const adcProbation = definePolicy({
         'If a subsequent written warning is received within a one (1) year period from the initial written warning, a minimum nine (9) month disciplinary Probation period will be imposed.',
       ),
       { eventWithin: PRIOR_WARNING_WINDOW },
+      LONGER_WRITTEN_WARNING_PROBATION,
     ),
     disciplinaryProbation(
       'probation.suspension',
@@ -139,6 +213,7 @@ export const adcProbation = definePolicy({
       "A suspension (itself 1 to 10 working days, up to 15 in the driver's-license case) carries a 12-month probation",
       s('III.D.3.c', 'Suspensions are accompanied by an automatic twelve (12) month probationary period.'),
     ),
+    ...Array.from({ length: MAX_SUSPENSION_DAYS }, (_, i) => suspensionDays(i + 1)),
     disciplinaryProbation(
       'probation.demotion',
       'demotion',

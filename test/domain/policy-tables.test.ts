@@ -175,7 +175,9 @@ const DISCIPLINE_ROWS: Row[] = [
     events: { 'report.filed': '2026-10-31T17:00:00-05:00', 'report.accepted': '2026-10-31T18:00:00-05:00' },
     key: 'report.service',
     dueAt: '2026-11-01T17:00:00.000-06:00',
-    role: 'shift-supervisor',
+    // ok-doc-discipline 1.1.0: the investigator serves, so the breach alert reaches the shift
+    // supervisor who accepted the report (a breach alerts the responsible role's supervisor).
+    role: 'disciplinary-investigator',
     section: /OP-060125 §IV\.C\.2 \(seed 002_5a28f52881808cb3\.txt\)/,
   },
   {
@@ -266,6 +268,14 @@ const DISCIPLINE_ROWS: Row[] = [
     dueAt: '2029-01-11T23:59:59.999-06:00',
     role: 'director',
     section: /§IV\.C\.12/,
+  },
+  {
+    name: 'sanction.suspension: at most 90 calendar days from Mon 2027-11-29 → Sun 2028-02-27, not rolled forward',
+    events: { 'report.accepted': '2027-11-22T09:00:00-06:00', 'sanction.suspended': '2027-11-29T10:00:00-06:00' },
+    key: 'sanction.suspension',
+    dueAt: '2028-02-27T23:59:59.999-06:00',
+    role: 'disciplinary-officer',
+    section: /§IV\.C\.9/,
   },
 ];
 
