@@ -3,7 +3,9 @@
 // fallback address about a notice that could not be delivered.
 //
 // Guarantees, and where they stop:
-// - Recipients are resolved from the directory at send time, never stored in the workflow.
+// - Recipients are resolved from the directory at send time, never stored in the workflow. The one
+//   exception is a `party-notice` with `recipients`: people who are not staff (Title IX parties),
+//   whose contact details the workflow holds in its (encrypted) state and passes per notice.
 // - Each message's Message-ID (and its Date header, MIME boundaries and .ics DTSTAMP) derive from
 //   the workflow ID and the notice key only, so every attempt of one notice builds the same bytes.
 // - Before opening an SMTP session the activity asks: has the relay already accepted this
@@ -92,6 +94,23 @@ export interface NoticeRequest {
   sentAt?: IsoInstant;
   /** Extra fields for the templates (`{{lookup context "x"}}`). Rendered into the mail, never logged. */
   context?: Record<string, ContextValue>;
+  /**
+   * `party-notice` only: the people the notice is addressed to when they are not staff (the parties
+   * to a Title IX complaint and their advisors), in place of the directory. Send one request per
+   * party, with the party's opaque ID in `noticeKey`, so each party gets its own message and
+   * Message-ID. `id` is opaque and is what results, the ledger and logs record; `email` and `name`
+   * go into the To: header and nowhere else (never logged, never returned).
+   */
+  recipients?: NoticeRecipient[];
+}
+
+/** A recipient given by the workflow rather than the directory (see `NoticeRequest.recipients`). */
+export interface NoticeRecipient {
+  /** Opaque ID, e.g. the party ID `P-0001` or `P-0001-ADVISOR`. */
+  id: string;
+  email: string;
+  /** Display name for the To: header only. */
+  name?: string;
 }
 
 export type NoticeStatus = 'sent' | 'already-sent';
@@ -240,9 +259,17 @@ export function classifySmtpError(err: unknown): SmtpErrorClassification {
   return { retryable, code, responseCode, command };
 }
 
-function smtpFailure(err: unknown, messageId: string, noticeKey: string): ApplicationFailure {
+function smtpFailure(
+  err: unknown,
+  messageId: string,
+  noticeKey: string,
+  withholdAddresses = false,
+): ApplicationFailure {
   const c = classifySmtpError(err);
-  const reason = err instanceof Error ? err.message : String(err);
+  let reason = err instanceof Error ? err.message : String(err);
+  // Relays quote the refused address ("550 <x@y>: no such user"); a party's address must not reach a
+  // failure message, which is logged by the worker and mailed to the administrators.
+  if (withholdAddresses) reason = reason.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '[address withheld]');
   const details = {
     messageId,
     noticeKey,
@@ -313,8 +340,26 @@ const noticeRequestSchema = z
     delivery: z.object({ document: z.string().min(1), to: z.string().min(1) }).optional(),
     sentAt: isoInstant.optional(),
     context: contextSchema.optional(),
+    recipients: z
+      .array(
+        z.object({
+          id: opaque,
+          email: z.email('not a valid email address'),
+          name: z.string().min(1).max(200).optional(),
+        }),
+      )
+      .min(1)
+      .max(10)
+      .optional(),
   })
   .superRefine((r, ctx) => {
+    if (r.recipients !== undefined && r.kind !== 'party-notice') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recipients'],
+        message: 'recipients outside the directory are only for party-notice; staff are reached by role',
+      });
+    }
     if (NEVER_EMAILED.has(r.role)) {
       ctx.addIssue({
         code: 'custom',
@@ -516,6 +561,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
     /** The Date header. */
     sentAt: Date;
     mail: SendMailOptions;
+    /** Recipients are parties (not staff): their addresses are kept out of failure messages. */
+    withholdAddresses?: boolean;
   }
 
   /** One SMTP transaction, then the ledger, the heartbeat and the result. */
@@ -531,7 +578,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       // Cancelled by Temporal (workflow cancellation, or the attempt timed out): report the
       // cancellation itself, not an SMTP failure, so Temporal records what really happened.
       if (activity?.cancellationSignal.aborted) throw activity.cancellationSignal.reason ?? err;
-      const failure = smtpFailure(err, out.messageId, out.noticeKey);
+      const failure = smtpFailure(err, out.messageId, out.noticeKey, out.withholdAddresses);
       const c = classifySmtpError(err);
       log.warn(
         {
@@ -703,8 +750,15 @@ export function createNotificationActivities(deps: NotificationDeps) {
       let facilityName: string;
       try {
         const dir = await directory.current();
-        ({ role: recipientRole, capped } = targetRole(dir, request));
-        recipients = dir.resolve(facility, recipientRole);
+        if (request.recipients !== undefined) {
+          // A party notice addressed by the workflow: the case role it goes to (never a name).
+          recipientRole = request.delivery?.to ?? role;
+          capped = false;
+          recipients = request.recipients;
+        } else {
+          ({ role: recipientRole, capped } = targetRole(dir, request));
+          recipients = dir.resolve(facility, recipientRole);
+        }
         facilityName = dir.facilityName(facility);
       } catch (err) {
         if (err instanceof UnknownRecipientError) throw unknownRecipient(err, noticeKey, log);
@@ -761,7 +815,9 @@ export function createNotificationActivities(deps: NotificationDeps) {
           }),
         };
       }
-      log.debug({ to: recipients.map((r) => r.email) }, 'sending notice');
+      // Staff addresses may appear at debug level; a party's address never does (3.26 Confidentiality).
+      if (request.recipients === undefined)
+        log.debug({ to: recipients.map((r) => r.email) }, 'sending notice');
       return deliver(
         {
           messageId,
@@ -773,6 +829,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
           escalationCapped: capped,
           sentAt: date,
           mail,
+          withholdAddresses: request.recipients !== undefined,
         },
         activity,
         log,

@@ -2,6 +2,10 @@
 // (licensed personnel) and 8.20 (classified personnel), whose procedure text is identical. The seed
 // leaves several values open ("as soon as reasonably possible", the appeal period, whether "days" are
 // calendar or school business days); those are agency settings with defaults marked as defaults.
+//
+// Version 1.0.0 was completed in place (dismissal appeals, records retention) before any Title IX
+// case ran: the workflow that runs these rules arrived with that change, so no case holds a schedule
+// of the earlier text. From now on, changes are a new version beside this one (registry.ts).
 import { definePolicy } from './schema';
 import { DAILY_ESCALATION, DAY_REMINDERS, SEED_003, seed } from './common';
 
@@ -41,6 +45,15 @@ export const acsdTitleIx = definePolicy({
     },
     { key: 'appeal.filed', description: 'A party appealed the determination or dismissal' },
     { key: 'appeal.decided', description: 'Written appeal decision provided to both parties' },
+    {
+      key: 'complaint.dismissed',
+      description: 'Written notice of the dismissal and its reasons provided to the parties simultaneously',
+    },
+    {
+      key: 'case.closed',
+      description:
+        'The case closed: the determination or dismissal became final, or a report ended without a formal complaint',
+    },
   ],
   order: [
     ['report.received', 'complainant.contacted'],
@@ -50,6 +63,10 @@ export const acsdTitleIx = definePolicy({
     ['investigation.completed', 'determination.issued'],
     ['determination.issued', 'appeal.filed'],
     ['appeal.filed', 'appeal.decided'],
+    ['report.received', 'formal-complaint.received'],
+    ['formal-complaint.received', 'complaint.dismissed'],
+    ['complaint.dismissed', 'appeal.filed'],
+    ['report.received', 'case.closed'],
   ],
   facts: [],
   settings: [
@@ -160,6 +177,8 @@ export const acsdTitleIx = definePolicy({
       anchor: { event: 'determination.issued' },
       limit: { setting: 'appeal-period' },
       completedBy: 'appeal.filed',
+      // A dismissed complaint has no determination: its appeal period is appeal.filing.dismissal.
+      when: { eventsAbsent: ['complaint.dismissed'] },
     },
     {
       key: 'determination.final',
@@ -176,7 +195,66 @@ export const acsdTitleIx = definePolicy({
       anchor: { event: 'determination.issued' },
       limit: { setting: 'appeal-period' },
       periodEnd: true,
+      when: { eventsAbsent: ['appeal.filed', 'complaint.dismissed'] },
+    },
+    // 3.26 Appeals: "Either party may appeal a determination regarding responsibility or from a
+    // dismissal". The seed sets one appeal period for both, so the dismissal uses the same setting.
+    {
+      key: 'appeal.filing.dismissal',
+      kind: 'deadline',
+      rule: 'Either party may appeal the dismissal of the formal complaint within the appeal period',
+      source: s(
+        'Appeals',
+        'Either party may appeal a determination regarding responsibility or from a dismissal of a formal complaint',
+      ),
+      responsibleRole: 'party',
+      actor: 'subject',
+      action: 'File the appeal with the District, stating its basis',
+      anchor: { event: 'complaint.dismissed' },
+      limit: { setting: 'appeal-period' },
+      completedBy: 'appeal.filed',
+    },
+    // The seed states finality only for a determination; a dismissal that nobody appeals stands on
+    // the same terms, so the case closes the day after its appeal period expires.
+    {
+      key: 'dismissal.final',
+      kind: 'lowerBound',
+      rule: 'Without an appeal, the dismissal stands from the day after the appeal period expires, and the case closes',
+      source: s(
+        'Appeals',
+        'Either party may appeal a determination regarding responsibility or from a dismissal of a formal complaint',
+      ),
+      relatedSources: [
+        s(
+          'Determination',
+          'If an appeal is not filed, the day after the period for an appeal to be filed expires',
+        ),
+      ],
+      responsibleRole: 'title-ix-coordinator',
+      actor: 'staff',
+      action: 'Treat the dismissal as standing and close the grievance process from this time',
+      anchor: { event: 'complaint.dismissed' },
+      limit: { setting: 'appeal-period' },
+      periodEnd: true,
       when: { eventsAbsent: ['appeal.filed'] },
+    },
+    // 3.26 Records: "a minimum of seven (7) years". Counted from closure, the latest record of the
+    // case, so every record in it is kept at least that long. A lower bound: disposal may not come
+    // earlier. The responsible role is who is told when the date arrives.
+    {
+      key: 'records.retention',
+      kind: 'lowerBound',
+      rule: 'The records of the case are kept for at least seven years after it closes; they may not be disposed of before this time',
+      source: s(
+        'Records',
+        'The District shall maintain the following records for a minimum of seven (7) years',
+      ),
+      responsibleRole: 'title-ix-coordinator',
+      actor: 'staff',
+      action:
+        "Keep the case's records (investigation, determination, sanctions, remedies, appeal, supportive measures) until this time; disposal only afterwards, under the District's records schedule",
+      anchor: { event: 'case.closed' },
+      limit: { amount: 84, unit: 'months' },
     },
   ],
   constraints: [
@@ -195,6 +273,10 @@ export const acsdTitleIx = definePolicy({
       text: 'Identities of reporters, complainants, respondents and witnesses are confidential',
       source: s('Confidentiality'),
     },
-    { key: 'records', text: 'Records are kept for at least seven years', source: s('Records') },
+    {
+      key: 'records',
+      text: 'Records are kept for at least seven years after the case closes (records.retention)',
+      source: s('Records'),
+    },
   ],
 });
