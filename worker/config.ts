@@ -17,6 +17,23 @@ const tlsSchema = z
     message: 'clientCertPath and clientKeyPath must be given together (mTLS needs both)',
   });
 
+/** Who may do what through the HTTP API (client/api/auth.ts maps roles to permissions). */
+export const apiRoles = ['case-system', 'supervisor', 'administrator'] as const;
+export type ApiRole = (typeof apiRoles)[number];
+
+export const apiKeySchema = z
+  .object({
+    /** Opaque key name: it appears in request logs, so it must not be a person's name or a secret. */
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a key ID like cms-prod-1'),
+    role: z.enum(apiRoles),
+    /** Lower-case hex SHA-256 of the bearer token, e.g. from `printf %s "$TOKEN" | sha256sum`. */
+    tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, "the 64 hex digits of the token's SHA-256"),
+    /** Limits the key to these case types (e.g. a school district's system to title-ix); all when absent. */
+    caseTypes: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
+
 export const configSchema = z.object({
   temporal: z.object({
     address: z.string().min(1).default('127.0.0.1:7233'),
@@ -49,6 +66,13 @@ export const configSchema = z.object({
   api: z.object({
     host: z.string().default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8080),
+    /**
+     * API keys as SHA-256 digests of their tokens, so the file holds nothing that can call the API.
+     * Raw tokens may instead come from the environment (DOCKET_API_KEYS, see client/api/auth.ts).
+     */
+    keys: z.array(apiKeySchema).default([]),
+    /** How long one request may wait on Temporal (an update waits for the worker) before a 504. */
+    temporalTimeoutMs: z.coerce.number().int().min(100).max(300_000).default(30_000),
   }),
 });
 
@@ -76,6 +100,7 @@ const envOverrides: Array<[string, string[]]> = [
   ['DOCKET_DATA_DIR', ['dataDir']],
   ['DOCKET_LOG_LEVEL', ['logLevel']],
   ['DOCKET_API_PORT', ['api', 'port']],
+  ['DOCKET_API_HOST', ['api', 'host']],
 ];
 
 function setPath(target: Record<string, unknown>, keys: string[], value: string): void {

@@ -1,0 +1,62 @@
+// Every error the API returns is `{ error: { code, message, details? } }` with a stable code. Codes
+// from the domain and the workflows' validators (DEADLINE_PASSED, EXTENSION_OVER_CAP, ...) pass
+// through unchanged with status 422; the API's own codes are listed here.
+import type { ErrorBody } from './schemas';
+
+export const apiErrorCodes = {
+  UNAUTHENTICATED: { status: 401, meaning: 'No bearer token, or one that is not an API key.' },
+  FORBIDDEN: { status: 403, meaning: "The key's role (or case types) does not allow this." },
+  ROUTE_NOT_FOUND: { status: 404, meaning: 'No such route.' },
+  UNKNOWN_CASE_TYPE: { status: 404, meaning: 'No such case type; `details.known` lists them.' },
+  CASE_NOT_FOUND: { status: 404, meaning: 'No case with this case number and type.' },
+  UNKNOWN_EVENT: {
+    status: 404,
+    meaning:
+      'The case type has no such event; `details.known` lists them (422 when the event is a field of a preview body).',
+  },
+  UNKNOWN_POLICY: { status: 404, meaning: 'No such policy (preview).' },
+  CASE_CONFLICT: { status: 409, meaning: 'The case number is taken by a case with a different intake.' },
+  CASE_CLOSED: { status: 409, meaning: 'The case is closed and records no further events.' },
+  INVALID_INPUT: { status: 422, meaning: 'The body or query is invalid; `details.field` names the field.' },
+  NOT_GRIEVABLE: {
+    status: 422,
+    meaning: 'The matter may not be grieved; `details` names the rule and source.',
+  },
+  MALFORMED_JSON: { status: 400, meaning: 'The body is not JSON.' },
+  BAD_REQUEST: { status: 400, meaning: 'The request could not be read.' },
+  INVALID_IDEMPOTENCY_KEY: { status: 400, meaning: 'The Idempotency-Key header is malformed.' },
+  PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Send application/json.' },
+  UPDATE_FAILED: { status: 500, meaning: 'The case failed while applying an accepted event.' },
+  INTERNAL: { status: 500, meaning: 'An unexpected error; it is logged by error class only.' },
+  TEMPORAL_UNAVAILABLE: { status: 503, meaning: 'Temporal is not reachable; retry later.' },
+  TEMPORAL_TIMEOUT: {
+    status: 504,
+    meaning: 'Temporal (or a worker) did not answer in time; retry with the same Idempotency-Key.',
+  },
+} as const;
+
+export type ApiErrorCode = keyof typeof apiErrorCodes;
+
+/** An error the API answers with as is. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  static of(code: ApiErrorCode, message: string, details?: Record<string, unknown>): ApiError {
+    return new ApiError(apiErrorCodes[code].status, code, message, details);
+  }
+}
+
+export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+  return {
+    error: { code, message, ...(details && Object.keys(details).length > 0 ? { details } : {}) },
+  };
+}

@@ -1,0 +1,69 @@
+// Entry point of the HTTP API: `tsx client/api/main.ts`. Reads the config file and environment
+// (worker/config.ts), the payload keys (DOCKET_CODEC_KEYS or DOCKET_CODEC_KEY_FILE) and the API keys
+// (DOCKET_API_KEYS and/or api.keys), then listens on api.host:api.port. The Temporal connection is
+// lazy, so the API starts (and previews schedules) while Temporal is still coming up; case routes
+// answer 503 TEMPORAL_UNAVAILABLE until it is reachable.
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type DocketConfig } from '../../worker/config';
+import { temporalConnectionOptions } from '../../worker/connection';
+import { createDataConverter } from '../../worker/data-converter';
+import { loadKeyring } from '../../worker/keys';
+import { createLogger } from '../../worker/logger';
+import { caseTypeNames, DocketClient } from '../cases';
+import { loadApiAuth } from './auth';
+import { buildApi } from './server';
+
+export interface RunningApi {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(
+  config: DocketConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningApi> {
+  // Secrets first: an API that cannot encrypt or authenticate must not start.
+  const dataConverter = createDataConverter(loadKeyring(env));
+  const auth = loadApiAuth(config, env, caseTypeNames());
+  const logger = createLogger(config.logLevel).child({ component: 'api' });
+  const connection = Connection.lazy(temporalConnectionOptions(config));
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
+  const docket = new DocketClient({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    timeoutMs: config.api.temporalTimeoutMs,
+  });
+  const app = buildApi({ docket, auth, logger });
+  const url = await app.listen({ host: config.api.host, port: config.api.port });
+  logger.info({ url, keys: auth.describe(), namespace: config.temporal.namespace }, 'api listening');
+  return {
+    app,
+    url,
+    async close() {
+      await app.close();
+      await connection.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const api = await startApi(loadConfig());
+  const stop = () => {
+    api.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    // Configuration errors are written to be read and never quote a secret: the message only.
+    process.stderr.write(`docket api: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

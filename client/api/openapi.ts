@@ -1,0 +1,480 @@
+// The OpenAPI 3.1 document, generated from the route table, the case-type registry and the zod
+// schemas (zod 4's z.toJSONSchema), so it cannot describe a payload the API would parse differently.
+// Each case type and each of its events gets its own concrete path with its own schema, which gives
+// generated clients in other languages one typed method per event. The /docs page is rendered from
+// the same document, without any script or external asset.
+import { z } from 'zod';
+import { acknowledgeSchema, eventBaseSchema, extensionRequestSchema } from '../../domain/cases/common';
+import { listPolicies } from '../../domain/policies';
+import { caseTypeDefinition, caseTypeNames, deadlineStates, type CaseTypeDefinition } from '../cases';
+import { rolesWith, type Permission } from './auth';
+import { apiErrorCodes } from './errors';
+import { routes, type RouteSpec } from './routes';
+import {
+  caseRecordSchema,
+  caseUpdatedSchema,
+  caseViewSchema,
+  deadlinesDueSchema,
+  errorSchema,
+  healthSchema,
+  openedCaseSchema,
+  policiesSchema,
+  previewBodySchema,
+  scheduleSchema,
+} from './schemas';
+
+type Json = Record<string, unknown>;
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description: string };
+  paths: Record<string, Record<string, Json>>;
+  components: { schemas: Record<string, Json>; securitySchemes: Json };
+}
+
+const pascal = (text: string): string =>
+  text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
+
+const ref = (id: string): Json => ({ $ref: `#/components/schemas/${id}` });
+const json = (schema: Json): Json => ({ 'application/json': { schema } });
+
+function componentsOf(
+  registry: z.core.$ZodRegistry<{ id: string }>,
+  io: 'input' | 'output',
+): Record<string, Json> {
+  const { schemas } = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+    // Responses may gain fields (a case type's view adds its own, e.g. probation's `record`); a
+    // closed schema would make every such addition a breaking change for generated clients.
+    override: (ctx) => {
+      if (io === 'output' && ctx.jsonSchema.additionalProperties === false) {
+        delete ctx.jsonSchema.additionalProperties;
+      }
+    },
+  });
+  // `$schema` and `$id` belong to standalone JSON Schema documents, not OpenAPI components.
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _schema, $id: _id, ...rest } = schema as Json;
+      return [id, rest];
+    }),
+  );
+}
+
+const errorResponse = (description: string): Json => ({ description, content: json(ref('Error')) });
+
+/** The error responses a route can give, besides 401/403 (added for every protected route). */
+function errors(...codes: Array<keyof typeof apiErrorCodes | 'REFUSED'>): Record<string, Json> {
+  const byStatus = new Map<number, string[]>();
+  for (const code of codes) {
+    const status = code === 'REFUSED' ? 422 : apiErrorCodes[code].status;
+    const text = code === 'REFUSED' ? 'a refusal by the case (code from its validator)' : code;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), text]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, texts]) => [String(status), errorResponse(texts.join(', '))]),
+  );
+}
+
+function operation(
+  route: RouteSpec,
+  spec: {
+    operationId: string;
+    tags: string[];
+    description?: string;
+    parameters?: Json[];
+    requestBody?: Json;
+    responses: Record<string, Json>;
+  },
+): Json {
+  const secured = route.permission !== null;
+  return {
+    operationId: spec.operationId,
+    summary: route.summary,
+    tags: spec.tags,
+    ...(spec.description ? { description: spec.description } : {}),
+    ...(spec.parameters ? { parameters: spec.parameters } : {}),
+    ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
+    responses: {
+      ...spec.responses,
+      ...(secured
+        ? {
+            '401': errorResponse('UNAUTHENTICATED'),
+            '403': errorResponse('FORBIDDEN'),
+          }
+        : {}),
+    },
+    security: secured ? [{ bearer: [] }] : [],
+    ...(secured ? { 'x-docket-roles': rolesWith(route.permission as Permission) } : {}),
+  };
+}
+
+const caseNumberParamOf = (definition: CaseTypeDefinition): Json => {
+  const { $schema: _schema, ...schema } = z.toJSONSchema(definition.caseNumberSchema, {
+    target: 'draft-2020-12',
+  });
+  return { name: 'caseNumber', in: 'path', required: true, schema };
+};
+const idempotencyHeader: Json = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: the same key returns the first outcome instead of recording the event twice ' +
+    '(1-100 of A-Z a-z 0-9 . _ : -).',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$' },
+};
+const caseErrors = errors('CASE_NOT_FOUND', 'CASE_CLOSED', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT');
+
+const DESCRIPTION = `Docket's HTTP API for case-management systems and supervisors.
+
+**Authentication.** Send \`Authorization: Bearer <API key>\`. Each key has a role: \`case-system\` (open cases, record events, grant extensions, read), \`supervisor\` (acknowledge alerts, read), \`administrator\` (everything); a key may also be limited to some case types. A missing or unknown key gets 401, a key whose role does not allow the operation gets 403. /health, /docs and the acknowledgement page (GET /ack, which changes nothing) are open.
+
+**Errors.** Every error is \`{ "error": { "code", "message", "details" } }\`. Branch on \`code\`; it never changes. A case's refusal of an event (out of order, too late, too early, over a cap, decided by an involved employee...) is 422 with the case's own code, a message naming the rule, the limit and its source, and \`details\` (\`rule\`, \`source\`, \`dueAt\`/\`earliest\`/\`capAt\`, \`field\`...). An event is either recorded whole or refused with no trace: never half-applied.
+
+API codes: ${Object.entries(apiErrorCodes)
+  .map(([code, { status }]) => `\`${code}\` (${status})`)
+  .join(', ')}.`;
+
+export function buildOpenApiDocument(): OpenApiDocument {
+  const requests = z.registry<{ id: string }>();
+  const responses = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries({
+    Error: errorSchema,
+    CaseView: caseViewSchema,
+    CaseRecord: caseRecordSchema,
+    CaseUpdated: caseUpdatedSchema,
+    OpenedCase: openedCaseSchema,
+    DeadlinesDue: deadlinesDueSchema,
+    Schedule: scheduleSchema,
+    Policies: policiesSchema,
+    Health: healthSchema,
+  })) {
+    responses.add(schema, { id });
+  }
+  // A schema shared by several events (most are the plain event base) is one component.
+  const requestIds = new Map<z.ZodType, string>([
+    [eventBaseSchema, 'EventBase'],
+    [extensionRequestSchema, 'ExtensionRequest'],
+    [acknowledgeSchema, 'Acknowledgement'],
+    [previewBodySchema, 'PreviewRequest'],
+  ]);
+  const requestId = (schema: z.ZodType, id: string): string => {
+    const existing = requestIds.get(schema);
+    if (existing) return existing;
+    requestIds.set(schema, id);
+    return id;
+  };
+
+  const paths: OpenApiDocument['paths'] = {};
+  const add = (path: string, method: string, op: Json) => {
+    paths[path] = { ...paths[path], [method]: op };
+  };
+
+  add(
+    '/health',
+    'get',
+    operation(routes.health, {
+      operationId: 'health',
+      tags: ['service'],
+      responses: { '200': { description: 'Up', content: json(ref('Health')) } },
+    }),
+  );
+  add(
+    '/docs',
+    'get',
+    operation(routes.docs, {
+      operationId: 'docs',
+      tags: ['service'],
+      responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } },
+    }),
+  );
+  add(
+    '/docs/openapi.json',
+    'get',
+    operation(routes.openapi, {
+      operationId: 'openapi',
+      tags: ['service'],
+      responses: { '200': { description: 'This document', content: json({ type: 'object' }) } },
+    }),
+  );
+
+  for (const caseType of caseTypeNames()) {
+    const definition = caseTypeDefinition(caseType);
+    const name = pascal(caseType);
+    const tags = [caseType];
+    const intakeId = requestId(definition.intakeSchema, `${name}Intake`);
+    const caseNumberParam = caseNumberParamOf(definition);
+    add(
+      `/cases/${caseType}`,
+      'post',
+      operation(routes.openCase, {
+        operationId: `open${name}`,
+        tags,
+        description:
+          `${definition.title}. Idempotent on the case number: the same intake again returns the existing ` +
+          'case (200); a different intake with the same case number is a conflict (409).',
+        requestBody: { required: true, content: json(ref(intakeId)) },
+        responses: {
+          '201': { description: 'Opened', content: json(ref('OpenedCase')) },
+          '200': { description: 'Already open with the same intake', content: json(ref('OpenedCase')) },
+          ...errors(
+            'CASE_CONFLICT',
+            'INVALID_INPUT',
+            'NOT_GRIEVABLE',
+            'TEMPORAL_UNAVAILABLE',
+            'TEMPORAL_TIMEOUT',
+          ),
+        },
+      }),
+    );
+    const casePath = `/cases/${caseType}/{caseNumber}`;
+    add(
+      casePath,
+      'get',
+      operation(routes.getCase, {
+        operationId: `get${name}`,
+        tags,
+        parameters: [caseNumberParam],
+        responses: {
+          '200': { description: 'The case', content: json(ref('CaseRecord')) },
+          ...errors('CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'),
+        },
+      }),
+    );
+    for (const [event, eventDefinition] of Object.entries(definition.events)) {
+      const payloadId = requestId(eventDefinition.schema, `${name}${pascal(event)}Event`);
+      add(
+        `${casePath}/events/${event}`,
+        'post',
+        operation(routes.recordEvent, {
+          operationId: `record${name}${pascal(event)}`,
+          tags,
+          description: `${eventDefinition.description} (workflow Update \`${eventDefinition.updateName}\`)`,
+          parameters: [caseNumberParam, idempotencyHeader],
+          requestBody: { required: true, content: json(ref(payloadId)) },
+          responses: {
+            '200': { description: 'Recorded', content: json(ref('CaseUpdated')) },
+            ...errors('INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', 'CASE_NOT_FOUND', 'CASE_CLOSED'),
+            ...caseErrors,
+          },
+        }),
+      );
+    }
+    add(
+      `${casePath}/extensions`,
+      'post',
+      operation(routes.grantExtension, {
+        operationId: `extend${name}Deadline`,
+        tags,
+        description:
+          "Extends one deadline within the policy's cap by an approver role it names; past the cap only " +
+          'with an override authority the policy allows. The affected party is notified.',
+        parameters: [caseNumberParam, idempotencyHeader],
+        requestBody: { required: true, content: json(ref('ExtensionRequest')) },
+        responses: {
+          '200': { description: 'Extended', content: json(ref('CaseUpdated')) },
+          ...errors('INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY'),
+          ...caseErrors,
+        },
+      }),
+    );
+    add(
+      `${casePath}/acknowledgements`,
+      'post',
+      operation(routes.acknowledge, {
+        operationId: `acknowledge${name}Alert`,
+        tags,
+        description: 'Acknowledges the breach alert of one deadline: its repeats and escalations stop.',
+        parameters: [caseNumberParam, idempotencyHeader],
+        requestBody: { required: true, content: json(ref('Acknowledgement')) },
+        responses: {
+          '200': { description: 'Acknowledged', content: json(ref('CaseUpdated')) },
+          ...errors('INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY'),
+          ...caseErrors,
+        },
+      }),
+    );
+  }
+  for (const [schema, id] of requestIds) requests.add(schema, { id });
+
+  const ackParameters: Json[] = ['workflowId', 'deadline', 'notice'].map((name) => ({
+    name,
+    in: 'query',
+    required: name !== 'notice',
+    schema: { type: 'string' },
+  }));
+  add(
+    '/ack',
+    'get',
+    operation(routes.ackPage, {
+      operationId: 'ackPage',
+      tags: ['alerts'],
+      description:
+        'Breach and escalation emails link here (configure `mail.ackBaseUrl` as `<API URL>/ack`). The page only ' +
+        'shows a form; acknowledging needs a supervisor or administrator key and is a POST.',
+      parameters: ackParameters,
+      responses: {
+        '200': { description: 'HTML form', content: { 'text/html': { schema: { type: 'string' } } } },
+      },
+    }),
+  );
+  add(
+    '/ack',
+    'post',
+    operation(routes.ackSubmit, {
+      operationId: 'ackSubmit',
+      tags: ['alerts'],
+      description:
+        'The form posts `workflowId`, `deadline`, `notice`, `by` and `token` (the key, for browsers that ' +
+        'cannot send a header); other callers may send JSON with a bearer header instead.',
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-www-form-urlencoded': { schema: { type: 'object' } },
+          'application/json': { schema: { type: 'object' } },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'Acknowledged (HTML for the form, CaseUpdated for JSON)',
+          content: json(ref('CaseUpdated')),
+        },
+        ...errors('INVALID_INPUT', 'REFUSED', 'CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'),
+      },
+    }),
+  );
+
+  add(
+    '/policies',
+    'get',
+    operation(routes.policies, {
+      operationId: 'listPolicies',
+      tags: ['preview'],
+      responses: { '200': { description: 'Policies', content: json(ref('Policies')) } },
+    }),
+  );
+  add(
+    '/preview/{policyId}',
+    'post',
+    operation(routes.preview, {
+      operationId: 'preview',
+      tags: ['preview'],
+      description:
+        'Computes the whole schedule a case would get, with the same function the workflows use. Needs no Temporal.',
+      parameters: [
+        {
+          name: 'policyId',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', enum: listPolicies().map((p) => p.id) },
+        },
+      ],
+      requestBody: { required: true, content: json(ref('PreviewRequest')) },
+      responses: {
+        '200': { description: 'The schedule', content: json(ref('Schedule')) },
+        ...errors('UNKNOWN_POLICY', 'INVALID_INPUT'),
+      },
+    }),
+  );
+  add(
+    '/deadlines/due',
+    'get',
+    operation(routes.deadlinesDue, {
+      operationId: 'deadlinesDue',
+      tags: ['deadlines'],
+      description:
+        "Open cases, from Temporal visibility (each case's search attributes), sorted by next deadline. " +
+        'Visibility is eventually consistent: a change made a moment ago may take a moment to show.',
+      parameters: [
+        { name: 'facility', in: 'query', schema: { type: 'string' }, example: 'LARC' },
+        {
+          name: 'caseType',
+          in: 'query',
+          schema: { type: 'string' },
+          description: `Comma-separated: ${caseTypeNames().join(', ')}`,
+        },
+        {
+          name: 'state',
+          in: 'query',
+          schema: { type: 'string' },
+          description: `Comma-separated: ${deadlineStates.join(', ')}`,
+        },
+        { name: 'dueBefore', in: 'query', schema: { type: 'string', format: 'date-time' } },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+      ],
+      responses: {
+        '200': { description: 'Matching cases', content: json(ref('DeadlinesDue')) },
+        ...errors('INVALID_INPUT', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'),
+      },
+    }),
+  );
+
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Docket API', version: '1', description: DESCRIPTION },
+    paths,
+    components: {
+      schemas: { ...componentsOf(requests, 'input'), ...componentsOf(responses, 'output') },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key from DOCKET_API_KEYS or api.keys',
+        },
+      },
+    },
+  };
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Inline code spans and bold, the only markdown the descriptions use. */
+const inline = (text: string): string =>
+  escapeHtml(text)
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
+
+/** The readable reference at /docs: every operation with its roles, parameters, body and responses. */
+export function renderDocsPage(document: OpenApiDocument): string {
+  const sections: string[] = [];
+  for (const [path, methods] of Object.entries(document.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const roles = (op['x-docket-roles'] as string[] | undefined) ?? [];
+      const parameters = (op.parameters as Json[] | undefined) ?? [];
+      const body = (op.requestBody as { content?: Record<string, { schema?: Json }> } | undefined)?.content;
+      const bodyRef = body?.['application/json']?.schema?.$ref as string | undefined;
+      const bodyId = bodyRef?.split('/').pop();
+      const responses = Object.entries((op.responses as Record<string, { description: string }>) ?? {});
+      sections.push(
+        `<section id="${escapeHtml(String(op.operationId))}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>` +
+          `<p>${inline(String(op.summary ?? ''))}${op.description ? ` ${inline(String(op.description))}` : ''}</p>` +
+          `<p class="roles">${roles.length > 0 ? `Roles: ${roles.map((r) => `<code>${r}</code>`).join(', ')}` : 'No credential needed'}</p>` +
+          (parameters.length > 0
+            ? `<p>Parameters: ${parameters.map((p) => `<code>${escapeHtml(String(p.name))}</code> (${escapeHtml(String(p.in))})`).join(', ')}</p>`
+            : '') +
+          (bodyId && document.components.schemas[bodyId]
+            ? `<details><summary>Body: <code>${escapeHtml(bodyId)}</code></summary><pre>${escapeHtml(JSON.stringify(document.components.schemas[bodyId], null, 2))}</pre></details>`
+            : '') +
+          `<ul>${responses.map(([status, r]) => `<li><code>${status}</code> ${escapeHtml(r.description)}</li>`).join('')}</ul></section>`,
+      );
+    }
+  }
+  const paragraphs = document.info.description
+    .split('\n\n')
+    .map((p) => `<p>${inline(p)}</p>`)
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(document.info.title)}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+section{border-top:1px solid #ddd;padding:.5rem 0}h3{margin:.5rem 0}.m{display:inline-block;min-width:3.5rem;font-size:.8rem;padding:.1rem .4rem;border-radius:3px;color:#fff;text-align:center}
+.get{background:#2a7}.post{background:#27c}pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:12px}.roles{color:#555}code{font-size:.9em}</style></head>
+<body><h1>${escapeHtml(document.info.title)}</h1>${paragraphs}<p>Machine-readable: <a href="docs/openapi.json">openapi.json</a> (OpenAPI ${escapeHtml(document.openapi)}).</p>
+${sections.join('\n')}</body></html>`;
+}

@@ -1,0 +1,312 @@
+// The API's request and response schemas. Requests are parsed with them; responses are documented
+// with them (OpenAPI is generated from these, see openapi.ts). Response schemas are checked against
+// the TypeScript types the workflows and the domain return (`describes<CaseView>()`), so a change to
+// those types that the documentation does not follow fails the type check.
+import { z } from 'zod';
+import { serviceProofSchema, staffIdSchema } from '../../domain/cases/common';
+import type { Schedule } from '../../domain/types';
+import type { CaseView } from '../../workflows/case-support';
+import type { TimelineEvent } from '../../workflows/deadlines';
+import { caseTypeNames, deadlineStates, type CaseType, type DeadlinesDue, type OpenedCase } from '../cases';
+
+/** A compile-time check that a documented schema produces exactly the type the code returns. */
+const describes =
+  <T>() =>
+  <S extends z.ZodType<T>>(schema: S): S =>
+    schema;
+
+const caseTypeSchema = z.enum(caseTypeNames() as [CaseType, ...CaseType[]]);
+
+export const errorSchema = z.object({
+  error: z.object({
+    code: z
+      .string()
+      .meta({ description: 'Stable, never reworded: branch on this.', example: 'CASE_NOT_FOUND' }),
+    message: z.string().meta({
+      description: 'One line naming the problem; for a refusal, the rule, the limit and its source.',
+    }),
+    details: z.record(z.string(), z.unknown()).optional().meta({
+      description: 'JSON details, e.g. `field`, `rule`, `dueAt`, `capAt`, `limit`, `source`, `known`.',
+    }),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorSchema>;
+
+const sourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('seed'),
+    file: z.string(),
+    document: z.string(),
+    section: z.string(),
+    quote: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('statute'), citation: z.string() }),
+  z.object({
+    kind: z.literal('agency-setting'),
+    setting: z.string(),
+    isDefault: z.boolean(),
+    note: z.string().optional(),
+  }),
+]);
+
+const durationSchema = z.object({
+  amount: z.number(),
+  unit: z.enum(['hours', 'calendarDays', 'workingDays', 'months']),
+});
+
+const deadlineStateSchema = z.enum(['pending', 'met', 'breached', 'extended', 'waived']);
+
+const extensionRecordSchema = z.object({
+  key: z.string(),
+  dueAt: z.string(),
+  reason: z.string(),
+  approverRole: z.string(),
+  approvedBy: z.string(),
+  overrideAuthority: z.string().optional(),
+  grantedAt: z.string(),
+});
+
+const reminderSchema = z.object({ at: z.string(), key: z.string() });
+
+const scheduleEntrySchema = z.object({
+  key: z.string().meta({ example: 'rts.response' }),
+  kind: z.enum(['deadline', 'lowerBound']),
+  rule: z.string(),
+  source: sourceSchema,
+  sourceText: z.string(),
+  responsibleRole: z.string(),
+  action: z.string(),
+  anchorEvent: z.string(),
+  anchorAt: z.string(),
+  limit: durationSchema,
+  calendar: z.string(),
+  zone: z.string(),
+  dueAt: z.string().optional(),
+  earliest: z.string().optional(),
+  localText: z.string(),
+  explanation: z.object({
+    summary: z.string(),
+    skipped: z.array(
+      z.object({ date: z.string(), reason: z.enum(['weekend', 'holiday']), name: z.string().optional() }),
+    ),
+    rolledForwardFrom: z.string().optional(),
+  }),
+  reminders: z.array(reminderSchema),
+  escalation: z.object({ cadenceHours: z.number(), maxLevels: z.number() }).optional(),
+  extensions: z.array(extensionRecordSchema),
+  actor: z.enum(['staff', 'subject']).optional(),
+  completedBy: z.string().optional(),
+  completedAt: z.string().optional(),
+  state: deadlineStateSchema.optional(),
+  periodEnd: z.boolean().optional(),
+  capOf: z.string().optional(),
+  extensionPolicy: z
+    .object({
+      approverRoles: z.array(z.string()),
+      cap: durationSchema.extend({ from: z.enum(['anchor', 'due']) }).optional(),
+      capAt: z.string().optional(),
+      capSourceText: z.string().optional(),
+      overrideAuthorities: z.array(z.string()),
+      overrideSourceText: z.string().optional(),
+      noticeTo: z.string().optional(),
+      requirement: z.string(),
+    })
+    .optional(),
+  relatedSources: z.array(sourceSchema).optional(),
+});
+
+const awaitingSchema = z.object({
+  key: z.string(),
+  rule: z.string(),
+  waitingFor: z.array(z.string()),
+  note: z.string().optional(),
+});
+
+export const scheduleSchema = describes<Schedule>()(
+  z
+    .object({
+      policyId: z.string(),
+      policyVersion: z.string(),
+      calendar: z.string(),
+      zone: z.string(),
+      entries: z.array(scheduleEntrySchema),
+      awaiting: z.array(awaitingSchema).optional(),
+      settings: z
+        .array(
+          z.object({ key: z.string(), value: z.unknown(), isDefault: z.boolean(), description: z.string() }),
+        )
+        .optional(),
+      facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      constraints: z
+        .array(z.object({ key: z.string(), text: z.string(), sourceText: z.string() }))
+        .optional(),
+    })
+    .meta({ description: 'Every dated entry of a policy for the given facts and events.' }),
+);
+
+const deadlineViewSchema = z.object({
+  key: z.string(),
+  kind: z.enum(['deadline', 'lowerBound']),
+  state: deadlineStateSchema,
+  dueAt: z.string().optional(),
+  earliest: z.string().optional(),
+  localText: z.string().meta({ example: '2026-12-09 23:59 CST' }),
+  responsibleRole: z.string(),
+  rule: z.string(),
+  source: z.string(),
+  explanation: z.string(),
+  reminders: z.array(reminderSchema),
+  attempt: z.number(),
+  metAt: z.string().optional(),
+  breachedAt: z.string().optional(),
+  acknowledged: z.object({ by: z.string(), at: z.string() }).optional(),
+  extensions: z.array(extensionRecordSchema),
+});
+
+export const caseViewSchema = describes<CaseView>()(
+  z
+    .object({
+      caseNumber: z.string(),
+      caseType: z.string(),
+      facility: z.string(),
+      stage: z.string(),
+      policyId: z.string(),
+      policyVersion: z.string(),
+      deadlineState: z.enum(deadlineStates),
+      deadlines: z.array(deadlineViewSchema),
+      awaiting: z.array(awaitingSchema),
+      serviceTasks: z.array(
+        z.object({
+          task: z.string(),
+          document: z.string(),
+          to: z.string(),
+          role: z.string(),
+          dueAt: z.string().optional(),
+          proof: serviceProofSchema.optional(),
+        }),
+      ),
+      closed: z.boolean(),
+      outcome: z.string().optional(),
+    })
+    .meta({ description: "A case's stage and where each of its deadlines stands." }),
+);
+
+const timelineEventSchema = describes<TimelineEvent>()(
+  z.object({
+    at: z.string(),
+    type: z.string(),
+    actor: z.string().optional(),
+    detail: z.string(),
+    noticeKey: z.string().optional(),
+  }),
+);
+
+export const caseRecordSchema = z.object({
+  schedule: caseViewSchema,
+  timeline: z.array(timelineEventSchema),
+});
+
+export const caseUpdatedSchema = z
+  .object({ schedule: caseViewSchema })
+  .meta({ description: 'The case after the event, extension or acknowledgement.' });
+
+export const openedCaseSchema = describes<OpenedCase>()(
+  z.object({
+    caseType: caseTypeSchema,
+    caseNumber: z.string(),
+    workflowId: z.string(),
+    created: z
+      .boolean()
+      .meta({ description: 'False when the same case was already open with the same intake.' }),
+  }),
+);
+
+/** `a,b` or repeated `?state=a&state=b`: both arrive as a list. */
+const listParam = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (value) =>
+      (Array.isArray(value) ? value : [value])
+        .flatMap((v) => String(v).split(','))
+        .map((v) => v.trim())
+        .filter((v) => v !== ''),
+    z.array(item).min(1),
+  );
+
+export const deadlinesDueQuerySchema = z
+  .object({
+    facility: z.string().optional(),
+    caseType: listParam(z.string()).optional(),
+    state: listParam(z.enum(deadlineStates)).optional(),
+    dueBefore: z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset' }).optional(),
+    limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  })
+  .strict();
+
+export const deadlinesDueSchema = describes<DeadlinesDue>()(
+  z.object({
+    cases: z.array(
+      z.object({
+        caseType: caseTypeSchema,
+        caseNumber: z.string(),
+        workflowId: z.string(),
+        facility: z.string().nullable(),
+        jurisdiction: z.string().nullable(),
+        stage: z.string().nullable(),
+        deadlineState: z.enum(deadlineStates).nullable(),
+        nextDeadline: z.string().nullable(),
+        policyVersion: z.string().nullable(),
+      }),
+    ),
+    truncated: z.boolean().meta({ description: 'More cases matched than `limit`: narrow the filters.' }),
+    query: z
+      .string()
+      .meta({ description: 'The visibility List Filter that answered (paste it into the Temporal UI).' }),
+  }),
+);
+
+export const previewBodySchema = z
+  .object({
+    policyVersion: z.string().min(1).optional().meta({ description: 'Default: the latest.' }),
+    facts: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .meta({ example: { category: 'general', track: 'standard' } }),
+    events: z
+      .record(z.string(), z.string())
+      .default({})
+      .meta({
+        description: 'Recorded events: event key → ISO-8601 instant.',
+        example: { incident: '2026-11-02T10:00:00-06:00' },
+      }),
+    extensions: z.array(extensionRecordSchema).optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+    now: z
+      .string()
+      .optional()
+      .meta({ description: 'Classify deadlines already past this instant as breached.' }),
+  })
+  .strict();
+
+export const policiesSchema = z.object({
+  policies: z.array(
+    z.object({ id: z.string(), title: z.string(), latest: z.string(), versions: z.array(z.string()) }),
+  ),
+});
+
+export const healthSchema = z.object({
+  status: z.literal('ok'),
+  temporal: z.enum(['reachable', 'unreachable']),
+});
+
+/** What the acknowledgement link carries (built by activities/notifications.ts from `mail.ackBaseUrl`). */
+export const ackLinkQuerySchema = z.object({
+  workflowId: z.string().min(1).max(200),
+  deadline: z.string().min(1).max(200),
+  notice: z.string().max(300).optional(),
+});
+
+/** The confirmation page's form (or a JSON body): who acknowledges, plus the token if no header. */
+export const ackFormSchema = ackLinkQuerySchema.extend({
+  by: staffIdSchema,
+  token: z.string().optional(),
+});

@@ -1,0 +1,234 @@
+// A whole Docket for API tests on the official dev server (real time, real visibility): the real
+// workflow bundle built with the encrypting failure converter, a worker with the real activities
+// sending through nodemailer to a real SMTP receiver, a client and worker sharing one freshly
+// generated payload key, and the real API listening on 127.0.0.1 with one key per role. Tests talk
+// to it with fetch, as a case system would.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { loadDirectory } from '../../activities/directory';
+import { createMailTransport } from '../../activities/mail-transport';
+import { createMemorySentLedger } from '../../activities/sent-ledger';
+import { ApiAuth, parseApiKeysEnv, sha256Hex, type ApiRole } from '../../client/api/auth';
+import { buildApi } from '../../client/api/server';
+import { DocketClient } from '../../client/cases';
+import type { GrievanceIntakeInput } from '../../domain/cases/grievance';
+import { buildActivities } from '../../worker/activities';
+import { EncryptionCodec } from '../../worker/codec';
+import { createDataConverter, workflowBundleConverterOptions } from '../../worker/data-converter';
+import { generateKey, Keyring } from '../../worker/keys';
+import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
+import { createDevServerEnv, uniqueName } from '../helpers/temporal';
+
+export const DIRECTORY_PATH = path.join(__dirname, '..', '..', 'config', 'directory.yaml');
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+export type KeyName = 'caseSystem' | 'supervisor' | 'administrator' | 'titleIxAdministrator';
+export const roleOfKey: Record<KeyName, ApiRole> = {
+  caseSystem: 'case-system',
+  supervisor: 'supervisor',
+  administrator: 'administrator',
+  titleIxAdministrator: 'administrator',
+};
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON, or undefined for a non-JSON body. */
+  body: T;
+}
+
+export interface CallOptions {
+  /** A key name, a raw token, or none. */
+  as?: KeyName | { token: string };
+  body?: unknown;
+  /** A raw body (sent as is). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ApiTestbed {
+  env: TestWorkflowEnvironment;
+  smtp: SmtpReceiver;
+  app: FastifyInstance;
+  url: string;
+  taskQueue: string;
+  tokens: Record<KeyName, string>;
+  /** The encrypting client, as the API uses it. */
+  docket: DocketClient;
+  /** A client without the codec: sees what the server stores. */
+  rawClient: Client;
+  /** The payload codec the API and the worker share, to read raw histories as an administrator would. */
+  codec: EncryptionCodec;
+  /** The API's log lines (JSON). */
+  apiLogLines: string[];
+  call<T = Record<string, unknown>>(
+    method: string,
+    urlPath: string,
+    options?: CallOptions,
+  ): Promise<ApiResponse<T>>;
+  teardown(): Promise<void>;
+}
+
+const noop = (): void => undefined;
+const quietBundlerLogger = {
+  log: noop,
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: (message: string) => console.error(message),
+};
+
+const token = (): string => randomBytes(24).toString('base64url');
+
+export async function startApiTestbed(): Promise<ApiTestbed> {
+  const [env, workflowBundle, smtp] = await Promise.all([
+    createDevServerEnv(),
+    // Built with the failure converter, exactly as the production worker builds it.
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      ...workflowBundleConverterOptions,
+      logger: quietBundlerLogger,
+    }),
+    startSmtpReceiver(),
+  ]);
+  const namespace = env.namespace ?? 'default';
+  const keyring = Keyring.fromSpec({ current: 'api-test', keys: { 'api-test': generateKey() } });
+  const dataConverter = createDataConverter(keyring);
+  const client = new Client({ connection: env.connection, namespace, dataConverter });
+  const rawClient = new Client({ connection: env.connection, namespace });
+  const taskQueue = uniqueName('docket-api');
+  const docket = new DocketClient({ client, taskQueue, timeoutMs: 20_000 });
+
+  const tokens: Record<KeyName, string> = {
+    caseSystem: token(),
+    supervisor: token(),
+    administrator: token(),
+    titleIxAdministrator: token(),
+  };
+  // Both configuration forms: raw tokens as in DOCKET_API_KEYS, and a digest as in api.keys.
+  const auth = new ApiAuth([
+    ...parseApiKeysEnv(`cms-test:case-system:${tokens.caseSystem},sup-test:supervisor:${tokens.supervisor}`),
+    { id: 'admin-test', role: 'administrator', tokenSha256: sha256Hex(tokens.administrator) },
+    {
+      id: 'tix-admin-test',
+      role: 'administrator',
+      tokenSha256: sha256Hex(tokens.titleIxAdministrator),
+      caseTypes: ['title-ix'],
+    },
+  ]);
+
+  const apiLogLines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void apiLogLines.push(line) });
+  const app = buildApi({ docket, auth, logger });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace,
+    taskQueue,
+    workflowBundle,
+    dataConverter,
+    activities: buildActivities({
+      mailer: createMailTransport({
+        ...smtp.transportOptions(),
+        timeoutsMs: { connection: 2_000, socket: 5_000 },
+      }),
+      directory: await loadDirectory(DIRECTORY_PATH),
+      logger: pino({ level: 'warn' }, { write: noop }),
+      ledger: createMemorySentLedger(),
+      config: {
+        from: 'Docket <docket@docket.example.org>',
+        adminFallback: 'docket-admin@ops.example.org',
+        messageIdDomain: 'docket.example.org',
+        // Alert emails link to this API's acknowledgement page, as production configures it.
+        ackBaseUrl: `${url}/ack`,
+      },
+    }),
+  });
+  const running = worker.run();
+
+  async function call<T>(
+    method: string,
+    urlPath: string,
+    options: CallOptions = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    const as = options.as;
+    if (as !== undefined) headers.authorization = `Bearer ${typeof as === 'string' ? tokens[as] : as.token}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${url}${urlPath}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, body: parsed as T };
+  }
+
+  return {
+    env,
+    smtp,
+    app,
+    url,
+    taskQueue,
+    tokens,
+    docket,
+    rawClient,
+    codec: new EncryptionCodec(keyring),
+    apiLogLines,
+    call,
+    async teardown() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await smtp.close();
+      await env.teardown();
+    },
+  };
+}
+
+/** A case number no other test uses, in the opaque format intake requires. */
+export function newCaseNumber(prefix = 'GRV'): string {
+  return `${prefix}-${randomBytes(6).toString('hex').toUpperCase()}`;
+}
+
+export function grievanceIntake(overrides: Partial<GrievanceIntakeInput> = {}): GrievanceIntakeInput {
+  return {
+    caseNumber: newCaseNumber(),
+    facility: 'LARC',
+    category: 'general',
+    incidentAt: iso(Date.now() - DAY),
+    involvedStaffIds: ['S-0666'],
+    ...overrides,
+  };
+}
+
+/** Polls until `check` returns a value (visibility and mail arrive a moment after the change). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -1,0 +1,205 @@
+// The API with no Temporal server at all (a port nobody listens on): it starts, previews schedules,
+// lists policies and serves its docs; case routes answer 503 TEMPORAL_UNAVAILABLE instead of hanging.
+// Also the API key configuration: formats, validation, and messages that never quote a token.
+import { createServer, type AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { ApiAuth, ApiAuthConfigError, loadApiAuth, parseApiKeysEnv, sha256Hex } from '../../client/api/auth';
+import { buildApi } from '../../client/api/server';
+import { caseTypeNames, DocketClient } from '../../client/cases';
+import { ConfigError, parseConfig } from '../../worker/config';
+import { grievanceIntake } from './support';
+
+const ADMIN_TOKEN = 'admin-token-0123456789abcdefghij';
+let app: FastifyInstance;
+let url: string;
+let connection: Connection;
+
+/** A port that was free a moment ago and has no listener. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+beforeAll(async () => {
+  connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}` });
+  const docket = new DocketClient({
+    client: new Client({ connection }),
+    taskQueue: 'unused',
+    timeoutMs: 1_500,
+  });
+  const auth = new ApiAuth([{ id: 'admin', role: 'administrator', tokenSha256: sha256Hex(ADMIN_TOKEN) }]);
+  app = buildApi({ docket, auth });
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await app?.close();
+  await connection?.close();
+});
+
+type ResponseBody = Record<string, unknown> & {
+  error?: { code: string; message: string; details?: Record<string, unknown> };
+};
+
+async function call(method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as ResponseBody };
+}
+
+describe('preview and policies need no Temporal', () => {
+  test('POST /preview/:policyId computes the schedule: 10 working days skipping Thanksgiving', async () => {
+    const { status, body } = await call('POST', '/preview/ok-doc-grievance', {
+      facts: { category: 'general', track: 'standard' },
+      events: { incident: '2026-11-19T10:00:00-06:00', 'rts.submitted': '2026-11-20T09:00:00-06:00' },
+    });
+    expect(status).toBe(200);
+    expect(body.policyId).toBe('ok-doc-grievance');
+    const entries = body.entries as Array<{ key: string; explanation: { skipped: unknown[] } }>;
+    const response = entries.find((e) => e.key === 'rts.response');
+    expect(response).toMatchObject({
+      dueAt: '2026-12-08T23:59:59.999-06:00',
+      localText: '2026-12-08 23:59 CST',
+      sourceText: expect.stringMatching(/OP-090124 §III\.E\.10\.b/),
+    });
+    expect(response?.explanation.skipped).toEqual(
+      expect.arrayContaining([expect.objectContaining({ date: '2026-11-26', reason: 'holiday' })]),
+    );
+  });
+
+  test('unknown policy 404, unknown event 422 listing the known ones, unknown field 422', async () => {
+    const unknownPolicy = await call('POST', '/preview/ok-doc-parking', { events: {} });
+    expect(unknownPolicy.status).toBe(404);
+    expect(unknownPolicy.body.error).toMatchObject({
+      code: 'UNKNOWN_POLICY',
+      details: { known: expect.arrayContaining(['ok-doc-grievance']) },
+    });
+    const unknownEvent = await call('POST', '/preview/ok-doc-grievance', {
+      events: { 'rts.lost': '2026-11-20T09:00:00-06:00' },
+    });
+    expect(unknownEvent.status).toBe(422);
+    expect(unknownEvent.body.error).toMatchObject({
+      code: 'UNKNOWN_EVENT',
+      details: { field: 'events.rts.lost', known: expect.arrayContaining(['incident', 'rts.submitted']) },
+    });
+    const extraField = await call('POST', '/preview/ok-doc-grievance', { events: {}, incidentAt: 'x' });
+    expect(extraField.status).toBe(422);
+    expect(extraField.body.error?.code).toBe('INVALID_INPUT');
+  });
+
+  test('GET /policies lists every policy with its versions; preview still needs a key', async () => {
+    const { status, body } = await call('GET', '/policies');
+    expect(status).toBe(200);
+    expect(body.policies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'ok-doc-grievance', latest: expect.any(String) }),
+      ]),
+    );
+    expect((await call('POST', '/preview/ok-doc-grievance', { events: {} }, null)).status).toBe(401);
+  });
+});
+
+describe('case routes while Temporal is down', () => {
+  test('health reports Temporal unreachable, promptly', async () => {
+    const started = Date.now();
+    const { status, body } = await call('GET', '/health', undefined, null);
+    expect(status).toBe(200);
+    expect(body).toEqual({ status: 'ok', temporal: 'unreachable' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test('opening, reading and recording answer 503 TEMPORAL_UNAVAILABLE, not a hang or a 500', async () => {
+    const intake = grievanceIntake();
+    const open = await call('POST', '/cases/grievance', intake);
+    expect([open.status, open.body.error?.code]).toEqual([503, 'TEMPORAL_UNAVAILABLE']);
+    const read = await call('GET', `/cases/grievance/${intake.caseNumber}`);
+    expect([read.status, read.body.error?.code]).toEqual([503, 'TEMPORAL_UNAVAILABLE']);
+    const event = await call('POST', `/cases/grievance/${intake.caseNumber}/events/rts-submitted`, {
+      at: '2026-11-20T09:00:00-06:00',
+      by: 'S-0100',
+    });
+    expect([event.status, event.body.error?.code]).toEqual([503, 'TEMPORAL_UNAVAILABLE']);
+    const due = await call('GET', '/deadlines/due');
+    expect([due.status, due.body.error?.code]).toEqual([503, 'TEMPORAL_UNAVAILABLE']);
+    // Validation still comes first: a bad intake is 422 whether or not Temporal is up.
+    const invalid = await call('POST', '/cases/grievance', { ...intake, facility: 'not a code' });
+    expect([invalid.status, invalid.body.error?.code]).toEqual([422, 'INVALID_INPUT']);
+  }, 30_000);
+});
+
+describe('API key configuration', () => {
+  const token = (c: string) => c.repeat(32);
+
+  test('DOCKET_API_KEYS: id:role:token[:caseTypes], kept only as digests', () => {
+    const keys = parseApiKeysEnv(
+      ` cms:case-system:${token('a')} , tix:administrator:${token('b')}:title-ix+grievance`,
+    );
+    expect(keys).toEqual([
+      { id: 'cms', role: 'case-system', tokenSha256: sha256Hex(token('a')) },
+      {
+        id: 'tix',
+        role: 'administrator',
+        tokenSha256: sha256Hex(token('b')),
+        caseTypes: ['title-ix', 'grievance'],
+      },
+    ]);
+    expect(JSON.stringify(keys)).not.toContain(token('a'));
+  });
+
+  test('bad entries are refused with messages that never quote the token', () => {
+    const secret = 'S3cret-but-short';
+    const cases: Array<[string, RegExp]> = [
+      [`cms:case-system:${secret}`, /at least 24 characters/],
+      [`cms:root:${token('c')}`, /role must be one of case-system, supervisor, administrator/],
+      [`just-a-token-${token('d')}`, /entry 1 is not in the form id:role:token/],
+    ];
+    for (const [value, message] of cases) {
+      let error: unknown;
+      try {
+        parseApiKeysEnv(value);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ApiAuthConfigError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain(secret);
+      expect((error as Error).message).not.toContain(token('c'));
+      expect((error as Error).message).not.toContain(token('d'));
+    }
+  });
+
+  test('config file digests and environment tokens combine; no keys, duplicates and unknown case types fail', () => {
+    const config = parseConfig({
+      api: { keys: [{ id: 'sup', role: 'supervisor', tokenSha256: sha256Hex(token('e')) }] },
+    });
+    const auth = loadApiAuth(config, { DOCKET_API_KEYS: `cms:case-system:${token('f')}` }, caseTypeNames());
+    expect(auth.authenticate(token('e'))).toEqual({ keyId: 'sup', role: 'supervisor' });
+    expect(auth.authenticate(token('f'))).toEqual({ keyId: 'cms', role: 'case-system' });
+    expect(auth.authenticate(token('f').slice(1))).toBeUndefined();
+    expect(auth.authenticate('')).toBeUndefined();
+    expect(JSON.stringify(auth.describe())).not.toMatch(/[0-9a-f]{64}/);
+
+    expect(() => loadApiAuth(parseConfig({}), {})).toThrow(/no API keys: set DOCKET_API_KEYS/);
+    expect(() => loadApiAuth(config, { DOCKET_API_KEYS: `sup:case-system:${token('g')}` })).toThrow(
+      /"sup" is given twice/,
+    );
+    expect(() => loadApiAuth(config, { DOCKET_API_KEYS: `other:administrator:${token('e')}` })).toThrow(
+      /same token/,
+    );
+    expect(() =>
+      loadApiAuth(config, { DOCKET_API_KEYS: `cms:case-system:${token('h')}:parking` }, caseTypeNames()),
+    ).toThrow(/unknown case type\(s\) parking/);
+    expect(() =>
+      parseConfig({ api: { keys: [{ id: 'x', role: 'supervisor', tokenSha256: 'abc' }] } }),
+    ).toThrow(ConfigError);
+  });
+});
