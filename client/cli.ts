@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { isDomainError } from '../domain/errors';
 import { registerCalendarCommands } from './commands/calendar';
+import { registerCaseCommands } from './commands/cases';
 import { registerPreviewCommand } from './commands/preview';
 import { registerSetupCommand } from './commands/setup';
 import type { Output } from './commands/shared';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .configureOutput({ writeOut: (text) => io.write(text), writeErr: () => undefined });
   registerCalendarCommands(program, io);
   registerPreviewCommand(program, io);
+  registerCaseCommands(program, io, progressIo);
   registerSetupCommand(program, io, progressIo);
   return program;
 }

@@ -1,0 +1,147 @@
+// `docket cases …` and `docket deadlines due` as an administrator runs them: the real CLI process
+// against a real dev server and a real worker, with encrypted payloads.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { loadDirectory } from '../../activities/directory';
+import { createMailTransport } from '../../activities/mail-transport';
+import { createMemorySentLedger } from '../../activities/sent-ledger';
+import { buildActivities } from '../../worker/activities';
+import { createDataConverter } from '../../worker/data-converter';
+import { generateKey, loadKeyring } from '../../worker/keys';
+import { DIRECTORY_PATH } from '../helpers/docket-env';
+import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
+import { createDevServerEnv, uniqueName } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let smtp: SmtpReceiver;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = uniqueName('docket-cli');
+const codecEnv = { DOCKET_CODEC_KEYS: `kcli:${generateKey()}` };
+
+beforeAll(async () => {
+  env = await createDevServerEnv();
+  smtp = await startSmtpReceiver();
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    dataConverter: createDataConverter(loadKeyring(codecEnv)),
+    activities: buildActivities({
+      mailer: createMailTransport(smtp.transportOptions()),
+      directory: await loadDirectory(DIRECTORY_PATH),
+      logger: pino({ level: 'silent' }),
+      ledger: createMemorySentLedger(),
+      config: {
+        from: 'docket@docket.example.org',
+        adminFallback: 'admin@docket.example.org',
+        messageIdDomain: 'docket.example.org',
+      },
+    }),
+  });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await smtp?.close();
+  await env?.teardown();
+});
+
+function docket(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'docket.js'), ...args], {
+      env: { ...process.env, ...codecEnv, TEMPORAL_ADDRESS: env.address, DOCKET_TASK_QUEUE: taskQueue },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+test('open, record an event, show, list due deadlines; refusals are one line with the rule', async () => {
+  const caseNumber = uniqueName('GRV-CLI').toUpperCase().slice(0, 30);
+  const now = Date.now();
+  const intake = JSON.stringify({
+    caseNumber,
+    facility: 'LARC',
+    category: 'general',
+    incidentAt: new Date(now - 86_400_000).toISOString(),
+  });
+
+  const opened = await docket('cases', 'open', 'grievance', intake);
+  expect(opened.stderr).toContain('connecting to');
+  expect(opened.status).toBe(0);
+  expect(opened.stdout.trim()).toBe(`opened: grievance-${caseNumber}`);
+  const again = await docket('cases', 'open', 'grievance', intake);
+  expect(again.stdout.trim()).toBe(`already open (same intake): grievance-${caseNumber}`);
+
+  const event = await docket(
+    'cases',
+    'event',
+    'grievance',
+    caseNumber,
+    'rts-submitted',
+    JSON.stringify({ at: new Date(now).toISOString(), by: 'S-0100' }),
+  );
+  expect(event.status).toBe(0);
+  expect(event.stdout).toMatch(/stage informal/);
+  expect(event.stdout).toMatch(
+    /rts\.response\s+\d{4}-\d{2}-\d{2} 23:59 C[SD]T\s+pending\s+rts\.responder\s+OP-090124 §III\.E\.10\.b/,
+  );
+
+  const refused = await docket(
+    'cases',
+    'event',
+    'grievance',
+    caseNumber,
+    'grievance-filed',
+    JSON.stringify({ at: new Date(now).toISOString(), by: 'S-0100' }),
+  );
+  expect(refused.status).toBe(2);
+  expect(refused.stderr.trim().split('\n').pop()).toMatch(
+    /^docket: .*Request to Staff response first.*\[INFORMAL_RESOLUTION_REQUIRED\]$/,
+  );
+
+  const nothing = await docket('cases', 'ack', 'grievance', caseNumber, 'rts.response', '--by', 'S-0400');
+  expect(nothing.status).toBe(2);
+  expect(nothing.stderr).toMatch(/\[NOTHING_TO_ACKNOWLEDGE\]/);
+
+  const shown = await docket('cases', 'show', 'grievance', caseNumber, '--json');
+  const record = JSON.parse(shown.stdout) as {
+    schedule: { stage: string };
+    timeline: Array<{ type: string }>;
+  };
+  expect(record.schedule.stage).toBe('informal');
+  expect(record.timeline.map((e) => e.type)).toContain('rts.submitted');
+
+  // Visibility is eventually consistent: poll briefly.
+  let listed = '';
+  for (let attempt = 0; attempt < 20 && !listed.includes(caseNumber); attempt++) {
+    const due = await docket(
+      'deadlines',
+      'due',
+      '--facility',
+      'LARC',
+      '--case-type',
+      'grievance',
+      '--state',
+      'on-track',
+    );
+    expect(due.status).toBe(0);
+    listed = due.stdout;
+    if (!listed.includes(caseNumber)) await new Promise((r) => setTimeout(r, 500));
+  }
+  expect(listed).toMatch(new RegExp(`^NEXT DEADLINE\\s+STATE\\s+CASE TYPE\\s+CASE`, 'm'));
+  expect(listed).toMatch(new RegExp(`on-track\\s+grievance\\s+${caseNumber}\\s+LARC\\s+informal`));
+
+  const bad = await docket('deadlines', 'due', '--state', 'late');
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toMatch(/unknown state 'late'/);
+}, 120_000);
