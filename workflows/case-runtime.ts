@@ -64,6 +64,21 @@ export interface CaseRuntimeOptions<Stage extends string> {
   ) => Promise<void>;
   /** Called after proof of service is recorded. */
   onServiceRecorded?: (task: ServiceTask) => Promise<void> | void;
+  /** Case-type checks of a proof of service (e.g. not before the decision served); throw to refuse. */
+  validateService?: (task: ServiceTask, proof: ServiceProof) => void;
+  /**
+   * When a recomputed schedule no longer has an armed deadline, settle it instead of letting its
+   * timer run on: a rule waiting for an event again has its clock stopped (tolled, e.g. an inmate
+   * unavailable for service), a rule that no longer applies is waived (e.g. a waived hearing).
+   */
+  settleDroppedDeadlines?: boolean;
+  /**
+   * The deadline book a previous run carried across continue-as-new (`book.snapshot()`): restored
+   * with `bookOptions`, its open deadlines re-armed, instead of a new, empty book.
+   */
+  bookSnapshot?: ReturnType<DeadlineBook['snapshot']>;
+  /** Adds the case type's own state to the view every query and update returns (e.g. a record's actions). */
+  extendView?: (view: CaseView) => CaseView;
 }
 
 /** What a case-type update does: validate synchronously (no trace if refused), then apply. */
@@ -88,10 +103,14 @@ export class CaseRuntime<Stage extends string> {
   constructor(readonly options: CaseRuntimeOptions<Stage>) {
     this.events = { ...options.events };
     this.stage = options.stage;
-    this.book = new DeadlineBook(
-      { caseNumber: options.caseNumber, caseType: options.caseType, facility: options.facility },
-      options.bookOptions,
-    );
+    const context = {
+      caseNumber: options.caseNumber,
+      caseType: options.caseType,
+      facility: options.facility,
+    };
+    this.book = options.bookSnapshot
+      ? DeadlineBook.restore(context, options.bookSnapshot, options.bookOptions)
+      : new DeadlineBook(context, options.bookOptions);
   }
 
   get schedule(): Schedule | undefined {
@@ -108,7 +127,7 @@ export class CaseRuntime<Stage extends string> {
   }
 
   view(): CaseView {
-    return {
+    const view: CaseView = {
       caseNumber: this.options.caseNumber,
       caseType: this.options.caseType,
       facility: this.options.facility,
@@ -122,6 +141,7 @@ export class CaseRuntime<Stage extends string> {
       closed: this.closed,
       outcome: this.outcome,
     };
+    return this.options.extendView ? this.options.extendView(view) : view;
   }
 
   computeSchedule(events: Record<string, string>, extensions: ExtensionRecord[]): Promise<Schedule> {
@@ -192,6 +212,7 @@ export class CaseRuntime<Stage extends string> {
         }
         if (task.proof)
           refuse('DUPLICATE_EVENT', `service of ${proof.task} was already recorded at ${task.proof.at}`);
+        this.options.validateService?.(task, proof);
       },
       apply: async (proof: ServiceProof) => {
         const task = this.serviceTasks.find((t) => t.task === proof.task) as ServiceTask;
@@ -262,7 +283,8 @@ export class CaseRuntime<Stage extends string> {
    */
   async runUntilClosed(lapse?: {
     at: () => string | undefined;
-    onLapse: (at: string) => void;
+    /** May return a promise (e.g. work run through `queue` so it cannot interleave with an update): it is awaited. */
+    onLapse: (at: string) => void | Promise<void>;
   }): Promise<void> {
     while (!this.closed) {
       const before = this.stage;
@@ -275,7 +297,7 @@ export class CaseRuntime<Stage extends string> {
       }
       const remaining = Math.max(1, Date.parse(lapseAt) - Date.now());
       if (await condition(changed, remaining, { summary: `window closes ${lapseAt}` })) continue;
-      if (lapse?.at() === lapseAt) lapse.onLapse(lapseAt);
+      if (lapse?.at() === lapseAt) await lapse.onLapse(lapseAt);
     }
     this.book.publish();
     // Let the update that closed the case return its answer before the workflow completes.
@@ -340,9 +362,12 @@ export class CaseRuntime<Stage extends string> {
     recorded: Record<string, string>,
     event: EventBase & { at: string },
     label: string,
+    /** Checks the recomputed schedule before anything changes (a limit only it can date); throw to refuse. */
+    accept?: (next: Schedule) => void,
   ): Promise<void> {
     const nextEvents = { ...this.events, ...recorded };
     const next = await this.computeSchedule(nextEvents, this.extensions);
+    accept?.(next);
     Object.assign(this.events, recorded);
     this.book.record({
       at: event.at,
@@ -350,7 +375,7 @@ export class CaseRuntime<Stage extends string> {
       actor: event.by,
       detail: Object.keys(recorded).join(', '),
     });
-    this.adopt(next);
+    this.adopt(next, label);
   }
 
   moveTo(next: Stage, outcome?: string): void {
@@ -392,6 +417,28 @@ export class CaseRuntime<Stage extends string> {
     return created;
   }
 
+  /**
+   * An extension the policy says must be notified to someone without email (`noticeTo`, e.g. the
+   * inmate) becomes a service task for the staff role that serves it. For use in `onExtended`.
+   */
+  async serveExtensionNotice(
+    entry: ScheduleEntry,
+    record: ExtensionRecord,
+    servingRole: string = entry.responsibleRole,
+  ): Promise<ServiceTask | undefined> {
+    const to = entry.extensionPolicy?.noticeTo;
+    if (!to) return undefined;
+    return this.addServiceTask(
+      {
+        key: `${record.key}.extension-${this.extensions.length}`,
+        document: `Written notice of extension: ${entry.key} now due ${entry.localText}`,
+        to,
+        role: servingRole,
+      },
+      entry,
+    );
+  }
+
   private extensionRecordFor(request: ExtensionRequestInput): ExtensionRecord {
     const current = this.requireReady();
     const entry = guard(() => findEntry(current, request.key));
@@ -409,9 +456,27 @@ export class CaseRuntime<Stage extends string> {
     );
   }
 
-  private adopt(next: Schedule): void {
+  private adopt(next: Schedule, cause?: string): void {
     this.current = next;
     this.version += 1;
     this.book.apply(next);
+    if (this.options.settleDroppedDeadlines) this.settleDropped(next, cause);
+  }
+
+  /** See `settleDroppedDeadlines`: the book keeps no timer for a deadline the schedule dropped. */
+  private settleDropped(next: Schedule, cause = 'the schedule was recomputed'): void {
+    const present = new Set(next.entries.map((e) => e.key));
+    for (const deadline of this.book.view()) {
+      if (present.has(deadline.key)) continue;
+      if (deadline.kind === 'lowerBound') {
+        this.book.dropLowerBound(deadline.key);
+        continue;
+      }
+      if (deadline.state === 'met' || deadline.state === 'waived' || deadline.metAt) continue;
+      const waiting = next.awaiting?.find((a) => a.key === deadline.key);
+      if (waiting)
+        this.book.toll(deadline.key, waiting.note ?? `waiting for ${waiting.waitingFor.join(', ')}`);
+      else this.book.waive(deadline.key, `no longer applies after ${cause}`);
+    }
   }
 }

@@ -47,6 +47,8 @@ export interface TrackedDeadline {
   acknowledged?: { by: string; at: string };
   /** Alerts sent since the breach: 1 = the supervisor, 2+ = further up the chain. */
   alertsSent: number;
+  /** Set while the deadline's clock is stopped (tolled): why, and on what it restarts. No timer runs. */
+  tolled?: string;
 }
 
 export interface TimelineEvent {
@@ -90,6 +92,7 @@ export interface DeadlineView {
   breachedAt?: string;
   acknowledged?: { by: string; at: string };
   extensions: ScheduleEntry['extensions'];
+  tolled?: string;
 }
 
 const nowIso = (): string => new Date(Date.now()).toISOString();
@@ -122,6 +125,7 @@ export class DeadlineBook {
   private readonly lowerBounds = new Map<string, ScheduleEntry>();
   private readonly timelineEvents: TimelineEvent[] = [];
   private lastSearchAttributes = '';
+  private noticesInFlight = 0;
 
   constructor(
     private readonly context: CaseContext,
@@ -196,6 +200,7 @@ export class DeadlineBook {
       existing.breachedAt = undefined;
       existing.acknowledged = undefined;
       existing.alertsSent = 0;
+      existing.tolled = undefined;
       this.startWatcher(existing);
     }
     for (const key of done) {
@@ -222,6 +227,23 @@ export class DeadlineBook {
     deadline.state = 'waived';
     this.record({ type: 'deadline.waived', detail: `${key}: ${reason}`, actor });
     this.publish();
+  }
+
+  /**
+   * The deadline's clock has stopped (e.g. OP-060125 §IV.C.2: the inmate is unavailable for service):
+   * its timers stand down and it shows no due time until a recomputed schedule re-arms it.
+   */
+  toll(key: string, note: string, actor?: string): void {
+    const deadline = this.tracked.get(key);
+    if (!deadline || settled(deadline.state) || deadline.metAt || deadline.tolled !== undefined) return;
+    deadline.tolled = note;
+    this.record({ type: 'deadline.tolled', detail: `${key}: ${note}`, actor });
+    this.publish();
+  }
+
+  /** A lower bound whose rule no longer applies (e.g. a hearing that was waived) leaves the view. */
+  dropLowerBound(key: string): void {
+    this.lowerBounds.delete(key);
   }
 
   /** Stops the repeats of a breach alert; who acknowledged it and when is recorded. */
@@ -293,6 +315,7 @@ export class DeadlineBook {
       breachedAt: d.breachedAt,
       acknowledged: d.acknowledged,
       extensions: d.entry.extensions,
+      tolled: d.tolled,
     }));
     const bounds = [...this.lowerBounds.values()].map((e): DeadlineView => ({
       key: e.key,
@@ -315,7 +338,7 @@ export class DeadlineBook {
   nextDeadline(): TrackedDeadline | undefined {
     let next: TrackedDeadline | undefined;
     for (const d of this.tracked.values()) {
-      if (settled(d.state) || d.state === 'breached' || !d.entry.dueAt || d.metAt) continue;
+      if (settled(d.state) || d.state === 'breached' || !d.entry.dueAt || d.metAt || d.tolled) continue;
       if (d.entry.capOf || Date.parse(d.entry.dueAt) < Date.now()) continue;
       if (!next || Date.parse(d.entry.dueAt) < Date.parse(next.entry.dueAt as string)) next = d;
     }
@@ -325,7 +348,7 @@ export class DeadlineBook {
   overallState(): OverallDeadlineState {
     // Only staff duties count: an inmate's lapsed filing window is not the agency's breach.
     const open = [...this.tracked.values()].filter(
-      (d) => !settled(d.state) && !d.metAt && needsWatcher(d.entry) && !d.entry.periodEnd,
+      (d) => !settled(d.state) && !d.metAt && !d.tolled && needsWatcher(d.entry) && !d.entry.periodEnd,
     );
     if (open.some((d) => d.state === 'breached')) return 'breached';
     // At risk once the first reminder of any open deadline has gone out.
@@ -354,29 +377,47 @@ export class DeadlineBook {
       .filter((d) => !d.entry.capOf)
       .map(
         (d) =>
-          `| ${d.key} | ${d.entry.localText} | ${currentState(d)} | ${d.entry.responsibleRole} | ${d.entry.sourceText} |`,
+          `| ${d.key} | ${d.tolled ? 'clock stopped' : d.entry.localText} | ${d.tolled ? 'tolled' : currentState(d)} | ${d.entry.responsibleRole} | ${d.entry.sourceText} |`,
       );
     setCurrentDetails(
+      // Markdown: paragraphs need blank lines between them, the table needs its lines together.
       [
         `**${this.context.caseType} ${this.context.caseNumber}** (${this.context.facility}): ${state}`,
         next ? `Next: ${next.key} due ${next.entry.localText}` : 'No open deadline',
         extraDetails,
-        '',
-        '| deadline | due | state | role | source |',
-        '|---|---|---|---|---|',
-        ...rows,
+        ['| deadline | due | state | role | source |', '|---|---|---|---|---|', ...rows].join('\n'),
       ]
-        .filter((line, i) => line !== '' || i > 2)
-        .join('\n'),
+        .filter((paragraph) => paragraph !== '')
+        .join('\n\n'),
     );
+  }
+
+  /**
+   * Whether a notice is being sent right now (a reminder, an alert, or a notice a workflow sent through
+   * `notify`). A workflow must not continue-as-new while one is: the new run would not send it again,
+   * because a restored watcher skips reminders whose time has passed.
+   */
+  get sendingNotices(): boolean {
+    return this.noticesInFlight > 0;
   }
 
   /** Sends one notice; a permanent failure goes to the administrators and into the timeline. */
   async notify(
     request: Omit<NoticeRequest, 'workflowId' | 'caseNumber' | 'caseType' | 'facility'> & {
       facility?: string;
+      /** A notice about another case than the book's own (e.g. a per-subject watch telling one case). */
+      caseNumber?: string;
     },
   ): Promise<boolean> {
+    this.noticesInFlight += 1;
+    try {
+      return await this.sendAndRecord(request);
+    } finally {
+      this.noticesInFlight -= 1;
+    }
+  }
+
+  private async sendAndRecord(request: Parameters<DeadlineBook['notify']>[0]): Promise<boolean> {
     const full: NoticeRequest = {
       workflowId: workflowInfo().workflowId,
       caseNumber: this.context.caseNumber,
@@ -466,7 +507,7 @@ export class DeadlineBook {
   }
 
   private async watch(deadline: TrackedDeadline, attempt: number, superseded: () => boolean): Promise<void> {
-    const done = (): boolean => superseded() || settled(deadline.state);
+    const done = (): boolean => superseded() || settled(deadline.state) || deadline.tolled !== undefined;
     const entry = deadline.entry;
     if (!entry.dueAt) return;
     const label = `${deadline.key} due ${entry.localText}`;

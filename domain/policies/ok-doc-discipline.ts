@@ -3,6 +3,15 @@
 // without "calendar" is in working days. Hour limits (24 hours) are exact elapsed hours as DESIGN.md
 // requires; they are never stretched over a weekend. Calendar-day limits roll forward under
 // 25 O.S. §82.1(C).
+//
+// 1.1.0 (with the discipline workflow, issue #6; 1.0.0 never ran a case, so it is not kept beside it):
+// - report.service is the disciplinary investigator's duty, so that its breach alert reaches the shift
+//   supervisor / unit manager who accepted the report (a breach alerts the responsible role's
+//   supervisor, DESIGN.md "Notices and escalation"). The seed does not say who serves the report.
+// - sanction.suspension: the longest a suspended punishment may run (§IV.C.9), computed with the
+//   schedule so that the officer's specified period can be checked against it in history.
+// - constraints from the Range of Allowable Sanctions: no suspension for class X offenses, and at
+//   most three punishments (§IV.C.9).
 import { definePolicy } from './schema';
 import {
   DAILY_ESCALATION,
@@ -17,10 +26,11 @@ import {
 const DOC = 'OP-060125';
 const s = (section: string, quote?: string) => seed(SEED_002, DOC, `IV.${section}`, quote);
 const NOT_WAIVED = { eventsAbsent: ['hearing.waived'] };
+const SANCTIONS = seed(SEED_002, DOC, 'IV, Acts Constituting Rule Violation: Range of Allowable Sanctions');
 
 export const okDocDiscipline = definePolicy({
   id: 'ok-doc-discipline',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Oklahoma DOC disciplinary hearing and appeals (OP-060125)',
   jurisdiction: 'Oklahoma Department of Corrections',
   calendar: 'us-ok-state',
@@ -53,6 +63,11 @@ export const okDocDiscipline = definePolicy({
     { key: 'appeal.facility.response.served', description: "Inmate received the facility head's response" },
     { key: 'appeal.director.filed', description: "Appeal received by the director's office" },
     { key: 'appeal.director.decided', description: "Director's (or designee's) decision" },
+    {
+      key: 'sanction.suspended',
+      description:
+        'A punishment was imposed and suspended (at the finding of guilt, or the disposition of a guilty plea)',
+    },
   ],
   order: [
     ['report.filed', 'report.accepted'],
@@ -70,6 +85,7 @@ export const okDocDiscipline = definePolicy({
     ['appeal.facility.decided', 'appeal.facility.response.served'],
     ['appeal.facility.response.served', 'appeal.director.filed'],
     ['appeal.director.filed', 'appeal.director.decided'],
+    ['report.accepted', 'sanction.suspended'],
   ],
   facts: [],
   settings: [
@@ -90,7 +106,7 @@ export const okDocDiscipline = definePolicy({
         'C.2',
         'served to the inmate within 24 hours after approval and acceptance by the shift supervisor/unit manager',
       ),
-      responsibleRole: 'shift-supervisor',
+      responsibleRole: 'disciplinary-investigator',
       actor: 'staff',
       action: 'Serve the offense report on the inmate, or document in writing that the inmate is unavailable',
       anchor: {
@@ -250,6 +266,26 @@ export const okDocDiscipline = definePolicy({
       reminders: DAY_REMINDERS,
       escalation: DAILY_ESCALATION,
     },
+    {
+      key: 'sanction.suspension',
+      kind: 'deadline',
+      rule: 'A punishment may be suspended for a specified period of at most 90 days; if the inmate is convicted of another offense within it, the disciplinary officer invokes it to run consecutive to the new punishment',
+      source: s(
+        'C.9',
+        'The allowable punishment may be suspended for a specified period, not to exceed 90 days.',
+      ),
+      relatedSources: [SANCTIONS],
+      responsibleRole: 'disciplinary-officer',
+      actor: 'staff',
+      action:
+        'Invoke the suspended punishment if the inmate is convicted of another offense before the specified period ends (Docket tells you when)',
+      anchor: { event: 'sanction.suspended' },
+      // Calendar days: §IV.B.3 leaves weekends and holidays out of the process time frames, but a
+      // punishment's term ("segregation for 30 days", "level 1 for 90 days") runs on every day. Not
+      // rolled forward: the end of a period is not an act due on a working day.
+      limit: { amount: 90, unit: 'calendarDays' },
+      periodEnd: true,
+    },
   ],
   constraints: [
     {
@@ -261,6 +297,16 @@ export const okDocDiscipline = definePolicy({
       key: 'direct-involvement',
       text: 'Staff who wrote, witnessed or accepted the offense report (or are otherwise directly involved) may not serve as disciplinary officer or staff representative',
       source: s('B.1'),
+    },
+    {
+      key: 'no-suspension-class-x',
+      text: 'For class X offenses there is no discretion by the hearing officer and no suspension of sanctions',
+      source: SANCTIONS,
+    },
+    {
+      key: 'three-punishments',
+      text: 'No more than three punishments within the allowable range; an invoked suspended punishment does not count among them',
+      source: s('C.9'),
     },
     {
       key: 'suspended-punishment',

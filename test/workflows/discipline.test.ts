@@ -1,0 +1,816 @@
+// Disciplinary hearings (OP-060125, seed 002 Part II §IV) end to end on the time-skipping server: real
+// worker wiring, real schedules, and every notice read back from a real SMTP receiver. The server's
+// clock starts at the real "now" and only moves forward, so the tests that need a known calendar
+// (Thanksgiving and Christmas 2027) come last and jump there; the others count from "now".
+import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { DateTime } from 'luxon';
+import {
+  parseDisciplineIntake,
+  sha256Hex,
+  subjectWatchRef,
+  type DisciplineIntakeInput,
+  type SanctionInput,
+} from '../../domain/cases/discipline';
+import {
+  acknowledgeUpdate,
+  extendDeadlineUpdate,
+  recordServiceUpdate,
+  scheduleQuery,
+  timelineQuery,
+  type CaseView,
+} from '../../workflows/case-support';
+import {
+  directorAppealDecidedUpdate,
+  directorAppealFiledUpdate,
+  discipline,
+  disciplineWorkflowId,
+  dispositionRecordedUpdate,
+  facilityAppealDecidedUpdate,
+  facilityAppealFiledUpdate,
+  hearingConcludedUpdate,
+  hearingScheduledUpdate,
+  hearingWaivedUpdate,
+  inmateAvailableUpdate,
+  inmateUnavailableUpdate,
+  investigationStartedUpdate,
+  representativeConsultedUpdate,
+  representativeRequestedUpdate,
+  suspensionsQuery,
+} from '../../workflows/discipline';
+import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
+import { recordHistoryIfAsked } from '../helpers/histories';
+import { expectDeadlineNotice } from '../helpers/notices';
+import { uniqueName } from '../helpers/temporal';
+
+let bed: DocketTestbed;
+beforeAll(async () => {
+  bed = await startDocketTestbed();
+});
+afterAll(async () => {
+  await bed?.teardown();
+});
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const ZONE = 'America/Chicago';
+const iso = (ms: number) => new Date(ms).toISOString();
+const ms = (instant: string) => Date.parse(instant);
+
+// Staff IDs. The report was written by S-0101, witnessed by S-0102 and accepted by S-0103 (§IV.B.1).
+const REPORTER = 'S-0101';
+const WITNESS = 'S-0102';
+const ACCEPTOR = 'S-0103';
+const INVESTIGATOR = 'S-0201';
+const OFFICER = 'S-0301';
+const REPRESENTATIVE = 'S-0401';
+
+type Handle = WorkflowHandle<typeof discipline>;
+
+async function openCase(overrides: Partial<DisciplineIntakeInput> = {}) {
+  const now = await bed.env.currentTimeMs();
+  const caseNumber = uniqueName('DSC').toUpperCase().slice(0, 40);
+  const intake: DisciplineIntakeInput = {
+    caseNumber,
+    facility: 'LARC',
+    offenseCode: '11-2',
+    offenseClass: 'A',
+    reportingStaffId: REPORTER,
+    witnessingStaffIds: [WITNESS],
+    acceptingStaffId: ACCEPTOR,
+    preHearingDetention: false,
+    subjectId: `SUBJ-${randomUUID()}`,
+    reportedAt: iso(now - HOUR),
+    acceptedAt: iso(now),
+    ...overrides,
+  };
+  const handle: Handle = await bed.env.client.workflow.start(discipline, {
+    taskQueue: bed.taskQueue,
+    workflowId: disciplineWorkflowId(caseNumber),
+    args: [intake],
+  });
+  // The case is ready once it has computed its schedule and asked for the report to be served.
+  await waitForTask(handle, 'offense-report/');
+  return { handle, intake, caseNumber };
+}
+
+async function waitForTask(handle: Handle, prefix: string): Promise<string> {
+  let task: string | undefined;
+  await waitFor(async () => {
+    const view = await handle.query(scheduleQuery);
+    task = view.serviceTasks.find((t) => t.task.startsWith(prefix))?.task;
+    return task !== undefined;
+  });
+  return task as string;
+}
+
+async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const deadline = (view: CaseView, key: string) => {
+  const d = view.deadlines.find((x) => x.key === key);
+  if (!d) throw new Error(`no ${key} in ${view.deadlines.map((x) => x.key).join(', ')}`);
+  return d;
+};
+
+async function expectRefused(promise: Promise<unknown>, code: string, message: RegExp) {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect((cause as ApplicationFailure).type).toBe(code);
+  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
+  expect((cause as ApplicationFailure).message).toMatch(message);
+  return cause as ApplicationFailure;
+}
+
+/**
+ * The result of a case that has completed, read without unlocking time skipping (the environment's
+ * own client skips to the next timer while it waits, which may be far in the future).
+ */
+async function resultOf(handle: Handle) {
+  const plain = new Client({ connection: bed.env.connection, namespace: bed.env.namespace });
+  return plain.workflow.getHandle<typeof discipline>(handle.workflowId).result();
+}
+
+/**
+ * Ends the subject's watch of a case that has closed. The Java test server stops skipping time when
+ * an abandoned child completes after its parent has closed (temporalio/sdk-java#2392,
+ * sdk-typescript#1101); a real server does not, so this is test hygiene, not workflow behaviour.
+ */
+async function endWatch(subjectId: string) {
+  await bed.env.client.workflow.getHandle(`subject-${subjectWatchRef(subjectId)}`).terminate('test cleanup');
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Proof of service of a document the inmate is owed, recorded against its service task. */
+async function serve(handle: Handle, prefix: string, at: string, servedBy = INVESTIGATOR) {
+  const task = await waitForTask(handle, prefix);
+  return handle.executeUpdate(recordServiceUpdate, {
+    args: [{ task, servedBy, at, method: 'in-person' }],
+  });
+}
+
+/** Serves the report now, and holds the hearing once the 24-hour preparation period has run. */
+async function throughHearing(handle: Handle, finding: 'guilty' | 'not-guilty', sanctions: SanctionInput[]) {
+  const servedAt = await bed.env.currentTimeMs();
+  await serve(handle, 'offense-report/', iso(servedAt));
+  const hearingAt = iso(servedAt + DAY + MINUTE);
+  await handle.executeUpdate(hearingScheduledUpdate, {
+    args: [{ at: iso(servedAt), by: OFFICER, hearingAt }],
+  });
+  await bed.advanceTo(iso(ms(hearingAt) + 30 * MINUTE));
+  const concludedAt = iso(ms(hearingAt) + 20 * MINUTE);
+  const view = await handle.executeUpdate(hearingConcludedUpdate, {
+    args: [{ at: concludedAt, by: OFFICER, finding, sanctions }],
+  });
+  return { view, concludedAt };
+}
+
+/** The end of the local day `days` calendar days after `at` (day 0 = the day of `at`). */
+const endOfLocalDay = (at: string, days: number) =>
+  DateTime.fromISO(at, { zone: ZONE }).plus({ days }).endOf('day').toISO() as string;
+
+describe('intake and the subject key (no workflow)', () => {
+  test('the intake names every bad field', () => {
+    expect(() =>
+      parseDisciplineIntake({
+        caseNumber: 'John Smith',
+        facility: 'LARC',
+        offenseCode: 'fighting',
+        offenseClass: 'C',
+        reportingStaffId: REPORTER,
+        acceptingStaffId: ACCEPTOR,
+        subjectId: 'Inmate 123456',
+        reportedAt: '2027-01-05T10:00:00-06:00',
+        acceptedAt: '2027-01-05T09:00:00-06:00',
+      }),
+    ).toThrow(/caseNumber: .*offenseCode: .*offenseClass: .*preHearingDetention: .*subjectId: /);
+  });
+
+  test('the watch key is a SHA-256 of the opaque subject ID, and the ID is nowhere in it', () => {
+    for (const text of ['', 'abc', 'é€😀', 'x'.repeat(1000)])
+      expect(sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+    const ref = subjectWatchRef('SUBJ-4471');
+    expect(ref).toMatch(/^[0-9a-f]{32}$/);
+    expect(ref).not.toContain('4471');
+    expect(subjectWatchRef('SUBJ-4471')).toBe(ref);
+    expect(subjectWatchRef('SUBJ-4472')).not.toBe(ref);
+  });
+});
+
+test('conflicts: reporting, witnessing or accepting staff may not represent or decide (§IV.B.1); not guilty expunges', async () => {
+  const { handle, caseNumber } = await openCase({ offenseCode: '09-2', offenseClass: 'X' });
+  const now = await bed.env.currentTimeMs();
+  await expectRefused(
+    handle.executeUpdate(representativeRequestedUpdate, {
+      args: [{ at: iso(now), by: INVESTIGATOR, representativeId: WITNESS }],
+    }),
+    'CONFLICT_OF_INTEREST',
+    /staff S-0102 witnessed the offense and may not serve as the staff representative \(OP-060125 §IV\.B\.1/,
+  );
+  await handle.executeUpdate(representativeRequestedUpdate, { args: [{ at: iso(now), by: INVESTIGATOR }] });
+  const refusal = await expectRefused(
+    handle.executeUpdate(representativeConsultedUpdate, { args: [{ at: iso(now), by: REPORTER }] }),
+    'CONFLICT_OF_INTEREST',
+    /S-0101 wrote the offense report and may not serve as the staff representative/,
+  );
+  expect(refusal.details?.[0]).toMatchObject({ field: 'by', value: REPORTER, rule: 'direct-involvement' });
+  await handle.executeUpdate(representativeConsultedUpdate, { args: [{ at: iso(now), by: REPRESENTATIVE }] });
+
+  await serve(handle, 'offense-report/', iso(now));
+  const hearingAt = iso(now + DAY + MINUTE);
+  await handle.executeUpdate(hearingScheduledUpdate, { args: [{ at: iso(now), by: OFFICER, hearingAt }] });
+  await bed.advanceTo(iso(ms(hearingAt) + HOUR));
+  const heldAt = iso(ms(hearingAt) + 30 * MINUTE);
+
+  // A refused update adds nothing to history but workflow-task bookkeeping.
+  const meaningful = async () =>
+    ((await handle.fetchHistory()).events ?? []).filter(
+      (e) =>
+        !e.workflowTaskScheduledEventAttributes &&
+        !e.workflowTaskStartedEventAttributes &&
+        !e.workflowTaskCompletedEventAttributes,
+    ).length;
+  const before = await meaningful();
+  await expectRefused(
+    handle.executeUpdate(hearingConcludedUpdate, {
+      args: [{ at: heldAt, by: ACCEPTOR, finding: 'guilty', sanctions: [{ code: '1X' }] }],
+    }),
+    'CONFLICT_OF_INTEREST',
+    /S-0103 accepted the offense report and may not serve as the disciplinary officer/,
+  );
+  expect(await meaningful()).toBe(before);
+  // Class X: "no suspension of sanctions" (Range of Allowable Sanctions).
+  await expectRefused(
+    handle.executeUpdate(hearingConcludedUpdate, {
+      args: [
+        {
+          at: heldAt,
+          by: OFFICER,
+          finding: 'guilty',
+          sanctions: [{ code: '1X', suspendedUntil: endOfLocalDay(heldAt, 30) }],
+        },
+      ],
+    }),
+    'SUSPENSION_NOT_ALLOWED',
+    /class X.*no suspension of sanctions.*Range of Allowable Sanctions/,
+  );
+
+  const view = await handle.executeUpdate(hearingConcludedUpdate, {
+    args: [{ at: heldAt, by: OFFICER, finding: 'not-guilty' }],
+  });
+  expect(view.stage).toBe('expunged');
+  expect(await resultOf(handle)).toEqual({
+    caseNumber,
+    stage: 'expunged',
+    outcome: 'not-guilty',
+    expunged: true,
+  });
+  const timeline = await handle.query(timelineQuery);
+  expect(timeline.find((e) => e.type === 'material.expunged')?.detail).toMatch(/§IV\.C\.10/);
+  // Nothing of a not-guilty finding reaches the subject's watch.
+  expect(timeline.some((e) => e.type.startsWith('subject-watch'))).toBe(false);
+});
+
+test('the hearing: refused inside the preparation period with the earliest time, past the 7 working days, or before the representative has consulted', async () => {
+  const { handle, caseNumber } = await openCase();
+  const servedAt = await bed.env.currentTimeMs();
+  let view = await serve(handle, 'offense-report/', iso(servedAt));
+  expect(view.stage).toBe('awaiting-hearing');
+  const earliest = deadline(view, 'hearing.earliest');
+  expect(ms(earliest.earliest as string)).toBe(servedAt + DAY);
+  const conclusion = deadline(view, 'hearing.conclusion');
+
+  const tooSoon = iso(servedAt + 23 * HOUR);
+  const refusal = await expectRefused(
+    handle.executeUpdate(hearingScheduledUpdate, {
+      args: [{ at: iso(servedAt), by: OFFICER, hearingAt: tooSoon }],
+    }),
+    'TOO_EARLY',
+    new RegExp(
+      `hearing\\.earliest: ${escape(tooSoon)} is too early; the earliest allowed time is ${escape(earliest.localText)} .*OP-060125 §IV\\.C\\.2`,
+    ),
+  );
+  expect(refusal.details?.[0]).toMatchObject({ earliest: earliest.earliest, key: 'hearing.earliest' });
+
+  const tooLate = iso(ms(conclusion.dueAt as string) + HOUR);
+  await expectRefused(
+    handle.executeUpdate(hearingScheduledUpdate, {
+      args: [{ at: iso(servedAt), by: OFFICER, hearingAt: tooLate }],
+    }),
+    'DEADLINE_PASSED',
+    new RegExp(
+      `after the hearing\\.conclusion limit ${escape(conclusion.localText)} .*OP-060125 §IV\\.B\\.3`,
+    ),
+  );
+
+  // The inmate asks for a staff representative, who must consult at least 24 hours before (§IV.C.8).
+  await handle.executeUpdate(representativeRequestedUpdate, {
+    args: [{ at: iso(servedAt), by: INVESTIGATOR, representativeId: REPRESENTATIVE }],
+  });
+  const hearingAt = iso(servedAt + DAY + 2 * HOUR);
+  view = await handle.executeUpdate(hearingScheduledUpdate, {
+    args: [{ at: iso(servedAt), by: OFFICER, hearingAt }],
+  });
+  const consult = deadline(view, 'representative.consult');
+  expect(ms(consult.dueAt as string)).toBe(ms(hearingAt) - DAY);
+  await bed.advanceTo(iso(ms(hearingAt) + HOUR));
+  await expectRefused(
+    handle.executeUpdate(hearingConcludedUpdate, {
+      args: [
+        { at: iso(ms(hearingAt) + 30 * MINUTE), by: OFFICER, finding: 'guilty', sanctions: [{ code: '5A' }] },
+      ],
+    }),
+    'REPRESENTATIVE_NOT_CONSULTED',
+    new RegExp(`at least 24 hours before the hearing \\(by ${escape(consult.localText)}\\).*§IV\\.C\\.8`),
+  );
+  // The representative's missed consultation is a staff breach: alerted up the chain.
+  await waitFor(() =>
+    bed
+      .mailTo('shift-supervisor@larc.example.org')
+      .some(
+        (m) =>
+          m.subject === `OVERDUE: representative.consult was due ${consult.localText} (case ${caseNumber})`,
+      ),
+  );
+});
+
+test('an unavailable inmate stops the service clock; it restarts 24 hours after availability (§IV.C.2)', async () => {
+  const { handle, caseNumber, intake } = await openCase();
+  const acceptedAt = ms(intake.acceptedAt);
+  let view = await handle.query(scheduleQuery);
+  const original = deadline(view, 'report.service');
+  expect(ms(original.dueAt as string)).toBe(acceptedAt + DAY);
+  await handle.executeUpdate(investigationStartedUpdate, {
+    args: [{ at: iso(acceptedAt), by: INVESTIGATOR }],
+  });
+
+  await bed.env.sleep(2 * HOUR);
+  const unavailableAt = await bed.env.currentTimeMs();
+  await expectRefused(
+    handle.executeUpdate(inmateUnavailableUpdate, {
+      args: [{ at: iso(unavailableAt), by: INVESTIGATOR, reason: '' }],
+    }),
+    'INVALID_INPUT',
+    /reason: unavailability must be documented/,
+  );
+  view = await handle.executeUpdate(inmateUnavailableUpdate, {
+    args: [{ at: iso(unavailableAt), by: INVESTIGATOR, reason: 'out to court' }],
+  });
+  expect(deadline(view, 'report.service').tolled).toMatch(/clock stopped/);
+  expect(view.awaiting.find((a) => a.key === 'report.service')?.waitingFor).toEqual(['inmate.available']);
+
+  // Three days away: past the original 24 hours, and nobody is alerted.
+  await bed.env.sleep(3 * DAY);
+  const availableAt = await bed.env.currentTimeMs();
+  const mine = () => bed.smtp.messages.filter((m) => m.text.includes(caseNumber));
+  expect(mine().filter((m) => /OVERDUE/.test(m.subject))).toEqual([]);
+  view = await handle.executeUpdate(inmateAvailableUpdate, {
+    args: [{ at: iso(availableAt), by: INVESTIGATOR }],
+  });
+  const restarted = deadline(view, 'report.service');
+  expect(restarted.tolled).toBeUndefined();
+  expect(ms(restarted.dueAt as string)).toBe(availableAt + DAY);
+  expect(restarted.attempt).toBe(2);
+  expect(restarted.explanation).toMatch(/clock restarted on inmate\.available/);
+
+  // The restarted clock has its own reminders: the half-time one goes out 12 hours later.
+  await bed.env.sleep(12 * HOUR + MINUTE);
+  await waitFor(() =>
+    bed
+      .mailTo('disciplinary-investigator@larc.example.org')
+      .some((m) => m.text.includes(caseNumber) && m.subject.startsWith('Reminder: report.service')),
+  );
+  const servedAt = await bed.env.currentTimeMs();
+  view = await serve(handle, 'offense-report/', iso(servedAt));
+  expect(deadline(view, 'report.service')).toMatchObject({ state: 'met' });
+  const timeline = await handle.query(timelineQuery);
+  expect(timeline.find((e) => e.type === 'unavailability.documented')?.detail).toBe('out to court');
+  expect(timeline.some((e) => e.type === 'deadline.tolled')).toBe(true);
+  expect(mine().filter((m) => /OVERDUE/.test(m.subject))).toEqual([]);
+});
+
+test('waiver: a guilty plea to the disciplinary officer for sanctions, with no appeal deadlines (§IV.C.2, §IV.C.5)', async () => {
+  const { handle, caseNumber, intake } = await openCase();
+  const now = await bed.env.currentTimeMs();
+  await serve(handle, 'offense-report/', iso(now));
+  let view = await handle.executeUpdate(hearingWaivedUpdate, { args: [{ at: iso(now), by: INVESTIGATOR }] });
+  expect(view.stage).toBe('awaiting-disposition');
+  expect(deadline(view, 'hearing.conclusion').state).toBe('waived');
+  expect(view.deadlines.map((d) => d.key)).not.toContain('hearing.earliest');
+  await expectRefused(
+    handle.executeUpdate(facilityAppealFiledUpdate, { args: [{ at: iso(now), by: INVESTIGATOR }] }),
+    'APPEAL_FORFEITED',
+    /plea of guilty that forfeits the right to appeal \(OP-060125 §IV\.C\.2\)/,
+  );
+  await expectRefused(
+    handle.executeUpdate(dispositionRecordedUpdate, {
+      args: [{ at: iso(now), by: WITNESS, sanctions: [{ code: '5A' }] }],
+    }),
+    'CONFLICT_OF_INTEREST',
+    /may not serve as the disciplinary officer/,
+  );
+  view = await handle.executeUpdate(dispositionRecordedUpdate, {
+    args: [{ at: iso(now), by: OFFICER, sanctions: [{ code: '5A' }, { code: '6A' }] }],
+  });
+  expect(view.stage).toBe('final');
+  expect(view.deadlines.filter((d) => d.key.startsWith('appeal.'))).toEqual([]);
+  expect(await resultOf(handle)).toEqual({
+    caseNumber,
+    stage: 'final',
+    outcome: 'guilty-plea',
+    expunged: false,
+  });
+  const timeline = await handle.query(timelineQuery);
+  expect(timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['plea.guilty', 'disposition']));
+  await endWatch(intake.subjectId);
+});
+
+test('service breach: reminders to the investigator, the alert to the shift supervisor, escalation up the chain until acknowledged', async () => {
+  const { handle, caseNumber, intake } = await openCase();
+  const acceptedAt = ms(intake.acceptedAt);
+  await handle.executeUpdate(investigationStartedUpdate, {
+    args: [{ at: iso(acceptedAt), by: INVESTIGATOR }],
+  });
+  let view = await handle.query(scheduleQuery);
+  const service = deadline(view, 'report.service');
+  expect(service).toMatchObject({ responsibleRole: 'disciplinary-investigator', state: 'pending' });
+  expect(service.source).toMatch(/OP-060125 §IV\.C\.2 \(seed 002_5a28f52881808cb3\.txt\)/);
+  const dueMs = ms(service.dueAt as string);
+  expect(dueMs).toBe(acceptedAt + DAY);
+  const mine = (address: string) => bed.mailTo(address).filter((m) => m.text.includes(caseNumber));
+
+  // The task to serve it goes out at once; the reminders at half time and four hours before.
+  await bed.advanceTo(iso(dueMs + MINUTE));
+  await waitFor(() => mine('shift-supervisor@larc.example.org').length >= 1);
+  const investigator = mine('disciplinary-investigator@larc.example.org');
+  expect(investigator.filter((m) => m.subject.startsWith('Service task'))).toHaveLength(1);
+  const reminders = investigator.filter((m) => m.subject.startsWith('Reminder: report.service'));
+  expect(reminders).toHaveLength(2);
+  reminders.forEach((mail, i) => {
+    expect(Math.abs(ms(mail.header('date') as string) - ms(service.reminders[i]?.at as string))).toBeLessThan(
+      2_000,
+    );
+    expectDeadlineNotice(mail, service);
+  });
+  const [breach] = mine('shift-supervisor@larc.example.org');
+  expect(breach?.subject).toMatch(/^OVERDUE: report\.service/);
+  expectDeadlineNotice(breach!, service);
+  view = await handle.query(scheduleQuery);
+  expect(deadline(view, 'report.service').state).toBe('breached');
+  expect(view.deadlineState).toBe('breached');
+
+  // Every four hours unacknowledged, one level further up: the facility head.
+  await bed.advanceTo(iso(dueMs + 4 * HOUR + MINUTE));
+  await waitFor(() => mine('facility-head@larc.example.org').length >= 1);
+  expect(mine('facility-head@larc.example.org')[0]?.subject).toMatch(/report\.service/);
+  view = await handle.executeUpdate(acknowledgeUpdate, { args: [{ key: 'report.service', by: 'S-0500' }] });
+  expect(deadline(view, 'report.service').acknowledged?.by).toBe('S-0500');
+  await bed.advanceTo(iso(dueMs + 12 * HOUR));
+  expect(mine('deputy-director@larc.example.org')).toHaveLength(0);
+
+  // Late service is still recorded: a breach, not a refusal.
+  const servedAt = await bed.env.currentTimeMs();
+  view = await serve(handle, 'offense-report/', iso(servedAt));
+  expect(view.stage).toBe('awaiting-hearing');
+  expect(deadline(view, 'report.service')).toMatchObject({ state: 'breached', metAt: expect.any(String) });
+});
+
+test('a late appeal is refused with the deadline in the error; the finding then becomes final', async () => {
+  const { handle, caseNumber, intake } = await openCase();
+  const { concludedAt } = await throughHearing(handle, 'guilty', [{ code: '2A' }]);
+  let view = await serve(handle, 'hearing-actions/', concludedAt, OFFICER);
+  const appeal = deadline(view, 'appeal.facility');
+  expect(appeal.source).toMatch(/OP-060125 §IV\.C\.11/);
+  expect(appeal.localText).toMatch(/ 23:59 C[SD]T$/);
+
+  await bed.advanceTo(iso(ms(appeal.dueAt as string) + DAY));
+  const lateAt = iso(await bed.env.currentTimeMs());
+  const refusal = await expectRefused(
+    handle.executeUpdate(facilityAppealFiledUpdate, { args: [{ at: lateAt, by: INVESTIGATOR }] }),
+    'DEADLINE_PASSED',
+    new RegExp(
+      `appeal\\.facility: ${escape(lateAt)} is after the deadline ${escape(appeal.localText)} .*OP-060125 §IV\\.C\\.11`,
+    ),
+  );
+  expect(refusal.details?.[0]).toMatchObject({ dueAt: appeal.dueAt, key: 'appeal.facility' });
+  // An appeal received in time but recorded late is still accepted within the recording grace;
+  // once that has passed with nothing filed, the finding is final.
+  view = await handle.query(scheduleQuery);
+  expect(view.stage).toBe('found-guilty');
+  await bed.advanceTo(iso(ms(appeal.dueAt as string) + 15 * DAY));
+  expect(await resultOf(handle)).toEqual({ caseNumber, stage: 'final', outcome: 'guilty', expunged: false });
+  const timeline = await handle.query(timelineQuery);
+  expect(timeline.find((e) => e.type === 'appeal.lapsed')?.detail).toContain(appeal.localText);
+  await endWatch(intake.subjectId);
+});
+
+test('a suspended sanction is invoked by a second conviction inside its period, and not by one after it (§IV.C.9)', async () => {
+  const subjectId = `SUBJ-${randomUUID()}`;
+  const ref = subjectWatchRef(subjectId);
+  const watch = bed.env.client.workflow.getHandle(`subject-${ref}`);
+
+  // Case A: guilty, with a punishment suspended for 30 days. Longer than 90 days is refused.
+  const a = await openCase({ subjectId });
+  const servedAt = await bed.env.currentTimeMs();
+  await serve(a.handle, 'offense-report/', iso(servedAt));
+  const hearingAt = iso(servedAt + DAY + MINUTE);
+  await a.handle.executeUpdate(hearingScheduledUpdate, {
+    args: [{ at: iso(servedAt), by: OFFICER, hearingAt }],
+  });
+  await bed.advanceTo(iso(ms(hearingAt) + HOUR));
+  const convictedA = iso(ms(hearingAt) + 30 * MINUTE);
+  const ninetyDays = DateTime.fromISO(endOfLocalDay(convictedA, 90), { zone: ZONE }).toFormat(
+    'yyyy-MM-dd HH:mm ZZZZ',
+  );
+  await expectRefused(
+    a.handle.executeUpdate(hearingConcludedUpdate, {
+      args: [
+        {
+          at: convictedA,
+          by: OFFICER,
+          finding: 'guilty',
+          sanctions: [{ code: '7A', suspendedUntil: endOfLocalDay(convictedA, 91) }],
+        },
+      ],
+    }),
+    'SUSPENSION_TOO_LONG',
+    new RegExp(`past the longest allowed period ending ${escape(ninetyDays)} .*OP-060125 §IV\\.C\\.9`),
+  );
+  const suspendedUntil = endOfLocalDay(convictedA, 30);
+  const viewA = await a.handle.executeUpdate(hearingConcludedUpdate, {
+    args: [
+      {
+        at: convictedA,
+        by: OFFICER,
+        finding: 'guilty',
+        sanctions: [{ code: '2A' }, { code: '7A', suspendedUntil }],
+      },
+    ],
+  });
+  expect(deadline(viewA, 'sanction.suspension').localText).toBe(ninetyDays);
+  await waitFor(async () => (await watch.query(suspensionsQuery).catch(() => undefined)) !== undefined);
+  expect((await watch.query(suspensionsQuery)).suspensions).toEqual([
+    expect.objectContaining({
+      caseNumber: a.caseNumber,
+      sanction: '7A',
+      from: convictedA,
+      until: suspendedUntil,
+    }),
+  ]);
+
+  // No identity, not even the opaque subject ID, in the watch's ID or search attributes.
+  const described = await watch.describe();
+  expect(described.workflowId).toBe(`subject-${ref}`);
+  expect(JSON.stringify(described.searchAttributes)).not.toContain(subjectId);
+  expect(described.searchAttributes).toMatchObject({ CaseType: ['suspended-sanction-watch'] });
+  expect(JSON.stringify((await a.handle.describe()).searchAttributes)).not.toContain(subjectId);
+
+  // Case B, ten days later, inside the period: the disciplinary officer is told to invoke it.
+  await bed.env.sleep(10 * DAY);
+  const b = await openCase({ subjectId });
+  const { concludedAt: convictedB } = await throughHearing(b.handle, 'guilty', [{ code: '5A' }]);
+  expect(ms(convictedB)).toBeLessThan(ms(suspendedUntil));
+  const invocations = () =>
+    bed
+      .mailTo('disciplinary-officer@larc.example.org')
+      .filter((m) => m.text.includes(`Suspended punishment 7A of case ${a.caseNumber}`));
+  await waitFor(() => invocations().length === 1);
+  const [mail] = invocations();
+  expect(mail?.text).toContain(b.caseNumber);
+  expect(mail?.text).toContain('OP-060125 §IV.C.9');
+  expect(mail?.text).not.toContain(subjectId);
+  expect((await watch.query(suspensionsQuery)).suspensions[0]?.invokedBy).toEqual([b.caseNumber]);
+
+  // Case C, convicted a day after the period ended: nothing is invoked.
+  await bed.advanceTo(iso(ms(suspendedUntil) + HOUR));
+  const c = await openCase({ subjectId });
+  const { concludedAt: convictedC } = await throughHearing(c.handle, 'guilty', [{ code: '5A' }]);
+  expect(ms(convictedC)).toBeGreaterThan(ms(suspendedUntil));
+  await waitFor(async () =>
+    (await watch.query(suspensionsQuery)).convictions.some((k) => k.caseNumber === c.caseNumber),
+  );
+  const afterC = await watch.query(suspensionsQuery);
+  expect(afterC.suspensions.find((s) => s.caseNumber === a.caseNumber)?.invokedBy).toEqual([b.caseNumber]);
+  expect(
+    bed
+      .mailTo('disciplinary-officer@larc.example.org')
+      .some((m) => m.text.includes(c.caseNumber) && /Suspended punishment/.test(m.text)),
+  ).toBe(false);
+  expect(invocations()).toHaveLength(1);
+  const watchTimeline = await watch.query(timelineQuery);
+  expect(watchTimeline.filter((e) => e.type === 'suspension.invoked')).toHaveLength(1);
+});
+
+test('Thanksgiving 2027: 7 working days skip the holiday and the day after; an extension with written justification is served on the inmate', async () => {
+  await bed.advanceTo('2027-11-22T12:00:00-06:00');
+  const { handle, caseNumber } = await openCase({
+    reportedAt: '2027-11-22T08:00:00-06:00',
+    acceptedAt: '2027-11-22T09:00:00-06:00',
+  });
+  let view = await handle.query(scheduleQuery);
+  // Mon 22 Nov is day 0; Thu 25 (Thanksgiving) and Fri 26 (the day after) are closed (25 O.S. §82.1):
+  // 23, 24, 29, 30 Nov, 1, 2, 3 Dec.
+  const conclusion = deadline(view, 'hearing.conclusion');
+  expect(conclusion.dueAt).toBe('2027-12-03T23:59:59.999-06:00');
+  expect(conclusion.explanation).toMatch(/2027-11-25 Thanksgiving.*2027-11-26/);
+  await serve(handle, 'offense-report/', '2027-11-22T10:00:00-06:00');
+
+  await expectRefused(
+    handle.executeUpdate(hearingScheduledUpdate, {
+      args: [{ at: '2027-11-22T11:00:00-06:00', by: OFFICER, hearingAt: '2027-12-06T09:00:00-06:00' }],
+    }),
+    'DEADLINE_PASSED',
+    /after the hearing\.conclusion limit 2027-12-03 23:59 CST .*written justification/,
+  );
+  await expectRefused(
+    handle.executeUpdate(extendDeadlineUpdate, {
+      args: [
+        {
+          key: 'hearing.conclusion',
+          dueAt: '2027-12-10T23:59:59.999-06:00',
+          reason: 'witness on medical leave',
+          approverRole: 'shift-supervisor',
+          approvedBy: 'S-0500',
+          at: '2027-11-22T11:30:00-06:00',
+        },
+      ],
+    }),
+    'EXTENSION_APPROVER_NOT_ALLOWED',
+    /role 'shift-supervisor' may not approve this extension \(allowed: disciplinary-officer, facility-head\)/,
+  );
+  view = await handle.executeUpdate(extendDeadlineUpdate, {
+    args: [
+      {
+        key: 'hearing.conclusion',
+        dueAt: '2027-12-10T23:59:59.999-06:00',
+        reason: 'the witnessing officer is on medical leave until 6 December',
+        approverRole: 'disciplinary-officer',
+        approvedBy: OFFICER,
+        at: '2027-11-22T11:30:00-06:00',
+      },
+    ],
+  });
+  expect(deadline(view, 'hearing.conclusion')).toMatchObject({
+    state: 'extended',
+    dueAt: '2027-12-10T23:59:59.999-06:00',
+  });
+  // §IV.B.3: "the inmate will receive documented notification of the extension" — through staff.
+  const task = view.serviceTasks.find((t) => t.task.startsWith('hearing.conclusion.extension-1/'));
+  expect(task).toMatchObject({ to: 'inmate', role: 'disciplinary-officer' });
+  await waitFor(
+    () =>
+      bed
+        .mailTo('disciplinary-officer@larc.example.org')
+        .filter((m) => m.text.includes(caseNumber) && /extended|extension/i.test(m.subject)).length >= 2,
+  );
+  const mails = bed
+    .mailTo('disciplinary-officer@larc.example.org')
+    .filter((m) => m.text.includes(caseNumber));
+  const serviceTask = mails.find((m) => m.subject.startsWith('Service task'));
+  expect(serviceTask?.text).toContain(
+    'Written notice of extension: hearing.conclusion now due 2027-12-10 23:59 CST',
+  );
+  expect(serviceTask?.text).toContain('the witnessing officer is on medical leave until 6 December');
+  expect(serviceTask?.text).toContain('OP-060125 §IV.B.3');
+
+  view = await handle.executeUpdate(hearingScheduledUpdate, {
+    args: [{ at: '2027-11-22T11:45:00-06:00', by: OFFICER, hearingAt: '2027-12-06T09:00:00-06:00' }],
+  });
+  expect(view.stage).toBe('awaiting-hearing');
+  view = await handle.executeUpdate(recordServiceUpdate, {
+    args: [
+      { task: task?.task as string, servedBy: OFFICER, at: '2027-11-22T11:50:00-06:00', method: 'in-person' },
+    ],
+  });
+  expect(view.serviceTasks.find((t) => t.task === task?.task)?.proof?.servedBy).toBe(OFFICER);
+});
+
+test('the full path across Christmas 2027 and New Year 2028: hearing, both appeals on time, the director decides', async () => {
+  await bed.advanceTo('2027-12-20T09:30:00-06:00');
+  const { handle, caseNumber, intake } = await openCase({
+    reportedAt: '2027-12-20T08:00:00-06:00',
+    acceptedAt: '2027-12-20T09:00:00-06:00',
+  });
+  let view = await handle.executeUpdate(investigationStartedUpdate, {
+    args: [{ at: '2027-12-20T09:10:00-06:00', by: INVESTIGATOR }],
+  });
+  expect(deadline(view, 'investigation.start')).toMatchObject({
+    state: 'met',
+    dueAt: '2027-12-21T08:00:00.000-06:00',
+  });
+  // Mon 20 Dec is day 0. Christmas 2027 is a Saturday, so Oklahoma closes Thu 23 and Fri 24; New
+  // Year's Day is a Saturday, observed Fri 31: 21, 22, 27, 28, 29, 30 Dec, 3 Jan.
+  const conclusion = deadline(view, 'hearing.conclusion');
+  expect(conclusion.dueAt).toBe('2028-01-03T23:59:59.999-06:00');
+  expect(conclusion.explanation).toMatch(/2027-12-23 .*2027-12-24 .*2027-12-31 /);
+
+  view = await serve(handle, 'offense-report/', '2027-12-20T09:20:00-06:00');
+  expect(deadline(view, 'report.service').state).toBe('met');
+  expect(deadline(view, 'hearing.earliest').earliest).toBe('2027-12-21T09:20:00.000-06:00');
+  await handle.executeUpdate(representativeRequestedUpdate, {
+    args: [{ at: '2027-12-20T09:25:00-06:00', by: INVESTIGATOR, representativeId: REPRESENTATIVE }],
+  });
+  view = await handle.executeUpdate(hearingScheduledUpdate, {
+    args: [{ at: '2027-12-20T09:30:00-06:00', by: OFFICER, hearingAt: '2027-12-27T09:00:00-06:00' }],
+  });
+  expect(deadline(view, 'representative.consult').dueAt).toBe('2027-12-26T09:00:00.000-06:00');
+
+  await bed.advanceTo('2027-12-22T10:00:00-06:00');
+  await handle.executeUpdate(representativeConsultedUpdate, {
+    args: [{ at: '2027-12-22T10:00:00-06:00', by: REPRESENTATIVE }],
+  });
+
+  await bed.advanceTo('2027-12-27T11:00:00-06:00');
+  view = await handle.executeUpdate(hearingConcludedUpdate, {
+    args: [{ at: '2027-12-27T10:30:00-06:00', by: OFFICER, finding: 'guilty', sanctions: [{ code: '4A' }] }],
+  });
+  expect(view.stage).toBe('found-guilty');
+  expect(deadline(view, 'hearing.conclusion').state).toBe('met');
+  view = await serve(handle, 'hearing-actions/', '2027-12-27T11:00:00-06:00', OFFICER);
+  // 15 calendar days from Mon 27 Dec: Tue 11 Jan, a working day (no roll-forward needed).
+  expect(deadline(view, 'appeal.facility').dueAt).toBe('2028-01-11T23:59:59.999-06:00');
+
+  await bed.advanceTo('2028-01-03T10:00:00-06:00');
+  view = await handle.executeUpdate(facilityAppealFiledUpdate, {
+    args: [{ at: '2028-01-03T09:00:00-06:00', by: INVESTIGATOR }],
+  });
+  expect(view.stage).toBe('facility-appeal');
+  // The facility head's time is an agency setting (default 15 working days): from Mon 3 Jan, skipping
+  // Martin Luther King Jr. Day (Mon 17 Jan) → Tue 25 Jan.
+  const response = deadline(view, 'appeal.facility.response');
+  expect(response.dueAt).toBe('2028-01-25T23:59:59.999-06:00');
+  expect(response.source).toMatch(/agency setting ok-doc-discipline\.appeal\.facility-response \(default\)/);
+
+  await bed.advanceTo('2028-01-11T10:00:00-06:00');
+  view = await handle.executeUpdate(facilityAppealDecidedUpdate, {
+    args: [{ at: '2028-01-10T09:00:00-06:00', by: 'S-0004', outcome: 'affirmed' }],
+  });
+  expect(view.stage).toBe('facility-decided');
+  view = await serve(handle, 'facility-response/', '2028-01-11T09:00:00-06:00', 'S-0004');
+  expect(deadline(view, 'appeal.director').dueAt).toBe('2028-01-26T23:59:59.999-06:00');
+
+  await bed.advanceTo('2028-01-18T10:00:00-06:00');
+  view = await handle.executeUpdate(directorAppealFiledUpdate, {
+    args: [{ at: '2028-01-18T09:00:00-06:00', by: INVESTIGATOR }],
+  });
+  // 15 days, working days by §IV.B.3: 19 Jan … 8 Feb.
+  const review = deadline(view, 'appeal.director.review');
+  expect(review.dueAt).toBe('2028-02-08T23:59:59.999-06:00');
+  expect(review.responsibleRole).toBe('director');
+
+  await bed.advanceTo('2028-02-01T10:00:00-06:00');
+  view = await handle.executeUpdate(directorAppealDecidedUpdate, {
+    args: [{ at: '2028-02-01T09:00:00-06:00', by: 'S-0015', outcome: 'affirmed' }],
+  });
+  expect(view.stage).toBe('director-decided');
+  view = await serve(handle, 'director-decision/', '2028-02-01T09:30:00-06:00', 'S-0015');
+  expect(view.stage).toBe('final');
+  expect(await resultOf(handle)).toEqual({
+    caseNumber,
+    stage: 'final',
+    outcome: 'affirmed',
+    expunged: false,
+  });
+  await recordHistoryIfAsked(handle, 'discipline-full-path');
+
+  const states = Object.fromEntries(
+    (await handle.query(scheduleQuery)).deadlines.map((d) => [d.key, d.state]),
+  );
+  expect(states).toMatchObject({
+    'report.service': 'met',
+    'investigation.start': 'met',
+    'representative.consult': 'met',
+    'hearing.conclusion': 'met',
+    'appeal.facility': 'met',
+    'appeal.facility.response': 'met',
+    'appeal.director': 'met',
+    'appeal.director.review': 'met',
+  });
+  // Nobody was alerted about this case: every step was on time.
+  expect(
+    bed.smtp.messages.filter((m) => m.text.includes(caseNumber) && /OVERDUE|ESCALAT/i.test(m.subject)),
+  ).toEqual([]);
+  const described = await handle.describe();
+  expect(described.searchAttributes).toMatchObject({
+    CaseType: ['discipline'],
+    Jurisdiction: ['US-OK'],
+    Facility: ['LARC'],
+    Stage: ['final'],
+    PolicyVersion: ['ok-doc-discipline@1.1.0'],
+  });
+  await endWatch(intake.subjectId);
+});
