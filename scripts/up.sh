@@ -17,8 +17,10 @@ ui_port="${TEMPORAL_UI_PORT:-8233}"
 smtp_port="${DOCKET_SMTP_PORT:-1025}"
 inbox_port="${DOCKET_INBOX_PORT:-1080}"
 codec_port="${DOCKET_CODEC_PORT:-8234}"
+api_port="${DOCKET_API_PORT:-8080}"
 export TEMPORAL_ADDRESS="127.0.0.1:$frontend_port" TEMPORAL_UI_PORT="$ui_port"
 export DOCKET_SMTP_HOST=127.0.0.1 DOCKET_SMTP_PORT="$smtp_port" DOCKET_CODEC_PORT="$codec_port"
+export DOCKET_API_PORT="$api_port" DOCKET_ACK_BASE_URL="http://127.0.0.1:$api_port/ack"
 
 # Payload encryption keys and the codec server's token live in the data directory (mode 600), made
 # once on first start; an agency supplies its own through the environment instead.
@@ -36,6 +38,23 @@ if [ -z "${DOCKET_CODEC_KEYS:-}${DOCKET_CODEC_KEY_FILE:-}" ]; then
     " >"$secrets")
   fi
   set -a; source "$secrets"; set +a
+fi
+# API keys for the local API: one per role, made once, kept beside the payload key.
+api_secrets="$data_dir/api-keys.env"
+if [ -z "${DOCKET_API_KEYS:-}" ]; then
+  if [ ! -f "$api_secrets" ]; then
+    say "generating local API keys (case-system, supervisor, administrator) in $api_secrets"
+    (umask 077 && node -e "
+      const { randomBytes } = require('node:crypto');
+      const t = () => randomBytes(24).toString('base64url');
+      const [cms, sup, adm] = [t(), t(), t()];
+      console.log('DOCKET_API_KEYS=cms:case-system:' + cms + ',sup:supervisor:' + sup + ',adm:administrator:' + adm);
+      console.log('DOCKET_TOKEN_CASE_SYSTEM=' + cms);
+      console.log('DOCKET_TOKEN_SUPERVISOR=' + sup);
+      console.log('DOCKET_TOKEN_ADMINISTRATOR=' + adm);
+    " >"$api_secrets")
+  fi
+  set -a; source "$api_secrets"; set +a
 fi
 
 pids=()
@@ -81,9 +100,18 @@ say "starting the Docket worker (log in $data_dir/worker.log)"
 npx tsx worker/main.ts >"$data_dir/worker.log" 2>&1 &
 pids+=($!)
 
+say "starting the HTTP API on :$api_port (log in $data_dir/api.log)"
+npx tsx client/api/main.ts >"$data_dir/api.log" 2>&1 &
+pids+=($!)
+wait_for_port "$api_port" "the HTTP API" "$data_dir/api.log"
+
+say "opening one sample case of each type (idempotent: a restart finds them again)"
+npx tsx scripts/sample-cases.ts >&2 || say "sample cases could not be opened; see the message above"
+
 cat >&2 <<INFO
 
   Temporal UI      http://127.0.0.1:$ui_port
+  HTTP API         http://127.0.0.1:$api_port   (OpenAPI at /docs; tokens in $api_secrets)
   Local inbox      http://127.0.0.1:$inbox_port   (SMTP 127.0.0.1:$smtp_port)
   Codec server     http://127.0.0.1:$codec_port   (sign in at /session with DOCKET_CODEC_TOKENS from $secrets;
                    then in the UI's codec settings tick "Include cross-origin credentials")

@@ -101,6 +101,9 @@ const envOverrides: Array<[string, string[]]> = [
   ['DOCKET_LOG_LEVEL', ['logLevel']],
   ['DOCKET_API_PORT', ['api', 'port']],
   ['DOCKET_API_HOST', ['api', 'host']],
+  ['DOCKET_ACK_BASE_URL', ['mail', 'ackBaseUrl']],
+  ['DOCKET_MAIL_FROM', ['mail', 'from']],
+  ['DOCKET_ADMIN_FALLBACK', ['mail', 'adminFallback']],
 ];
 
 function setPath(target: Record<string, unknown>, keys: string[], value: string): void {

@@ -1,0 +1,81 @@
+// Opens one sample case of each type on the local system brought up by `npm run up`, so the Temporal
+// UI and the local inbox show something at once. Idempotent: the case numbers are fixed, so a
+// restart finds the same cases. The sample grievance is a PREA emergency filed 50 hours ago with no
+// initial response yet, so its 48-hour limit is already breached: the alert reaches the inbox within
+// seconds.
+import { loadConfig } from '../worker/config';
+import { DocketClientError } from '../client/cases';
+import { connectDocket } from '../client/connect';
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function main(): Promise<void> {
+  const conn = await connectDocket(loadConfig());
+  const { docket } = conn;
+  const now = Date.now();
+  const opened: string[] = [];
+  const open = async (caseType: Parameters<typeof docket.openCase>[0], intake: unknown) => {
+    try {
+      const result = await docket.openCase(caseType, intake);
+      opened.push(`${result.workflowId}${result.created ? '' : ' (already open)'}`);
+      return result.created;
+    } catch (err) {
+      // A sample from an earlier day with a different intake is still there: leave it.
+      if (err instanceof DocketClientError && err.code === 'CASE_CONFLICT') return false;
+      throw err;
+    }
+  };
+
+  if (
+    await open('grievance', {
+      caseNumber: 'GRV-SAMPLE-0001',
+      facility: 'LARC',
+      category: 'sexual-abuse',
+      preaEmergency: true,
+      incidentAt: iso(now - 3 * DAY),
+    })
+  ) {
+    await docket.recordEvent('grievance', 'GRV-SAMPLE-0001', 'grievance-filed', {
+      at: iso(now - 50 * 3_600_000),
+      by: 'S-0100',
+    });
+  }
+  await open('discipline', {
+    caseNumber: 'DSC-SAMPLE-0001',
+    facility: 'LARC',
+    offenseCode: '09-4',
+    offenseClass: 'A',
+    reportingStaffId: 'S-0201',
+    witnessingStaffIds: ['S-0202'],
+    acceptingStaffId: 'S-0203',
+    preHearingDetention: false,
+    subjectId: 'SUBJ-SAMPLE-1',
+    reportedAt: iso(now - 2 * 3_600_000),
+    acceptedAt: iso(now - 3_600_000),
+  });
+  await open('title-ix', {
+    caseNumber: 'T9-SAMPLE-0001',
+    reportReceivedAt: iso(now - 3_600_000),
+    coordinatorId: 'S-T9C',
+    parties: [
+      { id: 'P-0001', role: 'complainant', email: 'party-one@student.example.org' },
+      { id: 'P-0002', role: 'respondent', email: 'party-two@student.example.org' },
+    ],
+  });
+  if (await open('probation', { employeeId: 'EMP-SAMPLE-0001' })) {
+    await docket.recordEvent('probation', 'EMP-SAMPLE-0001', 'action-recorded', {
+      action: 'written-warning',
+      by: 'S-0300',
+      issuedAt: iso(now - DAY),
+      notifiedAt: iso(now - DAY),
+    });
+  }
+  for (const line of opened) console.error(`  sample case: ${line}`);
+  await conn.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(`sample cases: ${(err as Error).message}`);
+  process.exit(1);
+});
