@@ -64,7 +64,11 @@ describe('dev server (Temporal CLI)', () => {
       activities: smokeActivities,
     });
     const value = await worker.runUntil(
-      env.client.workflow.execute(echoOnce, { taskQueue, workflowId: uniqueName('smoke-echo'), args: ['hi'] }),
+      env.client.workflow.execute(echoOnce, {
+        taskQueue,
+        workflowId: uniqueName('smoke-echo'),
+        args: ['hi'],
+      }),
     );
     expect(value).toBe('echo:hi');
   });

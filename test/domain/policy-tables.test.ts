@@ -271,7 +271,10 @@ const DISCIPLINE_ROWS: Row[] = [
   },
   {
     name: 'sanction.suspension: at most 90 calendar days from Mon 2027-11-29 → Sun 2028-02-27, not rolled forward',
-    events: { 'report.accepted': '2027-11-22T09:00:00-06:00', 'sanction.suspended': '2027-11-29T10:00:00-06:00' },
+    events: {
+      'report.accepted': '2027-11-22T09:00:00-06:00',
+      'sanction.suspended': '2027-11-29T10:00:00-06:00',
+    },
     key: 'sanction.suspension',
     dueAt: '2028-02-27T23:59:59.999-06:00',
     role: 'disciplinary-officer',

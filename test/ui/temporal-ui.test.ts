@@ -127,7 +127,12 @@ test('an administrator finds a case by search attributes and reads its deadlines
   // The UI renders each markdown block (summary, current details) in its own frame.
   const details = page.frameLocator('iframe[src*="Next"]').first();
   await details.getByText(`Next: rts.response due ${rts!.localText}`).first().waitFor({ timeout: 20_000 });
-  expect(await details.getByText(/OP-090124 §III\.E\.10\.b/).first().isVisible()).toBe(true);
+  expect(
+    await details
+      .getByText(/OP-090124 §III\.E\.10\.b/)
+      .first()
+      .isVisible(),
+  ).toBe(true);
   await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-grievance-details.png'), fullPage: true });
   await page.close();
 }, 120_000);

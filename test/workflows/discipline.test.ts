@@ -4,8 +4,7 @@
 // (Thanksgiving and Christmas 2027) come last and jump there; the others count from "now".
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import {
   parseDisciplineIntake,
@@ -44,6 +43,7 @@ import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import { expectDeadlineNotice } from '../helpers/notices';
 import { uniqueName } from '../helpers/temporal';
+import { expectRefused } from '../helpers/refusals';
 
 let bed: DocketTestbed;
 beforeAll(async () => {
@@ -120,20 +120,6 @@ const deadline = (view: CaseView, key: string) => {
   if (!d) throw new Error(`no ${key} in ${view.deadlines.map((x) => x.key).join(', ')}`);
   return d;
 };
-
-async function expectRefused(promise: Promise<unknown>, code: string, message: RegExp) {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).type).toBe(code);
-  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
-  expect((cause as ApplicationFailure).message).toMatch(message);
-  return cause as ApplicationFailure;
-}
 
 /**
  * The result of a case that has completed, read without unlocking time skipping (the environment's

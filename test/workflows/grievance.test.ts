@@ -1,8 +1,6 @@
 // Inmate grievances end to end on the time-skipping server: real worker wiring, real schedules, and
 // every notice read back from a real SMTP receiver.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { ApplicationFailure } from '@temporalio/common';
 import type { CaseView } from '../../workflows/case-support';
 import {
   acknowledgeUpdate,
@@ -25,6 +23,7 @@ import { DocketClient, DocketClientError } from '../../client/cases';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import { expectDeadlineNotice } from '../helpers/notices';
 import { uniqueName } from '../helpers/temporal';
+import { expectRefused } from '../helpers/refusals';
 
 let bed: DocketTestbed;
 beforeAll(async () => {
@@ -62,20 +61,6 @@ const deadline = (view: CaseView, key: string) => {
   if (!d) throw new Error(`no ${key} in ${view.deadlines.map((x) => x.key).join(', ')}`);
   return d;
 };
-
-async function expectRefused(promise: Promise<unknown>, code: string, message: RegExp) {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).type).toBe(code);
-  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
-  expect((cause as ApplicationFailure).message).toMatch(message);
-  return cause as ApplicationFailure;
-}
 
 test('the informal path to a decision, all on time', async () => {
   const { handle, caseNumber } = await openGrievance();

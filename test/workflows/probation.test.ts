@@ -4,8 +4,7 @@
 // The test server's clock starts at the real "now" and only moves forward, and every expectation here
 // is a hand-worked date on the Arkansas state calendar (us-ar-state, A.C.A. §1-5-101). So each test
 // gets its own Docket (server, SMTP receiver, worker) and moves its clock to the dates it needs.
-import { WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ProbationIntakeInput } from '../../domain/cases/probation';
 import {
@@ -30,6 +29,7 @@ import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import { uniqueName } from '../helpers/temporal';
 import type { ReceivedMessage } from '../helpers/smtp';
+import { expectRefused } from '../helpers/refusals';
 
 const SUPERVISOR = 'supervisor@adc-hq.example.org';
 const HR = 'hr@adc-hq.example.org';
@@ -89,20 +89,6 @@ async function waitFor(predicate: () => boolean, what: string, timeoutMs = 30_00
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-async function expectRefused(promise: Promise<unknown>, code: string, message: RegExp) {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).type).toBe(code);
-  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
-  expect((cause as ApplicationFailure).message).toMatch(message);
-  return cause as ApplicationFailure;
 }
 
 /** Reminders to the supervisor at their instants, then the end notice to the supervisor and HR. */

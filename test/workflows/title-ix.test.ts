@@ -4,7 +4,7 @@
 // forward to its own year); weekdays used: 2027-09-13 Mon, 2027-10-11 Mon (Columbus Day: Arkansas
 // works), 2028-02-07 Mon, 2028-02-21 Mon (Presidents' Day), 2029-04-10 Tue. DST ends 2027-11-07 and
 // 2034-11-05 (02:00), and starts 2028-03-12, in America/Chicago.
-import { WorkflowClient, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import pino from 'pino';
 import { loadDirectory } from '../../activities/directory';
@@ -37,6 +37,7 @@ import { DIRECTORY_PATH, startDocketTestbed, type DocketTestbed } from '../helpe
 import { recordHistoryIfAsked } from '../helpers/histories';
 import type { ReceivedMessage } from '../helpers/smtp';
 import { uniqueName } from '../helpers/temporal';
+import { expectRefused } from '../helpers/refusals';
 
 let bed: DocketTestbed;
 const opened: WorkflowHandle<typeof titleIx>[] = [];
@@ -104,21 +105,6 @@ const entry = (view: CaseView, key: string) => {
   if (!d) throw new Error(`no ${key} in ${view.deadlines.map((x) => x.key).join(', ')}`);
   return d;
 };
-
-/** The whole refusal chain: the update failed, its cause is the validator's non-retryable ApplicationFailure. */
-async function expectRefused(promise: Promise<unknown>, code: string, message: RegExp) {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).type).toBe(code);
-  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
-  expect((cause as ApplicationFailure).message).toMatch(message);
-  return cause as ApplicationFailure;
-}
 
 /**
  * The workflow's result without the test environment's time skipping: its client skips the clock
