@@ -18,7 +18,7 @@ import {
   rtsSubmittedUpdate,
 } from '../../workflows/grievance';
 import type { GrievanceIntakeInput } from '../../domain/cases/grievance';
-import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
+import { ADMIN_FALLBACK, startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { DocketClient, DocketClientError } from '../../client/cases';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import { expectDeadlineNotice } from '../helpers/notices';
@@ -493,4 +493,30 @@ test('PREA emergency: initial response within 48 real hours, final decision with
   });
   expect(deadline(view, 'prea.emergency.final-decision').state).toBe('met');
   expect(view.stage).toBe('decided');
+});
+
+test('a 550 on a reminder ends in an administrator alert and a recorded failure, not endless retries', async () => {
+  const { handle, caseNumber } = await openGrievance();
+  const now = await bed.env.currentTimeMs();
+  const view = await handle.executeUpdate(rtsSubmittedUpdate, { args: [{ at: iso(now), by: 'S-0100' }] });
+  const rts = deadline(view, 'rts.response');
+  const firstReminder = rts.reminders[0];
+  expect(firstReminder).toBeDefined();
+  bed.smtp.replyNext(550, 1, { message: 'mailbox unavailable' });
+  await bed.advanceTo(iso(Date.parse(firstReminder!.at) + 60_000));
+  await waitFor(() => bed.mailTo(ADMIN_FALLBACK).some((m) => m.text.includes(caseNumber)));
+  const alert = bed.mailTo(ADMIN_FALLBACK).filter((m) => m.text.includes(caseNumber));
+  expect(alert).toHaveLength(1);
+  expect(alert[0]?.text).toContain('SMTP_PERMANENT');
+  expect(bed.smtp.rejected.some((r) => r.code === 550)).toBe(true);
+  const timeline = await handle.query(timelineQuery);
+  expect(timeline.filter((e) => e.type === 'notice.failed')).toEqual([
+    expect.objectContaining({ noticeKey: `rts.response/reminder/${firstReminder!.key}/1` }),
+  ]);
+  expect(timeline.some((e) => e.type === 'admin.alerted')).toBe(true);
+  // The case goes on: the next reminder is sent normally.
+  const second = rts.reminders[1];
+  expect(second).toBeDefined();
+  await bed.advanceTo(iso(Date.parse(second!.at) + 60_000));
+  await waitFor(() => bed.mailTo('rts.responder@larc.example.org').some((m) => m.text.includes(caseNumber)));
 });
