@@ -4,27 +4,22 @@
 // generated payload key, and the real API listening on 127.0.0.1 with one key per role. Tests talk
 // to it with fetch, as a case system would.
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { loadDirectory } from '../../activities/directory';
-import { createMailTransport } from '../../activities/mail-transport';
-import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { ApiAuth, parseApiKeysEnv, sha256Hex, type ApiRole } from '../../client/api/auth';
 import { buildApi } from '../../client/api/server';
 import { DocketClient } from '../../client/cases';
 import type { GrievanceIntakeInput } from '../../domain/cases/grievance';
-import { buildActivities } from '../../worker/activities';
 import { EncryptionCodec } from '../../worker/codec';
 import { createDataConverter, workflowBundleConverterOptions } from '../../worker/data-converter';
 import { generateKey, Keyring } from '../../worker/keys';
+import { testActivities } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { createDevServerEnv, uniqueName } from '../helpers/temporal';
 
-export const DIRECTORY_PATH = path.join(__dirname, '..', '..', 'config', 'directory.yaml');
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -137,22 +132,8 @@ export async function startApiTestbed(): Promise<ApiTestbed> {
     taskQueue,
     workflowBundle,
     dataConverter,
-    activities: buildActivities({
-      mailer: createMailTransport({
-        ...smtp.transportOptions(),
-        timeoutsMs: { connection: 2_000, socket: 5_000 },
-      }),
-      directory: await loadDirectory(DIRECTORY_PATH),
-      logger: pino({ level: 'warn' }, { write: noop }),
-      ledger: createMemorySentLedger(),
-      config: {
-        from: 'Docket <docket@docket.example.org>',
-        adminFallback: 'docket-admin@ops.example.org',
-        messageIdDomain: 'docket.example.org',
-        // Alert emails link to this API's acknowledgement page, as production configures it.
-        ackBaseUrl: `${url}/ack`,
-      },
-    }),
+    // Alert emails link to this API's acknowledgement page, as production configures it.
+    activities: await testActivities(smtp, { ackBaseUrl: `${url}/ack` }),
   });
   const running = worker.run();
 

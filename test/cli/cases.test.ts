@@ -4,14 +4,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import pino from 'pino';
-import { loadDirectory } from '../../activities/directory';
-import { createMailTransport } from '../../activities/mail-transport';
-import { createMemorySentLedger } from '../../activities/sent-ledger';
-import { buildActivities } from '../../worker/activities';
 import { createDataConverter } from '../../worker/data-converter';
 import { generateKey, loadKeyring } from '../../worker/keys';
-import { DIRECTORY_PATH } from '../helpers/docket-env';
+import { testActivities } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { createDevServerEnv, uniqueName } from '../helpers/temporal';
 
@@ -30,17 +25,7 @@ beforeAll(async () => {
     taskQueue,
     workflowsPath: require.resolve('../../workflows'),
     dataConverter: createDataConverter(loadKeyring(codecEnv)),
-    activities: buildActivities({
-      mailer: createMailTransport(smtp.transportOptions()),
-      directory: await loadDirectory(DIRECTORY_PATH),
-      logger: pino({ level: 'silent' }),
-      ledger: createMemorySentLedger(),
-      config: {
-        from: 'docket@docket.example.org',
-        adminFallback: 'admin@docket.example.org',
-        messageIdDomain: 'docket.example.org',
-      },
-    }),
+    activities: await testActivities(smtp),
   });
   running = worker.run();
 }, 120_000);

@@ -5,11 +5,11 @@
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadDirectory } from '../../activities/directory';
 import { createMailTransport } from '../../activities/mail-transport';
 import { createMemorySentLedger } from '../../activities/sent-ledger';
-import { buildActivities } from '../../worker/activities';
+import { buildActivities, type DocketActivities } from '../../worker/activities';
 import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from './smtp';
 import { bundleFor, createTimeSkippingEnv, uniqueName } from './temporal';
 
@@ -30,27 +30,38 @@ export interface DocketTestbed {
   teardown(): Promise<void>;
 }
 
+/**
+ * Docket's real activities (worker/activities.ts) sending to a test SMTP receiver, with the sample
+ * directory and an in-memory send ledger: what every test worker registers.
+ */
+export async function testActivities(
+  smtp: SmtpReceiver,
+  options: { logger?: Logger; ackBaseUrl?: string } = {},
+): Promise<DocketActivities> {
+  return buildActivities({
+    mailer: createMailTransport({
+      ...smtp.transportOptions(),
+      timeoutsMs: { connection: 2_000, socket: 5_000 },
+    }),
+    directory: await loadDirectory(DIRECTORY_PATH),
+    logger: options.logger ?? pino({ level: 'silent' }),
+    ledger: createMemorySentLedger(),
+    config: {
+      from: 'Docket <docket@docket.example.org>',
+      adminFallback: ADMIN_FALLBACK,
+      messageIdDomain: 'docket.example.org',
+      ackBaseUrl: options.ackBaseUrl ?? 'http://127.0.0.1:8080/ack',
+    },
+  });
+}
+
 export async function startDocketTestbed(): Promise<DocketTestbed> {
   const env = await createTimeSkippingEnv();
   const smtp = await startSmtpReceiver();
   const logLines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
   const taskQueue = uniqueName('docket');
-  const activities = buildActivities({
-    mailer: createMailTransport({
-      ...smtp.transportOptions(),
-      timeoutsMs: { connection: 2_000, socket: 5_000 },
-    }),
-    directory: await loadDirectory(DIRECTORY_PATH),
-    logger,
-    ledger: createMemorySentLedger(),
-    config: {
-      from: 'Docket <docket@docket.example.org>',
-      adminFallback: ADMIN_FALLBACK,
-      messageIdDomain: 'docket.example.org',
-      ackBaseUrl: 'http://127.0.0.1:8080/ack',
-    },
-  });
+  const activities = await testActivities(smtp, { logger });
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,

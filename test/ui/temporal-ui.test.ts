@@ -6,15 +6,10 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import pino from 'pino';
 import { chromium, type Browser } from 'playwright-core';
-import { loadDirectory } from '../../activities/directory';
-import { createMailTransport } from '../../activities/mail-transport';
-import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { DocketClient } from '../../client/cases';
-import { buildActivities } from '../../worker/activities';
 import { rtsSubmittedUpdate } from '../../workflows/grievance';
-import { DIRECTORY_PATH } from '../helpers/docket-env';
+import { testActivities } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { bundleFor, createDevServerEnv, uniqueName } from '../helpers/temporal';
 
@@ -48,17 +43,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await bundleFor(require.resolve('../../workflows')),
-    activities: buildActivities({
-      mailer: createMailTransport(smtp.transportOptions()),
-      directory: await loadDirectory(DIRECTORY_PATH),
-      logger: pino({ level: 'silent' }),
-      ledger: createMemorySentLedger(),
-      config: {
-        from: 'docket@docket.example.org',
-        adminFallback: 'admin@docket.example.org',
-        messageIdDomain: 'docket.example.org',
-      },
-    }),
+    activities: await testActivities(smtp),
   });
   running = worker.run();
   browser = await chromium.launch({
