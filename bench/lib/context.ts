@@ -1,0 +1,78 @@
+// What every phase gets from the orchestrator (bench/main.ts).
+import { parseConfig } from '../../worker/config';
+import type { Keyring } from '../../worker/keys';
+import type { WorkerProcessOptions } from '../worker-process';
+import type { LoadGate } from './machine';
+import type { SmtpSink } from './smtp-sink';
+
+export interface BenchContext {
+  log(line: string): void;
+  /** DOCKET_CODEC_KEYS for child processes, and the same key for this process's clients. */
+  keyEnv: { DOCKET_CODEC_KEYS: string };
+  keyring: Keyring;
+  bundles: { docket: string; docketPreloaded: string; grievanceOnly: string; bench: string };
+  sink: SmtpSink;
+  /** Scratch directory of this run (logs, ledgers, bundles); removed at the end unless BENCH_KEEP_TMP. */
+  tmpDir: string;
+  /** Waits (bounded) for a quiet machine before a measured phase and says what it found. */
+  gate(label: string): Promise<LoadGate>;
+  concurrency: number;
+}
+
+/** A worker configuration under test: how it is wired and the options worker/config.ts would give it. */
+export interface WorkerSetup {
+  label: string;
+  wiring: WorkerProcessOptions['wiring'];
+  logLevel: WorkerProcessOptions['logLevel'];
+  worker: WorkerProcessOptions['worker'];
+  extra?: WorkerProcessOptions['extra'];
+  /** Which prebuilt Docket bundle (ignored by the production wiring, which bundles at start-up). */
+  bundle?: 'standard' | 'preloaded' | 'grievance-only';
+  /** Extra environment for the worker process (e.g. UV_THREADPOOL_SIZE). */
+  env?: Record<string, string>;
+  /** SQLite pragmas for the dev server the setup runs against (see bench/lib/devserver.ts). */
+  serverPragmas?: string[];
+}
+
+/** The bundle file a setup runs. */
+export function bundleFor(ctx: BenchContext, setup: WorkerSetup): string {
+  if (setup.bundle === 'preloaded') return ctx.bundles.docketPreloaded;
+  if (setup.bundle === 'grievance-only') return ctx.bundles.grievanceOnly;
+  return ctx.bundles.docket;
+}
+
+/** worker/config.ts's defaults, read from its schema: what `npm run worker` runs with out of the box. */
+export const DEFAULT_WORKER_OPTIONS = parseConfig({}).worker;
+
+export const PRODUCTION_SETUP: WorkerSetup = {
+  label: 'production defaults',
+  wiring: 'production',
+  logLevel: 'info',
+  worker: { ...DEFAULT_WORKER_OPTIONS },
+};
+
+/**
+ * The tuned setup (see BENCHMARKS.md "Tuning"): the same worker options, but
+ * - a workflow bundle built ahead of time (no webpack at start-up, a smaller idle RSS) in which zod and
+ *   luxon are preloaded: evaluated once per worker and shared, instead of once per workflow;
+ * - warn-level logs, so a notice does not also cost a log line;
+ * - the dev server's SQLite in WAL mode (still synchronous=FULL: every commit is durable), which the
+ *   ceiling runs with as well, so efficiency compares like with like.
+ * `maxCachedWorkflows` replaces the default cache size when given (the memory-bounded setup).
+ */
+export function tunedSetup(maxCachedWorkflows?: number): WorkerSetup {
+  return {
+    label: maxCachedWorkflows === undefined ? 'tuned' : `tuned, cache ${maxCachedWorkflows}`,
+    wiring: 'prebuilt',
+    bundle: 'preloaded',
+    serverPragmas: ['journal_mode=wal'],
+    logLevel: 'warn',
+    worker: {
+      ...DEFAULT_WORKER_OPTIONS,
+      ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}),
+    },
+  };
+}
+
+/** Sized so that cached grievances stay under the 1.5 GB target (about 2.5 MB each, BENCHMARKS.md). */
+export const MEMORY_BOUNDED_CACHE = 400;

@@ -1,0 +1,187 @@
+// `npm run bench`: Docket's benchmarks on this machine, against the pinned Temporal CLI dev server
+// with a durable SQLite file and a real SMTP receiver. Prints a human table and a JSON summary (also
+// written to a file). Every server and worker it starts is its own child, stopped by PID at the end.
+//
+//   npm run bench                        everything at the default sizes (about 30 minutes)
+//   npm run bench -- --quick             smoke run: N = 200 everywhere, short lead times
+//   npm run bench -- --burst 10000       only the burst (ceiling and Docket) at N = 10,000
+//   npm run bench -- --only history,arithmetic
+//   npm run bench -- --n 500             override N of the bursts (and the memory phase)
+//   npm run bench -- --burst 1000 --setups tuned --kinds minimal     one setup, one kind
+// Other flags: --lead <s>, --concurrency <k>, --max-load-wait <s>, --load-threshold <x>, --out <file>.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { benchKeyEnv, writeBundle } from './lib/common';
+import { installCleanupHandlers } from './lib/cleanup';
+import { MEMORY_BOUNDED_CACHE, PRODUCTION_SETUP, tunedSetup, type BenchContext } from './lib/context';
+import { temporalCliPath } from './lib/devserver';
+import { machineInfo, waitForQuiet } from './lib/machine';
+import { startSmtpSink } from './lib/smtp-sink';
+import { efficiencies, renderReport, targets, type BenchReport } from './lib/report';
+import { runArithmetic } from './phases/arithmetic';
+import { runBurst, type BurstKind, type BurstResult } from './phases/burst';
+import { runHistory } from './phases/history';
+import { runMemory } from './phases/memory';
+import { runThroughput } from './phases/throughput';
+
+const PHASES = ['arithmetic', 'history', 'throughput', 'burst', 'memory'] as const;
+type Phase = (typeof PHASES)[number];
+
+/**
+ * Modules the preloaded bundle evaluates once per worker instead of once per workflow. BENCH_PRELOAD
+ * (comma-separated) overrides the default; the word `domain` stands for every domain/ module the
+ * workflows import, as found in the standard bundle.
+ */
+function preloadList(standardBundle: string): string[] {
+  const wanted = (process.env.BENCH_PRELOAD ?? 'zod,luxon')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  return wanted.flatMap((m) => {
+    if (m !== 'domain') return [m];
+    const found = new Set(
+      [...standardBundle.matchAll(/"\.\/(domain\/[^"]+\.ts)"/g)].map((x) => x[1] as string),
+    );
+    return [...found].sort().map((file) => path.resolve(__dirname, '..', file));
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      n: { type: 'string' },
+      burst: { type: 'string' },
+      only: { type: 'string' },
+      lead: { type: 'string' },
+      concurrency: { type: 'string' },
+      'max-load-wait': { type: 'string' },
+      'load-threshold': { type: 'string' },
+      out: { type: 'string' },
+      setups: { type: 'string' },
+      kinds: { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const burstOnly = values.burst !== undefined ? Number(values.burst) : undefined;
+  const n = Number(values.n ?? burstOnly ?? (quick ? 200 : 1_000));
+  const memoryN = Number(values.n ?? (quick ? 200 : 10_000));
+  const throughputN = quick ? 200 : 1_000;
+  const leadS = Number(values.lead ?? (quick ? 30 : 90));
+  const concurrency = Number(values.concurrency ?? 32);
+  const maxLoadWaitS = Number(values['max-load-wait'] ?? 600);
+  const loadThreshold = Number(values['load-threshold'] ?? 1.5);
+  const phases = new Set<Phase>(
+    burstOnly !== undefined
+      ? ['burst']
+      : values.only
+        ? (values.only.split(',').map((p) => p.trim()) as Phase[])
+        : PHASES,
+  );
+  for (const phase of phases) if (!PHASES.includes(phase)) throw new Error(`unknown phase ${phase}`);
+
+  installCleanupHandlers();
+  // The SDK's own logs in this process (the time-skipping worker of the history phase) would drown the
+  // progress lines; errors still show.
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+  });
+  const log = (line: string) => console.error(line);
+  const tmpDir = mkdtempSync(path.join(tmpdir(), 'docket-bench-'));
+  const { keyring, ...keyEnv } = benchKeyEnv();
+  const machine = machineInfo(temporalCliPath());
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  log(`docket bench: ${command}`);
+  log(
+    `  ${machine.nproc} cores, ${machine.cpuModel}, ${machine.memTotal}; node ${machine.node}; ${machine.temporalCli}`,
+  );
+
+  log('• building workflow bundles (once per run)');
+  const docketBundle = await writeBundle(require.resolve('../workflows'), tmpDir, 'docket-workflows');
+  const preload = preloadList(docketBundle.code);
+  const bundles = {
+    docket: docketBundle.file,
+    docketPreloaded: (await writeBundle(require.resolve('../workflows'), tmpDir, 'docket-preloaded', preload))
+      .file,
+    grievanceOnly: (
+      await writeBundle(require.resolve('../workflows/grievance'), tmpDir, 'grievance-only', preload)
+    ).file,
+    bench: (await writeBundle(require.resolve('./workflows'), tmpDir, 'bench-workflows')).file,
+  };
+  log(
+    `  preloaded (shared by all workflows): ${preload.map((m) => path.relative(process.cwd(), m) || m).join(', ')}`,
+  );
+  const sink = await startSmtpSink();
+  const ctx: BenchContext = {
+    log,
+    keyEnv,
+    keyring,
+    bundles,
+    sink,
+    tmpDir,
+    concurrency,
+    gate: (label) => waitForQuiet(label, loadThreshold, maxLoadWaitS, log),
+  };
+
+  const report: BenchReport = {
+    command,
+    machine,
+    settings: { quick, n, memoryN, throughputN, leadS, concurrency, loadThreshold, maxLoadWaitS },
+    results: {},
+  };
+  const started = Date.now();
+  try {
+    if (phases.has('arithmetic')) report.results.arithmetic = await runArithmetic(ctx, quick ? 1 : 3);
+    if (phases.has('history')) report.results.history = await runHistory(ctx);
+    if (phases.has('throughput')) report.results.throughput = await runThroughput(ctx, throughputN);
+    if (phases.has('burst')) {
+      // Each setup runs the ceiling, then Docket, on the same worker options and server settings.
+      const bursts: BurstResult[] = [];
+      const setups = {
+        production: PRODUCTION_SETUP,
+        tuned: tunedSetup(),
+        bounded: tunedSetup(MEMORY_BOUNDED_CACHE),
+      };
+      const wantedSetups = (values.setups ?? 'production,tuned').split(',') as Array<keyof typeof setups>;
+      const wantedKinds = (values.kinds ?? 'minimal,docket').split(',') as BurstKind[];
+      for (const name of wantedSetups) {
+        const setup = setups[name];
+        if (!setup) throw new Error(`unknown setup ${name} (production, tuned, bounded)`);
+        for (const kind of wantedKinds) bursts.push(await runBurst(ctx, { kind, n, setup, leadS }));
+      }
+      report.results.bursts = bursts;
+    }
+    if (phases.has('memory')) {
+      report.results.memory = await runMemory(
+        ctx,
+        memoryN,
+        (values.setups ?? 'production,minimal').split(','),
+      );
+    }
+  } finally {
+    await sink.close();
+    if (!process.env.BENCH_KEEP_TMP) rmSync(tmpDir, { recursive: true, force: true });
+  }
+  report.durationS = Math.round((Date.now() - started) / 1000);
+  if (report.results.bursts) report.efficiency = efficiencies(report.results.bursts);
+  report.targets = targets(report);
+
+  const out =
+    values.out ?? path.join(tmpdir(), `docket-bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  console.log(renderReport(report));
+  console.log(JSON.stringify(report));
+  log(`JSON summary written to ${out}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,440 @@
+// The midnight burst: N open cases whose deadlines all fall due in the same instant, measured from
+// `dueAt` to the SMTP receiver accepting each breach alert, on a real (not time-skipping) dev server.
+//
+// How the deadlines come to share one instant, from the real schedule code: each case is an Oklahoma
+// emergency grievance (§III.E.11) whose `grievance.response` limit is the agency setting
+// `grievance.emergency-response`, default 72 hours, an exact duration. Recording the filing at
+// T − 72 h puts every case's deadline at exactly T. (Day-based limits such as `rts.response` end at
+// local midnight, which a run cannot choose to be a few minutes away.) The reminders of that rule
+// (half-time, 4 hours before) lie in the past when the deadline is armed, and the deadline machinery
+// skips reminders whose time has passed, so the burst is a pure breach burst with default settings;
+// every mail the receiver takes is counted by kind, and anything but a breach alert is reported.
+//
+// The ceiling runs the same way: N minimal workflows (one timer to T, one mail), same worker options.
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { temporal } from '@temporalio/proto';
+import { noticeMessageId } from '../../activities/notifications';
+import { grievanceWorkflowId } from '../../workflows/grievance';
+import { connectClients, HOUR_MS, iso, percentile, runPool, runTag, type Clients } from '../lib/common';
+import { bundleFor, type BenchContext, type WorkerSetup } from '../lib/context';
+import { startDevServer } from '../lib/devserver';
+import { CpuMeter, round, type CpuUsage, type LoadGate } from '../lib/machine';
+import type { SinkMessage } from '../lib/smtp-sink';
+import { startWorkerProcess, mib } from '../lib/worker';
+
+export type BurstKind = 'docket' | 'minimal';
+
+export interface BurstSpec {
+  kind: BurstKind;
+  n: number;
+  setup: WorkerSetup;
+  /** Seconds between the planned end of the opening phase and the shared dueAt. */
+  leadS: number;
+}
+
+export interface Latency {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  min: number;
+}
+
+export interface BurstResult {
+  kind: BurstKind;
+  setup: string;
+  workerOptions: WorkerSetup['worker'];
+  n: number;
+  dueAt: string;
+  load: LoadGate;
+  opening: {
+    seconds: number;
+    casesPerS: number;
+    errors: number;
+    firstError?: string;
+    /** Filings sent again after DocketClient gave up with CASE_INITIALIZING (see recordFiling). */
+    initializingRetries: number;
+    cpu: CpuUsage;
+  };
+  /** dueAt minus the end of the opening phase: every deadline was armed this long before it fell due. */
+  actualLeadS: number;
+  alerts: {
+    expected: number;
+    received: number;
+    missing: number;
+    duplicates: number;
+    /** Alerts the receiver accepted before their dueAt: must be 0. */
+    beforeDue: number;
+    /** Mails that were not the expected breach alert (reminders, escalations, admin alerts). */
+    otherMails: Record<string, number>;
+  };
+  /** Seconds from dueAt to the receiver accepting each alert. */
+  latenessS: Latency;
+  /** Seconds from dueAt to the last alert accepted. */
+  timeToLastS: number;
+  /** Alerts per second over [dueAt, last alert]: N / timeToLast. */
+  drainPerS: number;
+  drainCpu: CpuUsage;
+  /** Where the time goes, from the histories of a sample of cases (medians, seconds). */
+  breakdown?: Breakdown;
+  worker: {
+    startupMs: number;
+    rssAfterOpeningMiB: number;
+    heapUsedAfterOpeningMiB?: number;
+    externalAfterOpeningMiB?: number;
+    peakRssDuringBurstMiB: number;
+  };
+  serverDbMiB: number;
+  valid: boolean;
+  invalidReason?: string;
+}
+
+export interface Breakdown {
+  sampled: number;
+  /** History events from the timer firing to the end of the sampled history (median). */
+  eventsPerAlert: number;
+  /** Their encoded size in bytes (median; payloads encrypted). */
+  bytesPerAlert: number;
+  /** dueAt → TimerFired (server side). */
+  timerFiredS: Latency;
+  /** TimerFired → ActivityTaskScheduled (the workflow task: queue, replay if evicted, run). */
+  workflowTaskS: Latency;
+  /** ActivityTaskScheduled → ActivityTaskStarted (activity queue). */
+  activityQueueS: Latency;
+  /** ActivityTaskStarted → accepted by the receiver (the send itself). */
+  activitySendS: Latency;
+}
+
+function latency(values: number[]): Latency {
+  const sorted = [...values].sort((a, b) => a - b);
+  const s = (ms: number) => round(ms / 1000, 3);
+  return {
+    min: s(sorted[0] ?? NaN),
+    p50: s(percentile(sorted, 50)),
+    p90: s(percentile(sorted, 90)),
+    p99: s(percentile(sorted, 99)),
+    max: s(sorted[sorted.length - 1] ?? NaN),
+  };
+}
+
+const BREACH_KEY = 'grievance.response/breach/1';
+const MESSAGE_ID_DOMAIN = 'docket.local';
+const MINIMAL_TO = 'facility-head@larc.example.org';
+
+interface CaseOpener {
+  /** Opens case i with its deadline at dueAtMs; resolves once the deadline is armed. */
+  open(i: number, dueAtMs: number): Promise<void>;
+  workflowId(i: number): string;
+  /** The Message-ID of case i's alert, as the worker will send it. */
+  messageId(i: number): string;
+  isAlert(m: SinkMessage): boolean;
+  activityType: string;
+}
+
+function opener(kind: BurstKind, clients: Clients, taskQueue: string, prefix: string): CaseOpener {
+  if (kind === 'minimal') {
+    const workflowId = (i: number) => `bench-min-${prefix}-${i}`;
+    return {
+      workflowId,
+      messageId: (i) => `<bench.${workflowId(i)}@docket.local>`,
+      isAlert: (m) => m.kind === 'bench-minimal',
+      activityType: 'sendBenchMail',
+      async open(i, dueAtMs) {
+        await clients.client.workflow.start('benchMinimalDeadline', {
+          taskQueue,
+          workflowId: workflowId(i),
+          args: [{ dueAt: iso(dueAtMs), to: MINIMAL_TO }],
+        });
+      },
+    };
+  }
+  const caseNumber = (i: number) => `BRS-${prefix}-${i}`;
+  const workflowId = (i: number) => grievanceWorkflowId(caseNumber(i));
+  return {
+    workflowId,
+    messageId: (i) => noticeMessageId(workflowId(i), BREACH_KEY, MESSAGE_ID_DOMAIN),
+    isAlert: (m) => m.kind === 'breach' && m.noticeKey === BREACH_KEY,
+    activityType: 'sendNotice',
+    async open(i, dueAtMs) {
+      await clients.docket.openCase('grievance', {
+        caseNumber: caseNumber(i),
+        facility: 'LARC',
+        category: 'emergency',
+        incidentAt: iso(dueAtMs - 73 * HOUR_MS),
+        involvedStaffIds: [],
+      });
+      // The filing arms grievance.response at filing + 72 h = dueAtMs; the update returns once the
+      // workflow has recomputed its schedule and armed the deadline.
+      await recordFiling(clients, caseNumber(i), iso(dueAtMs - 72 * HOUR_MS));
+    },
+  };
+}
+
+/** Counts the filings the client gave up on with CASE_INITIALIZING and the bench sent again. */
+export const initializingRetries = { count: 0 };
+
+/**
+ * DocketClient retries an event that reaches a case still computing its first schedule for 10 s, then
+ * gives up with CASE_INITIALIZING; on a loaded machine the first workflow task can take longer. The
+ * refusal recorded nothing, so sending again is safe; the bench does so for up to two minutes.
+ */
+export async function recordFiling(clients: Clients, caseNumber: string, at: string): Promise<void> {
+  const giveUpAt = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await clients.docket.recordEvent('grievance', caseNumber, 'grievance-filed', { at, by: 'S-0102' });
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'CASE_INITIALIZING' || Date.now() > giveUpAt) throw err;
+      initializingRetries.count++;
+      await sleep(500);
+    }
+  }
+}
+
+const tsMs = (t: temporal.api.history.v1.IHistoryEvent['eventTime']): number =>
+  t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : NaN;
+
+async function breakdownOf(
+  clients: Clients,
+  sample: Array<{ workflowId: string; acceptedAtMs: number }>,
+  dueAtMs: number,
+  activityType: string,
+): Promise<Breakdown | undefined> {
+  const rows: Array<[number, number, number, number]> = [];
+  const perAlert: Array<[number, number]> = [];
+  for (const { workflowId, acceptedAtMs } of sample) {
+    try {
+      const history = await clients.client.workflow.getHandle(workflowId).fetchHistory();
+      const events = history.events ?? [];
+      const scheduledAt = events.findIndex(
+        (e) =>
+          e.activityTaskScheduledEventAttributes?.activityType?.name === activityType &&
+          tsMs(e.eventTime) >= dueAtMs,
+      );
+      if (scheduledAt < 0) continue;
+      const scheduled = events[scheduledAt] as temporal.api.history.v1.IHistoryEvent;
+      const fired = events
+        .slice(0, scheduledAt)
+        .reverse()
+        .find((e) => e.timerFiredEventAttributes);
+      const scheduledId = Number(scheduled.eventId);
+      const started = events.find(
+        (e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId ?? -1) === scheduledId,
+      );
+      if (!fired || !started) continue;
+      const [f, s, st] = [tsMs(fired.eventTime), tsMs(scheduled.eventTime), tsMs(started.eventTime)];
+      rows.push([f - dueAtMs, s - f, st - s, acceptedAtMs - st]);
+      // What one alert writes to history: every event from the timer firing on, and its encoded size.
+      const after = events.slice(events.indexOf(fired));
+      const bytes = after.reduce(
+        (sum, e) =>
+          sum +
+          temporal.api.history.v1.HistoryEvent.encode(
+            temporal.api.history.v1.HistoryEvent.fromObject(e),
+          ).finish().length,
+        0,
+      );
+      perAlert.push([after.length, bytes]);
+    } catch {
+      // a history we cannot read is left out of the sample
+    }
+  }
+  if (rows.length === 0) return undefined;
+  const col = (i: number) => latency(rows.map((r) => r[i] as number));
+  const median = (values: number[]) =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    );
+  return {
+    sampled: rows.length,
+    eventsPerAlert: median(perAlert.map((p) => p[0])),
+    bytesPerAlert: median(perAlert.map((p) => p[1])),
+    timerFiredS: col(0),
+    workflowTaskS: col(1),
+    activityQueueS: col(2),
+    activitySendS: col(3),
+  };
+}
+
+export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<BurstResult> {
+  const { kind, n, setup } = spec;
+  const label = `burst ${kind} N=${n} (${setup.label})`;
+  ctx.log(`• ${label}`);
+  const load = await ctx.gate(label);
+  const server = await startDevServer(`burst-${kind}`, setup.serverPragmas);
+  const tag = runTag();
+  const taskQueue = `bench-${kind}-${tag}`;
+  const worker = await startWorkerProcess(
+    {
+      kind,
+      wiring: kind === 'minimal' ? 'prebuilt' : setup.wiring,
+      address: server.address,
+      taskQueue,
+      smtpPort: ctx.sink.port,
+      dataDir: path.join(ctx.tmpDir, `data-${kind}-${tag}`),
+      logLevel: setup.logLevel,
+      bundlePath: kind === 'minimal' ? ctx.bundles.bench : bundleFor(ctx, setup),
+      worker: setup.worker,
+      extra: setup.extra,
+    },
+    { ...ctx.keyEnv, ...setup.env },
+    path.join(ctx.tmpDir, `worker-${kind}-${tag}.log`),
+  );
+  const clients = await connectClients(server.address, ctx.keyring, taskQueue);
+  try {
+    // Calibrate: open a few cases whose deadlines lie a day away, to estimate how long opening N takes.
+    const calibration = opener(kind, clients, taskQueue, `C${tag}`);
+    const calibrationCount = Math.min(n, Math.max(64, 2 * ctx.concurrency));
+    const far = Date.now() + 24 * HOUR_MS;
+    let calibrationError: unknown;
+    const calibrated = await runPool(
+      calibrationCount,
+      ctx.concurrency,
+      (i) => calibration.open(i, far),
+      (_i, err) => (calibrationError ??= err),
+    );
+    if (calibrated.errors > 0) {
+      throw new Error(`${calibrated.errors} calibration cases failed to open: ${String(calibrationError)}`, {
+        cause: calibrationError,
+      });
+    }
+    const rate = calibrationCount / (calibrated.ms / 1000);
+    // Pessimistic: assume opening runs at half the calibrated rate, so it ends well before dueAt.
+    const estimatedS = n / (rate * 0.5);
+    const dueAtMs = Math.ceil((Date.now() + (estimatedS + spec.leadS) * 1000) / 1000) * 1000;
+    ctx.log(
+      `  calibration ${rate.toFixed(1)} cases/s; opening ${n} (estimated ≤ ${Math.round(estimatedS)} s); dueAt ${iso(dueAtMs)}`,
+    );
+
+    const cases = opener(kind, clients, taskQueue, tag);
+    ctx.sink.clear();
+    const openingCpu = new CpuMeter({ server: server.pid, worker: worker.pid });
+    let firstError: string | undefined;
+    const failed = new Set<number>();
+    const retriesBefore = initializingRetries.count;
+    const opened = await runPool(
+      n,
+      ctx.concurrency,
+      (i) => cases.open(i, dueAtMs),
+      (i, err) => {
+        failed.add(i);
+        firstError ??= err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      },
+    );
+    const openingEnd = Date.now();
+    const opening = {
+      seconds: round(opened.ms / 1000, 1),
+      casesPerS: round(n / (opened.ms / 1000), 1),
+      errors: opened.errors,
+      ...(firstError ? { firstError } : {}),
+      initializingRetries: initializingRetries.count - retriesBefore,
+      cpu: openingCpu.stop(),
+    };
+    const actualLeadS = round((dueAtMs - openingEnd) / 1000, 1);
+    ctx.log(
+      `  opened ${n} in ${opening.seconds} s (${opening.casesPerS}/s, ${opened.errors} errors); dueAt in ${actualLeadS} s`,
+    );
+    const usage = await worker.memoryUsage();
+    const rssAfterOpening = worker.rss()?.rssMiB ?? NaN;
+
+    // Wait for the instant, then for every alert (bounded).
+    const untilDue = dueAtMs - Date.now();
+    if (untilDue > 0) await sleep(untilDue - Math.min(untilDue, 2_000));
+    worker.resetPeak();
+    const drainCpu = new CpuMeter({ server: server.pid, worker: worker.pid });
+    // Only the cases that opened have a deadline to alert on.
+    const expectedIds = new Map<string, number>();
+    for (let i = 0; i < n; i++) if (!failed.has(i)) expectedIds.set(cases.messageId(i), i);
+    const drainTimeoutMs = Math.max(300_000, n * 100);
+    const complete = await ctx.sink.waitFor(
+      expectedIds.size,
+      (m) => cases.isAlert(m) && expectedIds.has(m.messageId ?? ''),
+      dueAtMs - Date.now() + drainTimeoutMs,
+    );
+    const cpu = drainCpu.stop();
+    // A short grace period catches duplicates and stray mails that follow the last alert.
+    await sleep(3_000);
+    const peakRss = worker.peakRssMiB();
+
+    const seen = new Map<string, SinkMessage>();
+    let duplicates = 0;
+    const otherMails: Record<string, number> = {};
+    for (const m of ctx.sink.messages) {
+      if (!cases.isAlert(m) || !expectedIds.has(m.messageId ?? '')) {
+        const key = m.kind ?? 'unknown';
+        otherMails[key] = (otherMails[key] ?? 0) + 1;
+        continue;
+      }
+      if (seen.has(m.messageId as string)) duplicates++;
+      else seen.set(m.messageId as string, m);
+    }
+    const alerts = [...seen.values()];
+    const lateness = alerts.map((m) => m.acceptedAtMs - dueAtMs);
+    const beforeDue = lateness.filter((l) => l < 0).length;
+    const lastMs = Math.max(...lateness);
+    const timeToLastS = round(lastMs / 1000, 2);
+
+    // Histories of a spread of cases, from the first alert to the last, explain where the time went.
+    const byAcceptance = [...alerts].sort((a, b) => a.acceptedAtMs - b.acceptedAtMs);
+    const sampleSize = Math.min(40, byAcceptance.length);
+    const sample = Array.from({ length: sampleSize }, (_, k) => {
+      const m = byAcceptance[Math.floor((k * (byAcceptance.length - 1)) / Math.max(1, sampleSize - 1))];
+      return {
+        workflowId: cases.workflowId(expectedIds.get(m?.messageId ?? '') ?? 0),
+        acceptedAtMs: m?.acceptedAtMs ?? 0,
+      };
+    });
+    const breakdown = await breakdownOf(clients, sample, dueAtMs, cases.activityType);
+
+    const problems: string[] = [];
+    if (opened.errors > 0) problems.push(`${opened.errors} cases failed to open`);
+    if (actualLeadS < 15) problems.push(`opening ended only ${actualLeadS} s before dueAt`);
+    if (!complete)
+      problems.push(`only ${alerts.length} of ${expectedIds.size} alerts within the drain timeout`);
+    const result: BurstResult = {
+      kind,
+      setup: setup.label,
+      workerOptions: setup.worker,
+      n,
+      dueAt: iso(dueAtMs),
+      load,
+      opening,
+      actualLeadS,
+      alerts: {
+        expected: expectedIds.size,
+        received: alerts.length,
+        missing: expectedIds.size - alerts.length,
+        duplicates,
+        beforeDue,
+        otherMails,
+      },
+      latenessS: latency(lateness),
+      timeToLastS,
+      drainPerS: round(alerts.length / (lastMs / 1000), 1),
+      drainCpu: cpu,
+      ...(breakdown ? { breakdown } : {}),
+      worker: {
+        startupMs: worker.startupMs,
+        rssAfterOpeningMiB: rssAfterOpening,
+        ...(usage
+          ? { heapUsedAfterOpeningMiB: mib(usage.heapUsed), externalAfterOpeningMiB: mib(usage.external) }
+          : {}),
+        peakRssDuringBurstMiB: peakRss,
+      },
+      serverDbMiB: mib(server.dbBytes()),
+      valid: problems.length === 0,
+      ...(problems.length ? { invalidReason: problems.join('; ') } : {}),
+    };
+    ctx.log(
+      `  ${alerts.length}/${n} alerts; lateness p50 ${result.latenessS.p50} s, p99 ${result.latenessS.p99} s, last ${timeToLastS} s; ${beforeDue} before dueAt; drain ${result.drainPerS}/s`,
+    );
+    return result;
+  } finally {
+    await clients.close();
+    await worker.stop();
+    await server.stop();
+  }
+}
