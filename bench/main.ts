@@ -16,7 +16,14 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { benchKeyEnv, writeBundle } from './lib/common';
 import { installCleanupHandlers } from './lib/cleanup';
-import { MEMORY_BOUNDED_CACHE, PRODUCTION_SETUP, tunedSetup, type BenchContext } from './lib/context';
+import {
+  DIAGNOSTIC_SETUPS,
+  MEMORY_BOUNDED_CACHE,
+  PRODUCTION_SETUP,
+  tunedSetup,
+  type BenchContext,
+  type WorkerSetup,
+} from './lib/context';
 import { temporalCliPath } from './lib/devserver';
 import { machineInfo, waitForQuiet } from './lib/machine';
 import { startSmtpSink } from './lib/smtp-sink';
@@ -141,16 +148,17 @@ async function main(): Promise<void> {
     if (phases.has('burst')) {
       // Each setup runs the ceiling, then Docket, on the same worker options and server settings.
       const bursts: BurstResult[] = [];
-      const setups = {
+      const setups: Record<string, WorkerSetup> = {
         production: PRODUCTION_SETUP,
         tuned: tunedSetup(),
         bounded: tunedSetup(MEMORY_BOUNDED_CACHE),
+        ...DIAGNOSTIC_SETUPS,
       };
-      const wantedSetups = (values.setups ?? 'production,tuned').split(',') as Array<keyof typeof setups>;
+      const wantedSetups = (values.setups ?? 'production,tuned').split(',');
       const wantedKinds = (values.kinds ?? 'minimal,docket').split(',') as BurstKind[];
       for (const name of wantedSetups) {
         const setup = setups[name];
-        if (!setup) throw new Error(`unknown setup ${name} (production, tuned, bounded)`);
+        if (!setup) throw new Error(`unknown setup ${name} (${Object.keys(setups).join(', ')})`);
         for (const kind of wantedKinds) bursts.push(await runBurst(ctx, { kind, n, setup, leadS }));
       }
       report.results.bursts = bursts;

@@ -6,10 +6,11 @@
 // - the ceiling: bench/workflows (one timer, one mail) with the same data converter and options.
 // It tells the parent over IPC when it polls, and answers memory questions while it runs.
 import path from 'node:path';
+import type { Context as ActivityContext } from '@temporalio/activity';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
-import { openFileSentLedger } from '../activities/sent-ledger';
+import { createMemorySentLedger, openFileSentLedger } from '../activities/sent-ledger';
 import { buildActivities } from '../worker/activities';
 import { parseConfig, type DocketConfig } from '../worker/config';
 import { temporalConnectionOptions } from '../worker/connection';
@@ -32,6 +33,13 @@ export interface WorkerProcessOptions {
   worker: DocketConfig['worker'];
   /** Further Worker.create options for the prebuilt wiring (e.g. maxConcurrentLocalActivityExecutions). */
   extra?: Partial<Pick<WorkerOptions, 'maxConcurrentLocalActivityExecutions' | 'reuseV8Context'>>;
+  /**
+   * Diagnostic variants of the prebuilt wiring, never a configuration to deploy: they remove one cost
+   * of the notice activity to measure it. `noHeartbeat` makes the activity's heartbeat a no-op (one
+   * server write per notice); `memoryLedger` keeps the sent ledger in memory (no file open, append
+   * and fsync per notice).
+   */
+  diagnostics?: { noHeartbeat?: boolean; memoryLedger?: boolean };
 }
 
 export type WorkerMessage =
@@ -65,7 +73,9 @@ async function prebuiltDocketWorker(o: WorkerProcessOptions, config: DocketConfi
     }),
     directory: await watchDirectoryFile(config.directoryPath, logger),
     logger,
-    ledger: await openFileSentLedger(path.join(config.dataDir, 'sent-ledger.jsonl')),
+    ledger: o.diagnostics?.memoryLedger
+      ? createMemorySentLedger()
+      : await openFileSentLedger(path.join(config.dataDir, 'sent-ledger.jsonl')),
     config: {
       from: config.mail.from,
       adminFallback: config.mail.adminFallback,
@@ -78,6 +88,19 @@ async function prebuiltDocketWorker(o: WorkerProcessOptions, config: DocketConfi
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowBundle: { codePath: o.bundlePath as string },
+    ...(o.diagnostics?.noHeartbeat
+      ? {
+          interceptors: {
+            activity: [
+              (context: ActivityContext) => {
+                // Replaces this activity's heartbeat (an own property of its Context) with a no-op.
+                Object.defineProperty(context, 'heartbeat', { value: () => undefined });
+                return {};
+              },
+            ],
+          },
+        }
+      : {}),
     dataConverter,
     activities,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,

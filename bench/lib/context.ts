@@ -32,6 +32,7 @@ export interface WorkerSetup {
   env?: Record<string, string>;
   /** SQLite pragmas for the dev server the setup runs against (see bench/lib/devserver.ts). */
   serverPragmas?: string[];
+  diagnostics?: WorkerProcessOptions['diagnostics'];
 }
 
 /** The bundle file a setup runs. */
@@ -73,6 +74,20 @@ export function tunedSetup(maxCachedWorkflows?: number): WorkerSetup {
     },
   };
 }
+
+/** Setups that each remove one cost of a notice, to measure it (not configurations to deploy). */
+export const DIAGNOSTIC_SETUPS: Record<string, WorkerSetup> = {
+  'no-heartbeat': {
+    ...tunedSetup(),
+    label: 'tuned, no heartbeat (diagnostic)',
+    diagnostics: { noHeartbeat: true },
+  },
+  'memory-ledger': {
+    ...tunedSetup(),
+    label: 'tuned, memory ledger (diagnostic)',
+    diagnostics: { memoryLedger: true },
+  },
+};
 
 /** Sized so that cached grievances stay under the 1.5 GB target (about 2.5 MB each, BENCHMARKS.md). */
 export const MEMORY_BOUNDED_CACHE = 400;

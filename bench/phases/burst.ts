@@ -279,6 +279,7 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
       bundlePath: kind === 'minimal' ? ctx.bundles.bench : bundleFor(ctx, setup),
       worker: setup.worker,
       extra: setup.extra,
+      diagnostics: setup.diagnostics,
     },
     { ...ctx.keyEnv, ...setup.env },
     path.join(ctx.tmpDir, `worker-${kind}-${tag}.log`),

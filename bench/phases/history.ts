@@ -43,6 +43,8 @@ export interface HistoryRow {
   bytes?: number;
   /** Count per event type, e.g. UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 11. */
   byType?: Record<string, number>;
+  /** Encoded bytes per event type: where the history's size comes from. */
+  bytesByType?: Record<string, number>;
   notices?: number;
   reason?: string;
 }
@@ -370,7 +372,7 @@ const eventTypeName = (type: unknown): string =>
 async function measureClosed(
   handle: WorkflowHandle,
   resultClient: WorkflowClient,
-): Promise<Pick<HistoryRow, 'events' | 'bytes' | 'byType'>> {
+): Promise<Pick<HistoryRow, 'events' | 'bytes' | 'byType' | 'bytesByType'>> {
   // The result through a client without time skipping (the test environment's own client would skip
   // the clock to the next timer while it waits), bounded so a case that never closes is reported.
   await Promise.race([
@@ -382,14 +384,19 @@ async function measureClosed(
   const history = await handle.fetchHistory();
   const events = history.events ?? [];
   const byType: Record<string, number> = {};
+  const bytesByType: Record<string, number> = {};
   for (const e of events) {
     const name = eventTypeName(e.eventType);
     byType[name] = (byType[name] ?? 0) + 1;
+    const size = temporal.api.history.v1.HistoryEvent.encode(
+      temporal.api.history.v1.HistoryEvent.fromObject(e),
+    ).finish().length;
+    bytesByType[name] = (bytesByType[name] ?? 0) + size;
   }
   const bytes = temporal.api.history.v1.History.encode(
     temporal.api.history.v1.History.fromObject(history),
   ).finish().length;
-  return { events: events.length, bytes, byType };
+  return { events: events.length, bytes, byType, bytesByType };
 }
 
 /** BENCH_HISTORY_BUNDLE=preloaded drives every lifecycle on the preloaded bundle (a check that it works). */

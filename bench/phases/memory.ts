@@ -70,6 +70,7 @@ async function measure(
       bundlePath: kind === 'minimal' ? ctx.bundles.bench : bundleFor(ctx, setup),
       worker: setup.worker,
       extra: setup.extra,
+      diagnostics: setup.diagnostics,
     },
     { ...ctx.keyEnv, ...setup.env },
     path.join(ctx.tmpDir, `worker-memory-${tag}.log`),
