@@ -1,5 +1,57 @@
 // The workflow bundle's entry point: every case type the worker runs.
-export { grievance } from './grievance';
-export { discipline, suspendedSanctionWatch } from './discipline';
-export { probationRecord } from './probation';
-export { titleIx } from './title-ix';
+//
+// Every workflow evaluates the bundle's modules afresh in its own module cache, so a module imported
+// here statically costs each case its evaluation (mostly building zod schemas: about 25 ms and some
+// hundreds of KiB per case when all four types load, BENCHMARKS.md "Per-case module cost"). Each case
+// type's module is therefore required on the first call of its own workflow function: a grievance
+// never builds the probation, discipline or Title IX schemas. Module evaluation issues no commands,
+// so this is invisible to history and replay. Clients import the definitions (updates, queries, input
+// types) from the case type's own file, never from here.
+import { config as configureZod } from 'zod';
+import type * as Grievance from './grievance';
+import type * as Discipline from './discipline';
+import type * as Probation from './probation';
+import type * as TitleIx from './title-ix';
+
+// A case parses a handful of events in its life, and its schemas live only as long as it does: zod's
+// JIT (a `new Function` compiled per object schema on its first parse) would cost each case more than it
+// saves. Set before any schema is built, since zod reads it when a schema is constructed; the sandbox
+// has its own zod, so the API and the CLI are unaffected.
+configureZod({ jitless: true });
+
+/* eslint-disable @typescript-eslint/no-require-imports -- a lazy require is how webpack defers a module's evaluation without splitting the bundle */
+const load = {
+  grievance: () => require('./grievance') as typeof Grievance,
+  discipline: () => require('./discipline') as typeof Discipline,
+  probation: () => require('./probation') as typeof Probation,
+  titleIx: () => require('./title-ix') as typeof TitleIx,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export function grievance(
+  ...args: Parameters<typeof Grievance.grievance>
+): ReturnType<typeof Grievance.grievance> {
+  return load.grievance().grievance(...args);
+}
+
+export function discipline(
+  ...args: Parameters<typeof Discipline.discipline>
+): ReturnType<typeof Discipline.discipline> {
+  return load.discipline().discipline(...args);
+}
+
+export function suspendedSanctionWatch(
+  ...args: Parameters<typeof Discipline.suspendedSanctionWatch>
+): ReturnType<typeof Discipline.suspendedSanctionWatch> {
+  return load.discipline().suspendedSanctionWatch(...args);
+}
+
+export function probationRecord(
+  ...args: Parameters<typeof Probation.probationRecord>
+): ReturnType<typeof Probation.probationRecord> {
+  return load.probation().probationRecord(...args);
+}
+
+export function titleIx(...args: Parameters<typeof TitleIx.titleIx>): ReturnType<typeof TitleIx.titleIx> {
+  return load.titleIx().titleIx(...args);
+}

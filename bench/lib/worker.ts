@@ -28,7 +28,8 @@ export async function startWorkerProcess(
 ): Promise<WorkerProcess> {
   const log = openSync(logFile, 'a');
   const child: ChildProcess = fork(path.join(__dirname, '..', 'worker-process.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_WORKER_NODE_ARGS (space-separated) profiles the worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     env: { ...process.env, ...env, BENCH_WORKER_OPTIONS: JSON.stringify(options) },
     stdio: ['ignore', log, log, 'ipc'],
   });
