@@ -2,13 +2,7 @@
 // computed from them (in a local activity, so it is in history), the deadline book, service tasks,
 // stages, and the update plumbing. A case-type workflow supplies only its own rules: which events
 // exist, in which stages they are allowed, and what else happens when they are recorded.
-import {
-  allHandlersFinished,
-  condition,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ZodError } from 'zod';
 import {
@@ -162,7 +156,12 @@ export class CaseRuntime<Stage extends string> {
 
     this.handle(acknowledgeUpdate, {
       schema: acknowledgeSchema,
-      validate: (ack) => void this.book.requireBreached(ack.key),
+      validate: (ack) => {
+        // Before the first schedule the book knows no deadline: "unknown deadline" would be wrong,
+        // and CASE_INITIALIZING is the refusal the client retries.
+        this.requireReady();
+        this.book.requireBreached(ack.key);
+      },
       apply: async (ack) => void this.book.acknowledge(ack.key, ack.by),
     });
 
@@ -242,14 +241,16 @@ export class CaseRuntime<Stage extends string> {
     setHandler(
       update,
       (raw: Input) =>
-        this.queue.run(async () => {
-          const input = parsePayload(handler.schema, raw, what);
-          // State may have moved since validation while this update waited its turn.
-          handler.validate(input);
-          await handler.apply(input);
-          this.book.publish();
-          return this.view();
-        }),
+        this.queue.run(() =>
+          this.book.step(async () => {
+            const input = parsePayload(handler.schema, raw, what);
+            // State may have moved since validation while this update waited its turn.
+            handler.validate(input);
+            await handler.apply(input);
+            this.book.publish();
+            return this.view();
+          }),
+        ),
       {
         validator: (raw: Input) => {
           const input = parsePayload(handler.schema, raw, what);
@@ -261,20 +262,24 @@ export class CaseRuntime<Stage extends string> {
 
   /** Upserts the case's static search attributes, computes the first schedule and arms it. */
   async open(): Promise<void> {
-    upsertSearchAttributes([
-      { key: CaseTypeKey, value: this.options.caseType },
-      { key: JurisdictionKey, value: this.options.jurisdiction },
-      { key: FacilityKey, value: this.options.facility },
-      { key: StageKey, value: this.stage },
-    ]);
-    const first = await this.computeSchedule(this.events, this.extensions);
-    upsertSearchAttributes([{ key: PolicyVersionKey, value: `${first.policyId}@${first.policyVersion}` }]);
-    this.book.record({
-      type: 'opened',
-      detail: `${this.options.caseType} at ${this.options.facility}`,
-      actor: workflowInfo().workflowId,
+    await this.book.step(async () => {
+      this.book.setSearchAttributes([
+        { key: CaseTypeKey, value: this.options.caseType },
+        { key: JurisdictionKey, value: this.options.jurisdiction },
+        { key: FacilityKey, value: this.options.facility },
+        { key: StageKey, value: this.stage },
+      ]);
+      const first = await this.computeSchedule(this.events, this.extensions);
+      this.book.setSearchAttributes([
+        { key: PolicyVersionKey, value: `${first.policyId}@${first.policyVersion}` },
+      ]);
+      this.book.record({
+        type: 'opened',
+        detail: `${this.options.caseType} at ${this.options.facility}`,
+        actor: workflowInfo().workflowId,
+      });
+      this.adopt(first);
     });
-    this.adopt(first);
   }
 
   /**
@@ -383,7 +388,7 @@ export class CaseRuntime<Stage extends string> {
     if (next === this.stage) return;
     this.book.record({ type: 'stage', detail: `${this.stage} → ${next}` });
     this.stage = next;
-    upsertSearchAttributes([{ key: StageKey, value: next }]);
+    this.book.setSearchAttributes([{ key: StageKey, value: next }]);
   }
 
   /** Ends every open deadline as waived (withdrawal, dismissal, waiver). */

@@ -1,13 +1,7 @@
 // Messages and plumbing shared by every case workflow: the schedule and timeline queries, the
 // acknowledgement and proof-of-service updates, the local activity that computes schedules, and the
 // translation of domain errors into failures a caller can branch on.
-import {
-  ApplicationFailure,
-  defineQuery,
-  defineUpdate,
-  proxyLocalActivities,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, defineUpdate, proxyLocalActivities } from '@temporalio/workflow';
 import type { ZodError } from 'zod';
 import type { ScheduleActivities } from '../activities/schedule';
 import type {
@@ -19,7 +13,6 @@ import type {
 import { describeIssues } from '../domain/cases/common';
 import type { AwaitingEntry, Schedule, ScheduleInput } from '../domain/types';
 import type { DeadlineView, OverallDeadlineState, TimelineEvent } from './deadlines';
-import { StageKey } from './search-attributes';
 
 /** What a case looks like from outside: returned by the `schedule` query and by every update. */
 export interface CaseView {
@@ -126,8 +119,4 @@ export class SerialQueue {
     this.tail = next.catch(() => undefined);
     return next;
   }
-}
-
-export function setStage(stage: string): void {
-  upsertSearchAttributes([{ key: StageKey, value: stage }]);
 }

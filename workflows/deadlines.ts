@@ -10,11 +10,13 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { DeadlineState, Schedule, ScheduleEntry } from '../domain/types';
 import type { NotificationActivities, NoticeRequest } from '../activities/notifications';
 import { DeadlineStateKey, NextDeadlineKey } from './search-attributes';
@@ -27,6 +29,9 @@ const NOTICE_OPTIONS = {
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 } as const;
 const notices = proxyActivities<NotificationActivities>(NOTICE_OPTIONS);
+
+/** patched() id: a step's search attributes go out in one upsert (DeadlineBook.step). */
+const ONE_UPSERT_PER_STEP = 'one-search-attribute-upsert-per-step';
 
 const adminAlerts = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '1 minute',
@@ -125,6 +130,9 @@ export class DeadlineBook {
   private readonly lowerBounds = new Map<string, ScheduleEntry>();
   private readonly timelineEvents: TimelineEvent[] = [];
   private lastSearchAttributes = '';
+  /** Search attributes waiting for the end of the current step (see `step`), by key. */
+  private readonly pendingAttributes = new Map<string, SearchAttributeUpdatePair>();
+  private stepDepth = 0;
   private noticesInFlight = 0;
 
   constructor(
@@ -358,6 +366,39 @@ export class DeadlineBook {
   }
 
   /**
+   * Runs one step of the case (its opening, an event from the case system) with every search attribute
+   * it changes upserted once, when it ends: each upsert is a history event, and a step used to spend up
+   * to three (stage, policy version, next deadline). Cases whose history predates the patch keep
+   * upserting as they go, so their replay is unchanged.
+   */
+  async step<T>(fn: () => Promise<T>): Promise<T> {
+    if (!patched(ONE_UPSERT_PER_STEP)) return fn();
+    this.stepDepth += 1;
+    try {
+      return await fn();
+    } finally {
+      this.stepDepth -= 1;
+      if (this.stepDepth === 0) this.flushSearchAttributes();
+    }
+  }
+
+  /** Upserts now, or with the rest of the current step's changes when one is running. */
+  setSearchAttributes(pairs: SearchAttributeUpdatePair[]): void {
+    for (const pair of pairs) {
+      this.pendingAttributes.delete(pair.key.name);
+      this.pendingAttributes.set(pair.key.name, pair);
+    }
+    if (this.stepDepth === 0) this.flushSearchAttributes();
+  }
+
+  private flushSearchAttributes(): void {
+    if (this.pendingAttributes.size === 0) return;
+    const pairs = [...this.pendingAttributes.values()];
+    this.pendingAttributes.clear();
+    upsertSearchAttributes(pairs);
+  }
+
+  /**
    * Keeps the Temporal UI truthful: NextDeadline and DeadlineState search attributes (upserted only
    * when they change, to keep history small) and the workflow's current details.
    */
@@ -368,7 +409,7 @@ export class DeadlineBook {
     const signature = `${nextDue?.toISOString() ?? '-'}|${state}`;
     if (signature !== this.lastSearchAttributes) {
       this.lastSearchAttributes = signature;
-      upsertSearchAttributes([
+      this.setSearchAttributes([
         nextDue ? { key: NextDeadlineKey, value: nextDue } : { key: NextDeadlineKey, value: null },
         { key: DeadlineStateKey, value: state },
       ]);
@@ -409,6 +450,8 @@ export class DeadlineBook {
       caseNumber?: string;
     },
   ): Promise<boolean> {
+    // A notice may be retried for a day: what the step has changed must not wait for it to be delivered.
+    this.flushSearchAttributes();
     this.noticesInFlight += 1;
     try {
       return await this.sendAndRecord(request);
