@@ -20,6 +20,7 @@ import {
   DIAGNOSTIC_SETUPS,
   MEMORY_BOUNDED_CACHE,
   PRODUCTION_SETUP,
+  RELAXED_FSYNC_SETUP,
   tunedSetup,
   type BenchContext,
   type WorkerSetup,
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
         production: PRODUCTION_SETUP,
         tuned: tunedSetup(),
         bounded: tunedSetup(MEMORY_BOUNDED_CACHE),
+        'relaxed-fsync': RELAXED_FSYNC_SETUP,
         ...DIAGNOSTIC_SETUPS,
       };
       const wantedSetups = (values.setups ?? 'production,tuned').split(',');

@@ -75,6 +75,17 @@ export function tunedSetup(maxCachedWorkflows?: number): WorkerSetup {
   };
 }
 
+/**
+ * The tuned worker against a dev server whose SQLite commits without an fsync (WAL, synchronous=NORMAL):
+ * a committed transaction survives a crash of the server process but not of the machine. It measures
+ * how much of the ceiling is the disk's fsync; a deployment with a real database has its own figure.
+ */
+export const RELAXED_FSYNC_SETUP: WorkerSetup = {
+  ...tunedSetup(),
+  label: 'tuned, SQLite synchronous=NORMAL',
+  serverPragmas: ['journal_mode=wal', 'synchronous=normal'],
+};
+
 /** Setups that each remove one cost of a notice, to measure it (not configurations to deploy). */
 export const DIAGNOSTIC_SETUPS: Record<string, WorkerSetup> = {
   'no-heartbeat': {
