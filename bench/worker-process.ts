@@ -8,12 +8,8 @@
 import path from 'node:path';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { watchDirectoryFile } from '../activities/directory';
-import { createMailTransport } from '../activities/mail-transport';
-import { createMemorySentLedger, openFileSentLedger } from '../activities/sent-ledger';
-import { buildActivities } from '../worker/activities';
+import { createMemorySentLedger } from '../activities/sent-ledger';
 import { parseConfig, type DocketConfig } from '../worker/config';
-import { temporalConnectionOptions } from '../worker/connection';
 import { createDataConverter } from '../worker/data-converter';
 import { loadKeyring } from '../worker/keys';
 import { createLogger, sdkLoggerFor } from '../worker/logger';
@@ -59,56 +55,28 @@ function docketConfig(o: WorkerProcessOptions): DocketConfig {
   });
 }
 
-/** worker/main.ts's createDocketWorker, line for line, but with a prebuilt bundle and extra options. */
-async function prebuiltDocketWorker(o: WorkerProcessOptions, config: DocketConfig) {
-  const dataConverter = createDataConverter(loadKeyring(process.env));
-  const logger = createLogger(config.logLevel);
-  Runtime.install({ logger: sdkLoggerFor(logger) });
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const activities = buildActivities({
-    mailer: createMailTransport({
-      host: config.smtp.host,
-      port: config.smtp.port,
-      secure: config.smtp.secure,
-    }),
-    directory: await watchDirectoryFile(config.directoryPath, logger),
-    logger,
-    ledger: o.diagnostics?.memoryLedger
-      ? createMemorySentLedger()
-      : await openFileSentLedger(path.join(config.dataDir, 'sent-ledger.jsonl')),
-    config: {
-      from: config.mail.from,
-      adminFallback: config.mail.adminFallback,
-      messageIdDomain: config.mail.messageIdDomain,
-      ackBaseUrl: config.mail.ackBaseUrl,
+/** worker/main.ts's createDocketWorker with a prebuilt bundle, extra options and the diagnostics. */
+function prebuiltDocketWorker(o: WorkerProcessOptions, config: DocketConfig) {
+  return createDocketWorker(config, process.env, {
+    workflowBundlePath: o.bundlePath as string,
+    ledger: o.diagnostics?.memoryLedger ? createMemorySentLedger() : undefined,
+    workerOptions: {
+      ...(o.diagnostics?.noHeartbeat
+        ? {
+            interceptors: {
+              activity: [
+                (context: ActivityContext) => {
+                  // Replaces this activity's heartbeat (an own property of its Context) with a no-op.
+                  Object.defineProperty(context, 'heartbeat', { value: () => undefined });
+                  return {};
+                },
+              ],
+            },
+          }
+        : {}),
+      ...o.extra,
     },
   });
-  const worker = await Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    workflowBundle: { codePath: o.bundlePath as string },
-    ...(o.diagnostics?.noHeartbeat
-      ? {
-          interceptors: {
-            activity: [
-              (context: ActivityContext) => {
-                // Replaces this activity's heartbeat (an own property of its Context) with a no-op.
-                Object.defineProperty(context, 'heartbeat', { value: () => undefined });
-                return {};
-              },
-            ],
-          },
-        }
-      : {}),
-    dataConverter,
-    activities,
-    maxCachedWorkflows: config.worker.maxCachedWorkflows,
-    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
-    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
-    ...o.extra,
-  });
-  return { worker, connection };
 }
 
 async function minimalWorker(o: WorkerProcessOptions) {

@@ -1,10 +1,10 @@
 // The Docket worker: parses configuration once, forwards the SDK's logs into pino, wires the
 // activities from their dependencies and runs every case workflow on the configured task queue.
 import path from 'node:path';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
-import { openFileSentLedger } from '../activities/sent-ledger';
+import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
 import { buildActivities } from './activities';
 import { loadConfig, type DocketConfig } from './config';
 import { createDataConverter } from './data-converter';
@@ -12,7 +12,20 @@ import { loadKeyring } from './keys';
 import { temporalConnectionOptions } from './connection';
 import { createLogger, sdkLoggerFor } from './logger';
 
-export async function createDocketWorker(config: DocketConfig, env: NodeJS.ProcessEnv = process.env) {
+/** What a caller may replace in the production wiring (the benchmark harness does; `npm run worker` does not). */
+export interface DocketWorkerOverrides {
+  /** A workflow bundle built ahead of time, instead of bundling workflows/ at start-up. */
+  workflowBundlePath?: string;
+  ledger?: SentLedger;
+  /** Applied last, over the options built from `config`. */
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+export async function createDocketWorker(
+  config: DocketConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: DocketWorkerOverrides = {},
+) {
   // Keys first: a worker that cannot encrypt must not start and write case data in clear text.
   const dataConverter = createDataConverter(loadKeyring(env));
   const logger = createLogger(config.logLevel);
@@ -27,7 +40,7 @@ export async function createDocketWorker(config: DocketConfig, env: NodeJS.Proce
     }),
     directory: await watchDirectoryFile(config.directoryPath, logger),
     logger,
-    ledger: await openFileSentLedger(path.join(config.dataDir, 'sent-ledger.jsonl')),
+    ledger: overrides.ledger ?? (await openFileSentLedger(path.join(config.dataDir, 'sent-ledger.jsonl'))),
     config: {
       from: config.mail.from,
       adminFallback: config.mail.adminFallback,
@@ -39,12 +52,15 @@ export async function createDocketWorker(config: DocketConfig, env: NodeJS.Proce
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...(overrides.workflowBundlePath
+      ? { workflowBundle: { codePath: overrides.workflowBundlePath } }
+      : { workflowsPath: require.resolve('../workflows') }),
     dataConverter,
     activities,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
+    ...overrides.workerOptions,
   });
   return { worker, connection, logger };
 }
