@@ -6,6 +6,7 @@ import { openSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkerMessage, WorkerProcessOptions } from '../worker-process';
 import { registerCleanup } from './cleanup';
+import { bundleFor, type BenchContext, type WorkerSetup } from './context';
 import { stopChild } from './devserver';
 import { rssOf, round } from './machine';
 
@@ -19,6 +20,40 @@ export interface WorkerProcess {
   /** V8's view (heap, external) for the memory breakdown; the rest of RSS is native (the Rust core). */
   memoryUsage(): Promise<NodeJS.MemoryUsage | undefined>;
   stop(): Promise<void>;
+}
+
+/**
+ * The worker for one measured run of a setup: the ceiling always on its prebuilt bundle, Docket as
+ * the setup wires it. `name` keeps the run's data directory and log apart from the others.
+ */
+export function startSetupWorker(
+  ctx: BenchContext,
+  run: {
+    kind: WorkerProcessOptions['kind'];
+    setup: WorkerSetup;
+    address: string;
+    taskQueue: string;
+    name: string;
+  },
+): Promise<WorkerProcess> {
+  const { kind, setup } = run;
+  return startWorkerProcess(
+    {
+      kind,
+      wiring: kind === 'minimal' ? 'prebuilt' : setup.wiring,
+      address: run.address,
+      taskQueue: run.taskQueue,
+      smtpPort: ctx.sink.port,
+      dataDir: path.join(ctx.tmpDir, `data-${run.name}`),
+      logLevel: setup.logLevel,
+      bundlePath: kind === 'minimal' ? ctx.bundles.bench : bundleFor(ctx, setup),
+      worker: setup.worker,
+      extra: setup.extra,
+      diagnostics: setup.diagnostics,
+    },
+    { ...ctx.keyEnv, ...setup.env },
+    path.join(ctx.tmpDir, `worker-${run.name}.log`),
+  );
 }
 
 export async function startWorkerProcess(

@@ -11,17 +11,16 @@
 // every mail the receiver takes is counted by kind, and anything but a breach alert is reported.
 //
 // The ceiling runs the same way: N minimal workflows (one timer to T, one mail), same worker options.
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { temporal } from '@temporalio/proto';
 import { noticeMessageId } from '../../activities/notifications';
 import { grievanceWorkflowId } from '../../workflows/grievance';
 import { connectClients, HOUR_MS, iso, percentile, runPool, runTag, type Clients } from '../lib/common';
-import { bundleFor, type BenchContext, type WorkerSetup } from '../lib/context';
+import type { BenchContext, WorkerSetup } from '../lib/context';
 import { startDevServer } from '../lib/devserver';
 import { CpuMeter, round, type CpuUsage, type LoadGate } from '../lib/machine';
 import type { SinkMessage } from '../lib/smtp-sink';
-import { startWorkerProcess, mib } from '../lib/worker';
+import { startSetupWorker, mib } from '../lib/worker';
 
 export type BurstKind = 'docket' | 'minimal';
 
@@ -267,23 +266,14 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
   const server = await startDevServer(`burst-${kind}`, setup.serverPragmas);
   const tag = runTag();
   const taskQueue = `bench-${kind}-${tag}`;
-  const worker = await startWorkerProcess(
-    {
-      kind,
-      wiring: kind === 'minimal' ? 'prebuilt' : setup.wiring,
-      address: server.address,
-      taskQueue,
-      smtpPort: ctx.sink.port,
-      dataDir: path.join(ctx.tmpDir, `data-${kind}-${tag}`),
-      logLevel: setup.logLevel,
-      bundlePath: kind === 'minimal' ? ctx.bundles.bench : bundleFor(ctx, setup),
-      worker: setup.worker,
-      extra: setup.extra,
-      diagnostics: setup.diagnostics,
-    },
-    { ...ctx.keyEnv, ...setup.env },
-    path.join(ctx.tmpDir, `worker-${kind}-${tag}.log`),
-  );
+  const worker = await startSetupWorker(ctx, {
+    kind,
+    setup,
+    address: server.address,
+    taskQueue,
+    name: `${kind}-${tag}`,
+  });
+
   const clients = await connectClients(server.address, ctx.keyring, taskQueue);
   try {
     // Calibrate: open a few cases whose deadlines lie a day away, to estimate how long opening N takes.

@@ -16,7 +16,6 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -26,12 +25,12 @@ import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { buildActivities } from '../../worker/activities';
 import { createDataConverter } from '../../worker/data-converter';
 import * as docketWorkflows from '../../workflows';
-import { docketSearchAttributes } from '../../workflows/search-attributes';
 import { connectClients, HOUR_MS, iso, runTag } from '../lib/common';
 import { DEFAULT_WORKER_OPTIONS, type BenchContext } from '../lib/context';
 import { startDevServer } from '../lib/devserver';
 import type { LoadGate } from '../lib/machine';
 import { startWorkerProcess } from '../lib/worker';
+import { registerDocketSearchAttributes } from '../../test/helpers/temporal';
 
 export interface HistoryRow {
   caseType: string;
@@ -421,17 +420,7 @@ async function onTimeSkipping(ctx: BenchContext, driver: Driver): Promise<Histor
     server: { executable: { type: 'existing-path', path: testServerPath() } },
     client: { dataConverter },
   });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(
-      docketSearchAttributes.map((key) => [
-        key.name,
-        key.type === SearchAttributeType.DATETIME
-          ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
-          : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      ]),
-    ),
-  });
+  await registerDocketSearchAttributes(env);
   const taskQueue = `bench-history-${runTag()}`;
   const before = ctx.sink.messages.length;
   const worker = await Worker.create({

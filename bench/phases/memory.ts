@@ -3,12 +3,10 @@
 // the worker cache as configured (worker/config.ts defaults, production wiring) and with the tuned
 // worker (prebuilt bundle, a cache that holds every open case). V8's heap and external memory are read
 // from inside the worker; the rest of RSS is native (the SDK's Rust core, buffers, code).
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { grievanceWorkflowId } from '../../workflows/grievance';
 import { connectClients, HOUR_MS, iso, percentile, runPool, runTag } from '../lib/common';
 import {
-  bundleFor,
   MEMORY_BOUNDED_CACHE,
   PRODUCTION_SETUP,
   tunedSetup,
@@ -18,7 +16,7 @@ import {
 import { startDevServer } from '../lib/devserver';
 import { recordFiling } from './burst';
 import { round, type LoadGate } from '../lib/machine';
-import { mib, startWorkerProcess } from '../lib/worker';
+import { mib, startSetupWorker } from '../lib/worker';
 
 export interface MemoryRow {
   kind: 'docket' | 'minimal';
@@ -58,23 +56,14 @@ async function measure(
   const server = await startDevServer('memory', setup.serverPragmas);
   const tag = runTag();
   const taskQueue = `bench-memory-${tag}`;
-  const worker = await startWorkerProcess(
-    {
-      kind,
-      wiring: kind === 'minimal' ? 'prebuilt' : setup.wiring,
-      address: server.address,
-      taskQueue,
-      smtpPort: ctx.sink.port,
-      dataDir: path.join(ctx.tmpDir, `data-memory-${tag}`),
-      logLevel: setup.logLevel,
-      bundlePath: kind === 'minimal' ? ctx.bundles.bench : bundleFor(ctx, setup),
-      worker: setup.worker,
-      extra: setup.extra,
-      diagnostics: setup.diagnostics,
-    },
-    { ...ctx.keyEnv, ...setup.env },
-    path.join(ctx.tmpDir, `worker-memory-${tag}.log`),
-  );
+  const worker = await startSetupWorker(ctx, {
+    kind,
+    setup,
+    address: server.address,
+    taskQueue,
+    name: `memory-${tag}`,
+  });
+
   const clients = await connectClients(server.address, ctx.keyring, taskQueue);
   try {
     await sleep(2_000);

@@ -12,11 +12,8 @@ function requiredEnv(name: string): string {
   return value;
 }
 
-/** The official Java time-skipping test server, from the pinned Maven artifact, with Docket's search attributes. */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: requiredEnv('DOCKET_TEST_SERVER') } },
-  });
+/** Registers Docket's search attributes on a test server (the dev server gets them as CLI flags). */
+export async function registerDocketSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
     searchAttributes: Object.fromEntries(
@@ -28,6 +25,14 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
       ]),
     ),
   });
+}
+
+/** The official Java time-skipping test server, from the pinned Maven artifact, with Docket's search attributes. */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: requiredEnv('DOCKET_TEST_SERVER') } },
+  });
+  await registerDocketSearchAttributes(env);
   return env;
 }
 
