@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { docketPreloadModules, docketWorkflowsPath } from '../worker/workflow-bundle';
 import { benchKeyEnv, writeBundle } from './lib/common';
 import { installCleanupHandlers } from './lib/cleanup';
 import {
@@ -37,25 +38,6 @@ import { runThroughput } from './phases/throughput';
 
 const PHASES = ['arithmetic', 'history', 'throughput', 'burst', 'memory'] as const;
 type Phase = (typeof PHASES)[number];
-
-/**
- * Modules the preloaded bundle evaluates once per worker instead of once per workflow. BENCH_PRELOAD
- * (comma-separated) overrides the default; the word `domain` stands for every domain/ module the
- * workflows import, as found in the standard bundle.
- */
-function preloadList(standardBundle: string): string[] {
-  const wanted = (process.env.BENCH_PRELOAD ?? 'zod,luxon')
-    .split(',')
-    .map((m) => m.trim())
-    .filter(Boolean);
-  return wanted.flatMap((m) => {
-    if (m !== 'domain') return [m];
-    const found = new Set(
-      [...standardBundle.matchAll(/"\.\/(domain\/[^"]+\.ts)"/g)].map((x) => x[1] as string),
-    );
-    return [...found].sort().map((file) => path.resolve(__dirname, '..', file));
-  });
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -109,19 +91,12 @@ async function main(): Promise<void> {
   );
 
   log('• building workflow bundles (once per run)');
-  const docketBundle = await writeBundle(require.resolve('../workflows'), tmpDir, 'docket-workflows');
-  const preload = preloadList(docketBundle.code);
   const bundles = {
-    docket: docketBundle.file,
-    docketPreloaded: (await writeBundle(require.resolve('../workflows'), tmpDir, 'docket-preloaded', preload))
-      .file,
-    grievanceOnly: (
-      await writeBundle(require.resolve('../workflows/grievance'), tmpDir, 'grievance-only', preload)
-    ).file,
+    docket: (await writeBundle(docketWorkflowsPath, tmpDir, 'docket-workflows', docketPreloadModules)).file,
     bench: (await writeBundle(require.resolve('./workflows'), tmpDir, 'bench-workflows')).file,
   };
   log(
-    `  preloaded (shared by all workflows): ${preload.map((m) => path.relative(process.cwd(), m) || m).join(', ')}`,
+    `  preloaded (shared by all workflows, as in production): ${docketPreloadModules.map((m) => path.relative(process.cwd(), m)).join(', ')}`,
   );
   const sink = await startSmtpSink();
   const ctx: BenchContext = {

@@ -1,5 +1,6 @@
 // The Docket worker: parses configuration once, forwards the SDK's logs into pino, wires the
 // activities from their dependencies and runs every case workflow on the configured task queue.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { watchDirectoryFile } from '../activities/directory';
@@ -7,10 +8,11 @@ import { createMailTransport } from '../activities/mail-transport';
 import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
 import { buildActivities } from './activities';
 import { loadConfig, type DocketConfig } from './config';
-import { createDataConverter } from './data-converter';
+import { assertWorkflowBundleEncryptsFailures, createDataConverter } from './data-converter';
 import { loadKeyring } from './keys';
 import { temporalConnectionOptions } from './connection';
 import { createLogger, sdkLoggerFor } from './logger';
+import { docketPreloadModules, docketWorkflowsPath } from './workflow-bundle';
 
 /** What a caller may replace in the production wiring (the benchmark harness does; `npm run worker` does not). */
 export interface DocketWorkerOverrides {
@@ -28,6 +30,9 @@ export async function createDocketWorker(
 ) {
   // Keys first: a worker that cannot encrypt must not start and write case data in clear text.
   const dataConverter = createDataConverter(loadKeyring(env));
+  if (overrides.workflowBundlePath) {
+    assertWorkflowBundleEncryptsFailures({ code: await readFile(overrides.workflowBundlePath, 'utf8') });
+  }
   const logger = createLogger(config.logLevel);
   Runtime.install({ logger: sdkLoggerFor(logger) });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
@@ -54,7 +59,10 @@ export async function createDocketWorker(
     taskQueue: config.temporal.taskQueue,
     ...(overrides.workflowBundlePath
       ? { workflowBundle: { codePath: overrides.workflowBundlePath } }
-      : { workflowsPath: require.resolve('../workflows') }),
+      : {
+          workflowsPath: docketWorkflowsPath,
+          bundlerOptions: { preloadModules: [...docketPreloadModules] },
+        }),
     dataConverter,
     activities,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,

@@ -1,23 +1,17 @@
 // The workflow bundle's entry point: every case type the worker runs.
 //
-// Every workflow evaluates the bundle's modules afresh in its own module cache, so a module imported
-// here statically costs each case its evaluation (mostly building zod schemas: about 25 ms and some
-// hundreds of KiB per case when all four types load, BENCHMARKS.md "Per-case module cost"). Each case
-// type's module is therefore required on the first call of its own workflow function: a grievance
-// never builds the probation, discipline or Title IX schemas. Module evaluation issues no commands,
-// so this is invisible to history and replay. Clients import the definitions (updates, queries, input
-// types) from the case type's own file, never from here.
-import { config as configureZod } from 'zod';
+// Every workflow evaluates the bundle's modules afresh in its own module cache (all but the shared
+// libraries the worker preloads, ./shared-libraries), so a module imported here statically costs each
+// case its evaluation (mostly building zod schemas: some milliseconds and some hundreds of KiB per case
+// when all four types load). Each case type's module is therefore required on the first call of its
+// own workflow function: a grievance never builds the probation, discipline or Title IX schemas.
+// Module evaluation issues no commands, so this is invisible to history and replay. Clients import the
+// definitions (updates, queries, input types) from the case type's own file, never from here.
+import './shared-libraries';
 import type * as Grievance from './grievance';
 import type * as Discipline from './discipline';
 import type * as Probation from './probation';
 import type * as TitleIx from './title-ix';
-
-// A case parses a handful of events in its life, and its schemas live only as long as it does: zod's
-// JIT (a `new Function` compiled per object schema on its first parse) would cost each case more than it
-// saves. Set before any schema is built, since zod reads it when a schema is constructed; the sandbox
-// has its own zod, so the API and the CLI are unaffected.
-configureZod({ jitless: true });
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a lazy require is how webpack defers a module's evaluation without splitting the bundle */
 const load = {

@@ -45,18 +45,18 @@ const quiet = {
  * Builds a workflow bundle once and writes it to `dir`, so worker processes load it instead of running
  * webpack themselves. Built with Docket's failure converter, as worker/data-converter.ts requires.
  * `preloadModules` are evaluated once per worker and shared (frozen) by every workflow, instead of once
- * per workflow (see BENCHMARKS.md "Per-workflow module cost").
+ * per workflow (see worker/workflow-bundle.ts).
  */
 export async function writeBundle(
   workflowsPath: string,
   dir: string,
   name: string,
-  preloadModules: string[] = [],
+  preloadModules: readonly string[] = [],
 ): Promise<{ file: string; bytes: number; code: string }> {
   const bundle = await bundleWorkflowCode({
     workflowsPath,
     ...workflowBundleConverterOptions,
-    preloadModules,
+    preloadModules: [...preloadModules],
     logger: quiet,
   });
   const file = path.join(dir, `${name}.js`);

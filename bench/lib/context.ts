@@ -10,7 +10,8 @@ export interface BenchContext {
   /** DOCKET_CODEC_KEYS for child processes, and the same key for this process's clients. */
   keyEnv: { DOCKET_CODEC_KEYS: string };
   keyring: Keyring;
-  bundles: { docket: string; docketPreloaded: string; grievanceOnly: string; bench: string };
+  /** Prebuilt bundles: Docket's (built as the production worker builds it) and the ceiling's. */
+  bundles: { docket: string; bench: string };
   sink: SmtpSink;
   /** Scratch directory of this run (logs, ledgers, bundles); removed at the end unless BENCH_KEEP_TMP. */
   tmpDir: string;
@@ -26,20 +27,11 @@ export interface WorkerSetup {
   logLevel: WorkerProcessOptions['logLevel'];
   worker: WorkerProcessOptions['worker'];
   extra?: WorkerProcessOptions['extra'];
-  /** Which prebuilt Docket bundle (ignored by the production wiring, which bundles at start-up). */
-  bundle?: 'standard' | 'preloaded' | 'grievance-only';
   /** Extra environment for the worker process (e.g. UV_THREADPOOL_SIZE). */
   env?: Record<string, string>;
   /** SQLite pragmas for the dev server the setup runs against (see bench/lib/devserver.ts). */
   serverPragmas?: string[];
   diagnostics?: WorkerProcessOptions['diagnostics'];
-}
-
-/** The bundle file a setup runs. */
-export function bundleFor(ctx: BenchContext, setup: WorkerSetup): string {
-  if (setup.bundle === 'preloaded') return ctx.bundles.docketPreloaded;
-  if (setup.bundle === 'grievance-only') return ctx.bundles.grievanceOnly;
-  return ctx.bundles.docket;
 }
 
 /** worker/config.ts's defaults, read from its schema: what `npm run worker` runs with out of the box. */
@@ -54,8 +46,8 @@ export const PRODUCTION_SETUP: WorkerSetup = {
 
 /**
  * The tuned setup (see BENCHMARKS.md "Tuning"): the same worker options, but
- * - a workflow bundle built ahead of time (no webpack at start-up, a smaller idle RSS) in which zod and
- *   luxon are preloaded: evaluated once per worker and shared, instead of once per workflow;
+ * - a workflow bundle built ahead of time (no webpack at start-up, a smaller idle RSS), with the same
+ *   preloaded modules as the production worker's;
  * - warn-level logs, so a notice does not also cost a log line;
  * - the dev server's SQLite in WAL mode (still synchronous=FULL: every commit is durable), which the
  *   ceiling runs with as well, so efficiency compares like with like.
@@ -65,7 +57,6 @@ export function tunedSetup(maxCachedWorkflows?: number): WorkerSetup {
   return {
     label: maxCachedWorkflows === undefined ? 'tuned' : `tuned, cache ${maxCachedWorkflows}`,
     wiring: 'prebuilt',
-    bundle: 'preloaded',
     serverPragmas: ['journal_mode=wal'],
     logLevel: 'warn',
     worker: {
@@ -100,5 +91,5 @@ export const DIAGNOSTIC_SETUPS: Record<string, WorkerSetup> = {
   },
 };
 
-/** Sized so that cached grievances stay under the 1.5 GB target (about 2.5 MB each, BENCHMARKS.md). */
+/** A cache well below the default, to show what the cache size costs (BENCHMARKS.md "Memory"). */
 export const MEMORY_BOUNDED_CACHE = 400;

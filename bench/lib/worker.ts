@@ -6,7 +6,7 @@ import { openSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkerMessage, WorkerProcessOptions } from '../worker-process';
 import { registerCleanup } from './cleanup';
-import { bundleFor, type BenchContext, type WorkerSetup } from './context';
+import type { BenchContext, WorkerSetup } from './context';
 import { stopChild } from './devserver';
 import { rssOf, round } from './machine';
 
@@ -46,7 +46,7 @@ export function startSetupWorker(
       smtpPort: ctx.sink.port,
       dataDir: path.join(ctx.tmpDir, `data-${run.name}`),
       logLevel: setup.logLevel,
-      bundlePath: kind === 'minimal' ? ctx.bundles.bench : bundleFor(ctx, setup),
+      bundlePath: kind === 'minimal' ? ctx.bundles.bench : ctx.bundles.docket,
       worker: setup.worker,
       extra: setup.extra,
       diagnostics: setup.diagnostics,

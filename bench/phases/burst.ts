@@ -155,19 +155,28 @@ function opener(kind: BurstKind, clients: Clients, taskQueue: string, prefix: st
     messageId: (i) => noticeMessageId(workflowId(i), BREACH_KEY, MESSAGE_ID_DOMAIN),
     isAlert: (m) => m.kind === 'breach' && m.noticeKey === BREACH_KEY,
     activityType: 'sendNotice',
-    async open(i, dueAtMs) {
-      await clients.docket.openCase('grievance', {
-        caseNumber: caseNumber(i),
-        facility: 'LARC',
-        category: 'emergency',
-        incidentAt: iso(dueAtMs - 73 * HOUR_MS),
-        involvedStaffIds: [],
-      });
-      // The filing arms grievance.response at filing + 72 h = dueAtMs; the update returns once the
-      // workflow has recomputed its schedule and armed the deadline.
-      await recordFiling(clients, caseNumber(i), iso(dueAtMs - 72 * HOUR_MS));
-    },
+    open: (i, dueAtMs) => openEmergencyGrievance(clients, caseNumber(i), dueAtMs),
   };
+}
+
+/**
+ * Opens an emergency grievance whose response (grievance.response, filing + 72 h) falls due at
+ * `dueAtMs`: the case every burst, memory and heap measurement opens. The filing update returns once
+ * the workflow has recomputed its schedule and armed the deadline.
+ */
+export async function openEmergencyGrievance(
+  clients: Clients,
+  caseNumber: string,
+  dueAtMs: number,
+): Promise<void> {
+  await clients.docket.openCase('grievance', {
+    caseNumber,
+    facility: 'LARC',
+    category: 'emergency',
+    incidentAt: iso(dueAtMs - 73 * HOUR_MS),
+    involvedStaffIds: [],
+  });
+  await recordFiling(clients, caseNumber, iso(dueAtMs - 72 * HOUR_MS));
 }
 
 /** Counts the filings the client gave up on with CASE_INITIALIZING and the bench sent again. */

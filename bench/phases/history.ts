@@ -398,10 +398,6 @@ async function measureClosed(
   return { events: events.length, bytes, byType, bytesByType };
 }
 
-/** BENCH_HISTORY_BUNDLE=preloaded drives every lifecycle on the preloaded bundle (a check that it works). */
-const bundleOf = (ctx: BenchContext): string =>
-  process.env.BENCH_HISTORY_BUNDLE === 'preloaded' ? ctx.bundles.docketPreloaded : ctx.bundles.docket;
-
 function testServerPath(): string {
   const jar = process.env.DOCKET_TEST_SERVER;
   if (!jar) throw new Error('DOCKET_TEST_SERVER is not set: run the benchmarks with `npm run bench`');
@@ -426,7 +422,7 @@ async function onTimeSkipping(ctx: BenchContext, driver: Driver): Promise<Histor
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: { codePath: bundleOf(ctx) },
+    workflowBundle: { codePath: ctx.bundles.docket },
     dataConverter,
     activities: buildActivities({
       mailer: createMailTransport({ host: '127.0.0.1', port: ctx.sink.port }),
@@ -479,7 +475,7 @@ async function onDevServer(ctx: BenchContext): Promise<HistoryRow> {
       smtpPort: ctx.sink.port,
       dataDir: path.join(ctx.tmpDir, `data-history-${runTag()}`),
       logLevel: 'warn',
-      bundlePath: bundleOf(ctx),
+      bundlePath: ctx.bundles.docket,
       worker: DEFAULT_WORKER_OPTIONS,
     },
     ctx.keyEnv,

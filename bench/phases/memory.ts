@@ -14,7 +14,7 @@ import {
   type WorkerSetup,
 } from '../lib/context';
 import { startDevServer } from '../lib/devserver';
-import { recordFiling } from './burst';
+import { openEmergencyGrievance } from './burst';
 import { round, type LoadGate } from '../lib/machine';
 import { mib, startSetupWorker } from '../lib/worker';
 
@@ -79,14 +79,7 @@ async function measure(
         return;
       }
       const caseNumber = `MEM-${tag}-${i}`;
-      await clients.docket.openCase('grievance', {
-        caseNumber,
-        facility: 'LARC',
-        category: 'emergency',
-        incidentAt: iso(dueAt - 73 * HOUR_MS),
-        involvedStaffIds: [],
-      });
-      await recordFiling(clients, caseNumber, iso(dueAt - 72 * HOUR_MS));
+      await openEmergencyGrievance(clients, caseNumber, dueAt);
     });
     // Every case holds its timer now; let the worker settle (GC, caches) before sampling.
     await sleep(20_000);

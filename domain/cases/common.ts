@@ -16,6 +16,21 @@ export const staffIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'an opaque staff ID like S-1042');
 
+/**
+ * One of zod's own patterns, as a RegExp this module owns. Inside a workflow, zod is shared by every
+ * case and frozen (workflows/shared-libraries.ts), its patterns with it; zod resets a pattern's
+ * lastIndex before each test, which a frozen RegExp refuses with a TypeError that fails the workflow
+ * task. A format that defaults to one of zod's patterns (z.email, z.iso.date, ...) is therefore given a
+ * copy; test/domain/zod-patterns.test.ts fails if a schema that reaches a workflow is not.
+ */
+export const ownPattern = (pattern: RegExp): RegExp => new RegExp(pattern.source, pattern.flags);
+
+/** A calendar date, YYYY-MM-DD, that exists (zod's ISO date pattern knows month lengths and leap years). */
+export const isoDateSchema = (message: string) => z.string().regex(ownPattern(z.regexes.date), message);
+
+export const emailSchema = (message: string) =>
+  z.email({ pattern: ownPattern(z.regexes.email), error: message });
+
 export const isoInstantSchema = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset' });
 
 export const agencySettingsSchema = z.record(z.string(), z.unknown()).optional();

@@ -15,6 +15,7 @@ import {
   agencySettingsSchema,
   describeIssues,
   facilityCodeSchema,
+  isoDateSchema,
   isoInstantSchema,
   staffIdSchema,
 } from './common';
@@ -108,7 +109,7 @@ export const actionInputSchema = z.discriminatedUnion('action', [
       workingDays: z.number().int(),
       licenseSuspension: z.boolean().default(false),
       /** The first day of the suspension (a working day); the rest follow on working days. */
-      firstDay: z.iso.date('a date like 2027-11-22'),
+      firstDay: isoDateSchema('a date like 2027-11-22'),
     }),
   }),
   z.object({ action: z.literal('demotion'), ...disciplinaryFields }),

@@ -13,6 +13,7 @@ import {
   agencySettingsSchema,
   caseNumberSchema,
   describeIssues,
+  emailSchema,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
@@ -39,7 +40,7 @@ export type PartyRole = (typeof partyRoles)[number];
 export const NOTICED_ROLES: readonly PartyRole[] = ['complainant', 'respondent'];
 
 const contactSchema = z.object({
-  email: z.email('not a valid email address'),
+  email: emailSchema('not a valid email address'),
   /** Shown in the To: header of the person's own notices only. */
   name: z.string().trim().min(1).max(200).optional(),
 });
@@ -48,7 +49,7 @@ export const partySchema = z
   .object({
     id: partyIdSchema,
     role: z.enum(partyRoles),
-    email: z.email('not a valid email address').optional(),
+    email: emailSchema('not a valid email address').optional(),
     name: z.string().trim().min(1).max(200).optional(),
     /** 3.26: evidence goes to "each party and the party's advisor, if any". */
     advisor: contactSchema.optional(),

@@ -14,8 +14,9 @@ import { buildApi } from '../../client/api/server';
 import { DocketClient } from '../../client/cases';
 import type { GrievanceIntakeInput } from '../../domain/cases/grievance';
 import { EncryptionCodec } from '../../worker/codec';
-import { createDataConverter, workflowBundleConverterOptions } from '../../worker/data-converter';
+import { createDataConverter } from '../../worker/data-converter';
 import { generateKey, Keyring } from '../../worker/keys';
+import { docketBundleOptions } from '../../worker/workflow-bundle';
 import { testActivities } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { createDevServerEnv, uniqueName } from '../helpers/temporal';
@@ -88,11 +89,7 @@ export async function startApiTestbed(): Promise<ApiTestbed> {
   const [env, workflowBundle, smtp] = await Promise.all([
     createDevServerEnv(),
     // Built with the failure converter, exactly as the production worker builds it.
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      ...workflowBundleConverterOptions,
-      logger: quietBundlerLogger,
-    }),
+    bundleWorkflowCode({ ...docketBundleOptions, logger: quietBundlerLogger }),
     startSmtpReceiver(),
   ]);
   const namespace = env.namespace ?? 'default';

@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createDataConverter } from '../../worker/data-converter';
 import { generateKey, loadKeyring } from '../../worker/keys';
+import { docketPreloadModules, docketWorkflowsPath } from '../../worker/workflow-bundle';
 import { testActivities } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { createDevServerEnv, uniqueName } from '../helpers/temporal';
@@ -23,7 +24,8 @@ beforeAll(async () => {
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
+    workflowsPath: docketWorkflowsPath,
+    bundlerOptions: { preloadModules: [...docketPreloadModules] },
     dataConverter: createDataConverter(loadKeyring(codecEnv)),
     activities: await testActivities(smtp),
   });

@@ -3,6 +3,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { docketPreloadModules, docketWorkflowsPath } from '../../worker/workflow-bundle';
 import { docketSearchAttributes } from '../../workflows/search-attributes';
 
 function requiredEnv(name: string): string {
@@ -60,11 +61,19 @@ export function uniqueName(prefix: string): string {
 
 const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
-/** One webpack bundle per workflows module per test file: bundling is the slow part of worker start-up. */
+/**
+ * One webpack bundle per workflows module per test file: bundling is the slow part of worker start-up.
+ * The Docket workflows are bundled with the production worker's preloaded modules, so every test runs
+ * cases as the worker does: zod and luxon shared and frozen (worker/workflow-bundle.ts).
+ */
 export function bundleFor(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+    bundle = bundleWorkflowCode({
+      workflowsPath,
+      ...(workflowsPath === docketWorkflowsPath ? { preloadModules: [...docketPreloadModules] } : {}),
+      logger: quietBundlerLogger,
+    });
     bundles.set(workflowsPath, bundle);
   }
   return bundle;

@@ -1,0 +1,18 @@
+// How the Docket workflow bundle is built, in one place: the production worker, the bench's prebuilt
+// bundles and the tests all build it this way, so what is measured and tested is what runs.
+import { failureConverterPath } from './data-converter';
+
+export const docketWorkflowsPath: string = require.resolve('../workflows');
+
+/**
+ * Evaluated once per worker thread and shared by every workflow (see workflows/shared-libraries.ts).
+ * Preloading only helps in a reusable V8 context, the SDK's default.
+ */
+export const docketPreloadModules: readonly string[] = [require.resolve('../workflows/shared-libraries')];
+
+/** `bundleWorkflowCode(...)` options for the Docket bundle: failures encrypted, shared libraries preloaded. */
+export const docketBundleOptions = {
+  workflowsPath: docketWorkflowsPath,
+  failureConverterPath,
+  preloadModules: [...docketPreloadModules],
+};
