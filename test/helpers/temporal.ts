@@ -28,11 +28,41 @@ export async function registerDocketSearchAttributes(env: TestWorkflowEnvironmen
   });
 }
 
+/**
+ * The SDK gives a server it spawns 5 s to accept connections (sdk-core's ephemeral_server, not
+ * configurable), then kills it. A JVM starting beside two webpack bundles on a 2-core CI machine has
+ * missed that once, failing a whole test file; a start that timed out is tried again on a fresh port.
+ * Any other failure is thrown at once.
+ */
+export async function startServerWithRetry<T>(
+  what: string,
+  start: () => Promise<T>,
+  attempts = 3,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      // Errors from the native bridge are not instances of the test realm's Error.
+      const message = String((err as { message?: unknown } | undefined)?.message ?? '');
+      const timedOut = /ephemeral server at \S+ did not start within/.test(message);
+      if (!timedOut || attempt >= attempts) throw err;
+      process.stderr.write(
+        `[docket] ${what} did not start within the SDK's 5 s (attempt ${attempt}); retrying\n`,
+      );
+    }
+  }
+}
+
 /** The official Java time-skipping test server, from the pinned Maven artifact, with Docket's search attributes. */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: requiredEnv('DOCKET_TEST_SERVER') } },
-  });
+export async function createTimeSkippingEnv(
+  executablePath = requiredEnv('DOCKET_TEST_SERVER'),
+): Promise<TestWorkflowEnvironment> {
+  const env = await startServerWithRetry('the time-skipping test server', () =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: executablePath } },
+    }),
+  );
   await registerDocketSearchAttributes(env);
   return env;
 }
@@ -45,13 +75,15 @@ export function createDevServerEnv(
       : never
     : never = {},
 ): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      searchAttributes: [...docketSearchAttributes],
-      ...server,
-      executable: { type: 'existing-path', path: requiredEnv('DOCKET_TEMPORAL_CLI') },
-    },
-  });
+  return startServerWithRetry('the Temporal dev server', () =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        searchAttributes: [...docketSearchAttributes],
+        ...server,
+        executable: { type: 'existing-path', path: requiredEnv('DOCKET_TEMPORAL_CLI') },
+      },
+    }),
+  );
 }
 
 /** A task queue (or workflow ID) no other test shares, so tests never pick up each other's tasks. */
@@ -80,7 +112,8 @@ export function bundleFor(workflowsPath: string): Promise<WorkflowBundleWithSour
 }
 
 const noop = (): void => undefined;
-const quietBundlerLogger = {
+/** Bundler logger for tests: webpack's progress stays quiet, its warnings and errors are shown. */
+export const quietBundlerLogger = {
   log: noop,
   trace: noop,
   debug: noop,
