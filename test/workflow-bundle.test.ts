@@ -4,19 +4,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { sharedLibraryProbe } from './fixtures/shared-library-probe-workflows';
-import { bundleFor, createTimeSkippingEnv, uniqueName } from './helpers/temporal';
+import { bundleFor, createTimeSkippingEnv, quietBundlerLogger, uniqueName } from './helpers/temporal';
 import { docketPreloadModules, docketWorkflowsPath } from '../worker/workflow-bundle';
 
 const probeWorkflowsPath = require.resolve('./fixtures/shared-library-probe-workflows');
-const quiet = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
@@ -33,7 +24,7 @@ async function probe(preloadModules: string[]) {
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: probeWorkflowsPath,
       preloadModules,
-      logger: quiet,
+      logger: quietBundlerLogger,
     }),
   });
   return worker.runUntil(() =>

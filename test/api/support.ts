@@ -19,7 +19,7 @@ import { generateKey, Keyring } from '../../worker/keys';
 import { docketBundleOptions } from '../../worker/workflow-bundle';
 import { testActivities } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
-import { createDevServerEnv, uniqueName } from '../helpers/temporal';
+import { createDevServerEnv, quietBundlerLogger, uniqueName } from '../helpers/temporal';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -72,16 +72,6 @@ export interface ApiTestbed {
   ): Promise<ApiResponse<T>>;
   teardown(): Promise<void>;
 }
-
-const noop = (): void => undefined;
-const quietBundlerLogger = {
-  log: noop,
-  trace: noop,
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: (message: string) => console.error(message),
-};
 
 const token = (): string => randomBytes(24).toString('base64url');
 

@@ -22,7 +22,7 @@ import {
   type ConfidentialCaseInput,
   type ConfidentialCaseResult,
 } from '../fixtures/confidential-workflows';
-import { createDevServerEnv, uniqueName } from '../helpers/temporal';
+import { createDevServerEnv, quietBundlerLogger, uniqueName } from '../helpers/temporal';
 import {
   decodedText,
   fakeCase,
@@ -39,16 +39,6 @@ type HistoryEvent = NonNullable<History['events']>[number];
 type Failure = NonNullable<HistoryEvent['workflowExecutionFailedEventAttributes']>['failure'];
 
 const workflowsPath = require.resolve('../fixtures/confidential-workflows');
-const noop = (): void => undefined;
-const quietLogger = {
-  log: noop,
-  trace: noop,
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: (message: string) => console.error(message),
-};
-
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
@@ -56,7 +46,7 @@ beforeAll(async () => {
   // The bundle is built with the failure converter, exactly as the production worker must build it.
   [env, bundle] = await Promise.all([
     createDevServerEnv(),
-    bundleWorkflowCode({ workflowsPath, ...workflowBundleConverterOptions, logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath, ...workflowBundleConverterOptions, logger: quietBundlerLogger }),
   ]);
 }, 180_000);
 
