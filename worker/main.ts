@@ -12,7 +12,7 @@ import { assertWorkflowBundleEncryptsFailures, createDataConverter } from './dat
 import { loadKeyring } from './keys';
 import { temporalConnectionOptions } from './connection';
 import { createLogger, sdkLoggerFor } from './logger';
-import { docketPreloadModules, docketWorkflowsPath } from './workflow-bundle';
+import { docketWorkerBundleOptions } from './workflow-bundle';
 
 /** What a caller may replace in the production wiring (the benchmark harness does; `npm run worker` does not). */
 export interface DocketWorkerOverrides {
@@ -59,10 +59,7 @@ export async function createDocketWorker(
     taskQueue: config.temporal.taskQueue,
     ...(overrides.workflowBundlePath
       ? { workflowBundle: { codePath: overrides.workflowBundlePath } }
-      : {
-          workflowsPath: docketWorkflowsPath,
-          bundlerOptions: { preloadModules: [...docketPreloadModules] },
-        }),
+      : docketWorkerBundleOptions),
     dataConverter,
     activities,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,

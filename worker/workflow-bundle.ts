@@ -16,3 +16,9 @@ export const docketBundleOptions = {
   failureConverterPath,
   preloadModules: [...docketPreloadModules],
 };
+
+/** `Worker.create(...)` options for a worker that bundles the Docket workflows itself, the same way. */
+export const docketWorkerBundleOptions = {
+  workflowsPath: docketWorkflowsPath,
+  bundlerOptions: { preloadModules: [...docketPreloadModules] },
+};

@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createDataConverter } from '../../worker/data-converter';
 import { generateKey, loadKeyring } from '../../worker/keys';
-import { docketPreloadModules, docketWorkflowsPath } from '../../worker/workflow-bundle';
+import { docketWorkerBundleOptions } from '../../worker/workflow-bundle';
 import { testActivities } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { createDevServerEnv, uniqueName } from '../helpers/temporal';
@@ -24,8 +24,7 @@ beforeAll(async () => {
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: docketWorkflowsPath,
-    bundlerOptions: { preloadModules: [...docketPreloadModules] },
+    ...docketWorkerBundleOptions,
     dataConverter: createDataConverter(loadKeyring(codecEnv)),
     activities: await testActivities(smtp),
   });
