@@ -36,7 +36,8 @@ const buckets: { name: string; counts: 'self' | 'subtree'; matches: (frame: stri
   {
     name: "the SDK's promise hook (a stack trace per promise, for the stack trace query)",
     counts: 'subtree',
-    matches: (f) => f.startsWith('initAll node:internal/promise_hooks'),
+    // The SDK's `init` hook (under Node's `initAll` when more than one promise hook is installed).
+    matches: (f) => f.startsWith('init workflow/vm-shared.js'),
   },
   { name: 'garbage collector', counts: 'self', matches: (f) => f.startsWith('(garbage collector)') },
 ];
