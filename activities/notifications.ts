@@ -33,10 +33,10 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { DateTime, IANAZone } from 'luxon';
 import type { SendMailOptions, SentMessageInfo } from 'nodemailer';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { formatLocalText, isKnownZone, localWeekdayName } from '../domain/time';
 import type { IsoInstant, ScheduleEntry } from '../domain/types';
 import { buildDeadlineEvent } from './deadline-calendar';
 import { UnknownRecipientError, type Directory, type DirectorySource, type Recipient } from './directory';
@@ -302,7 +302,7 @@ const entrySchema = z
     anchorEvent: z.string().min(1),
     anchorAt: isoInstant,
     calendar: z.string().min(1),
-    zone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone'),
+    zone: z.string().refine(isKnownZone, 'not an IANA time zone'),
     dueAt: isoInstant.optional(),
     earliest: isoInstant.optional(),
     localText: z.string(),
@@ -424,9 +424,11 @@ function validated<T>(schema: z.ZodType, input: unknown, what: string): T {
 // ---------------------------------------------------------------------------------------------
 // Views
 
+// The domain's formatting, whose zone names are cached: luxon's `toFormat` with a zone token builds an
+// Intl.DateTimeFormat per call, which showed in the notice activity's profile (BENCHMARKS.md).
 function formatLocal(iso: string, zone: string): { local: string; weekday: string } {
-  const dt = DateTime.fromISO(iso, { zone, locale: 'en-US' });
-  return { local: dt.toFormat('yyyy-MM-dd HH:mm ZZZZ'), weekday: dt.toFormat('cccc') };
+  const instant = Date.parse(iso); // validated by noticeRequestSchema as an ISO instant with an offset
+  return { local: formatLocalText(instant, zone), weekday: localWeekdayName(instant, zone) };
 }
 
 function deadlineView(entry: ScheduleEntry): DeadlineView {

@@ -349,3 +349,21 @@ export function formatLocalText(instant: Instant, zone: string): string {
   const wall = wallClock(instant, offset);
   return `${wall.date} ${wall.hm} ${zoneAbbreviation(instant, zone, offset)}`;
 }
+
+const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** English name of the weekday of an instant's local date, e.g. "Wednesday". */
+export function localWeekdayName(instant: Instant, zone: string): string {
+  return WEEKDAY_NAMES[isoWeekday(dayNumber(localDateOf(instant, zone))) - 1] as string;
+}
+
+/** Whether `name` is an IANA time zone this runtime knows; a known zone is looked up once per process. */
+export function isKnownZone(name: string): boolean {
+  if (zones.has(name)) return true;
+  try {
+    zoneFor(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
