@@ -359,7 +359,6 @@ export function localWeekdayName(instant: Instant, zone: string): string {
 
 /** Whether `name` is an IANA time zone this runtime knows; a known zone is looked up once per process. */
 export function isKnownZone(name: string): boolean {
-  if (zones.has(name)) return true;
   try {
     zoneFor(name);
     return true;
