@@ -4,7 +4,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv, startServerWithRetry } from './helpers/temporal';
 
 let dir: string;
@@ -46,7 +46,9 @@ test('a server that cannot start for another reason fails at once, with the SDK 
   await expect(
     startServerWithRetry('a missing server', () => {
       calls++;
-      return createTimeSkippingEnv(missing);
+      return TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: missing } },
+      });
     }),
   ).rejects.toThrow(`ephemeral server executable does not exist: ${missing}`);
   expect(calls).toBe(1);
