@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Prints the path of Debian's Chromium, which the browser tests drive through playwright-core (it never
+# downloads a browser of its own). Installs the Debian package when it is missing and we are root;
+# otherwise names the one command to run.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+chromium="${DOCKET_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  [ -z "${DOCKET_CHROMIUM:-}" ] || die "DOCKET_CHROMIUM=$DOCKET_CHROMIUM is not an executable file"
+  if [ "$(id -u)" -ne 0 ]; then
+    die "the browser tests need Debian's Chromium; install it with: sudo apt-get install -y chromium"
+  fi
+  say "installing Debian's Chromium (apt-get install chromium; first time only)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq chromium >&2
+fi
+echo "$chromium"
