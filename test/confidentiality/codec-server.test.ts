@@ -85,11 +85,9 @@ describe('codec server', () => {
     });
     app = buildCodecServer({
       keyring,
-      tokens: [TOKEN, OTHER_TOKEN],
+      auth: { mode: 'tokens', tokens: [TOKEN, OTHER_TOKEN], sessionTtlMs: 60_000, now: () => now },
       allowedOrigins: defaultAllowedOrigins(8233),
       logger: createLogger('debug', sink),
-      sessionTtlMs: 60_000,
-      now: () => now,
     });
     base = await listen(app);
   });
@@ -390,14 +388,19 @@ describe('codec server', () => {
 describe('codec server configuration', () => {
   const keyring = keyringWith('k1');
 
-  test.each([
-    [{ tokens: [] }, 'no codec server tokens: set DOCKET_CODEC_TOKENS'],
-    [{ tokens: ['short'] }, 'codec server token 1 must be at least 24 characters without spaces'],
+  const tokens = (list: string[]) => ({ mode: 'tokens' as const, tokens: list });
+  test.each<[Omit<Parameters<typeof buildCodecServer>[0], 'keyring'>, string]>([
+    [{ auth: tokens([]) }, 'no codec server tokens: set DOCKET_CODEC_TOKENS'],
+    [{ auth: tokens(['short']) }, 'codec server token 1 must be at least 24 characters without spaces'],
     [
-      { tokens: [TOKEN], allowedOrigins: ['http://127.0.0.1:8233/ui'] },
+      { auth: tokens([TOKEN]), allowedOrigins: ['http://127.0.0.1:8233/ui'] },
       'must be scheme://host[:port] with no path',
     ],
-    [{ tokens: [TOKEN], allowedOrigins: ['*'] }, 'allowed origin "*" is not a URL'],
+    [{ auth: tokens([TOKEN]), allowedOrigins: ['*'] }, 'allowed origin "*" is not a URL'],
+    [
+      { auth: { mode: 'loopback' }, allowedOrigins: ['https://temporal.example.org'] },
+      'allowed origin "https://temporal.example.org" is not on this machine',
+    ],
   ])('%j is refused', (options, message) => {
     expect(() => buildCodecServer({ keyring, ...options })).toThrow(
       expect.objectContaining({ name: 'CodecServerConfigError', message: expect.stringContaining(message) }),
@@ -443,8 +446,10 @@ describe('codec server configuration', () => {
     }
   });
 
-  test('main without tokens fails with a readable message', async () => {
-    await expect(main({ DOCKET_CODEC_KEYS: `k1:${keyring.currentKey.toString('base64')}` })).rejects.toThrow(
+  test('main in token mode without tokens fails with a readable message', async () => {
+    await expect(
+      main({ DOCKET_CODEC_AUTH: 'tokens', DOCKET_CODEC_KEYS: `k1:${keyring.currentKey.toString('base64')}` }),
+    ).rejects.toThrow(
       'invalid codec server environment: DOCKET_CODEC_TOKENS: DOCKET_CODEC_TOKENS is required (comma-separated bearer tokens)',
     );
   });
