@@ -2,12 +2,12 @@
 // UI speaks, CORS for the UI's origin only, and logs that hold no case data. Requests go over real
 // HTTP on 127.0.0.1: fastify's inject() needs an ESM-only dependency that jest cannot load on Node 20.
 import { Writable } from 'node:stream';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { buildCodecServer, defaultAllowedOrigins, main, SESSION_COOKIE } from '../../client/codec-server';
 import { EncryptionCodec } from '../../worker/codec';
 import { createLogger } from '../../worker/logger';
-import { fakeCase, findLeaks, keyringWith, secretsOf } from './support';
+import { fakeCase, findLeaks, fromJson, keyringWith, secretsOf, toJson } from './support';
 
 const TOKEN = 'codec-admin-token-0123456789abcdef';
 const OTHER_TOKEN = 'codec-second-token-9876543210fedcba';
@@ -16,19 +16,6 @@ const input = fakeCase('HR-2025-0007');
 const secrets = secretsOf(input);
 const keyring = keyringWith('k2025-a');
 const codec = new EncryptionCodec(keyring);
-
-const toJson = (payload: Payload) => ({
-  metadata: Object.fromEntries(
-    Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-  ),
-  data: Buffer.from(payload.data ?? []).toString('base64'),
-});
-const fromJson = (json: { metadata?: Record<string, string>; data?: string }): Payload => ({
-  metadata: Object.fromEntries(
-    Object.entries(json.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
-  ),
-  data: Buffer.from(json.data ?? '', 'base64'),
-});
 
 interface Reply {
   statusCode: number;
