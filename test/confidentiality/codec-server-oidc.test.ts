@@ -2,11 +2,14 @@
 // against the identity provider's published keys (issuer, audience, expiry, signature) and whose role
 // claim names an allowed group. The provider here is a real HTTP server on 127.0.0.1 publishing a
 // discovery document and a JWKS; tokens are signed in the test with jose, as a provider signs them.
+// The server is also started from its environment, over TLS: the Temporal UI passes the access token
+// only to an https codec endpoint.
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildCodecServer } from '../../client/codec-server';
+import { buildCodecServer, main } from '../../client/codec-server';
 import {
   createAccessTokenVerifier,
   loadJose,
@@ -15,7 +18,16 @@ import {
 } from '../../client/codec-oidc';
 import { EncryptionCodec } from '../../worker/codec';
 import { createLogger } from '../../worker/logger';
-import { decodedValue, encryptedBody, fakeCase, findLeaks, keyringWith, secretsOf } from './support';
+import {
+  decodedValue,
+  encryptedBody,
+  fakeCase,
+  findLeaks,
+  httpRequest,
+  keyringWith,
+  secretsOf,
+  selfSignedCertificate,
+} from './support';
 
 type Jose = Awaited<ReturnType<typeof loadJose>>;
 type PrivateKey = Awaited<ReturnType<Jose['generateKeyPair']>>['privateKey'];
@@ -366,5 +378,54 @@ describe('the role claim', () => {
     [{}, 'groups', []],
   ])('%j at %s holds %j', (payload, claim, values) => {
     expect(roleClaimValues(payload, claim)).toEqual(values);
+  });
+});
+
+describe('main in oidc mode', () => {
+  test('serves https, discovers the keys, and decodes only for an allowed token', async () => {
+    const tls = selfSignedCertificate();
+    const app = await main({
+      DOCKET_CODEC_AUTH: 'oidc',
+      DOCKET_CODEC_KEYS: `k2025-oidc:${keyring.currentKey.toString('base64')}`,
+      DOCKET_CODEC_HOST: '127.0.0.1',
+      DOCKET_CODEC_PORT: '0',
+      DOCKET_CODEC_OIDC_ISSUER: issuer,
+      DOCKET_CODEC_OIDC_AUDIENCE: AUDIENCE,
+      DOCKET_CODEC_OIDC_ROLE_CLAIM: 'realm_access.roles',
+      DOCKET_CODEC_OIDC_ALLOWED: `records-officers,${ADMINS}`,
+      DOCKET_CODEC_ALLOWED_ORIGINS: UI,
+      DOCKET_CODEC_TLS_CERT_FILE: tls.certFile,
+      DOCKET_CODEC_TLS_KEY_FILE: tls.keyFile,
+      DOCKET_LOG_LEVEL: 'silent',
+    });
+    try {
+      const url = `https://127.0.0.1:${(app.server.address() as AddressInfo).port}/decode`;
+      const body = JSON.stringify(await encryptedBody(codec, input));
+      const post = (authorization?: string) =>
+        httpRequest(
+          { url, ca: tls.cert },
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              origin: UI,
+              ...(authorization ? { authorization } : {}),
+            },
+            body,
+          },
+        );
+      const admin = await post(`Bearer ${await token({ realm_access: { roles: [ADMINS] } })}`);
+      expect(admin.status).toBe(200);
+      expect(decodedValue(admin.body)).toEqual(input);
+      const clerk = await post(`Bearer ${await token({ realm_access: { roles: ['clerks'] } })}`);
+      expect(clerk.status).toBe(403);
+      expect(findLeaks(clerk.body, secrets)).toEqual([]);
+      const anonymous = await post();
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="docket-codec"');
+    } finally {
+      await app.close();
+      rmSync(tls.dir, { recursive: true, force: true });
+    }
   });
 });

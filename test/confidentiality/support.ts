@@ -1,7 +1,11 @@
 // Shared helpers for the confidentiality tests: fake case data, keyrings made fresh for each run,
 // and scanners that look for confidential text in a raw (never decoded) history.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { generateKey, Keyring } from '../../worker/keys';
 import type { ConfidentialCaseInput } from '../fixtures/confidential-workflows';
@@ -184,4 +188,38 @@ export async function encryptedBody(
 export function decodedValue(body: string): unknown {
   const { payloads } = JSON.parse(body) as { payloads: JsonPayload[] };
   return defaultPayloadConverter.fromPayload(fromJson(payloads[0]!));
+}
+
+/**
+ * A throwaway certificate for 127.0.0.1, made with Debian's openssl: the Temporal UI passes an
+ * access token only to an https codec endpoint, so the server's TLS path is tested for real.
+ */
+export function selfSignedCertificate(): { dir: string; certFile: string; keyFile: string; cert: Buffer } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'docket-codec-tls-'));
+  const certFile = path.join(dir, 'cert.pem');
+  const keyFile = path.join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { dir, certFile, keyFile, cert: readFileSync(certFile) };
 }
