@@ -698,6 +698,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Fastif
     { component: 'codec-server', auth: settings.auth.mode, addresses, tls: Boolean(settings.tls) },
     'codec server listening',
   );
+  if (settings.auth.mode === 'oidc') {
+    const keysAt = new URL(settings.auth.oidc.jwksUrl ?? settings.auth.oidc.issuer);
+    if (keysAt.protocol === 'http:' && !isLoopbackHost(keysAt.hostname)) {
+      // Whoever can alter that traffic can publish a key and sign an administrator's token.
+      logger.warn(
+        { component: 'codec-server', keysHost: keysAt.host },
+        "the identity provider's signing keys are fetched over plain http: use https",
+      );
+    }
+  }
   if (settings.auth.mode === 'oidc' && !settings.tls) {
     logger.warn(
       { component: 'codec-server' },
