@@ -4,16 +4,25 @@
 // answering in the same shape. Only the last path segment selects the operation, so the server can
 // be mounted under any prefix. The UI sends the namespace in `X-Namespace`.
 //
-// Decrypting is exactly what an attacker wants, so every codec request must prove it holds one of
-// the configured tokens, either as `Authorization: Bearer <token>` (CLI, scripts, a UI behind OIDC
-// with "pass access token") or through a session cookie obtained by presenting the token once at
-// /session. The cookie exists because the Temporal UI only sends an Authorization header when it has
-// an OIDC access token of its own (and an https codec endpoint); the dev server's UI has neither,
-// but it does send cookies when "Include cross-origin credentials" is on in its codec settings.
+// Decrypting is exactly what an attacker wants, so who may ask is decided by one of three modes
+// (DOCKET_CODEC_AUTH):
+// - loopback: no credential. For the embedded system (`npm run up`), where the dev server's UI sends
+//   none: it passes an access token only when it has signed a user in with OIDC, and only to an
+//   https endpoint. What makes it safe is that everything is on one machine, so the mode enforces
+//   that: it listens only on a loopback address, and refuses any connection from elsewhere and any
+//   request addressed to a non-loopback host name (a DNS-rebinding page).
+// - oidc: production. The Temporal UI signs administrators in with OIDC and passes their access token
+//   (`codec.passAccessToken: true`); the token must verify against the provider's keys and its
+//   role claim must name an allowed group.
+// - tokens: bearer tokens for the CLI and scripts, or a session cookie obtained by presenting a
+//   token once at /session.
+// In every mode a browser request must come from one of the configured UI origins.
 //
-// Nothing here logs payload content: not bodies, not decoded values, not codec or parser messages
-// that might quote them.
+// Nothing here logs payload content or credentials: not bodies, not decoded values, not tokens, not
+// codec or parser messages that might quote them.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import cors from '@fastify/cors';
 import type { Payload } from '@temporalio/common';
 import Fastify, {
@@ -23,6 +32,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { z } from 'zod';
+import { type AccessTokenVerifier, createAccessTokenVerifier, type OidcSettings } from './codec-oidc';
 import { CodecError, EncryptionCodec } from '../worker/codec';
 import { loadKeyring, type Keyring } from '../worker/keys';
 import { createLogger, type Logger } from '../worker/logger';
@@ -42,18 +52,48 @@ export class CodecServerConfigError extends Error {
   }
 }
 
+export const CODEC_AUTH_MODES = ['loopback', 'oidc', 'tokens'] as const;
+export type CodecAuthMode = (typeof CODEC_AUTH_MODES)[number];
+
+export type CodecAuth =
+  | {
+      mode: 'tokens';
+      /** Bearer tokens that may use the server (at least one; each at least 24 characters). */
+      tokens: readonly string[];
+      /** How long a /session cookie stays valid (default 8 hours). */
+      sessionTtlMs?: number;
+      /** Clock, for tests of session expiry. */
+      now?: () => number;
+    }
+  | { mode: 'loopback' }
+  | { mode: 'oidc'; verify: AccessTokenVerifier };
+
 export interface CodecServerOptions {
   keyring: Keyring;
-  /** Bearer tokens that may use the server (at least one; each at least 24 characters). */
-  tokens: readonly string[];
+  auth: CodecAuth;
   /** Browser origins allowed by CORS, e.g. the Temporal UI's `http://127.0.0.1:8233`. */
   allowedOrigins?: readonly string[];
   /** Where request logs go; silent when omitted. */
   logger?: Logger;
-  /** How long a /session cookie stays valid (default 8 hours). */
-  sessionTtlMs?: number;
-  /** Clock, for tests of session expiry. */
-  now?: () => number;
+  /** PEM key and certificate: serve https (the UI passes an access token only to an https endpoint). */
+  tls?: { key: Buffer | string; cert: Buffer | string };
+}
+
+/** 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6 (as a dual-stack socket reports it). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const plain = address.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(plain) === 4) return plain.split('.')[0] === '127';
+  if (isIP(plain) !== 6) return false;
+  // The URL parser writes every spelling of an IPv6 address in one canonical form.
+  const canonical = new URL(`http://[${plain}]/`).hostname;
+  return canonical === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(canonical);
+}
+
+/** A host name that can only mean this machine: `localhost` or a loopback address. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
 }
 
 export function defaultAllowedOrigins(uiPort: number | string = 8233): string[] {
@@ -180,8 +220,11 @@ const SESSION_FORM = page(
     '<button type="submit">Sign in</button></form>',
 );
 
-export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
-  const tokens = [...options.tokens];
+type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+const REALM = 'Bearer realm="docket-codec"';
+
+function checkTokens(tokens: readonly string[]): void {
   if (tokens.length === 0) {
     throw new CodecServerConfigError('no codec server tokens: set DOCKET_CODEC_TOKENS');
   }
@@ -193,33 +236,49 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
       );
     }
   });
+}
+
+/** Headers the UI may send: it adds the ID token as Authorization-Extras when it passes an access token. */
+const CORS_HEADERS: Record<CodecAuthMode, string[]> = {
+  loopback: ['content-type', 'x-namespace'],
+  oidc: ['authorization', 'authorization-extras', 'content-type', 'x-namespace'],
+  tokens: ['authorization', 'content-type', 'x-namespace'],
+};
+
+export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
+  const { auth } = options;
+  if (auth.mode === 'tokens') checkTokens(auth.tokens);
   const allowedOrigins = new Set((options.allowedOrigins ?? defaultAllowedOrigins()).map(normaliseOrigin));
-  const tokenMatches = makeTokenCheck(tokens);
-  const now = options.now ?? Date.now;
-  const sessionTtlMs = options.sessionTtlMs ?? 8 * 60 * 60 * 1000;
-  const sessions = makeSessionStore(sessionTtlMs, now);
+  if (auth.mode === 'loopback') {
+    for (const origin of allowedOrigins) {
+      if (!isLoopbackHost(new URL(origin).hostname)) {
+        throw new CodecServerConfigError(
+          `allowed origin "${origin}" is not on this machine: DOCKET_CODEC_AUTH=loopback serves only a UI ` +
+            'on a loopback address (http://127.0.0.1:<port> or http://localhost:<port>)',
+        );
+      }
+    }
+  }
   const codec = new EncryptionCodec(options.keyring);
+  /** Who a verified OIDC token belongs to, for the log line of the request it authorised. */
+  const subjects = new WeakMap<FastifyRequest, string>();
 
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
+    ...(options.tls ? { https: { key: options.tls.key, cert: options.tls.cert } } : {}),
     // Typed as fastify's base logger so the instance has the plain FastifyInstance type callers expect.
     ...(options.logger
       ? { loggerInstance: options.logger.child({ component: 'codec-server' }) as FastifyBaseLogger }
       : { logger: false }),
-  });
+  }) as unknown as FastifyInstance;
 
   void app.register(cors, {
     // Credentials (cookie or Authorization) are allowed, so the origin must be named, never "*".
     origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
     credentials: true,
     methods: ['POST'],
-    allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
+    allowedHeaders: CORS_HEADERS[auth.mode],
     maxAge: 600,
-  });
-
-  // The login form posts application/x-www-form-urlencoded; fastify parses only JSON by default.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
   // Errors are answered and logged by code only: a JSON parser's message can quote the body, which
@@ -246,39 +305,61 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
    * its payload. A request carrying a foreign Origin is refused outright rather than merely left
    * without CORS headers: a browser would still have sent a "simple" cross-site POST.
    */
-  const requireOrigin = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  const requireOrigin: Hook = async (request, reply) => {
     const origin = request.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin)) {
       request.log.warn({ origin }, 'codec request from a disallowed origin');
       await reply.code(403).send({ error: 'origin not allowed' });
     }
   };
-  /**
-   * The sign-in form is served by this server, and browsers send an Origin header with its POST, so
-   * /session also accepts the server's own origin (as the browser addressed it).
-   */
-  const requireOwnOrAllowedOrigin = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (request.headers.origin === `${request.protocol}://${request.host}`) return;
-    await requireOrigin(request, reply);
-  };
-  const requireToken = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    await requireOrigin(request, reply);
-    if (reply.sent) return;
-    const token = bearerToken(request);
-    if (token !== undefined && tokenMatches(token)) return;
-    const session = cookieValue(request, SESSION_COOKIE);
-    if (token === undefined && session !== undefined && sessions.valid(session)) return;
-    request.log.warn(
-      { hasToken: token !== undefined, hasSession: session !== undefined },
-      'codec request refused',
-    );
-    await reply
-      .code(401)
-      .header('www-authenticate', 'Bearer realm="docket-codec"')
-      .send({
-        error: token === undefined && session === undefined ? 'missing bearer token' : 'invalid credentials',
-      });
-  };
+
+  let authenticate: Hook;
+  if (auth.mode === 'tokens') {
+    authenticate = registerTokenAuth(app, auth, requireOrigin);
+  } else if (auth.mode === 'oidc') {
+    authenticate = async (request, reply) => {
+      await requireOrigin(request, reply);
+      if (reply.sent) return;
+      const token = bearerToken(request);
+      if (token === undefined) {
+        request.log.warn({ reason: 'token-missing' }, 'codec request refused');
+        await reply.code(401).header('www-authenticate', REALM).send({ error: 'missing bearer token' });
+        return;
+      }
+      const outcome = await auth.verify(token);
+      if (outcome.ok) {
+        if (outcome.sub !== undefined) subjects.set(request, outcome.sub);
+        return;
+      }
+      request.log.warn({ reason: outcome.reason, sub: outcome.sub }, 'codec request refused');
+      if (outcome.status === 401) {
+        await reply
+          .code(401)
+          .header('www-authenticate', `${REALM}, error="invalid_token"`)
+          .send({ error: 'invalid access token', reason: outcome.reason });
+      } else if (outcome.status === 403) {
+        await reply
+          .code(403)
+          .header('www-authenticate', `${REALM}, error="insufficient_scope"`)
+          .send({ error: 'not allowed to read case data', reason: outcome.reason });
+      } else {
+        await reply.code(503).send({ error: 'identity provider unavailable', reason: outcome.reason });
+      }
+    };
+  } else {
+    // Every route, /health and CORS preflights included: nothing here answers a stranger.
+    app.addHook('onRequest', async (request, reply) => {
+      const reason = !isLoopbackAddress(request.raw.socket.remoteAddress)
+        ? 'remote-not-loopback'
+        : !isLoopbackHost(hostnameOf(request.host))
+          ? 'host-not-loopback'
+          : undefined;
+      if (reason === undefined) return;
+      request.log.warn({ reason }, 'codec request refused');
+      await reply.code(403).send({ error: 'this codec server answers only requests from this machine' });
+    });
+    authenticate = requireOrigin;
+  }
 
   const convert = async (operation: 'encode' | 'decode', request: FastifyRequest, reply: FastifyReply) => {
     const parsed = bodySchema.safeParse(request.body);
@@ -290,7 +371,11 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
     const payloads = parsed.data.payloads.map(fromJson);
     const converted = operation === 'decode' ? await codec.decode(payloads) : await codec.encode(payloads);
     const namespace = request.headers['x-namespace'];
-    request.log.info({ operation, namespace, count: payloads.length }, 'codec request served');
+    const sub = subjects.get(request);
+    request.log.info(
+      { operation, namespace, count: payloads.length, ...(sub === undefined ? {} : { sub }) },
+      'codec request served',
+    );
     return reply.send({ payloads: converted.map(toJson) });
   };
 
@@ -298,11 +383,74 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
 
   // The protocol says to look only at the final path segment, so /decode, /default/decode and
   // /codec/decode all work; anything else is 404.
-  app.post('/*', { onRequest: requireToken }, async (request, reply) => {
+  app.post('/*', { onRequest: authenticate }, async (request, reply) => {
     const last = request.url.split('?')[0]?.split('/').filter(Boolean).pop();
     if (last === 'decode' || last === 'encode') return convert(last, request, reply);
     return reply.code(404).send({ error: 'not found' });
   });
+
+  return app;
+}
+
+/** `127.0.0.1:8234` -> `127.0.0.1`, `[::1]:8234` -> `::1`; an unparseable Host is no host at all. */
+function hostnameOf(host: string): string {
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Token mode: a bearer token, or a session cookie from presenting one at /session (for a browser
+ * whose UI sends no Authorization header). Registers the session routes and returns the hook that
+ * guards the codec routes.
+ */
+function registerTokenAuth(
+  app: FastifyInstance,
+  auth: Extract<CodecAuth, { mode: 'tokens' }>,
+  requireOrigin: Hook,
+): Hook {
+  const tokenMatches = makeTokenCheck(auth.tokens);
+  const now = auth.now ?? Date.now;
+  const sessionTtlMs = auth.sessionTtlMs ?? 8 * 60 * 60 * 1000;
+  const sessions = makeSessionStore(sessionTtlMs, now);
+
+  // The login form posts application/x-www-form-urlencoded; fastify parses only JSON by default.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  /**
+   * The sign-in form is served by this server, and browsers send an Origin header with its POST, so
+   * /session also accepts the server's own origin (as the browser addressed it).
+   */
+  const requireOwnOrAllowedOrigin: Hook = async (request, reply) => {
+    if (request.headers.origin === `${request.protocol}://${request.host}`) return;
+    await requireOrigin(request, reply);
+  };
+  const requireToken: Hook = async (request, reply) => {
+    await requireOrigin(request, reply);
+    if (reply.sent) return;
+    const token = bearerToken(request);
+    if (token !== undefined && tokenMatches(token)) return;
+    const session = cookieValue(request, SESSION_COOKIE);
+    if (token === undefined && session !== undefined && sessions.valid(session)) return;
+    request.log.warn(
+      {
+        reason: token === undefined && session === undefined ? 'token-missing' : 'credentials-invalid',
+        hasToken: token !== undefined,
+        hasSession: session !== undefined,
+      },
+      'codec request refused',
+    );
+    await reply
+      .code(401)
+      .header('www-authenticate', REALM)
+      .send({
+        error: token === undefined && session === undefined ? 'missing bearer token' : 'invalid credentials',
+      });
+  };
 
   app.get('/session', async (_request, reply) => reply.type('text/html; charset=utf-8').send(SESSION_FORM));
 
@@ -347,57 +495,226 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
       .send({ status: 'signed out' });
   });
 
-  return app;
+  return requireToken;
 }
 
-/** The codec server's environment, as a zod fragment the process config can adopt. */
-export const codecServerEnvSchema = z.object({
-  DOCKET_CODEC_HOST: z.string().min(1).default('127.0.0.1'),
-  DOCKET_CODEC_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_CODEC_PORT),
+const commaList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+const MODE_HELP =
+  'choose loopback (no credential; only for a UI and codec server both bound to 127.0.0.1, as `npm run up` runs them), ' +
+  "oidc (verify the Temporal UI's OIDC access token; production) or tokens (bearer tokens from DOCKET_CODEC_TOKENS; CLI and scripts)";
+
+/** Settings every mode shares. */
+const commonEnvSchema = z
+  .object({
+    DOCKET_CODEC_AUTH: z.enum(CODEC_AUTH_MODES, {
+      error: (issue) =>
+        issue.input === undefined
+          ? `not set (and no DOCKET_CODEC_TOKENS): ${MODE_HELP}`
+          : `"${String(issue.input)}" is not a mode: ${MODE_HELP}`,
+    }),
+    DOCKET_CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+    DOCKET_CODEC_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_CODEC_PORT),
+    /** Comma-separated origins; defaults to the dev server's UI on TEMPORAL_UI_PORT (8233). */
+    DOCKET_CODEC_ALLOWED_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value) => (value === undefined ? undefined : commaList(value))),
+    TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+    /** PEM files: with both, the server speaks https. */
+    DOCKET_CODEC_TLS_CERT_FILE: z.string().optional(),
+    DOCKET_CODEC_TLS_KEY_FILE: z.string().optional(),
+  })
+  .refine((env) => Boolean(env.DOCKET_CODEC_TLS_CERT_FILE) === Boolean(env.DOCKET_CODEC_TLS_KEY_FILE), {
+    path: ['DOCKET_CODEC_TLS_CERT_FILE'],
+    message: 'DOCKET_CODEC_TLS_CERT_FILE and DOCKET_CODEC_TLS_KEY_FILE must be given together',
+  });
+
+const tokensEnvSchema = z.object({
   /** Comma-separated bearer tokens. */
   DOCKET_CODEC_TOKENS: z
     .string({ error: 'DOCKET_CODEC_TOKENS is required (comma-separated bearer tokens)' })
-    .transform((value) =>
-      value
-        .split(',')
-        .map((token) => token.trim())
-        .filter((token) => token !== ''),
-    ),
-  /** Comma-separated origins; defaults to the dev server's UI on TEMPORAL_UI_PORT (8233). */
-  DOCKET_CODEC_ALLOWED_ORIGINS: z
-    .string()
-    .optional()
-    .transform((value) =>
-      value
-        ?.split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin !== ''),
-    ),
-  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+    .transform(commaList),
 });
 
-export type CodecServerSettings = z.infer<typeof codecServerEnvSchema>;
+const loopbackEnvSchema = z.object({
+  DOCKET_CODEC_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .refine(isLoopbackHost, {
+      error: (issue) =>
+        `"${String(issue.input)}" is not a loopback address: DOCKET_CODEC_AUTH=loopback trusts whoever can ` +
+        'connect, so it listens only on 127.0.0.1, ::1 or localhost',
+    }),
+});
 
+const required = (name: string, what: string) =>
+  z.string({ error: `${name} is required when DOCKET_CODEC_AUTH=oidc (${what})` }).min(1);
+
+const oidcEnvSchema = z.object({
+  DOCKET_CODEC_OIDC_ISSUER: required(
+    'DOCKET_CODEC_OIDC_ISSUER',
+    "the identity provider's issuer URL, exactly as in its tokens' iss",
+  ).pipe(z.url({ error: 'must be a URL like https://login.example.org/realms/docket' })),
+  DOCKET_CODEC_OIDC_AUDIENCE: required(
+    'DOCKET_CODEC_OIDC_AUDIENCE',
+    "the aud the provider puts in the Temporal UI's access tokens",
+  ),
+  DOCKET_CODEC_OIDC_JWKS_URL: z
+    .url({
+      error: 'must be a URL like https://login.example.org/realms/docket/protocol/openid-connect/certs',
+    })
+    .optional(),
+  DOCKET_CODEC_OIDC_ROLE_CLAIM: z.string().min(1).default('groups'),
+  DOCKET_CODEC_OIDC_ALLOWED: required(
+    'DOCKET_CODEC_OIDC_ALLOWED',
+    'comma-separated groups or roles allowed to read case data',
+  )
+    .transform(commaList)
+    .pipe(z.array(z.string()).min(1, 'name at least one group or role')),
+  DOCKET_CODEC_ALLOWED_ORIGINS: required(
+    'DOCKET_CODEC_ALLOWED_ORIGINS',
+    "the Temporal UI's origin, e.g. https://temporal.example.org",
+  ),
+});
+
+export type CodecAuthSettings =
+  { mode: 'tokens'; tokens: string[] } | { mode: 'loopback' } | { mode: 'oidc'; oidc: OidcSettings };
+
+export interface CodecServerSettings {
+  host: string;
+  port: number;
+  allowedOrigins: string[];
+  tls?: { certFile: string; keyFile: string };
+  auth: CodecAuthSettings;
+}
+
+function parseOrThrow<S extends z.ZodType>(schema: S, env: Record<string, string>): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new CodecServerConfigError(`invalid codec server environment: ${problems.join('; ')}`);
+}
+
+/**
+ * Reads the codec server's environment once. Without DOCKET_CODEC_AUTH the mode is `tokens` when
+ * DOCKET_CODEC_TOKENS is set (what deployments made before the modes existed configure), and
+ * otherwise an error that names the three modes: no mode is assumed where trust would be.
+ * Empty variables count as unset, as compose files leave them.
+ */
 export function codecServerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): CodecServerSettings {
-  const result = codecServerEnvSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new CodecServerConfigError(`invalid codec server environment: ${problems.join('; ')}`);
+  const present: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env))
+    if (value !== undefined && value !== '') present[key] = value;
+  if (present.DOCKET_CODEC_AUTH === undefined && present.DOCKET_CODEC_TOKENS !== undefined) {
+    present.DOCKET_CODEC_AUTH = 'tokens';
   }
-  return result.data;
+  const common = parseOrThrow(commonEnvSchema, present);
+  const settings = {
+    host: common.DOCKET_CODEC_HOST,
+    port: common.DOCKET_CODEC_PORT,
+    allowedOrigins: common.DOCKET_CODEC_ALLOWED_ORIGINS ?? defaultAllowedOrigins(common.TEMPORAL_UI_PORT),
+    ...(common.DOCKET_CODEC_TLS_CERT_FILE && common.DOCKET_CODEC_TLS_KEY_FILE
+      ? { tls: { certFile: common.DOCKET_CODEC_TLS_CERT_FILE, keyFile: common.DOCKET_CODEC_TLS_KEY_FILE } }
+      : {}),
+  };
+  switch (common.DOCKET_CODEC_AUTH) {
+    case 'tokens':
+      return {
+        ...settings,
+        auth: { mode: 'tokens', tokens: parseOrThrow(tokensEnvSchema, present).DOCKET_CODEC_TOKENS },
+      };
+    case 'loopback':
+      parseOrThrow(loopbackEnvSchema, present);
+      return { ...settings, auth: { mode: 'loopback' } };
+    case 'oidc': {
+      const oidc = parseOrThrow(oidcEnvSchema, present);
+      return {
+        ...settings,
+        auth: {
+          mode: 'oidc',
+          oidc: {
+            issuer: oidc.DOCKET_CODEC_OIDC_ISSUER,
+            audience: oidc.DOCKET_CODEC_OIDC_AUDIENCE,
+            ...(oidc.DOCKET_CODEC_OIDC_JWKS_URL ? { jwksUrl: oidc.DOCKET_CODEC_OIDC_JWKS_URL } : {}),
+            roleClaim: oidc.DOCKET_CODEC_OIDC_ROLE_CLAIM,
+            allowed: oidc.DOCKET_CODEC_OIDC_ALLOWED,
+          },
+        },
+      };
+    }
+  }
+}
+
+function readPem(path: string, variable: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new CodecServerConfigError(
+      `${variable}: "${path}" cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
 }
 
 /** Starts the codec server from the environment; resolves to the listening instance. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<FastifyInstance> {
   const settings = codecServerSettingsFromEnv(env);
   const logger = createLogger(env.DOCKET_LOG_LEVEL ?? 'info');
+  const auth: CodecAuth =
+    settings.auth.mode === 'oidc'
+      ? { mode: 'oidc', verify: createAccessTokenVerifier(settings.auth.oidc) }
+      : settings.auth;
   const app = buildCodecServer({
     keyring: loadKeyring(env),
-    tokens: settings.DOCKET_CODEC_TOKENS,
-    allowedOrigins: settings.DOCKET_CODEC_ALLOWED_ORIGINS ?? defaultAllowedOrigins(settings.TEMPORAL_UI_PORT),
+    auth,
+    allowedOrigins: settings.allowedOrigins,
     logger,
+    ...(settings.tls
+      ? {
+          tls: {
+            cert: readPem(settings.tls.certFile, 'DOCKET_CODEC_TLS_CERT_FILE'),
+            key: readPem(settings.tls.keyFile, 'DOCKET_CODEC_TLS_KEY_FILE'),
+          },
+        }
+      : {}),
   });
-  await app.listen({ host: settings.DOCKET_CODEC_HOST, port: settings.DOCKET_CODEC_PORT });
+  await app.listen({ host: settings.host, port: settings.port });
+  const addresses = app
+    .addresses()
+    .map((address) => (typeof address === 'string' ? address : address.address));
+  if (settings.auth.mode === 'loopback' && !addresses.every(isLoopbackAddress)) {
+    // `localhost` resolving somewhere else is the one way past the check on DOCKET_CODEC_HOST.
+    await app.close();
+    throw new CodecServerConfigError(
+      `DOCKET_CODEC_HOST "${settings.host}" resolved to ${addresses.join(', ')}, which is not loopback: ` +
+        'DOCKET_CODEC_AUTH=loopback listens only on this machine',
+    );
+  }
+  logger.info(
+    { component: 'codec-server', auth: settings.auth.mode, addresses, tls: Boolean(settings.tls) },
+    'codec server listening',
+  );
+  if (settings.auth.mode === 'oidc') {
+    const keysAt = new URL(settings.auth.oidc.jwksUrl ?? settings.auth.oidc.issuer);
+    if (keysAt.protocol === 'http:' && !isLoopbackHost(keysAt.hostname)) {
+      // Whoever can alter that traffic can publish a key and sign an administrator's token.
+      logger.warn(
+        { component: 'codec-server', keysHost: keysAt.host },
+        "the identity provider's signing keys are fetched over plain http: use https",
+      );
+    }
+  }
+  if (settings.auth.mode === 'oidc' && !settings.tls) {
+    logger.warn(
+      { component: 'codec-server' },
+      'the Temporal UI passes access tokens only to an https codec endpoint: set DOCKET_CODEC_TLS_CERT_FILE ' +
+        'and DOCKET_CODEC_TLS_KEY_FILE, or serve this server behind a TLS proxy',
+    );
+  }
   return app;
 }
 

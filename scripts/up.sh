@@ -79,8 +79,10 @@ say "starting the local inbox (SMTP :$smtp_port, web :$inbox_port)"
 npx maildev --ip 127.0.0.1 --smtp "$smtp_port" --web-ip 127.0.0.1 --web "$inbox_port" >"$data_dir/inbox.log" 2>&1 &
 pids+=($!)
 
-say "starting the codec server on :$codec_port"
-npx tsx client/codec-server.ts >"$data_dir/codec-server.log" 2>&1 &
+say "starting the codec server on 127.0.0.1:$codec_port (loopback mode: for the UI on this machine only)"
+DOCKET_CODEC_AUTH=loopback DOCKET_CODEC_HOST=127.0.0.1 \
+  DOCKET_CODEC_ALLOWED_ORIGINS="http://127.0.0.1:$ui_port,http://localhost:$ui_port" \
+  npx tsx client/codec-server.ts >"$data_dir/codec-server.log" 2>&1 &
 pids+=($!)
 
 mapfile -t sa_args < <(npx tsx -e "import { searchAttributeCliArgs } from './workflows/search-attributes'; for (const a of searchAttributeCliArgs) console.log('--search-attribute\n' + a);")
@@ -113,8 +115,7 @@ cat >&2 <<INFO
   Temporal UI      http://127.0.0.1:$ui_port
   HTTP API         http://127.0.0.1:$api_port   (OpenAPI at /docs; tokens in $api_secrets)
   Local inbox      http://127.0.0.1:$inbox_port   (SMTP 127.0.0.1:$smtp_port)
-  Codec server     http://127.0.0.1:$codec_port   (sign in at /session with DOCKET_CODEC_TOKENS from $secrets;
-                   then in the UI's codec settings tick "Include cross-origin credentials")
+  Codec server     http://127.0.0.1:$codec_port   (the UI decodes case data through it; loopback only)
   Temporal         127.0.0.1:$frontend_port, namespace default
 
   Press Ctrl-C to stop. Cases are kept in $data_dir/temporal.db.

@@ -2,12 +2,12 @@
 // UI speaks, CORS for the UI's origin only, and logs that hold no case data. Requests go over real
 // HTTP on 127.0.0.1: fastify's inject() needs an ESM-only dependency that jest cannot load on Node 20.
 import { Writable } from 'node:stream';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { buildCodecServer, defaultAllowedOrigins, main, SESSION_COOKIE } from '../../client/codec-server';
 import { EncryptionCodec } from '../../worker/codec';
 import { createLogger } from '../../worker/logger';
-import { fakeCase, findLeaks, keyringWith, secretsOf } from './support';
+import { fakeCase, findLeaks, fromJson, keyringWith, secretsOf, toJson } from './support';
 
 const TOKEN = 'codec-admin-token-0123456789abcdef';
 const OTHER_TOKEN = 'codec-second-token-9876543210fedcba';
@@ -16,19 +16,6 @@ const input = fakeCase('HR-2025-0007');
 const secrets = secretsOf(input);
 const keyring = keyringWith('k2025-a');
 const codec = new EncryptionCodec(keyring);
-
-const toJson = (payload: Payload) => ({
-  metadata: Object.fromEntries(
-    Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-  ),
-  data: Buffer.from(payload.data ?? []).toString('base64'),
-});
-const fromJson = (json: { metadata?: Record<string, string>; data?: string }): Payload => ({
-  metadata: Object.fromEntries(
-    Object.entries(json.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
-  ),
-  data: Buffer.from(json.data ?? '', 'base64'),
-});
 
 interface Reply {
   statusCode: number;
@@ -85,11 +72,9 @@ describe('codec server', () => {
     });
     app = buildCodecServer({
       keyring,
-      tokens: [TOKEN, OTHER_TOKEN],
+      auth: { mode: 'tokens', tokens: [TOKEN, OTHER_TOKEN], sessionTtlMs: 60_000, now: () => now },
       allowedOrigins: defaultAllowedOrigins(8233),
       logger: createLogger('debug', sink),
-      sessionTtlMs: 60_000,
-      now: () => now,
     });
     base = await listen(app);
   });
@@ -390,14 +375,19 @@ describe('codec server', () => {
 describe('codec server configuration', () => {
   const keyring = keyringWith('k1');
 
-  test.each([
-    [{ tokens: [] }, 'no codec server tokens: set DOCKET_CODEC_TOKENS'],
-    [{ tokens: ['short'] }, 'codec server token 1 must be at least 24 characters without spaces'],
+  const tokens = (list: string[]) => ({ mode: 'tokens' as const, tokens: list });
+  test.each<[Omit<Parameters<typeof buildCodecServer>[0], 'keyring'>, string]>([
+    [{ auth: tokens([]) }, 'no codec server tokens: set DOCKET_CODEC_TOKENS'],
+    [{ auth: tokens(['short']) }, 'codec server token 1 must be at least 24 characters without spaces'],
     [
-      { tokens: [TOKEN], allowedOrigins: ['http://127.0.0.1:8233/ui'] },
+      { auth: tokens([TOKEN]), allowedOrigins: ['http://127.0.0.1:8233/ui'] },
       'must be scheme://host[:port] with no path',
     ],
-    [{ tokens: [TOKEN], allowedOrigins: ['*'] }, 'allowed origin "*" is not a URL'],
+    [{ auth: tokens([TOKEN]), allowedOrigins: ['*'] }, 'allowed origin "*" is not a URL'],
+    [
+      { auth: { mode: 'loopback' }, allowedOrigins: ['https://temporal.example.org'] },
+      'allowed origin "https://temporal.example.org" is not on this machine',
+    ],
   ])('%j is refused', (options, message) => {
     expect(() => buildCodecServer({ keyring, ...options })).toThrow(
       expect.objectContaining({ name: 'CodecServerConfigError', message: expect.stringContaining(message) }),
@@ -443,8 +433,10 @@ describe('codec server configuration', () => {
     }
   });
 
-  test('main without tokens fails with a readable message', async () => {
-    await expect(main({ DOCKET_CODEC_KEYS: `k1:${keyring.currentKey.toString('base64')}` })).rejects.toThrow(
+  test('main in token mode without tokens fails with a readable message', async () => {
+    await expect(
+      main({ DOCKET_CODEC_AUTH: 'tokens', DOCKET_CODEC_KEYS: `k1:${keyring.currentKey.toString('base64')}` }),
+    ).rejects.toThrow(
       'invalid codec server environment: DOCKET_CODEC_TOKENS: DOCKET_CODEC_TOKENS is required (comma-separated bearer tokens)',
     );
   });

@@ -1,5 +1,11 @@
 // Shared helpers for the confidentiality tests: fake case data, keyrings made fresh for each run,
 // and scanners that look for confidential text in a raw (never decoded) history.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { generateKey, Keyring } from '../../worker/keys';
 import type { ConfidentialCaseInput } from '../fixtures/confidential-workflows';
@@ -102,4 +108,118 @@ export async function decodedText(history: unknown, codec: PayloadCodec): Promis
     values.push(JSON.stringify(defaultPayloadConverter.fromPayload(decoded as Payload) ?? null));
   }
   return values.join('\n');
+}
+
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * One HTTP(S) request through node:http, for what fetch cannot do: a Host header of the caller's
+ * choosing, a Unix socket, or a server certificate signed by a test CA.
+ */
+export function httpRequest(
+  target: { url: string; socketPath?: string; ca?: string | Buffer },
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<HttpReply> {
+  const url = new URL(target.url);
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = transport.request(
+      {
+        method: options.method ?? 'GET',
+        ...(target.socketPath
+          ? { socketPath: target.socketPath }
+          : { hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port }),
+        path: `${url.pathname}${url.search}`,
+        headers: options.headers,
+        ...(target.ca ? { ca: target.ca } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+export interface JsonPayload {
+  metadata?: Record<string, string>;
+  data?: string;
+}
+
+/** A payload as the remote codec protocol carries it: proto3 JSON, bytes as base64. */
+export const toJson = (payload: Payload): JsonPayload => ({
+  metadata: Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+  ),
+  data: Buffer.from(payload.data ?? []).toString('base64'),
+});
+
+export const fromJson = (json: JsonPayload): Payload => ({
+  metadata: Object.fromEntries(
+    Object.entries(json.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
+  ),
+  data: Buffer.from(json.data ?? '', 'base64'),
+});
+
+/** A /decode request body holding `value` encrypted by `codec`. */
+export async function encryptedBody(
+  codec: PayloadCodec,
+  value: unknown,
+): Promise<{ payloads: JsonPayload[] }> {
+  const encoded = await codec.encode([defaultPayloadConverter.toPayload(value)]);
+  return { payloads: encoded.map(toJson) };
+}
+
+/** The value inside the first payload of a /decode answer. */
+export function decodedValue(body: string): unknown {
+  const { payloads } = JSON.parse(body) as { payloads: JsonPayload[] };
+  return defaultPayloadConverter.fromPayload(fromJson(payloads[0]!));
+}
+
+/**
+ * A throwaway certificate for 127.0.0.1, made with Debian's openssl: the Temporal UI passes an
+ * access token only to an https codec endpoint, so the server's TLS path is tested for real.
+ */
+export function selfSignedCertificate(): { dir: string; certFile: string; keyFile: string; cert: Buffer } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'docket-codec-tls-'));
+  const certFile = path.join(dir, 'cert.pem');
+  const keyFile = path.join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { dir, certFile, keyFile, cert: readFileSync(certFile) };
 }
