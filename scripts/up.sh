@@ -58,10 +58,17 @@ if [ -z "${DOCKET_API_KEYS:-}" ]; then
 fi
 
 pids=()
+# Stops a process and everything it started: `npx` does not pass SIGTERM on to the node it runs, so
+# killing only the PIDs we hold would leave the servers behind when up.sh itself gets SIGTERM.
+kill_tree() {
+  local pid=$1 child
+  for child in $(pgrep -P "$pid" 2>/dev/null); do kill_tree "$child"; done
+  kill "$pid" 2>/dev/null || true
+}
 cleanup() {
   trap - INT TERM EXIT
   say "stopping"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill_tree "$pid"; done
   wait 2>/dev/null || true
 }
 trap cleanup INT TERM EXIT
