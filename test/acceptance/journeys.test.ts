@@ -130,7 +130,7 @@ test('a case system opens a grievance and records its events over HTTP; a refuse
   expect(refused.status).toBe(422);
   const refusal = (await refused.json()) as { error: { code: string; message: string } };
   expect(refusal.error.code).toBe('INFORMAL_RESOLUTION_REQUIRED');
-  expect(refusal.error.message).toMatch(/informal/i);
+  expect(refusal.error.message).toMatch(/Request to Staff response first \(OP-090124 §III\.E\.9/);
   expect(await caseRecord(number)).toEqual(before);
 }, 60_000);
 
