@@ -1,7 +1,9 @@
 // Reminder instants for a deadline (DESIGN.md "Notices and escalation": reminders go to the responsible
 // role before the deadline, at policy-defined lead times such as half the time and one working day
 // before). Day-based lead times fire at the start of the working morning, not at the deadline's clock
-// time: a reminder at 23:59 the day before helps nobody.
+// time: a reminder at 23:59 the day before helps nobody. That is the policy's reminder time, or the
+// start of business when the agency's hours do not include it (an office opening at 09:00 is told of
+// "one working day before" at 09:00 that day, not at 09:00 the day before).
 //
 // A reminder is useful only while someone is at work, so each computed instant is then placed within
 // the calendar's business hours on a working day (placeReminder). Only reminders move: breach alerts
@@ -53,6 +55,7 @@ function reminderInstant(
   windowStart: Instant,
   dueAt: Instant,
   reminderTime: string,
+  hours: BusinessHours,
 ): Instant {
   if (rule.kind === 'fraction') {
     if (!(rule.fraction > 0 && rule.fraction < 1)) {
@@ -78,7 +81,9 @@ function reminderInstant(
     }
     date = isoDateOf(day);
   }
-  return atLocalTime(date, calendar.zone, reminderTime);
+  // HH:mm strings compare in clock order.
+  const morning = reminderTime >= hours.start && reminderTime < hours.end ? reminderTime : hours.start;
+  return atLocalTime(date, calendar.zone, morning);
 }
 
 const MS_PER_MINUTE = 60_000;
@@ -201,7 +206,7 @@ export function computeReminders(
   const computed = rules
     .map((rule) => ({
       key: reminderKey(rule),
-      at: reminderInstant(calendar, rule, windowStart, dueAt, reminderTime),
+      at: reminderInstant(calendar, rule, windowStart, dueAt, reminderTime, hours),
     }))
     .filter((r) => r.at > windowStart && r.at < dueAt)
     .sort((a, b) => a.at - b.at)

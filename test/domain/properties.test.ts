@@ -260,10 +260,11 @@ describe('reminders in business hours', () => {
         limitArb,
         fc.array(reminderRuleArb, { minLength: 1, maxLength: 4 }),
         hoursArb,
-        (calendar, clockStart, limit, rules, configured) => {
+        fc.constantFrom('06:00', '08:00', '12:30', '18:00'),
+        (calendar, clockStart, limit, rules, configured, reminderTime) => {
           const hours = configured ?? calendar.businessHours;
           const due = computeDue(calendar, { kind: 'instant', at: clockStart }, limit);
-          const reminders = computeReminders(calendar, rules, clockStart, due.at, '08:00', hours);
+          const reminders = computeReminders(calendar, rules, clockStart, due.at, reminderTime, hours);
           expectWellPlaced(calendar, hours, reminders, clockStart, due.at);
           // Unique keys: the notice key of each reminder must be unique within the entry.
           const keys = reminders.map((r) => r.key);

@@ -57,6 +57,16 @@ describe('the issue: an rts.response opened on a Saturday at 03:38', () => {
       at: '2026-10-09T07:30:00.000-05:00',
       movedBecause: expect.stringMatching(/^outside business hours \(07:30–16:00 America\/Chicago\)/),
     });
+    // A day-based lead time goes out when the office opens if that is after the policy's 08:00.
+    const nine = computeSchedule({
+      policyId: 'ok-doc-grievance',
+      events: { incident: '2026-10-02T16:00:00-05:00', 'rts.submitted': '2026-10-03T03:38:00-05:00' },
+      businessHours: { 'us-ok-state': { start: '09:00', end: '17:00' } },
+    });
+    expect(findEntry(nine, 'rts.response').reminders.map((r) => [r.key, r.at])).toEqual([
+      ['half-time', '2026-10-09T09:00:00.000-05:00'],
+      ['1-working-day-before', '2026-10-15T09:00:00.000-05:00'],
+    ]);
     // Another calendar's hours do not apply to this policy's.
     const other = computeSchedule({
       policyId: 'ok-doc-grievance',
