@@ -1,13 +1,26 @@
 // Schedules are computed here, in a (local) activity, so the result is recorded in workflow history:
 // a later holiday-data or policy update cannot move a deadline a running case has already been given.
+// The agency's business hours come from the worker's configuration here, never inside workflow code;
+// each schedule records the hours its reminders were placed in (`Schedule.businessHours`).
 import { ApplicationFailure } from '@temporalio/common';
-import { computeSchedule, isDomainError, type Schedule, type ScheduleInput } from '../domain';
+import {
+  computeSchedule,
+  isDomainError,
+  type BusinessHours,
+  type Schedule,
+  type ScheduleInput,
+} from '../domain';
 
-export function createScheduleActivities() {
+export interface ScheduleActivityOptions {
+  /** The agency's business hours per calendar ID (worker config `calendars.<id>.businessHours`). */
+  businessHours?: Record<string, BusinessHours>;
+}
+
+export function createScheduleActivities(options: ScheduleActivityOptions = {}) {
   return {
     async computeCaseSchedule(input: ScheduleInput): Promise<Schedule> {
       try {
-        return computeSchedule(input);
+        return computeSchedule({ ...input, businessHours: input.businessHours ?? options.businessHours });
       } catch (err) {
         // Bad input does not get better on retry: fail at once, with the domain's code and details.
         if (isDomainError(err)) throw ApplicationFailure.nonRetryable(err.message, err.code, err.details);

@@ -42,11 +42,32 @@ export interface DeadlineExplanation {
   rolledForwardFrom?: IsoDate;
 }
 
+/** Local wall-clock times (HH:mm) on a working day: from `start` (included) to `end` (excluded). */
+export interface BusinessHours {
+  start: string;
+  end: string;
+}
+
+/** The business hours a schedule's reminders were placed in. */
+export interface AppliedBusinessHours extends BusinessHours {
+  /** The calendar's default (true) or the agency's configured hours (false). */
+  isDefault: boolean;
+}
+
 export interface ReminderSpec {
-  /** When the reminder goes out. */
+  /** When the reminder goes out: within business hours on a working day, unless `outsideBusinessHours` says why not. */
   at: IsoInstant;
   /** Stable key unique within the entry, e.g. `half-time`, `1-working-day-before`; part of the notice key. */
   key: string;
+  /** The instant the policy's lead time gives, when the reminder was moved from it into business hours. */
+  computedAt?: IsoInstant;
+  /**
+   * Why the reminder was moved, e.g. "outside business hours (08:00–17:00 America/Chicago): Saturday is
+   * not a working day; moved to the start of the previous working day".
+   */
+  movedBecause?: string;
+  /** Set when the reminder goes out outside business hours, because there were none before the deadline. */
+  outsideBusinessHours?: string;
 }
 
 export interface EscalationSpec {
@@ -174,6 +195,8 @@ export interface Schedule {
   /** The case facts the schedule was computed for, defaults applied. */
   facts?: Record<string, string | number | boolean>;
   constraints?: PolicyConstraint[];
+  /** The business hours reminders were placed in (local, on the calendar's working days). */
+  businessHours?: AppliedBusinessHours;
 }
 
 /** Input of `computeSchedule` (domain/schedule): plain data, so it can be an activity's argument. */
@@ -189,6 +212,11 @@ export interface ScheduleInput {
   extensions?: ExtensionRecord[];
   /** Agency settings overriding the policy's defaults (values as data or as text, e.g. "10 workingDays"). */
   settings?: Record<string, unknown>;
+  /**
+   * The agency's business hours per calendar ID (e.g. `{ 'us-ok-state': { start: '07:30', end: '16:00' } }`);
+   * a calendar not named keeps its default (08:00–17:00). Reminders are placed within them.
+   */
+  businessHours?: Record<string, BusinessHours>;
   /** When given, pending deadlines already past are reported as breached. */
   now?: IsoInstant;
 }

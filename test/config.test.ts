@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../worker/config';
+import { ConfigError, configuredBusinessHours, parseConfig } from '../worker/config';
 
 describe('configuration', () => {
   test('defaults fill an empty file, and the environment overrides the file', () => {
@@ -21,6 +21,30 @@ describe('configuration', () => {
   test('mTLS needs both the client certificate and its key', () => {
     expect(() => parseConfig({ temporal: { tls: { clientCertPath: '/etc/docket/client.pem' } } })).toThrow(
       /temporal\.tls: clientCertPath and clientKeyPath must be given together/,
+    );
+  });
+
+  test('business hours per calendar: the agency overrides a calendar, the others keep their default', () => {
+    expect(configuredBusinessHours(parseConfig({}))).toEqual({});
+    const config = parseConfig({
+      calendars: { 'us-ok-state': { businessHours: { start: '07:30', end: '16:00' } }, 'us-nc-state': {} },
+    });
+    expect(configuredBusinessHours(config)).toEqual({ 'us-ok-state': { start: '07:30', end: '16:00' } });
+  });
+
+  test('bad business hours fail fast, naming the calendar and the field', () => {
+    const parse = (calendars: unknown) => () => parseConfig({ calendars }, {}, 'config test.yaml');
+    expect(parse({ 'us-xx-state': {} })).toThrow(
+      /calendars\.us-xx-state: no calendar 'us-xx-state' \(known: us-ok-state, us-ar-state, us-wy-state, us-nc-state\)/,
+    );
+    expect(parse({ 'us-ok-state': { businessHours: { start: '17:00', end: '08:00' } } })).toThrow(
+      /calendars\.us-ok-state\.businessHours: start must be before end/,
+    );
+    expect(parse({ 'us-ok-state': { businessHours: { start: '8:00', end: '17:00' } } })).toThrow(
+      /calendars\.us-ok-state\.businessHours\.start: a 24-hour local time like 08:00$/,
+    );
+    expect(parse({ 'us-ok-state': { businessHours: { start: '08:00' } } })).toThrow(
+      /calendars\.us-ok-state\.businessHours\.end: /,
     );
   });
 });

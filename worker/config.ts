@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { CALENDAR_IDS } from '../domain/calendar/types';
 
 const tlsSchema = z
   .object({
@@ -33,6 +34,21 @@ export const apiKeySchema = z
   })
   .strict();
 export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
+
+const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const clockTime = z.string().regex(CLOCK_TIME, 'a 24-hour local time like 08:00');
+
+/** When someone is at the office; reminders are placed within these hours on the calendar's working days. */
+export const businessHoursSchema = z
+  .object({ start: clockTime, end: clockTime })
+  .strict()
+  .refine(
+    // Only two well-formed times can be compared; a malformed one is reported by its own field.
+    (hours) => !CLOCK_TIME.test(hours.start) || !CLOCK_TIME.test(hours.end) || hours.start < hours.end,
+    { message: 'start must be before end (business hours lie within one day)' },
+  );
+
+const calendarSettingsSchema = z.object({ businessHours: businessHoursSchema.optional() }).strict();
 
 export const configSchema = z.object({
   temporal: z.object({
@@ -78,6 +94,24 @@ export const configSchema = z.object({
     /** How long one request may wait on Temporal (an update waits for the worker) before a 504. */
     temporalTimeoutMs: z.coerce.number().int().min(100).max(300_000).default(30_000),
   }),
+  /**
+   * Agency settings per business calendar, e.g. `us-ok-state: { businessHours: { start: '07:30',
+   * end: '16:00' } }`. A calendar not named keeps its defaults (08:00–17:00 local).
+   */
+  calendars: z
+    .record(z.string(), calendarSettingsSchema)
+    .superRefine((calendars, ctx) => {
+      for (const id of Object.keys(calendars)) {
+        if (!(CALENDAR_IDS as readonly string[]).includes(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [id],
+            message: `no calendar '${id}' (known: ${CALENDAR_IDS.join(', ')})`,
+          });
+        }
+      }
+    })
+    .default({}),
 });
 
 export type DocketConfig = z.infer<typeof configSchema>;
@@ -88,6 +122,17 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/** The agency's business hours per calendar ID, as schedule computations take them (ScheduleInput). */
+export function configuredBusinessHours(
+  config: DocketConfig,
+): Record<string, { start: string; end: string }> {
+  const hours: Record<string, { start: string; end: string }> = {};
+  for (const [id, calendar] of Object.entries(config.calendars)) {
+    if (calendar?.businessHours) hours[id] = { ...calendar.businessHours };
+  }
+  return hours;
 }
 
 /** Environment variables that override the file; secrets belong here, never in the repository. */

@@ -7,7 +7,7 @@ import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
 import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
 import { buildActivities } from './activities';
-import { loadConfig, type DocketConfig } from './config';
+import { configuredBusinessHours, loadConfig, type DocketConfig } from './config';
 import { assertWorkflowBundleEncryptsFailures, createDataConverter } from './data-converter';
 import { loadKeyring } from './keys';
 import { temporalConnectionOptions } from './connection';
@@ -52,6 +52,7 @@ export async function createDocketWorker(
       messageIdDomain: config.mail.messageIdDomain,
       ackBaseUrl: config.mail.ackBaseUrl,
     },
+    schedule: { businessHours: configuredBusinessHours(config) },
   });
   const worker = await Worker.create({
     connection,

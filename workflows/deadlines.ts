@@ -32,6 +32,12 @@ const notices = proxyActivities<NotificationActivities>(NOTICE_OPTIONS);
 
 /** patched() id: a step's search attributes go out in one upsert (DeadlineBook.step). */
 const ONE_UPSERT_PER_STEP = 'one-search-attribute-upsert-per-step';
+/**
+ * patched() id: reminders are placed within business hours (domain placeReminder), so a schedule
+ * recomputed for a case armed before that can bring other reminders for an unchanged deadline; the
+ * book keeps showing the reminders its watcher has armed (DeadlineBook.apply).
+ */
+const REMINDERS_BUSINESS_HOURS = 'reminders-business-hours';
 
 const adminAlerts = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '1 minute',
@@ -198,7 +204,18 @@ export class DeadlineBook {
         continue;
       }
       if (settled(existing.state) || existing.entry.dueAt === entry.dueAt) {
-        existing.entry = { ...entry, dueAt: existing.entry.dueAt };
+        // The watcher of an unchanged deadline keeps the reminders it armed: a recomputed schedule may
+        // place them differently (business hours of a case armed before reminders were placed in them,
+        // or changed since), and the view must show when they actually go out. Histories from before
+        // the patch adopted the new list, which changes when the case turns at-risk.
+        const armed = existing.entry.reminders;
+        const keepArmed =
+          JSON.stringify(armed) !== JSON.stringify(entry.reminders) && patched(REMINDERS_BUSINESS_HOURS);
+        existing.entry = {
+          ...entry,
+          dueAt: existing.entry.dueAt,
+          ...(keepArmed ? { reminders: armed } : {}),
+        };
         continue;
       }
       const extended = entry.extensions.length > existing.entry.extensions.length;

@@ -5,7 +5,7 @@
 // answer 503 TEMPORAL_UNAVAILABLE until it is reachable.
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig, type DocketConfig } from '../../worker/config';
+import { configuredBusinessHours, loadConfig, type DocketConfig } from '../../worker/config';
 import { temporalConnectionOptions } from '../../worker/connection';
 import { createDataConverter } from '../../worker/data-converter';
 import { loadKeyring } from '../../worker/keys';
@@ -35,7 +35,7 @@ export async function startApi(
     taskQueue: config.temporal.taskQueue,
     timeoutMs: config.api.temporalTimeoutMs,
   });
-  const app = buildApi({ docket, auth, logger });
+  const app = buildApi({ docket, auth, logger, businessHours: configuredBusinessHours(config) });
   const url = await app.listen({ host: config.api.host, port: config.api.port });
   logger.info({ url, keys: auth.describe(), namespace: config.temporal.namespace }, 'api listening');
   return {

@@ -66,7 +66,23 @@ const extensionRecordSchema = z.object({
   grantedAt: z.string(),
 });
 
-const reminderSchema = z.object({ at: z.string(), key: z.string() });
+const reminderSchema = z.object({
+  at: z.string().meta({
+    description:
+      'When the reminder goes out: within business hours on a working day, unless `outsideBusinessHours` says why not.',
+  }),
+  key: z.string(),
+  computedAt: z.string().optional().meta({
+    description: "The instant the policy's lead time gives, when the reminder was moved into business hours.",
+  }),
+  movedBecause: z.string().optional().meta({
+    example:
+      'outside business hours (08:00–17:00 America/Chicago): Saturday is not a working day; moved to the start of the previous working day',
+  }),
+  outsideBusinessHours: z.string().optional().meta({
+    description: 'Set when no business hours lie between the clock start and the deadline.',
+  }),
+});
 
 const scheduleEntrySchema = z.object({
   key: z.string().meta({ example: 'rts.response' }),
@@ -140,6 +156,10 @@ export const scheduleSchema = describes<Schedule>()(
       constraints: z
         .array(z.object({ key: z.string(), text: z.string(), sourceText: z.string() }))
         .optional(),
+      businessHours: z
+        .object({ start: z.string(), end: z.string(), isDefault: z.boolean() })
+        .optional()
+        .meta({ description: 'The local business hours reminders were placed in, on working days.' }),
     })
     .meta({ description: 'Every dated entry of a policy for the given facts and events.' }),
 );

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { describeIssues } from '../../domain/cases/common';
 import { isDomainError } from '../../domain/errors';
+import type { BusinessHours } from '../../domain/types';
 import { listPolicies } from '../../domain/policies';
 import { computeSchedule } from '../../domain/schedule';
 import {
@@ -38,6 +39,8 @@ export interface BuildApiOptions {
   logger?: Logger;
   /** Largest JSON body accepted (default 1 MiB). */
   bodyLimit?: number;
+  /** The agency's business hours per calendar ID (config `calendars`), for previews; defaults otherwise. */
+  businessHours?: Record<string, BusinessHours>;
 }
 
 /** Values a handler validated as opaque codes: the only request data that reaches a log line. */
@@ -270,7 +273,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     note(request, { policyId });
     const body = parseWith(previewBodySchema, request.body ?? {}, 'preview');
     try {
-      return computeSchedule({ policyId, ...body });
+      return computeSchedule({ policyId, ...body, businessHours: options.businessHours ?? {} });
     } catch (err) {
       if (isDomainError(err)) throw new ApiError(422, err.code, err.message, { ...err.details });
       throw err;

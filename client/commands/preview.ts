@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { listPolicies } from '../../domain/policies';
 import { computeSchedule } from '../../domain/schedule';
+import { configuredBusinessHours, loadConfig } from '../../worker/config';
 import { collectPair, type Output } from './shared';
 
 interface PreviewOptions {
@@ -44,6 +45,8 @@ export function registerPreviewCommand(program: Command, io: Output): void {
         facts: options.fact ?? {},
         settings: options.setting ?? {},
         ...(options.now ? { now: options.now } : {}),
+        // Reminders are placed in the agency's business hours, as a case's would be.
+        businessHours: configuredBusinessHours(loadConfig()),
       });
       io.out(JSON.stringify(schedule, null, 2));
     });

@@ -8,6 +8,7 @@ import {
   type HolidayAdjustment,
   type SecondChristmasDayOrder,
 } from './adjustments';
+import { DEFAULT_BUSINESS_HOURS, type BusinessHours } from './business-hours';
 import { CALENDAR_DEFINITIONS, type CalendarDefinition, type StatutoryHoliday } from './statutes';
 import { CALENDAR_IDS, type BusinessCalendar, type CalendarId, type Holiday } from './types';
 
@@ -48,6 +49,7 @@ class StatutoryCalendar implements BusinessCalendar {
   readonly zone: string;
   readonly weekendDays: readonly number[];
   readonly source: string;
+  readonly businessHours: BusinessHours;
   private readonly engine: Holidays;
   private readonly years = new Map<number, YearTable>();
   // Working-day loops walk consecutive days, so the last year's table is nearly always the one needed.
@@ -64,6 +66,7 @@ class StatutoryCalendar implements BusinessCalendar {
     this.zone = definition.zone;
     this.weekendDays = definition.weekendDays;
     this.source = definition.source;
+    this.businessHours = definition.businessHours ?? DEFAULT_BUSINESS_HOURS;
     this.weekendSet = new Set(definition.weekendDays);
     // One rule engine per calendar, holding only the statute's own rules (no country data), built once.
     this.engine = new Holidays();

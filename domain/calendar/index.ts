@@ -7,3 +7,13 @@ export {
   type SecondChristmasDayOrder,
 } from './adjustments';
 export { CALENDAR_DEFINITIONS, type CalendarDefinition, type StatutoryHoliday } from './statutes';
+export {
+  businessIntervalOf,
+  DEFAULT_BUSINESS_HOURS,
+  describeBusinessHours,
+  firstOpeningAfter,
+  isWithinBusinessHours,
+  latestOpeningAtOrBefore,
+  validateBusinessHours,
+  type BusinessHours,
+} from './business-hours';

@@ -6,6 +6,7 @@
 // list puts Christmas Eve and observed Christmas on the same Friday when Christmas is a Saturday).
 import { addDays, dayNumber, isoWeekday } from '../time';
 import type { IsoDate } from '../types';
+import type { BusinessHours } from './business-hours';
 import type { CalendarId, Holiday } from './types';
 
 /** What the statute does with a holiday that falls on a weekend. */
@@ -36,6 +37,8 @@ export interface CalendarDefinition {
   weekendDays: readonly number[];
   source: string;
   holidays: readonly StatutoryHoliday[];
+  /** The default business hours of offices on this calendar; DEFAULT_BUSINESS_HOURS when unset. */
+  businessHours?: BusinessHours;
   /** Holidays whose observance the statute defines as a whole (Christmas clauses), for one year. */
   special?: (year: number, context: SpecialRuleContext) => Holiday[];
 }

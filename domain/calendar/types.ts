@@ -1,5 +1,6 @@
 import type { IsoDate, SkippedDay } from '../types';
 import type { DayNumber } from '../time';
+import type { BusinessHours } from './business-hours';
 
 export const CALENDAR_IDS = ['us-ok-state', 'us-ar-state', 'us-wy-state', 'us-nc-state'] as const;
 export type CalendarId = (typeof CALENDAR_IDS)[number];
@@ -21,6 +22,8 @@ export interface BusinessCalendar {
   readonly weekendDays: readonly number[];
   /** Close of business (HH:mm) when a deadline ends then rather than at 23:59:59.999; unset = end of day. */
   readonly closeOfBusiness?: string;
+  /** When someone is at the office on a working day (reminders go out then); an agency may override it. */
+  readonly businessHours: BusinessHours;
   /** The statute or rule that defines the calendar. */
   readonly source: string;
   /** The non-working weekdays of a calendar year (observed dates inside that year), sorted by date. */

@@ -9,7 +9,14 @@ export {
   type ComputedLimit,
   type LimitOptions,
 } from './compute';
-export { computeReminders, reminderKey, type ReminderRule } from './reminders';
+export {
+  computeReminders,
+  placeReminder,
+  reminderKey,
+  type PreviousReminder,
+  type ReminderPlacement,
+  type ReminderRule,
+} from './reminders';
 export { checkDeadline, checkEvent, checkNotBefore, findEntry } from './checks';
 export { validateExtension, type ExtensionRequest, type ExtensiblePolicy } from './extensions';
 export { dueFromAnchorText, type DueResult } from './due';

@@ -2,6 +2,7 @@
 // use to turn a policy version, the case facts and the recorded events into dated schedule entries.
 // It is pure: same input, same output; `now` only classifies entries as breached and is optional.
 import { z } from 'zod';
+import { validateBusinessHours } from '../calendar/business-hours';
 import { getCalendar } from '../calendar/calendar';
 import type { BusinessCalendar } from '../calendar/types';
 import {
@@ -19,6 +20,7 @@ import { getPolicy } from '../policies/registry';
 import type { Policy, PolicyCondition, PolicyRule } from '../policies/schema';
 import { formatInstant, formatLocalText, localDateOf, parseInstant, type Instant } from '../time';
 import type {
+  AppliedBusinessHours,
   AwaitingEntry,
   DeadlineState,
   DurationSpec,
@@ -56,6 +58,7 @@ const ScheduleInputSchema = z.object({
   events: z.record(z.string(), z.string()),
   extensions: z.array(ExtensionRecordSchema).optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
+  businessHours: z.record(z.string(), z.unknown()).optional(),
   now: z.string().optional(),
 });
 
@@ -66,6 +69,7 @@ interface Context {
   settings: Map<string, ResolvedSetting>;
   events: Map<string, Instant>;
   extensions: ExtensionRecord[];
+  businessHours: AppliedBusinessHours;
   now?: Instant;
 }
 
@@ -183,6 +187,16 @@ function resolveLimit(
     };
   }
   return { limit: { amount: limit.amount, unit: limit.unit }, source: rule.source, related };
+}
+
+/** The agency's business hours for the policy's calendar when it set them, else the calendar's default. */
+function resolveBusinessHours(
+  calendar: BusinessCalendar,
+  given: Record<string, unknown> | undefined,
+): AppliedBusinessHours {
+  const configured = given?.[calendar.id];
+  if (configured === undefined) return { ...calendar.businessHours, isDefault: true };
+  return { ...validateBusinessHours(configured, `businessHours.${calendar.id}`), isDefault: false };
 }
 
 function reminderRules(ctx: Context, rule: PolicyRule): ReminderRule[] {
@@ -399,6 +413,7 @@ function evaluateRule(ctx: Context, rule: PolicyRule): Evaluation {
         windowStart,
         limitAt,
         policy.reminderTime,
+        ctx.businessHours,
       );
     }
   }
@@ -420,6 +435,7 @@ export function computeSchedule(input: ScheduleInput): Schedule {
     settings: resolveSettings(policy, parsed.settings),
     events: parseEvents(policy, parsed.events),
     extensions: (parsed.extensions ?? []) as ExtensionRecord[],
+    businessHours: resolveBusinessHours(calendar, parsed.businessHours),
   };
   if (parsed.now !== undefined) ctx.now = parseInstant(parsed.now, 'now');
 
@@ -466,5 +482,6 @@ export function computeSchedule(input: ScheduleInput): Schedule {
       text: c.text,
       sourceText: renderSource(c.source),
     })),
+    businessHours: ctx.businessHours,
   };
 }

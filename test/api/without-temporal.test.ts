@@ -32,7 +32,8 @@ beforeAll(async () => {
     timeoutMs: 1_500,
   });
   const auth = new ApiAuth([{ id: 'admin', role: 'administrator', tokenSha256: sha256Hex(ADMIN_TOKEN) }]);
-  app = buildApi({ docket, auth });
+  // The agency's business hours (config `calendars`), which previews place reminders in.
+  app = buildApi({ docket, auth, businessHours: { 'us-ok-state': { start: '07:30', end: '16:00' } } });
   url = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
@@ -74,6 +75,27 @@ describe('preview and policies need no Temporal', () => {
     expect(response?.explanation.skipped).toEqual(
       expect.arrayContaining([expect.objectContaining({ date: '2026-11-26', reason: 'holiday' })]),
     );
+  });
+
+  test("POST /preview/:policyId places reminders in the agency's business hours and says where they were computed for", async () => {
+    const { status, body } = await call('POST', '/preview/ok-doc-grievance', {
+      events: { incident: '2026-10-02T16:00:00-05:00', 'rts.submitted': '2026-10-03T03:38:00-05:00' },
+    });
+    expect(status).toBe(200);
+    expect(body.businessHours).toEqual({ start: '07:30', end: '16:00', isDefault: false });
+    const entries = body.entries as Array<{ key: string; reminders: unknown[] }>;
+    expect(entries.find((e) => e.key === 'rts.response')?.reminders[0]).toEqual({
+      key: 'half-time',
+      at: '2026-10-09T07:30:00.000-05:00',
+      computedAt: '2026-10-10T01:49:00.000-05:00',
+      movedBecause:
+        'outside business hours (07:30–16:00 America/Chicago): Saturday is not a working day; moved to the start of the previous working day',
+    });
+    const spec = await fetch(`${url}/docs/openapi.json`);
+    const reminderFields = JSON.stringify(await spec.json());
+    for (const field of ['computedAt', 'movedBecause', 'outsideBusinessHours']) {
+      expect(reminderFields).toContain(`"${field}"`);
+    }
   });
 
   test('unknown policy 404, unknown event 422 listing the known ones, unknown field 422', async () => {

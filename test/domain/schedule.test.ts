@@ -151,10 +151,17 @@ describe('tolling: report.service restarts on availability (§IV.C.2)', () => {
 });
 
 describe('reminders and escalation', () => {
-  test('rts.response: half the time, then 08:00 on the working day before', () => {
+  test('rts.response: half the time (moved into business hours), then 08:00 on the working day before', () => {
     const entry = findEntry(computeSchedule(STANDARD_GRIEVANCE), 'rts.response');
     expect(entry.reminders).toEqual([
-      { key: 'half-time', at: '2026-11-29T16:30:00.000-06:00' },
+      // Half time is Sunday 16:30; Thanksgiving and the day after are holidays, so Wednesday 08:00.
+      {
+        key: 'half-time',
+        at: '2026-11-25T08:00:00.000-06:00',
+        computedAt: '2026-11-29T16:30:00.000-06:00',
+        movedBecause:
+          'outside business hours (08:00–17:00 America/Chicago): Sunday is not a working day; moved to the start of the previous working day',
+      },
       { key: '1-working-day-before', at: '2026-12-07T08:00:00.000-06:00' },
     ]);
     expect(entry.escalation).toEqual({ cadenceHours: 24, maxLevels: 3 });
@@ -174,7 +181,14 @@ describe('reminders and escalation', () => {
       events: { 'notification.received': '2026-01-15T10:00:00-06:00' },
     };
     expect(findEntry(computeSchedule(base), 'probation.written-warning').reminders).toEqual([
-      { key: '30-calendar-days-before', at: '2026-06-14T08:00:00.000-05:00' },
+      // 2026-06-14 is a Sunday: the Friday before.
+      {
+        key: '30-calendar-days-before',
+        at: '2026-06-12T08:00:00.000-05:00',
+        computedAt: '2026-06-14T08:00:00.000-05:00',
+        movedBecause:
+          'outside business hours (08:00–17:00 America/Chicago): Sunday is not a working day; moved to the start of the previous working day',
+      },
       { key: '5-working-days-before', at: '2026-07-07T08:00:00.000-05:00' },
     ]);
     const overridden = computeSchedule({

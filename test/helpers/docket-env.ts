@@ -8,6 +8,7 @@ import { Worker } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { loadDirectory } from '../../activities/directory';
 import { createMailTransport } from '../../activities/mail-transport';
+import type { ScheduleActivityOptions } from '../../activities/schedule';
 import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { buildActivities, type DocketActivities } from '../../worker/activities';
 import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from './smtp';
@@ -36,7 +37,7 @@ export interface DocketTestbed {
  */
 export async function testActivities(
   smtp: SmtpReceiver,
-  options: { logger?: Logger; ackBaseUrl?: string } = {},
+  options: { logger?: Logger; ackBaseUrl?: string; schedule?: ScheduleActivityOptions } = {},
 ): Promise<DocketActivities> {
   return buildActivities({
     mailer: createMailTransport({
@@ -52,16 +53,24 @@ export async function testActivities(
       messageIdDomain: 'docket.example.org',
       ackBaseUrl: options.ackBaseUrl ?? 'http://127.0.0.1:8080/ack',
     },
+    ...(options.schedule ? { schedule: options.schedule } : {}),
   });
 }
 
-export async function startDocketTestbed(): Promise<DocketTestbed> {
+/**
+ * `schedule` holds the agency's business hours the schedule activity applies; it is read on every
+ * computation, so a test that changes `schedule.businessHours` sees what a worker restarted with new
+ * configuration would compute.
+ */
+export async function startDocketTestbed(
+  options: { schedule?: ScheduleActivityOptions } = {},
+): Promise<DocketTestbed> {
   const env = await createTimeSkippingEnv();
   const smtp = await startSmtpReceiver();
   const logLines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
   const taskQueue = uniqueName('docket');
-  const activities = await testActivities(smtp, { logger });
+  const activities = await testActivities(smtp, { logger, ...options });
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,

@@ -373,12 +373,20 @@ test('an unavailable inmate stops the service clock; it restarts 24 hours after 
   expect(restarted.attempt).toBe(2);
   expect(restarted.explanation).toMatch(/clock restarted on inmate\.available/);
 
-  // The restarted clock has its own reminders: the half-time one goes out 12 hours later.
-  await bed.env.sleep(12 * HOUR + MINUTE);
+  // The restarted clock has its own reminders: the first goes out at half time, or where business
+  // hours put it (the clock restarts at whatever hour the test runs).
+  const firstReminder = restarted.reminders[0];
+  expect(firstReminder).toBeDefined();
+  await bed.advanceTo(iso(ms(firstReminder!.at) + MINUTE));
   await waitFor(() =>
     bed
       .mailTo('disciplinary-investigator@larc.example.org')
-      .some((m) => m.text.includes(caseNumber) && m.subject.startsWith('Reminder: report.service')),
+      .some(
+        (m) =>
+          m.text.includes(caseNumber) &&
+          m.subject.startsWith('Reminder: report.service') &&
+          Math.abs(ms(m.header('date') as string) - ms(firstReminder!.at)) < 2_000,
+      ),
   );
   const servedAt = await bed.env.currentTimeMs();
   view = await serve(handle, 'offense-report/', iso(servedAt));
@@ -439,13 +447,15 @@ test('service breach: reminders to the investigator, the alert to the shift supe
   expect(dueMs).toBe(acceptedAt + DAY);
   const mine = (address: string) => bed.mailTo(address).filter((m) => m.text.includes(caseNumber));
 
-  // The task to serve it goes out at once; the reminders at half time and four hours before.
+  // The task to serve it goes out at once; the reminders at half time and four hours before, as
+  // business hours place them (two, or one when both land on the same working morning).
+  expect(service.reminders.length).toBeGreaterThanOrEqual(1);
   await bed.advanceTo(iso(dueMs + MINUTE));
   await waitFor(() => mine('shift-supervisor@larc.example.org').length >= 1);
   const investigator = mine('disciplinary-investigator@larc.example.org');
   expect(investigator.filter((m) => m.subject.startsWith('Service task'))).toHaveLength(1);
   const reminders = investigator.filter((m) => m.subject.startsWith('Reminder: report.service'));
-  expect(reminders).toHaveLength(2);
+  expect(reminders).toHaveLength(service.reminders.length);
   reminders.forEach((mail, i) => {
     expect(Math.abs(ms(mail.header('date') as string) - ms(service.reminders[i]?.at as string))).toBeLessThan(
       2_000,

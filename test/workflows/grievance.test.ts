@@ -16,8 +16,11 @@ import {
   initialResponseUpdate,
   rtsRespondedUpdate,
   rtsSubmittedUpdate,
+  withdrawUpdate,
 } from '../../workflows/grievance';
 import type { GrievanceIntakeInput } from '../../domain/cases/grievance';
+import { computeSchedule, findEntry, getCalendar } from '../../domain';
+import type { ScheduleActivityOptions } from '../../activities/schedule';
 import { ADMIN_FALLBACK, startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { DocketClient, DocketClientError } from '../../client/cases';
 import { recordHistoryIfAsked } from '../helpers/histories';
@@ -26,8 +29,10 @@ import { uniqueName } from '../helpers/temporal';
 import { expectRefused } from '../helpers/refusals';
 
 let bed: DocketTestbed;
+/** The agency's business hours the worker's schedule activity applies (default: the calendars'). */
+const agency: ScheduleActivityOptions = {};
 beforeAll(async () => {
-  bed = await startDocketTestbed();
+  bed = await startDocketTestbed({ schedule: agency });
 });
 afterAll(async () => {
   await bed?.teardown();
@@ -519,4 +524,170 @@ test('a 550 on a reminder ends in an administrator alert and a recorded failure,
   expect(second).toBeDefined();
   await bed.advanceTo(iso(Date.parse(second!.at) + 60_000));
   await waitFor(() => bed.mailTo('rts.responder@larc.example.org').some((m) => m.text.includes(caseNumber)));
+});
+
+describe('reminders in business hours', () => {
+  const CHICAGO = 'America/Chicago';
+  const oklahoma = getCalendar('us-ok-state');
+
+  /**
+   * The first `weekday` at `hour:minute` Chicago time after `fromMs` from which the next `days` days
+   * have no holiday and no daylight-saving change, so the expected instants are plain arithmetic.
+   */
+  function quietStart(fromMs: number, weekday: number, hour: number, minute: number, days: number) {
+    for (let day = DateTime.fromMillis(fromMs, { zone: CHICAGO }).plus({ days: 1 }).startOf('day'); ;) {
+      const start = day.set({ hour, minute });
+      const span = Array.from({ length: days + 1 }, (_, i) => start.plus({ days: i }));
+      if (
+        day.weekday === weekday &&
+        span.every((d) => d.weekday > 5 || oklahoma.isWorkingDay(d.toISODate() as string)) &&
+        start.offset === start.plus({ days }).offset
+      ) {
+        return start;
+      }
+      day = day.plus({ days: 1 });
+    }
+  }
+
+  const reminderNotices = async (handle: Awaited<ReturnType<typeof openGrievance>>['handle'], key: string) =>
+    (await handle.query(timelineQuery)).filter(
+      (e) => e.type === 'notice.sent' && e.noticeKey?.startsWith(`${key}/reminder/`),
+    );
+
+  test('an RTS submitted on a Saturday at 03:38: the half-time reminder is emailed on Friday at 08:00, not at 01:49 the next Saturday', async () => {
+    const saturday = quietStart(await bed.env.currentTimeMs(), 6, 3, 38, 14);
+    await bed.advanceTo(saturday.toISO() as string);
+    const { handle, caseNumber } = await openGrievance();
+    let view = await handle.executeUpdate(rtsSubmittedUpdate, {
+      args: [{ at: saturday.toISO() as string, by: 'S-0100' }],
+    });
+    const rts = deadline(view, 'rts.response');
+    // 10 working days with day 0 the Saturday: the second Friday after it, at the end of the day. Half
+    // of that window (13 days 20 h 22 min) after 03:38 is 01:49 on the next Saturday; the start of the
+    // working day before it is that Friday at 08:00, six days after the clock started.
+    const dueAt = saturday.plus({ days: 13 }).endOf('day');
+    const computed = saturday.plus({ days: 7 }).set({ hour: 1, minute: 49 });
+    const friday = saturday.plus({ days: 6 }).set({ hour: 8, minute: 0 });
+    expect(Date.parse(rts.dueAt as string)).toBe(dueAt.toMillis());
+    const [half, dayBefore] = rts.reminders;
+    expect(half).toMatchObject({
+      key: 'half-time',
+      movedBecause:
+        'outside business hours (08:00–17:00 America/Chicago): Saturday is not a working day; moved to the start of the previous working day',
+    });
+    expect(Date.parse(half?.at as string)).toBe(friday.toMillis());
+    expect(Date.parse(half?.computedAt as string)).toBe(computed.toMillis());
+    expect(dayBefore?.key).toBe('1-working-day-before');
+
+    const mine = () =>
+      bed
+        .mailTo('rts.responder@larc.example.org')
+        .filter((m) => m.text.includes(caseNumber) && m.subject.startsWith('Reminder: rts.response'));
+    await bed.advanceTo(friday.plus({ minutes: 1 }).toISO() as string);
+    await waitFor(() => mine().length >= 1);
+    const sent = DateTime.fromMillis(Date.parse(mine()[0]?.header('date') as string), { zone: CHICAGO });
+    // The Date header is the workflow's clock when the timer fired (second precision).
+    expect(Math.abs(sent.toMillis() - friday.toMillis())).toBeLessThan(2_000);
+    expect(sent.weekday).toBe(5);
+    expect(sent.hour).toBeGreaterThanOrEqual(8);
+    expect(sent.hour).toBeLessThan(17);
+    expectDeadlineNotice(mine()[0]!, rts);
+
+    // Past Saturday 01:49: still only the one reminder, sent on Friday.
+    await bed.advanceTo(computed.plus({ minutes: 5 }).toISO() as string);
+    const notices = await reminderNotices(handle, 'rts.response');
+    expect(notices.map((n) => n.noticeKey)).toEqual(['rts.response/reminder/half-time/1']);
+    expect(Math.abs(Date.parse(notices[0]?.at as string) - friday.toMillis())).toBeLessThan(2_000);
+    expect(mine()).toHaveLength(1);
+
+    view = await handle.executeUpdate(withdrawUpdate, {
+      args: [{ at: iso(await bed.env.currentTimeMs()), by: 'S-0100' }],
+    });
+    expect(view.stage).toBe('withdrawn');
+    await handle.result();
+    await recordHistoryIfAsked(handle, 'grievance-reminder-moved-from-saturday');
+  });
+
+  test('the agency changes its business hours while a case runs: armed reminders keep their instants, and the view says when they go out', async () => {
+    const monday = quietStart(await bed.env.currentTimeMs(), 1, 10, 0, 22);
+    await bed.advanceTo(monday.toISO() as string);
+    const { handle, caseNumber } = await openGrievance({ category: 'sexual-abuse' });
+    let view = await handle.executeUpdate(grievanceFiledUpdate, {
+      args: [{ at: monday.toISO() as string, by: 'S-0100' }],
+    });
+    const response = deadline(view, 'grievance.response');
+    const armed = response.reminders;
+    // 15 working days from Monday: due on the Monday three weeks later; the working day before is Friday.
+    expect(armed.map((r) => r.key)).toEqual(['half-time', '1-working-day-before']);
+    expect(Date.parse(armed[1]?.at as string)).toBe(
+      monday.plus({ days: 18 }).set({ hour: 8, minute: 0 }).toMillis(),
+    );
+
+    const hours = { 'us-ok-state': { start: '09:00', end: '16:00' } };
+    agency.businessHours = hours;
+    try {
+      // Under the new hours the same deadline would remind at other instants.
+      const recomputed = computeSchedule({
+        policyId: 'ok-doc-grievance',
+        facts: { category: 'sexual-abuse', track: 'standard' },
+        events: { incident: iso(monday.toMillis() - DAY), 'grievance.filed': monday.toISO() as string },
+        businessHours: hours,
+      });
+      expect(findEntry(recomputed, 'grievance.response').reminders).not.toEqual(armed);
+
+      // An extension of the other deadline recomputes the whole schedule under the new hours.
+      const final = deadline(view, 'prea.final-decision');
+      const extendedDue = DateTime.fromISO(final.dueAt as string, { zone: CHICAGO })
+        .plus({ days: 30 })
+        .endOf('day')
+        .toISO() as string;
+      view = await handle.executeUpdate(extendDeadlineUpdate, {
+        args: [
+          {
+            key: 'prea.final-decision',
+            dueAt: extendedDue,
+            reason: 'investigation pending; the normal period is insufficient',
+            approverRole: 'administrative-review-authority',
+            approvedBy: 'S-0300',
+            at: iso(await bed.env.currentTimeMs()),
+          },
+        ],
+      });
+    } finally {
+      delete agency.businessHours;
+    }
+    // The unchanged deadline shows the reminders its timers are armed for; the re-armed one follows
+    // the new hours (its working-day reminder at 09:00, when the office now opens).
+    expect(deadline(view, 'grievance.response').reminders).toEqual(armed);
+    const extended = deadline(view, 'prea.final-decision');
+    expect(extended.attempt).toBe(2);
+    const lastReminder = extended.reminders.at(-1);
+    expect(lastReminder?.key).toBe('1-working-day-before');
+    expect(DateTime.fromISO(lastReminder?.at as string, { zone: CHICAGO }).toFormat('HH:mm')).toBe('09:00');
+
+    // The reminders go out when the view says.
+    const mine = () =>
+      bed
+        .mailTo('reviewing-authority@larc.example.org')
+        .filter((m) => m.text.includes(caseNumber) && m.subject.startsWith('Reminder: grievance.response'));
+    await bed.advanceTo(iso(Date.parse(armed[1]?.at as string) + 60_000));
+    await waitFor(() => mine().length >= 2);
+    mine().forEach((mail, i) => {
+      expect(
+        Math.abs(Date.parse(mail.header('date') as string) - Date.parse(armed[i]?.at as string)),
+      ).toBeLessThan(2_000);
+    });
+
+    const now = await bed.env.currentTimeMs();
+    view = await handle.executeUpdate(decisionIssuedUpdate, {
+      args: [{ at: iso(now), by: 'S-0301', outcome: 'denied' }],
+    });
+    const task = view.serviceTasks.find((t) => t.task.startsWith('grievance.decision/'));
+    view = await handle.executeUpdate(recordServiceUpdate, {
+      args: [{ task: task?.task as string, servedBy: 'S-0300', at: iso(now), method: 'in-person' }],
+    });
+    expect(view.stage).toBe('closed');
+    await handle.result();
+    await recordHistoryIfAsked(handle, 'grievance-business-hours-changed');
+  });
 });

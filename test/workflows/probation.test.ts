@@ -125,6 +125,8 @@ async function expectEndNotices(
 
 const CST = (local: string) => `${local}-06:00`;
 const CDT = (local: string) => `${local}-05:00`;
+const SATURDAY_MOVED =
+  'outside business hours (08:00–17:00 America/Chicago): Saturday is not a working day; moved to the start of the previous working day';
 
 test('each probation type runs its period: reminders to the supervisor, then the supervisor and HR at the end', async () => {
   await withBed(async (bed) => {
@@ -155,7 +157,13 @@ test('each probation type runs its period: reminders to the supervisor, then the
     expect(view.stage).toBe('disciplinary-probation');
     expect(view.deadlines.find((d) => d.key === 'A1:probation.written-warning')?.reminders).toEqual([
       { key: '30-calendar-days-before', at: CDT('2027-06-10T08:00:00.000') },
-      { key: '7-calendar-days-before', at: CDT('2027-07-03T08:00:00.000') },
+      // 2027-07-03 is a Saturday: the reminder goes out when someone is at work, the Friday before.
+      {
+        key: '7-calendar-days-before',
+        at: CDT('2027-07-02T08:00:00.000'),
+        computedAt: CDT('2027-07-03T08:00:00.000'),
+        movedBecause: SATURDAY_MOVED,
+      },
     ]);
 
     view = await send(suspension.handle, recordActionUpdate, {
@@ -201,7 +209,7 @@ test('each probation type runs its period: reminders to the supervisor, then the
 
     // The six-month periods end with 2027-07-10.
     await bed.advanceTo(CDT('2027-07-11T09:00:00'));
-    const sixMonthReminders = [CDT('2027-06-10T08:00:00'), CDT('2027-07-03T08:00:00')];
+    const sixMonthReminders = [CDT('2027-06-10T08:00:00'), CDT('2027-07-02T08:00:00')];
     await expectEndNotices(
       bed,
       written.employeeId,
@@ -228,7 +236,8 @@ test('each probation type runs its period: reminders to the supervisor, then the
 
     // The twelve-month periods end with 2028-01-10.
     await bed.advanceTo(CST('2028-01-11T09:00:00'));
-    const yearReminders = [CST('2027-12-11T08:00:00'), CST('2028-01-03T08:00:00')];
+    // 30 days before is Saturday 2027-12-11: the Friday before.
+    const yearReminders = [CST('2027-12-10T08:00:00'), CST('2028-01-03T08:00:00')];
     const yearEnd = CST('2028-01-10T23:59:59.999');
     await expectEndNotices(bed, suspension.employeeId, 'A1:probation.suspension', yearEnd, yearReminders);
     await expectEndNotices(bed, demotion.employeeId, 'A1:probation.demotion', yearEnd, yearReminders);
@@ -711,8 +720,14 @@ test('initial probation extended in writing instead of discipline: new end, noti
     });
     const deadline = view.deadlines.find((d) => d.key === 'A1:probation.initial');
     expect(deadline?.reminders).toEqual([
-      // Daylight saving time starts on 2028-03-12: the first reminder is still in CST.
-      { key: '30-calendar-days-before', at: CST('2028-03-11T08:00:00.000') },
+      // Daylight saving time starts on 2028-03-12: the first reminder is still in CST. 2028-03-11 is a
+      // Saturday: it goes out the Friday before.
+      {
+        key: '30-calendar-days-before',
+        at: CST('2028-03-10T08:00:00.000'),
+        computedAt: CST('2028-03-11T08:00:00.000'),
+        movedBecause: SATURDAY_MOVED,
+      },
       { key: '7-calendar-days-before', at: CDT('2028-04-03T08:00:00.000') },
     ]);
     expect(deadline?.extensions[0]).toMatchObject({
@@ -762,9 +777,9 @@ test('initial probation extended in writing instead of discipline: new end, noti
     const reminders = mailFor(bed, SUPERVISOR, employeeId).filter((m) =>
       m.subject.startsWith('Reminder: A1:probation.initial'),
     );
-    // The original 30-day reminder (2027-12-11) was superseded by the extension; the new ones went out.
+    // The original 30-day reminder (2027-12-10) was superseded by the extension; the new ones went out.
     expect(reminders.map((m) => sentAt(m)).slice(0, 2)).toEqual([
-      Date.parse(CST('2028-03-11T08:00:00')),
+      Date.parse(CST('2028-03-10T08:00:00')),
       Date.parse(CDT('2028-04-03T08:00:00')),
     ]);
     expect((await viewOf(handle)).stage).toBe('clear');
