@@ -1,6 +1,7 @@
 // The API with no Temporal server at all (a port nobody listens on): it starts, previews schedules,
 // lists policies and serves its docs; case routes answer 503 TEMPORAL_UNAVAILABLE instead of hanging.
 // Also the API key configuration: formats, validation, and messages that never quote a token.
+import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
@@ -32,7 +33,7 @@ beforeAll(async () => {
     timeoutMs: 1_500,
   });
   const auth = new ApiAuth([{ id: 'admin', role: 'administrator', tokenSha256: sha256Hex(ADMIN_TOKEN) }]);
-  app = buildApi({ docket, auth });
+  app = buildApi({ docket, auth, ackLinkKey: randomBytes(32) });
   url = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
