@@ -140,7 +140,9 @@ export async function activitiesFor(
     ledger?: SentLedger;
     logLevel?: 'info' | 'debug';
     ackBaseUrl?: string;
-    ackLinkKey?: Buffer;
+    /** With `ackBaseUrl`: the signing key (ACK_LINK_KEY by default; null for none). */
+    ackLinkKey?: Buffer | null;
+    ackLinkTtlDays?: number;
     templatesDir?: string;
     testHooks?: NotificationDeps['testHooks'];
     smtp?: ReturnType<SmtpReceiver['transportOptions']>;
@@ -163,7 +165,11 @@ export async function activitiesFor(
       adminFallback: ADMIN_FALLBACK,
       messageIdDomain: MESSAGE_ID_DOMAIN,
       ...(options.ackBaseUrl !== undefined
-        ? { ackBaseUrl: options.ackBaseUrl, ackLinkKey: options.ackLinkKey ?? ACK_LINK_KEY }
+        ? {
+            ackBaseUrl: options.ackBaseUrl,
+            ackLinkKey: options.ackLinkKey === null ? undefined : (options.ackLinkKey ?? ACK_LINK_KEY),
+            ...(options.ackLinkTtlDays !== undefined ? { ackLinkTtlDays: options.ackLinkTtlDays } : {}),
+          }
         : {}),
       ...(options.templatesDir !== undefined ? { templatesDir: options.templatesDir } : {}),
     },
