@@ -634,6 +634,31 @@ describe('docs, health, and what reaches logs and history', () => {
     ]) {
       expect(spec.body.paths).toHaveProperty([path, 'post']);
     }
+    // The acknowledgement pages answer HTML only, need no key, and take the signed token alone.
+    const ack = spec.body.paths['/ack'] as Record<
+      'get' | 'post',
+      {
+        security: unknown[];
+        parameters?: Array<{ name: string; in: string; required: boolean }>;
+        requestBody?: { content: Record<string, { schema: { required: string[] } }> };
+        responses: Record<string, { content: Record<string, unknown> }>;
+      }
+    >;
+    for (const method of ['get', 'post'] as const) {
+      expect(ack[method].security).toEqual([]);
+      expect(Object.keys(ack[method].responses)).toEqual(
+        expect.arrayContaining(['200', '403', '404', '409', '410']),
+      );
+      for (const response of Object.values(ack[method].responses)) {
+        expect(Object.keys(response.content)).toEqual(['text/html']);
+      }
+    }
+    expect(ack.get.parameters).toEqual([expect.objectContaining({ name: 't', in: 'query', required: true })]);
+    expect(Object.keys(ack.post.requestBody?.content ?? {})).toEqual(['application/x-www-form-urlencoded']);
+    expect(ack.post.requestBody?.content['application/x-www-form-urlencoded']?.schema.required).toEqual([
+      't',
+    ]);
+
     const page = await fetch(`${bed.url}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
