@@ -8,6 +8,10 @@
 //   whose contact details the workflow holds in its (encrypted) state and passes per notice.
 // - Each message's Message-ID (and its Date header, MIME boundaries and .ics DTSTAMP) derive from
 //   the workflow ID and the notice key only, so every attempt of one notice builds the same bytes.
+// - Breach and escalation alerts, when acknowledgement links are configured, go as one message per
+//   recipient: each carries a link signed for that recipient alone (activities/ack-link.ts), so each
+//   has its own Message-ID (the notice's plus the recipient's staff ID), its own ledger record and
+//   heartbeat entry. A retry after a partial send re-sends only the messages not yet accepted.
 // - Before opening an SMTP session the activity asks: has the relay already accepted this
 //   Message-ID? It looks in the heartbeat details of the previous attempt (recorded on the Temporal
 //   server, so they reach a retry on any host) and in the sent ledger (a local file, fsynced right
@@ -36,8 +40,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SendMailOptions, SentMessageInfo } from 'nodemailer';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { staffIdSchema } from '../domain/cases/common';
 import { formatLocalText, isKnownZone, localWeekdayName } from '../domain/time';
 import type { IsoInstant, ScheduleEntry } from '../domain/types';
+import { signAckLink } from './ack-link';
 import { buildDeadlineEvent } from './deadline-calendar';
 import { UnknownRecipientError, type Directory, type DirectorySource, type Recipient } from './directory';
 import { NOTICE_KINDS, NoticeErrorType, type NoticeKind, type TemplateKind } from './notice-codes';
@@ -115,9 +121,21 @@ export interface NoticeRecipient {
 
 export type NoticeStatus = 'sent' | 'already-sent';
 
-export interface NoticeResult {
+/** One recipient's own message, for an alert sent one message per recipient. */
+export interface RecipientMessage {
+  recipientId: string;
   messageId: string;
-  /** `already-sent`: an earlier attempt's message was accepted by the relay, nothing was sent this time. */
+  /** `refused`: the relay refused this recipient permanently while others received theirs. */
+  status: NoticeStatus | 'refused';
+}
+
+export interface NoticeResult {
+  /** The notice's Message-ID; for an alert sent one message per recipient, the one `messages` derive from. */
+  messageId: string;
+  /**
+   * `already-sent`: an earlier attempt's message was accepted by the relay, nothing was sent this time
+   * (for one message per recipient: every recipient's message was accepted earlier).
+   */
   status: NoticeStatus;
   /** The role the message went to, after escalation. */
   recipientRole: string;
@@ -129,8 +147,10 @@ export interface NoticeResult {
   escalationCapped: boolean;
   /** The message's Date header (deterministic: `sentAt` of the request, or the activity's first schedule time). */
   sentAt: IsoInstant;
-  /** When the relay accepted the message (worker clock). */
+  /** When the relay accepted the message (worker clock); the last acceptance for one message per recipient. */
   acceptedAt: IsoInstant;
+  /** Present when the notice went as one message per recipient (alerts with acknowledgement links). */
+  messages?: RecipientMessage[];
 }
 
 export interface AdminAlertRequest {
@@ -162,8 +182,15 @@ export interface NotificationConfig {
   from: string;
   /** Where administrators' alerts go. */
   adminFallback: string;
-  /** Base URL of the acknowledgement endpoint; breach and escalation notices link to it when set. */
+  /**
+   * Base URL of the acknowledgement endpoint (the API's `/ack`). When set, breach and escalation
+   * alerts go one message per recipient, each with a link signed for that recipient; needs `ackLinkKey`.
+   */
   ackBaseUrl?: string;
+  /** Signs acknowledgement links (DOCKET_ACK_LINK_KEY; the API verifies with the same key). */
+  ackLinkKey?: Buffer;
+  /** How long a link works after the alert's Date; 7 days by default. */
+  ackLinkTtlDays?: number;
   /** Right-hand side of generated Message-IDs and calendar UIDs, e.g. `docket.agency.example.org`. */
   messageIdDomain: string;
   /** Directory of templates; the shipped `activities/templates` by default. */
@@ -200,6 +227,11 @@ function digest(parts: readonly string[]): string {
 /** `<docket.<40 hex>@domain>`: derived from the workflow ID and notice key only, so every retry gets the same one. */
 export function noticeMessageId(workflowId: string, noticeKey: string, domain: string): string {
   return `<docket.${digest(['notice', workflowId, noticeKey]).slice(0, 40)}@${domain}>`;
+}
+
+/** Message-ID of one recipient's own message of a notice sent one message per recipient. */
+export function recipientMessageId(noticeMessageId: string, recipientId: string, domain: string): string {
+  return `<docket.${digest(['recipient', noticeMessageId, recipientId]).slice(0, 40)}@${domain}>`;
 }
 
 /** Message-ID of the administrators' alert about the failed notice `noticeKey`. */
@@ -496,8 +528,13 @@ function addressOf(r: Recipient): string | { name: string; address: string } {
 }
 
 interface HeartbeatDetails {
+  /** The message this attempt's relay accepted last. */
   docketAccepted?: SentRecord;
+  /** For one message per recipient: every message accepted so far, by this attempt or earlier ones. */
+  docketAcceptedAll?: SentRecord[];
 }
+
+const DAY_MS = 86_400_000;
 
 // ---------------------------------------------------------------------------------------------
 // The factory
@@ -508,6 +545,12 @@ export function createNotificationActivities(deps: NotificationDeps) {
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(config.messageIdDomain)) {
     throw new Error(`messageIdDomain must be a host name, got ${JSON.stringify(config.messageIdDomain)}`);
   }
+  if (config.ackBaseUrl !== undefined && config.ackLinkKey === undefined) {
+    throw new Error(
+      'mail.ackBaseUrl is set, so alerts carry signed acknowledgement links, but there is no key: set DOCKET_ACK_LINK_KEY',
+    );
+  }
+  const ackLinkTtlMs = (config.ackLinkTtlDays ?? 7) * DAY_MS;
   // Loaded and test-rendered once per factory: a broken template stops the worker at start-up.
   const templates = loadNoticeTemplates(config.templatesDir ?? DEFAULT_TEMPLATES_DIR);
 
@@ -540,6 +583,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
   ): Promise<SentRecord | undefined> => {
     const beat = (activity?.info.heartbeatDetails ?? undefined) as HeartbeatDetails | undefined;
     if (beat?.docketAccepted?.messageId === messageId) return beat.docketAccepted;
+    const listed = beat?.docketAcceptedAll?.find((record) => record.messageId === messageId);
+    if (listed) return listed;
     try {
       return await ledger.find(messageId);
     } catch (err) {
@@ -567,12 +612,16 @@ export function createNotificationActivities(deps: NotificationDeps) {
     withholdAddresses?: boolean;
   }
 
-  /** One SMTP transaction, then the ledger, the heartbeat and the result. */
+  /**
+   * One SMTP transaction, then the ledger and the heartbeat. `acceptedBefore`: the other messages of
+   * the same notice accepted so far, which the heartbeat carries on so a retry skips them too.
+   */
   const deliver = async (
     out: Outgoing,
     activity: Context | undefined,
     log: Logger,
-  ): Promise<NoticeResult> => {
+    acceptedBefore: readonly SentRecord[] = [],
+  ): Promise<SentRecord> => {
     let info: SentMessageInfo;
     try {
       info = await mailer.sendMail({ ...out.mail, signal: activity?.cancellationSignal });
@@ -615,7 +664,10 @@ export function createNotificationActivities(deps: NotificationDeps) {
     }
     // Also checkpoint on the Temporal server: a retry on another host (which has no access to this
     // host's ledger file) reads it from `heartbeatDetails`.
-    activity?.heartbeat({ docketAccepted: record } satisfies HeartbeatDetails);
+    activity?.heartbeat({
+      docketAccepted: record,
+      ...(acceptedBefore.length > 0 ? { docketAcceptedAll: [...acceptedBefore, record] } : {}),
+    } satisfies HeartbeatDetails);
     if (rejectedCount > 0) {
       log.warn(
         { rejectedCount, recipientCount: out.recipientIds.length },
@@ -631,7 +683,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       noticeKey: out.noticeKey,
       attempt: activity?.info.attempt ?? 1,
     });
-    return resultOf(record, 'sent');
+    return record;
   };
 
   const resultOf = (record: SentRecord, status: NoticeStatus): NoticeResult => ({
@@ -707,18 +759,43 @@ export function createNotificationActivities(deps: NotificationDeps) {
     return { role: chain[Math.min(level, chain.length - 1)] ?? r.role, capped };
   };
 
-  /** Link for acknowledging a breach or escalation alert, when an acknowledgement endpoint is configured. */
-  const ackUrl = (
-    kind: TemplateKind,
-    workflowId: string,
-    noticeKey: string,
-    entryKey: string | undefined,
-  ) => {
-    if (config.ackBaseUrl === undefined || (kind !== 'breach' && kind !== 'escalation')) return null;
-    const url = new URL(config.ackBaseUrl);
-    url.searchParams.set('workflowId', workflowId);
-    if (entryKey !== undefined) url.searchParams.set('deadline', entryKey);
-    url.searchParams.set('notice', noticeKey);
+  /** Whether a notice goes one message per recipient, each with its own acknowledgement link. */
+  const carriesAckLinks = (request: NoticeRequest): boolean =>
+    config.ackBaseUrl !== undefined &&
+    (request.kind === 'breach' || request.kind === 'escalation') &&
+    request.recipients === undefined &&
+    request.entry !== undefined;
+
+  /** One recipient's signed link; expires `ackLinkTtlDays` after the alert's (deterministic) Date. */
+  const ackUrlFor = (request: NoticeRequest, recipientId: string, date: Date, log: Logger): string | null => {
+    const { ackBaseUrl, ackLinkKey } = config;
+    if (ackBaseUrl === undefined || ackLinkKey === undefined || request.entry === undefined) return null;
+    // The acknowledgement is recorded under this ID, which must be an opaque staff ID to be accepted.
+    if (!staffIdSchema.safeParse(recipientId).success) {
+      log.warn(
+        'a recipient ID in the directory is not an opaque staff ID; its message has no acknowledgement link',
+      );
+      return null;
+    }
+    let token: string;
+    try {
+      token = signAckLink(
+        {
+          workflowId: request.workflowId,
+          deadline: request.entry.key,
+          recipientId,
+          noticeKey: request.noticeKey,
+          expiresAt: new Date(date.getTime() + ackLinkTtlMs),
+        },
+        ackLinkKey,
+      );
+    } catch {
+      // A field over the link's limits (keys are short codes in every shipped policy): the alert still goes.
+      log.warn('the alert cannot carry an acknowledgement link (a key is too long)');
+      return null;
+    }
+    const url = new URL(ackBaseUrl);
+    url.searchParams.set('t', token);
     return url.toString();
   };
 
@@ -772,7 +849,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       const date = noticeDate(request.sentAt, activity);
       const entry = request.entry;
       const deadline = entry ? deadlineView(entry) : null;
-      const view: NoticeView = {
+      const baseView: NoticeView = {
         kind,
         workflowId,
         noticeKey,
@@ -784,58 +861,122 @@ export function createNotificationActivities(deps: NotificationDeps) {
         escalationLevel: request.escalationLevel ?? (kind === 'breach' ? 0 : null),
         escalationCapped: capped,
         deadline,
-        ackUrl: ackUrl(kind, workflowId, noticeKey, entry?.key),
+        ackUrl: null,
         delivery: request.delivery ?? null,
         ...contextView(request.context),
         failure: null,
       };
-      const rendered = render(kind, view, log);
-
-      const mail: SendMailOptions = {
-        ...baseMail(messageId, date, kind, noticeKey),
-        to: recipients.map(addressOf),
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
-      };
-      if (entry) {
-        // Every notice about one deadline is threaded under the same (virtual) root message.
-        mail.references = `<docket.${digest(['thread', workflowId, entry.key]).slice(0, 40)}@${config.messageIdDomain}>`;
-      }
-      if (entry?.kind === 'deadline' && entry.dueAt !== undefined && deadline) {
-        mail.icalEvent = {
-          method: 'PUBLISH',
-          filename: `${entry.key}.ics`,
-          content: buildDeadlineEvent({
-            uid: deadlineEventUid(workflowId, entry.key, config.messageIdDomain),
-            entry,
-            dueAt: new Date(entry.dueAt),
-            caseNumber: request.caseNumber,
-            facilityName,
-            localText: deadline.local,
-            stamp: date,
-          }),
+      // Rendered and assembled per message: each recipient's copy of a linked alert has its own link.
+      const compose = (id: string, to: readonly Recipient[], ackUrl: string | null): SendMailOptions => {
+        const rendered = render(kind, { ...baseView, ackUrl }, log);
+        const mail: SendMailOptions = {
+          ...baseMail(id, date, kind, noticeKey),
+          to: to.map(addressOf),
+          subject: rendered.subject,
+          text: rendered.text,
+          html: rendered.html,
         };
-      }
+        if (entry) {
+          // Every notice about one deadline is threaded under the same (virtual) root message.
+          mail.references = `<docket.${digest(['thread', workflowId, entry.key]).slice(0, 40)}@${config.messageIdDomain}>`;
+        }
+        if (entry?.kind === 'deadline' && entry.dueAt !== undefined && deadline) {
+          mail.icalEvent = {
+            method: 'PUBLISH',
+            filename: `${entry.key}.ics`,
+            content: buildDeadlineEvent({
+              uid: deadlineEventUid(workflowId, entry.key, config.messageIdDomain),
+              entry,
+              dueAt: new Date(entry.dueAt),
+              caseNumber: request.caseNumber,
+              facilityName,
+              localText: deadline.local,
+              stamp: date,
+            }),
+          };
+        }
+        return mail;
+      };
       // Staff addresses may appear at debug level; a party's address never does (3.26 Confidentiality).
       if (request.recipients === undefined)
         log.debug({ to: recipients.map((r) => r.email) }, 'sending notice');
-      return deliver(
-        {
-          messageId,
-          workflowId,
-          noticeKey,
-          kind,
-          recipientRole,
-          recipientIds: recipients.map((r) => r.id),
-          escalationCapped: capped,
-          sentAt: date,
-          mail,
-          withholdAddresses: request.recipients !== undefined,
-        },
-        activity,
-        log,
-      );
+      const outgoing = (id: string, to: readonly Recipient[], ackUrl: string | null): Outgoing => ({
+        messageId: id,
+        workflowId,
+        noticeKey,
+        kind,
+        recipientRole,
+        recipientIds: to.map((r) => r.id),
+        escalationCapped: capped,
+        sentAt: date,
+        mail: compose(id, to, ackUrl),
+        withholdAddresses: request.recipients !== undefined,
+      });
+
+      if (!carriesAckLinks(request)) {
+        return resultOf(await deliver(outgoing(messageId, recipients, null), activity, log), 'sent');
+      }
+
+      // One message per recipient. Records accepted by earlier attempts are carried in every heartbeat,
+      // so a third attempt on another host still knows what the first one sent.
+      const beat = (activity?.info.heartbeatDetails ?? undefined) as HeartbeatDetails | undefined;
+      const accepted: SentRecord[] = [...(beat?.docketAcceptedAll ?? [])];
+      const messages: RecipientMessage[] = [];
+      const delivered: SentRecord[] = [];
+      let retryable: ApplicationFailure | undefined;
+      let refused: ApplicationFailure | undefined;
+      for (const recipient of recipients) {
+        const id = recipientMessageId(messageId, recipient.id, config.messageIdDomain);
+        const recipientLog = log.child({ recipientId: recipient.id, messageId: id });
+        const earlier = await previouslyAccepted(id, activity);
+        if (earlier) {
+          recipientLog.info(
+            { attempt: activity?.info.attempt },
+            'notice already accepted by the mail relay; not sending again',
+          );
+          if (!accepted.some((r) => r.messageId === id)) accepted.push(earlier);
+          delivered.push(earlier);
+          messages.push({ recipientId: recipient.id, messageId: id, status: 'already-sent' });
+          continue;
+        }
+        const out = outgoing(id, [recipient], ackUrlFor(request, recipient.id, date, recipientLog));
+        try {
+          const record = await deliver(out, activity, recipientLog, accepted);
+          accepted.push(record);
+          delivered.push(record);
+          messages.push({ recipientId: recipient.id, messageId: id, status: 'sent' });
+        } catch (err) {
+          // A cancellation, or anything but the relay's answer (a crash), ends the attempt at once.
+          if (activity?.cancellationSignal.aborted || !(err instanceof ApplicationFailure)) throw err;
+          // The others still get theirs: one refused or deferred recipient must not silence the rest.
+          if (err.nonRetryable) {
+            refused ??= err;
+            messages.push({ recipientId: recipient.id, messageId: id, status: 'refused' });
+          } else {
+            retryable ??= err;
+          }
+        }
+      }
+      // Temporal retries; the retry skips every message accepted so far.
+      if (retryable) throw retryable;
+      if (delivered.length === 0 && refused) throw refused;
+      const refusedCount = messages.filter((m) => m.status === 'refused').length;
+      return {
+        messageId,
+        status: messages.some((m) => m.status === 'sent') ? 'sent' : 'already-sent',
+        recipientRole,
+        recipientIds: recipients.map((r) => r.id),
+        recipientCount: recipients.length,
+        rejectedCount: delivered.reduce((sum, r) => sum + r.rejectedCount, refusedCount),
+        escalationCapped: capped,
+        sentAt: date.toISOString(),
+        acceptedAt:
+          delivered
+            .map((r) => r.acceptedAt)
+            .sort()
+            .at(-1) ?? date.toISOString(),
+        messages,
+      };
     });
   }
 
@@ -905,7 +1046,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
         },
       };
       const rendered = render('admin-alert', view, log);
-      return deliver(
+      const record = await deliver(
         {
           messageId,
           workflowId,
@@ -928,6 +1069,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
         activity,
         log,
       );
+      return resultOf(record, 'sent');
     });
   }
 

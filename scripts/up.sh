@@ -37,6 +37,11 @@ if [ -z "${DOCKET_CODEC_KEYS:-}${DOCKET_CODEC_KEY_FILE:-}" ]; then
       console.log('DOCKET_CODEC_TOKENS=' + randomBytes(24).toString('base64url'));
     " >"$secrets")
   fi
+  # The key that signs alert emails' acknowledgement links; added to a secrets.env made before them too.
+  if ! grep -q '^DOCKET_ACK_LINK_KEY=' "$secrets"; then
+    say "generating the acknowledgement link key in $secrets"
+    echo "DOCKET_ACK_LINK_KEY=$(node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))")" >>"$secrets"
+  fi
   set -a; source "$secrets"; set +a
 fi
 # API keys for the local API: one per role, made once, kept beside the payload key.

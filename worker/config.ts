@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CALENDAR_IDS } from '../domain/calendar/types';
+import { ACK_LINK_KEY_MIN_BYTES } from '../activities/ack-link';
 
 const tlsSchema = z
   .object({
@@ -49,6 +50,35 @@ export const businessHoursSchema = z
   );
 
 const calendarSettingsSchema = z.object({ businessHours: businessHoursSchema.optional() }).strict();
+/**
+ * The key that signs acknowledgement links (activities/ack-link.ts): base64 or base64url of at least 32
+ * random bytes, e.g. `openssl rand -base64 32`. Issues name the variable, never echo the value.
+ */
+export const ackLinkKeySchema = z.string().transform((text, ctx): Buffer => {
+  const trimmed = text.trim().replace(/=+$/, '');
+  const alphabets = (/[+/]/.test(trimmed) ? 1 : 0) + (/[_-]/.test(trimmed) ? 1 : 0);
+  if (!/^[A-Za-z0-9+/_-]+$/.test(trimmed) || alphabets > 1 || trimmed.length % 4 === 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'DOCKET_ACK_LINK_KEY is not base64 or base64url (make one with `openssl rand -base64 32`)',
+    });
+    return z.NEVER;
+  }
+  const key = Buffer.from(trimmed.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
+  if (key.length < ACK_LINK_KEY_MIN_BYTES) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `DOCKET_ACK_LINK_KEY must decode to at least ${ACK_LINK_KEY_MIN_BYTES} bytes, got ${key.length}`,
+    });
+    return z.NEVER;
+  }
+  // One repeated byte ("AAAA...") is a placeholder, not a secret.
+  if (key.every((byte) => byte === key[0])) {
+    ctx.addIssue({ code: 'custom', message: 'DOCKET_ACK_LINK_KEY is a placeholder (every byte the same)' });
+    return z.NEVER;
+  }
+  return key;
+});
 
 export const configSchema = z.object({
   temporal: z.object({
@@ -70,6 +100,10 @@ export const configSchema = z.object({
     adminFallback: z.string().min(3).default('docket-admin@localhost'),
     messageIdDomain: z.string().min(1).default('docket.local'),
     ackBaseUrl: z.string().url().optional(),
+    /** Signs the acknowledgement links; from DOCKET_ACK_LINK_KEY. The worker needs it when ackBaseUrl is set, the API always. */
+    ackLinkKey: ackLinkKeySchema.optional(),
+    /** How long an acknowledgement link works after its alert was sent. */
+    ackLinkTtlDays: z.coerce.number().int().min(1).max(90).default(7),
   }),
   directoryPath: z.string().min(1).default('config/directory.yaml'),
   dataDir: z.string().min(1).default('.docket'),
@@ -151,6 +185,7 @@ const envOverrides: Array<[string, string[]]> = [
   ['DOCKET_API_PORT', ['api', 'port']],
   ['DOCKET_API_HOST', ['api', 'host']],
   ['DOCKET_ACK_BASE_URL', ['mail', 'ackBaseUrl']],
+  ['DOCKET_ACK_LINK_KEY', ['mail', 'ackLinkKey']],
   ['DOCKET_MAIL_FROM', ['mail', 'from']],
   ['DOCKET_ADMIN_FALLBACK', ['mail', 'adminFallback']],
 ];

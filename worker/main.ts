@@ -7,7 +7,7 @@ import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
 import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
 import { buildActivities } from './activities';
-import { configuredBusinessHours, loadConfig, type DocketConfig } from './config';
+import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from './config';
 import { assertWorkflowBundleEncryptsFailures, createDataConverter } from './data-converter';
 import { loadKeyring } from './keys';
 import { temporalConnectionOptions } from './connection';
@@ -30,6 +30,12 @@ export async function createDocketWorker(
 ) {
   // Keys first: a worker that cannot encrypt must not start and write case data in clear text.
   const dataConverter = createDataConverter(loadKeyring(env));
+  if (config.mail.ackBaseUrl !== undefined && config.mail.ackLinkKey === undefined) {
+    // Alerts would go out without a way to acknowledge them: refuse to start instead.
+    throw new ConfigError(
+      'mail.ackBaseUrl (DOCKET_ACK_BASE_URL) is set, so alerts carry signed acknowledgement links: set DOCKET_ACK_LINK_KEY (e.g. `openssl rand -base64 32`)',
+    );
+  }
   if (overrides.workflowBundlePath) {
     assertWorkflowBundleEncryptsFailures({ code: await readFile(overrides.workflowBundlePath, 'utf8') });
   }
@@ -51,6 +57,8 @@ export async function createDocketWorker(
       adminFallback: config.mail.adminFallback,
       messageIdDomain: config.mail.messageIdDomain,
       ackBaseUrl: config.mail.ackBaseUrl,
+      ackLinkKey: config.mail.ackLinkKey,
+      ackLinkTtlDays: config.mail.ackLinkTtlDays,
     },
     schedule: { businessHours: configuredBusinessHours(config) },
   });

@@ -66,6 +66,7 @@ async function startApiProcess(ctx: BenchContext, address: string, taskQueue: st
       ...ctx.keyEnv,
       DOCKET_CONFIG: configFile,
       DOCKET_API_KEYS: `bench-cms:case-system:${token}`,
+      DOCKET_ACK_LINK_KEY: randomBytes(32).toString('base64url'),
     },
     stdio: ['ignore', log, log],
   });

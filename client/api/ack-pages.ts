@@ -1,8 +1,10 @@
-// The pages behind the acknowledgement link in breach and escalation emails. Clicking a link must not
-// change anything (mail scanners and link previews fetch every link), so GET /ack only shows a form;
-// the acknowledgement itself is the form's POST, which needs a supervisor or administrator key.
-// Pages show only what the link carried (opaque workflow ID, deadline key) and are served with a
-// strict Content-Security-Policy: no scripts, no external assets, no framing.
+// The pages behind the acknowledgement link in breach and escalation emails. The link carries a
+// token signed for one case, one deadline and one recipient (activities/ack-link.ts), so the
+// supervisor types nothing: no key, no staff ID. Opening the link must not change anything (mail
+// scanners and link previews fetch every link), so GET /ack only shows what would be acknowledged and
+// one button; the acknowledgement itself is that button's form POST. Pages show only opaque codes
+// (case type and number, deadline key, staff ID) and are served with a strict Content-Security-Policy:
+// no scripts, no external assets, no framing, and no Referer that could carry the token elsewhere.
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -16,47 +18,67 @@ export const HTML_SECURITY_HEADERS = {
 function page(title: string, body: string): string {
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     '<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}' +
-    'label{display:block;margin:.75rem 0}input{font:inherit;width:100%;padding:.3rem}button{font:inherit;padding:.4rem 1rem}</style>' +
+    'dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{color:#555}dd{margin:0}' +
+    'button{font:inherit;padding:.4rem 1.2rem}</style>' +
     `</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`
   );
 }
 
-export interface AckLink {
-  workflowId: string;
-  deadline: string;
-  notice?: string;
+/** What a verified link names, with the case it resolves to. */
+export interface AckLinkView {
   caseType: string;
   caseNumber: string;
+  deadline: string;
+  recipientId: string;
 }
 
-export function ackFormPage(link: AckLink): string {
-  const hidden = (name: string, value: string | undefined) =>
-    value === undefined ? '' : `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+/** What the case itself says about the deadline, when the case answered in time. */
+export interface AckDeadlineState {
+  /** Local due time with its zone, e.g. "2026-12-09 23:59 CST". */
+  localText?: string;
+}
+
+const code = (text: string): string => `<code>${escapeHtml(text)}</code>`;
+
+function facts(link: AckLinkView, state: AckDeadlineState | undefined): string {
+  return (
+    '<dl>' +
+    `<dt>Case type</dt><dd>${escapeHtml(link.caseType)}</dd>` +
+    `<dt>Case number</dt><dd>${code(link.caseNumber)}</dd>` +
+    `<dt>Deadline</dt><dd>${code(link.deadline)}</dd>` +
+    (state?.localText ? `<dt>Was due</dt><dd>${escapeHtml(state.localText)}</dd>` : '') +
+    `<dt>Acknowledged as</dt><dd>${code(link.recipientId)} (your staff ID)</dd>` +
+    '</dl>'
+  );
+}
+
+/** The page the link opens: what will be acknowledged, and one button that posts the token. */
+export function ackFormPage(link: AckLinkView, token: string, state: AckDeadlineState | undefined): string {
   return page(
-    'Acknowledge a breach alert',
-    `<p>Deadline <code>${escapeHtml(link.deadline)}</code> of ${escapeHtml(link.caseType)} <code>${escapeHtml(link.caseNumber)}</code> was missed.` +
-      ' Acknowledging records who took charge and stops further alerts and escalations for it.</p>' +
+    'Acknowledge a missed deadline',
+    `<p>This records that you have taken charge of the missed deadline below. Its repeated alerts and escalations then stop.</p>` +
+      facts(link, state) +
+      // Relative action: the form posts back to wherever this page is served, behind any path prefix.
       '<form method="post" action="ack">' +
-      hidden('workflowId', link.workflowId) +
-      hidden('deadline', link.deadline) +
-      hidden('notice', link.notice) +
-      '<label>Your staff ID <input name="by" required autocomplete="username" pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,39}"></label>' +
-      '<label>Supervisor API key <input type="password" name="token" required autocomplete="current-password"></label>' +
+      `<input type="hidden" name="t" value="${escapeHtml(token)}">` +
       '<button type="submit">Acknowledge</button></form>',
   );
 }
 
-export function ackDonePage(link: AckLink, by: string): string {
+export function ackDonePage(link: AckLinkView, acknowledgedAt: string | undefined): string {
   return page(
-    'Alert acknowledged',
-    `<p>The breach alert for <code>${escapeHtml(link.deadline)}</code> of ${escapeHtml(link.caseType)} <code>${escapeHtml(link.caseNumber)}</code> is acknowledged by <code>${escapeHtml(by)}</code>. No further alerts will be sent for it.</p>`,
+    'Acknowledged',
+    `<p>Acknowledged: the alert for deadline ${code(link.deadline)} of ${escapeHtml(link.caseType)} ${code(link.caseNumber)} ` +
+      `is recorded as acknowledged by ${code(link.recipientId)}${acknowledgedAt ? ` at ${escapeHtml(acknowledgedAt)}` : ''}. ` +
+      'No further alerts or escalations will be sent for it.</p>',
   );
 }
 
-export function ackErrorPage(code: string, message: string): string {
+export function ackErrorPage(errorCode: string, message: string): string {
   return page(
-    'The alert was not acknowledged',
-    `<p>${escapeHtml(message)}</p><p><small>Code: <code>${escapeHtml(code)}</code></small></p>`,
+    'Nothing was acknowledged',
+    `<p>${escapeHtml(message)}</p><p><small>Code: ${code(errorCode)}</small></p>`,
   );
 }

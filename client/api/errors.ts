@@ -17,6 +17,11 @@ export const apiErrorCodes = {
   UNKNOWN_POLICY: { status: 404, meaning: 'No such policy (preview).' },
   CASE_CONFLICT: { status: 409, meaning: 'The case number is taken by a case with a different intake.' },
   CASE_CLOSED: { status: 409, meaning: 'The case is closed and records no further events.' },
+  ACK_LINK_INVALID: {
+    status: 403,
+    meaning: "The acknowledgement link is incomplete, altered, or not signed with this agency's key.",
+  },
+  ACK_LINK_EXPIRED: { status: 410, meaning: 'The acknowledgement link has expired.' },
   INVALID_INPUT: { status: 422, meaning: 'The body or query is invalid; `details.field` names the field.' },
   NOT_GRIEVABLE: {
     status: 422,

@@ -1,11 +1,12 @@
 // Entry point of the HTTP API: `tsx client/api/main.ts`. Reads the config file and environment
 // (worker/config.ts), the payload keys (DOCKET_CODEC_KEYS or DOCKET_CODEC_KEY_FILE) and the API keys
-// (DOCKET_API_KEYS and/or api.keys), then listens on api.host:api.port. The Temporal connection is
+// (DOCKET_API_KEYS and/or api.keys) and the key that verifies alert emails' acknowledgement links
+// (DOCKET_ACK_LINK_KEY), then listens on api.host:api.port. The Temporal connection is
 // lazy, so the API starts (and previews schedules) while Temporal is still coming up; case routes
 // answer 503 TEMPORAL_UNAVAILABLE until it is reachable.
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { configuredBusinessHours, loadConfig, type DocketConfig } from '../../worker/config';
+import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from '../../worker/config';
 import { temporalConnectionOptions } from '../../worker/connection';
 import { createDataConverter } from '../../worker/data-converter';
 import { loadKeyring } from '../../worker/keys';
@@ -27,6 +28,12 @@ export async function startApi(
   // Secrets first: an API that cannot encrypt or authenticate must not start.
   const dataConverter = createDataConverter(loadKeyring(env));
   const auth = loadApiAuth(config, env, caseTypeNames());
+  const ackLinkKey = config.mail.ackLinkKey;
+  if (ackLinkKey === undefined) {
+    throw new ConfigError(
+      'DOCKET_ACK_LINK_KEY is not set: the API verifies the acknowledgement links in alert emails with the key the worker signs them with (e.g. `openssl rand -base64 32`, the same value for both)',
+    );
+  }
   const logger = createLogger(config.logLevel).child({ component: 'api' });
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
@@ -35,7 +42,7 @@ export async function startApi(
     taskQueue: config.temporal.taskQueue,
     timeoutMs: config.api.temporalTimeoutMs,
   });
-  const app = buildApi({ docket, auth, logger, businessHours: configuredBusinessHours(config) });
+  const app = buildApi({ docket, auth, logger, ackLinkKey, businessHours: configuredBusinessHours(config) });
   const url = await app.listen({ host: config.api.host, port: config.api.port });
   logger.info({ url, keys: auth.describe(), namespace: config.temporal.namespace }, 'api listening');
   return {

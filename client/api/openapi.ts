@@ -11,6 +11,7 @@ import { rolesWith, type Permission } from './auth';
 import { apiErrorCodes } from './errors';
 import { routes, type RouteSpec } from './routes';
 import {
+  ackLinkQuerySchema,
   caseRecordSchema,
   caseUpdatedSchema,
   caseViewSchema,
@@ -135,7 +136,7 @@ const caseErrors = errors('CASE_NOT_FOUND', 'CASE_CLOSED', 'TEMPORAL_UNAVAILABLE
 
 const DESCRIPTION = `Docket's HTTP API for case-management systems and supervisors.
 
-**Authentication.** Send \`Authorization: Bearer <API key>\`. Each key has a role: \`case-system\` (open cases, record events, grant extensions, read), \`supervisor\` (acknowledge alerts, read), \`administrator\` (everything); a key may also be limited to some case types. A missing or unknown key gets 401, a key whose role does not allow the operation gets 403. /health, /docs and the acknowledgement page (GET /ack, which changes nothing) are open.
+**Authentication.** Send \`Authorization: Bearer <API key>\`. Each key has a role: \`case-system\` (open cases, record events, grant extensions, read), \`supervisor\` (acknowledge alerts, read), \`administrator\` (everything); a key may also be limited to some case types. A missing or unknown key gets 401, a key whose role does not allow the operation gets 403. /health, /docs and the acknowledgement pages (/ack) need no key: the signed link in an alert email is their credential.
 
 **Errors.** Every error is \`{ "error": { "code", "message", "details" } }\`. Branch on \`code\`; it never changes. A case's refusal of an event (out of order, too late, too early, over a cap, decided by an involved employee...) is 422 with the case's own code, a message naming the rule, the limit and its source, and \`details\` (\`rule\`, \`source\`, \`dueAt\`/\`earliest\`/\`capAt\`, \`field\`...). An event is either recorded whole or refused with no trace: never half-applied.
 
@@ -305,12 +306,23 @@ export function buildOpenApiDocument(): OpenApiDocument {
   }
   for (const [schema, id] of requestIds) requests.add(schema, { id });
 
-  const ackParameters: Json[] = ['workflowId', 'deadline', 'notice'].map((name) => ({
-    name,
-    in: 'query',
-    required: name !== 'notice',
-    schema: { type: 'string' },
-  }));
+  // The acknowledgement pages answer every outcome, errors included, as an HTML page.
+  const page = (description: string): Json => ({
+    description,
+    content: { 'text/html': { schema: { type: 'string' } } },
+  });
+  const ackOutcomes = {
+    '200': page(
+      'The page (GET: what would be acknowledged, and an Acknowledge button; POST: "Acknowledged")',
+    ),
+    '403': page('ACK_LINK_INVALID: the token is missing, malformed, altered or signed with another key'),
+    '404': page('CASE_NOT_FOUND, UNKNOWN_DEADLINE: the case or its deadline does not exist'),
+    '409': page('ALREADY_ACKNOWLEDGED, NOTHING_TO_ACKNOWLEDGE, CASE_CLOSED: nothing left to acknowledge'),
+    '410': page('ACK_LINK_EXPIRED: the link has expired'),
+  };
+  const { $schema: _ackSchema, ...ackTokenSchema } = z.toJSONSchema(ackLinkQuerySchema.shape.t, {
+    target: 'draft-2020-12',
+  });
   add(
     '/ack',
     'get',
@@ -318,11 +330,15 @@ export function buildOpenApiDocument(): OpenApiDocument {
       operationId: 'ackPage',
       tags: ['alerts'],
       description:
-        'Breach and escalation emails link here (configure `mail.ackBaseUrl` as `<API URL>/ack`). The page only ' +
-        'shows a form; acknowledging needs a supervisor or administrator key and is a POST.',
-      parameters: ackParameters,
+        'Breach and escalation emails carry one link per recipient (configure `mail.ackBaseUrl` as `<API URL>/ack`), ' +
+        'signed with DOCKET_ACK_LINK_KEY for one case, one deadline and one recipient, valid `mail.ackLinkTtlDays` ' +
+        'days. Opening it changes nothing (mail scanners fetch links): the page shows what would be acknowledged ' +
+        'and a button that posts the token. No API key and no staff ID are asked for.',
+      parameters: [{ name: 't', in: 'query', required: true, schema: ackTokenSchema }],
       responses: {
-        '200': { description: 'HTML form', content: { 'text/html': { schema: { type: 'string' } } } },
+        ...ackOutcomes,
+        '503': page('TEMPORAL_UNAVAILABLE'),
+        '504': page('TEMPORAL_TIMEOUT'),
       },
     }),
   );
@@ -333,21 +349,26 @@ export function buildOpenApiDocument(): OpenApiDocument {
       operationId: 'ackSubmit',
       tags: ['alerts'],
       description:
-        'The form posts `workflowId`, `deadline`, `notice`, `by` and `token` (the key, for browsers that ' +
-        'cannot send a header); other callers may send JSON with a bearer header instead.',
+        "The page's Acknowledge button: records the acknowledgement of the token's deadline by the token's " +
+        'recipient (their opaque staff ID), through the same workflow Update as POST ' +
+        '/cases/{type}/{number}/acknowledgements; repeats and escalations for that deadline stop. A link is ' +
+        'good for one acknowledgement: again is 409.',
       requestBody: {
         required: true,
         content: {
-          'application/x-www-form-urlencoded': { schema: { type: 'object' } },
-          'application/json': { schema: { type: 'object' } },
+          'application/x-www-form-urlencoded': {
+            schema: { type: 'object', properties: { t: ackTokenSchema }, required: ['t'] },
+          },
         },
       },
       responses: {
-        '200': {
-          description: 'Acknowledged (HTML for the form, CaseUpdated for JSON)',
-          content: json(ref('CaseUpdated')),
-        },
-        ...errors('INVALID_INPUT', 'REFUSED', 'CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'),
+        ...ackOutcomes,
+        '400': page('BAD_REQUEST: the form could not be read'),
+        '413': page('PAYLOAD_TOO_LARGE'),
+        '415': page('UNSUPPORTED_MEDIA_TYPE: send application/x-www-form-urlencoded'),
+        '500': page('UPDATE_FAILED: the case failed while recording the acknowledgement'),
+        '503': page('TEMPORAL_UNAVAILABLE'),
+        '504': page('TEMPORAL_TIMEOUT'),
       },
     }),
   );

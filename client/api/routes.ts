@@ -6,7 +6,7 @@ export interface RouteSpec {
   method: 'GET' | 'POST';
   /** Fastify path syntax (`:param`). */
   url: string;
-  /** Null: open to anyone (health, docs, the acknowledgement page, which changes nothing). */
+  /** Null: no API key (health, docs, and the acknowledgement pages, whose signed link is the credential). */
   permission: Permission | null;
   summary: string;
 }
@@ -54,13 +54,14 @@ export const routes = {
     method: 'GET',
     url: '/ack',
     permission: null,
-    summary: 'The page an alert email links to: a form that posts the acknowledgement',
+    summary: "The page an alert email's signed link opens: what would be acknowledged, and one button",
   },
+  // Open too: the signed token in the form is the credential, good for one deadline and one recipient.
   ackSubmit: {
     method: 'POST',
     url: '/ack',
-    permission: 'alerts:acknowledge',
-    summary: "Acknowledge from an alert email's link (form or JSON)",
+    permission: null,
+    summary: "Acknowledge from an alert email's signed link (the page's form)",
   },
   policies: {
     method: 'GET',

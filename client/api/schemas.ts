@@ -3,7 +3,7 @@
 // the TypeScript types the workflows and the domain return (`describes<CaseView>()`), so a change to
 // those types that the documentation does not follow fails the type check.
 import { z } from 'zod';
-import { serviceProofSchema, staffIdSchema } from '../../domain/cases/common';
+import { serviceProofSchema } from '../../domain/cases/common';
 import type { Schedule } from '../../domain/types';
 import type { CaseView } from '../../workflows/case-support';
 import type { TimelineEvent } from '../../workflows/deadlines';
@@ -318,15 +318,15 @@ export const healthSchema = z.object({
   temporal: z.enum(['reachable', 'unreachable']),
 });
 
-/** What the acknowledgement link carries (built by activities/notifications.ts from `mail.ackBaseUrl`). */
+/**
+ * What the acknowledgement link carries: one signed token (activities/ack-link.ts), built per
+ * recipient by activities/notifications.ts under `mail.ackBaseUrl`. The page's form posts it back.
+ */
 export const ackLinkQuerySchema = z.object({
-  workflowId: z.string().min(1).max(200),
-  deadline: z.string().min(1).max(200),
-  notice: z.string().max(300).optional(),
+  t: z.string().min(1).max(2048).meta({
+    description: 'The signed token from the alert email: case, deadline, recipient, notice, expiry',
+  }),
 });
 
-/** The confirmation page's form (or a JSON body): who acknowledges, plus the token if no header. */
-export const ackFormSchema = ackLinkQuerySchema.extend({
-  by: staffIdSchema,
-  token: z.string().optional(),
-});
+/** The form the page's Acknowledge button posts: the same token, nothing else. */
+export const ackFormSchema = ackLinkQuerySchema;

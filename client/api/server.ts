@@ -1,6 +1,6 @@
 // Docket's HTTP API on fastify: a thin layer over DocketClient (client/cases.ts), which Node case
 // systems use directly. The API adds authentication (bearer keys mapped to roles), JSON errors with
-// stable codes, OpenAPI, and the acknowledgement page that alert emails link to.
+// stable codes, OpenAPI, and the acknowledgement pages that alert emails' signed links open.
 //
 // Confidentiality: request logs carry only values a handler has validated as opaque (case type,
 // case number, event name, policy ID), the key's ID, the status and the error code. Never bodies,
@@ -24,7 +24,15 @@ import {
   type UpdateOptions,
 } from '../cases';
 import type { AcknowledgeInput, ExtensionRequestInput } from '../../domain/cases/common';
-import { ackDonePage, ackErrorPage, ackFormPage, HTML_SECURITY_HEADERS, type AckLink } from './ack-pages';
+import { verifyAckLink } from '../../activities/ack-link';
+import {
+  ackDonePage,
+  ackErrorPage,
+  ackFormPage,
+  HTML_SECURITY_HEADERS,
+  type AckDeadlineState,
+  type AckLinkView,
+} from './ack-pages';
 import { can, canAccessCaseType, rolesWith, type ApiAuth, type Permission, type Principal } from './auth';
 import { ApiError, errorBody } from './errors';
 import { buildOpenApiDocument, renderDocsPage } from './openapi';
@@ -41,6 +49,8 @@ export interface BuildApiOptions {
   bodyLimit?: number;
   /** The agency's business hours per calendar ID (config `calendars`), for previews; defaults otherwise. */
   businessHours?: Record<string, BusinessHours>;
+  /** Verifies the signed links in alert emails (DOCKET_ACK_LINK_KEY, the key the worker signs with). */
+  ackLinkKey: Buffer;
 }
 
 /** Values a handler validated as opaque codes: the only request data that reaches a log line. */
@@ -53,6 +63,15 @@ interface LogContext {
 
 const HEALTH_TIMEOUT_MS = 2_000;
 const ACK_BODY_LIMIT = 8 * 1024;
+/** How long the acknowledgement page waits for the case to say when the deadline was due. */
+const ACK_LOOKUP_MS = 3_000;
+
+/** The case's refusals of an acknowledgement, as the link's pages answer them. */
+const ACK_REFUSAL_STATUS: Record<string, number> = {
+  ALREADY_ACKNOWLEDGED: 409,
+  NOTHING_TO_ACKNOWLEDGE: 409,
+  UNKNOWN_DEADLINE: 404,
+};
 
 export function buildApi(options: BuildApiOptions): FastifyInstance {
   const { docket, auth, logger } = options;
@@ -308,65 +327,137 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     });
   });
 
-  // The acknowledgement link's pages, in their own scope: only here is a form body accepted.
+  // The acknowledgement link's pages, in their own scope: only here is a form body accepted, and
+  // every answer, errors included, is an HTML page. No API key: the signed token is the credential.
   void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: ACK_BODY_LIMIT },
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
 
-    const linkOf = (request: FastifyRequest, raw: unknown): AckLink => {
-      const link = parseWith(ackLinkQuerySchema, raw, 'acknowledgement link');
-      const found = caseOfWorkflowId(link.workflowId);
+    const html = (reply: FastifyReply, status: number, body: string) =>
+      reply.code(status).type('text/html; charset=utf-8').headers(HTML_SECURITY_HEADERS).send(body);
+
+    const errorPage = (request: FastifyRequest, reply: FastifyReply, err: Error) => {
+      const { status, body } = toErrorResponse(err);
+      const { code } = body.error;
+      errorCodes.set(request, code);
+      if (status >= 500 && logger && !(err instanceof DocketClientError)) {
+        logger.error({ errorName: err.name, route: request.routeOptions.url }, 'request failed unexpectedly');
+      }
+      const message =
+        code === 'UNSUPPORTED_MEDIA_TYPE'
+          ? 'send the form as application/x-www-form-urlencoded'
+          : body.error.message;
+      return html(reply, status, ackErrorPage(code, message));
+    };
+    scope.setErrorHandler((error: Error, request, reply) => errorPage(request, reply, error));
+
+    /** The link's token, verified: its MAC, then its expiry, then the case it names. */
+    const linkOf = (
+      request: FastifyRequest,
+      schema: typeof ackLinkQuerySchema | typeof ackFormSchema,
+      raw: unknown,
+    ): AckLinkView & { caseType: CaseType; workflowId: string } => {
+      const parsed = schema.safeParse(raw);
+      const check = parsed.success
+        ? verifyAckLink(parsed.data.t, options.ackLinkKey)
+        : ({ status: 'invalid' } as const);
+      if (check.status === 'invalid') {
+        throw ApiError.of(
+          'ACK_LINK_INVALID',
+          'This link is not valid: it is incomplete or has been altered. Open it again from the alert email, exactly as it was sent.',
+        );
+      }
+      if (check.status === 'expired') {
+        throw ApiError.of(
+          'ACK_LINK_EXPIRED',
+          `This link expired at ${check.claims.expiresAt.toISOString()}. Acknowledge from a newer alert email about this deadline, or ask the case system's operators.`,
+        );
+      }
+      const { workflowId, deadline, recipientId } = check.claims;
+      const found = caseOfWorkflowId(workflowId);
       if (!found) throw ApiError.of('CASE_NOT_FOUND', 'the link does not name a Docket case');
       note(request, found);
-      return { ...link, ...found };
+      return { workflowId, deadline, recipientId, ...found };
     };
 
-    scope.get(routes.ackPage.url, async (request, reply) => {
-      reply.type('text/html; charset=utf-8').headers(HTML_SECURITY_HEADERS);
+    /** A refusal the case would give, told before the button is offered; undefined when it cannot say in time. */
+    const deadlineState = async (
+      link: AckLinkView & { caseType: CaseType },
+    ): Promise<AckDeadlineState | undefined> => {
+      const stopTimer = new AbortController();
+      const timeout = sleep(ACK_LOOKUP_MS, { timedOut: true } as const, { signal: stopTimer.signal }).catch(
+        () => ({ timedOut: true }) as const,
+      );
+      const lookup = docket.schedule(link.caseType, link.caseNumber).then(
+        (view) => ({ view }),
+        (error: unknown) => ({ error }),
+      );
+      let answer: Awaited<typeof lookup> | { timedOut: true };
       try {
-        return reply.send(ackFormPage(linkOf(request, request.query)));
-      } catch (err) {
-        const { status, body } = toErrorResponse(err as Error);
-        errorCodes.set(request, body.error.code);
-        return reply.code(status).send(ackErrorPage(body.error.code, body.error.message));
+        answer = await Promise.race([lookup, timeout]);
+      } finally {
+        stopTimer.abort();
       }
+      if ('timedOut' in answer) return undefined;
+      if ('error' in answer) {
+        const { error } = answer;
+        // Temporal or the worker slow or away: show the page; the POST will get the case's answer.
+        if (error instanceof DocketClientError && error.status >= 500) return undefined;
+        throw error;
+      }
+      const found = answer.view.deadlines.find((d) => d.key === link.deadline);
+      if (!found) {
+        throw new ApiError(
+          404,
+          'UNKNOWN_DEADLINE',
+          `case ${link.caseNumber} has no deadline ${link.deadline}`,
+        );
+      }
+      if (found.acknowledged) {
+        throw new ApiError(
+          409,
+          'ALREADY_ACKNOWLEDGED',
+          `The alert for ${link.deadline} was already acknowledged by ${found.acknowledged.by} at ${found.acknowledged.at}.`,
+        );
+      }
+      if (found.state !== 'breached') {
+        throw new ApiError(
+          409,
+          'NOTHING_TO_ACKNOWLEDGE',
+          `Deadline ${link.deadline} is ${found.state}, not breached: there is no alert to acknowledge.`,
+        );
+      }
+      return { localText: found.localText };
+    };
+
+    // Changes nothing: a mail scanner that fetches the link acknowledges nothing.
+    scope.get(routes.ackPage.url, async (request, reply) => {
+      const token = (request.query as { t?: unknown }).t;
+      const link = linkOf(request, ackLinkQuerySchema, request.query);
+      const state = await deadlineState(link);
+      return html(reply, 200, ackFormPage(link, token as string, state));
     });
 
     scope.post(routes.ackSubmit.url, { bodyLimit: ACK_BODY_LIMIT }, async (request, reply) => {
-      const fromForm = (request.headers['content-type'] ?? '').startsWith(
-        'application/x-www-form-urlencoded',
-      );
+      const link = linkOf(request, ackFormSchema, request.body ?? {});
+      let view;
       try {
-        const body = (request.body ?? {}) as Record<string, unknown>;
-        // Browsers cannot send an Authorization header from a link, so the form carries the key.
-        const principal = authenticate(request, typeof body.token === 'string' ? body.token : undefined);
-        authorize(principal, routes.ackSubmit.permission);
-        const form = parseWith(ackFormSchema, body, 'acknowledgement');
-        const link = linkOf(request, form);
-        const caseType = caseTypeOf(request, link.caseType);
-        const schedule = await docket.acknowledge(caseType, link.caseNumber, {
-          key: form.deadline,
-          by: form.by,
+        view = await docket.acknowledge(link.caseType, link.caseNumber, {
+          key: link.deadline,
+          by: link.recipientId,
         });
-        if (!fromForm) return { schedule };
-        return reply
-          .type('text/html; charset=utf-8')
-          .headers(HTML_SECURITY_HEADERS)
-          .send(ackDonePage(link, form.by));
       } catch (err) {
-        if (!fromForm) throw err;
-        const { status, body } = toErrorResponse(err as Error);
-        errorCodes.set(request, body.error.code);
-        if (status === 401) reply.header('www-authenticate', 'Bearer realm="docket"');
-        return reply
-          .code(status)
-          .type('text/html; charset=utf-8')
-          .headers(HTML_SECURITY_HEADERS)
-          .send(ackErrorPage(body.error.code, body.error.message));
+        const status = err instanceof DocketClientError ? ACK_REFUSAL_STATUS[err.code] : undefined;
+        if (status === undefined) throw err;
+        const refusal = err as DocketClientError;
+        throw new ApiError(status, refusal.code, refusal.message, refusal.details);
       }
+      const acknowledged = view.deadlines.find((d) => d.key === link.deadline)?.acknowledged;
+      return html(reply, 200, ackDonePage(link, acknowledged?.at));
     });
   });
 

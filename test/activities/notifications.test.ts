@@ -6,6 +6,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { verifyAckLink } from '../../activities/ack-link';
 import { loadDirectory } from '../../activities/directory';
 import { DEFAULT_TEMPLATES_DIR, loadNoticeTemplates } from '../../activities/notice-templates';
 import {
@@ -23,6 +24,7 @@ import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from '../helpers/smtp';
 import { parseICalendar, parseUtcDateTime, prop } from './support/ical';
 import {
+  ACK_LINK_KEY,
   activitiesFor,
   ADMIN_FALLBACK,
   calendarParts,
@@ -285,9 +287,14 @@ describe('who receives it', () => {
     expect(message?.subject).toBe('OVERDUE: rts.response was due 2026-12-09 23:59 CST (case OK-2026-000123)');
     const ack = new URL(/Acknowledge: (\S+)/.exec(message?.text ?? '')?.[1] ?? 'http://missing');
     expect(ack.origin + ack.pathname).toBe('https://docket.agency.example.org/ack');
-    expect(ack.searchParams.get('workflowId')).toBe(request.workflowId);
-    expect(ack.searchParams.get('deadline')).toBe('rts.response');
-    expect(ack.searchParams.get('notice')).toBe('rts.response/breach/1');
+    // The link is one signed token naming the case, the deadline, the notice and the one recipient.
+    const link = verifyAckLink(ack.searchParams.get('t'), ACK_LINK_KEY, Date.parse(request.sentAt as string));
+    expect(link.status === 'valid' && link.claims).toMatchObject({
+      workflowId: request.workflowId,
+      deadline: 'rts.response',
+      noticeKey: 'rts.response/breach/1',
+      recipientId: 'LARC-S002',
+    });
   });
 
   test('each escalation level walks one step up the chain; past the top it stays at the top', async () => {

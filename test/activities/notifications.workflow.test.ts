@@ -251,3 +251,49 @@ describe('accepted by the relay, then the attempt dies before completing', () =>
     expect(receiver.messages.filter((m) => m.outcome === 'accepted')).toHaveLength(1);
   });
 });
+
+test("an alert sent one message per recipient, on hosts without each other's ledger: a crash after each 250; every retry skips what the heartbeats say was accepted", async () => {
+  const forgetful: SentLedger = { find: async () => undefined, record: async () => undefined };
+  let crashes = 0;
+  const under = await activitiesFor(receiver, {
+    ackBaseUrl: 'https://docket.agency.example.org/ack',
+    ledger: forgetful,
+    testHooks: {
+      // Attempt 1 dies after the first recipient's 250, attempt 2 after the second's.
+      afterAccepted: () => {
+        crashes += 1;
+        if (crashes <= 2) throw new Error('simulated worker crash after the relay accepted the message');
+      },
+    },
+  });
+  // ACSD's rts.responder escalates to a supervisor role with two recipients.
+  const { result } = await run(under, sendOneNotice, {
+    ...reminder(),
+    kind: 'breach',
+    noticeKey: 'rts.response/breach/1',
+    facility: 'ACSD',
+  });
+  const notice = await result;
+  expect(notice.status).toBe('already-sent');
+  expect(notice.messages?.map((m) => [m.recipientId, m.status])).toEqual([
+    ['ACSD-S012', 'already-sent'],
+    ['ACSD-S112', 'already-sent'],
+  ]);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(receiver.messages.map((m) => m.envelope.to)).toEqual([
+    ['supervisor@acsd.example.org'],
+    ['supervisor.backup@acsd.example.org'],
+  ]);
+  for (const m of notice.messages ?? []) expect(receiver.byMessageId(m.messageId)).toHaveLength(1);
+  // Attempt 3 knows the first message from the heartbeat attempt 2 carried it on in.
+  expect(
+    logLine(under, 'notice already accepted by the mail relay; not sending again').map((l) => [
+      l.attempt,
+      l.recipientId,
+    ]),
+  ).toEqual([
+    [2, 'ACSD-S012'],
+    [3, 'ACSD-S012'],
+    [3, 'ACSD-S112'],
+  ]);
+});

@@ -1,5 +1,6 @@
 // The HTTP API end to end on the official dev server: each endpoint's success and each error path,
 // with a real worker, real schedules, real mail and the encrypting data converter.
+import { signAckLink } from '../../activities/ack-link';
 import type { CaseView } from '../../workflows/case-support';
 import type { TimelineEvent } from '../../workflows/deadlines';
 import { decodedText, findLeaks } from '../confidentiality/support';
@@ -395,56 +396,134 @@ describe('acknowledging breach alerts', () => {
     expect(expectError(again, 422, 'ALREADY_ACKNOWLEDGED').message).toMatch(/already acknowledged by S-0400/);
   });
 
-  test("the alert email's link opens a page that changes nothing; its form acknowledges with a supervisor key", async () => {
-    const { path, caseNumber } = await openBreached();
-    const alert = await eventually(
-      async () =>
-        bed.smtp.messages.find(
-          (m) =>
-            m.text.includes(caseNumber) && /Acknowledge: /.test(m.text) && /Deadline missed/.test(m.text),
-        ),
-      'the breach alert',
-    );
-    const link = /Acknowledge: (\S+)/.exec(alert.text)?.[1] as string;
-    expect(link.startsWith(`${bed.url}/ack?`)).toBe(true);
-    const query = new URL(link).searchParams;
-    expect(query.get('workflowId')).toBe(`grievance-${caseNumber}`);
-    expect(query.get('deadline')).toBe('rts.response');
-
-    // Opening the link (as a mail scanner would) shows a form and acknowledges nothing.
-    const page = await fetch(link);
-    const html = await page.text();
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
-    expect(html).toContain('<form method="post" action="ack">');
-    expect(html).toContain(caseNumber);
-    expect(deadline((await getCase(path)).schedule, 'rts.response').acknowledged).toBeUndefined();
-
-    const post = (fields: Record<string, string>) =>
+  test("each supervisor's alert has a link of their own: opening it changes nothing; altered is 403, expired 410; its button acknowledges as that recipient; again is 409", async () => {
+    // ACSD's rts.responder escalates to a supervisor role with two recipients.
+    const { path, caseNumber } = await openBreached('ACSD');
+    const alerts = await eventually(async () => {
+      const found = bed.smtp.messages.filter(
+        (m) => m.text.includes(caseNumber) && /Deadline missed/.test(m.text),
+      );
+      return found.length >= 2 ? found : undefined;
+    }, 'the breach alert to both supervisors');
+    expect(alerts).toHaveLength(2);
+    const linkTo = (address: string): string => {
+      const alert = alerts.find((m) => m.envelope.to.join() === address);
+      const link = /Acknowledge: (\S+)/.exec(alert?.text ?? '')?.[1] as string;
+      expect(link.startsWith(`${bed.url}/ack?t=`)).toBe(true);
+      return link;
+    };
+    const mine = linkTo('supervisor@acsd.example.org');
+    const backup = linkTo('supervisor.backup@acsd.example.org');
+    expect(mine).not.toBe(backup);
+    const tokenOf = (link: string) => new URL(link).searchParams.get('t') as string;
+    const acknowledged = async () => deadline((await getCase(path)).schedule, 'rts.response').acknowledged;
+    const timelineTypes = async () => (await getCase(path)).timeline.map((e) => e.type);
+    const timelineBefore = await timelineTypes();
+    const unchanged = async () => {
+      expect(await acknowledged()).toBeUndefined();
+      expect(await timelineTypes()).toEqual(timelineBefore);
+    };
+    const post = (t: string) =>
       fetch(`${bed.url}/ack`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          workflowId: query.get('workflowId') as string,
-          deadline: query.get('deadline') as string,
-          notice: query.get('notice') ?? '',
-          ...fields,
-        }).toString(),
+        body: new URLSearchParams({ t }).toString(),
       });
-    const noKey = await post({ by: 'S-0400' });
-    expect(noKey.status).toBe(401);
-    expect(await noKey.text()).toContain('UNAUTHENTICATED');
-    const wrongRole = await post({ by: 'S-0400', token: bed.tokens.caseSystem });
-    expect(wrongRole.status).toBe(403);
-    expect(deadline((await getCase(path)).schedule, 'rts.response').acknowledged).toBeUndefined();
+    const expectPage = async (response: Response, status: number, ...texts: string[]) => {
+      const html = await response.text();
+      expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({
+        status,
+        type: 'text/html; charset=utf-8',
+      });
+      expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      for (const text of texts) expect(html).toContain(text);
+      return html;
+    };
 
-    const done = await post({ by: 'S-0400', token: bed.tokens.supervisor });
-    expect(done.status).toBe(200);
-    expect(await done.text()).toMatch(/acknowledged by <code>S-0400<\/code>/);
-    expect(deadline((await getCase(path)).schedule, 'rts.response').acknowledged?.by).toBe('S-0400');
+    // Opening the link (as a mail scanner would) shows what would be acknowledged, and changes nothing.
+    const { schedule } = await getCase(path);
+    const html = await expectPage(
+      await fetch(mine),
+      200,
+      'grievance',
+      caseNumber,
+      'rts.response',
+      deadline(schedule, 'rts.response').localText,
+      'ACSD-S012',
+      '<form method="post" action="ack">',
+      '<button type="submit">Acknowledge</button>',
+    );
+    expect(html).not.toMatch(/password|API key|name="by"|name="token"/i);
+    expect((await fetch(mine)).status).toBe(200);
+    await unchanged();
 
-    const bogus = await fetch(`${bed.url}/ack?workflowId=payroll-123&deadline=x`);
-    expect(bogus.status).toBe(404);
+    // Altered: another recipient written into the payload, the MAC kept; or the MAC itself changed.
+    const [payload, mac] = tokenOf(mine).split('.') as [string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const reassigned = `${Buffer.from(JSON.stringify({ ...claims, to: 'ACSD-S004' })).toString('base64url')}.${mac}`;
+    const macBytes = Buffer.from(mac, 'base64url');
+    macBytes[0] = (macBytes[0] as number) ^ 0xff;
+    const badMac = `${payload}.${macBytes.toString('base64url')}`;
+    for (const t of [reassigned, badMac, '', 'not-a-token']) {
+      await expectPage(await fetch(`${bed.url}/ack?t=${encodeURIComponent(t)}`), 403, 'ACK_LINK_INVALID');
+      await expectPage(await post(t), 403, 'ACK_LINK_INVALID');
+    }
+    await expectPage(await fetch(`${bed.url}/ack`), 403, 'ACK_LINK_INVALID');
+    await unchanged();
+
+    // Expired: signed with the worker's key, but past its expiry.
+    const expired = signAckLink(
+      {
+        workflowId: `grievance-${caseNumber}`,
+        deadline: 'rts.response',
+        recipientId: 'ACSD-S012',
+        noticeKey: 'rts.response/breach/1',
+        expiresAt: new Date(Date.now() - 1_000),
+      },
+      bed.ackLinkKey,
+    );
+    await expectPage(await fetch(`${bed.url}/ack?t=${expired}`), 410, 'ACK_LINK_EXPIRED');
+    await expectPage(await post(expired), 410, 'ACK_LINK_EXPIRED');
+    await unchanged();
+
+    // The button: acknowledged by the recipient the link names, nobody else.
+    await expectPage(await post(tokenOf(mine)), 200, 'Acknowledged', 'ACSD-S012', caseNumber);
+    expect((await acknowledged())?.by).toBe('ACSD-S012');
+    const record = await getCase(path);
+    expect(record.timeline.filter((e) => e.type === 'alert.acknowledged')).toEqual([
+      expect.objectContaining({ actor: 'ACSD-S012' }),
+    ]);
+
+    // Used again, or the other supervisor's link: 409 with the case's own refusal; nothing changes.
+    await expectPage(
+      await post(tokenOf(mine)),
+      409,
+      'ALREADY_ACKNOWLEDGED',
+      'already acknowledged by ACSD-S012',
+    );
+    await expectPage(await post(tokenOf(backup)), 409, 'ALREADY_ACKNOWLEDGED');
+    await expectPage(await fetch(backup), 409, 'ALREADY_ACKNOWLEDGED', 'ACSD-S012');
+    const after = await getCase(path);
+    expect(after.timeline).toEqual(record.timeline);
+
+    // A genuine signature on a case that does not exist.
+    const missing = signAckLink(
+      {
+        workflowId: `grievance-${newCaseNumber()}`,
+        deadline: 'rts.response',
+        recipientId: 'ACSD-S012',
+        noticeKey: 'rts.response/breach/1',
+        expiresAt: new Date(Date.now() + 60_000),
+      },
+      bed.ackLinkKey,
+    );
+    await expectPage(await fetch(`${bed.url}/ack?t=${missing}`), 404, 'CASE_NOT_FOUND');
+    await expectPage(await post(missing), 404, 'CASE_NOT_FOUND');
+
+    // The API's log lines never carry a token.
+    const logs = bed.apiLogLines.join('\n');
+    for (const t of [tokenOf(mine), tokenOf(backup), expired]) expect(logs).not.toContain(t.split('.')[1]);
   });
 });
 
@@ -555,6 +634,31 @@ describe('docs, health, and what reaches logs and history', () => {
     ]) {
       expect(spec.body.paths).toHaveProperty([path, 'post']);
     }
+    // The acknowledgement pages answer HTML only, need no key, and take the signed token alone.
+    const ack = spec.body.paths['/ack'] as Record<
+      'get' | 'post',
+      {
+        security: unknown[];
+        parameters?: Array<{ name: string; in: string; required: boolean }>;
+        requestBody?: { content: Record<string, { schema: { required: string[] } }> };
+        responses: Record<string, { content: Record<string, unknown> }>;
+      }
+    >;
+    for (const method of ['get', 'post'] as const) {
+      expect(ack[method].security).toEqual([]);
+      expect(Object.keys(ack[method].responses)).toEqual(
+        expect.arrayContaining(['200', '403', '404', '409', '410']),
+      );
+      for (const response of Object.values(ack[method].responses)) {
+        expect(Object.keys(response.content)).toEqual(['text/html']);
+      }
+    }
+    expect(ack.get.parameters).toEqual([expect.objectContaining({ name: 't', in: 'query', required: true })]);
+    expect(Object.keys(ack.post.requestBody?.content ?? {})).toEqual(['application/x-www-form-urlencoded']);
+    expect(ack.post.requestBody?.content['application/x-www-form-urlencoded']?.schema.required).toEqual([
+      't',
+    ]);
+
     const page = await fetch(`${bed.url}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);

@@ -1,6 +1,7 @@
 // API roles on every route, against the real stack: no key or an unknown key is 401, a key whose role
 // lacks the permission is 403 (and changes nothing), and each role the issue allows gets through to
 // the real operation. The expected roles are written out here, not read from the code under test.
+import { signAckLink } from '../../activities/ack-link';
 import type { ApiRole } from '../../client/api/auth';
 import { routes, type RouteName } from '../../client/api/routes';
 import { eventually, grievanceIntake, iso, startApiTestbed, type ApiTestbed, type KeyName } from './support';
@@ -27,7 +28,6 @@ const expectedRoles = {
   recordEvent: ['case-system', 'administrator'],
   grantExtension: ['case-system', 'administrator'],
   acknowledge: ['supervisor', 'administrator'],
-  ackSubmit: ['supervisor', 'administrator'],
   policies: ['case-system', 'supervisor', 'administrator'],
   preview: ['case-system', 'supervisor', 'administrator'],
   deadlinesDue: ['case-system', 'supervisor', 'administrator'],
@@ -125,15 +125,6 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
       body: { key: 'rts.filing', by: 'S-0400' },
     }),
   },
-  ackSubmit: {
-    success: 422,
-    code: 'NOTHING_TO_ACKNOWLEDGE',
-    make: async () => ({
-      method: 'POST',
-      path: '/ack',
-      body: { workflowId: `grievance-${await openedCase()}`, deadline: 'rts.filing', by: 'S-0400' },
-    }),
-  },
   policies: { success: 200, make: async () => ({ method: 'GET', path: '/policies' }) },
   preview: {
     success: 200,
@@ -152,12 +143,13 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
   },
 };
 
-test('every route needs a key except health, docs and the acknowledgement page, and each is covered here', () => {
+test('every route needs a key except health, docs and the acknowledgement pages, and each is covered here', () => {
   const open = Object.entries(routes)
     .filter(([, spec]) => spec.permission === null)
     .map(([name]) => name)
     .sort();
-  expect(open).toEqual(['ackPage', 'docs', 'health', 'openapi']);
+  // The acknowledgement pages' credential is the signed link itself (test/api/cases.test.ts).
+  expect(open).toEqual(['ackPage', 'ackSubmit', 'docs', 'health', 'openapi']);
   const guarded = Object.keys(routes)
     .filter((name) => !open.includes(name))
     .sort();
@@ -228,8 +220,26 @@ test('the open routes answer without a key', async () => {
   expect((await bed.call('GET', '/health')).status).toBe(200);
   expect((await bed.call('GET', '/docs/openapi.json')).status).toBe(200);
   expect((await fetch(`${bed.url}/docs`)).status).toBe(200);
-  const page = await fetch(`${bed.url}/ack?workflowId=grievance-${await openedCase()}&deadline=rts.response`);
-  expect(page.status).toBe(200);
+  // The acknowledgement page's credential is its signed link: with one it reaches the case (which
+  // has nothing breached yet), without one it is refused as a bad link, never asked for a key.
+  const token = signAckLink(
+    {
+      workflowId: `grievance-${await openedCase()}`,
+      deadline: 'rts.filing',
+      recipientId: 'LARC-S002',
+      noticeKey: 'rts.filing/breach/1',
+      expiresAt: new Date(Date.now() + 3_600_000),
+    },
+    bed.ackLinkKey,
+  );
+  const page = await fetch(`${bed.url}/ack?t=${token}`);
+  expect([page.status, await page.text()]).toEqual([409, expect.stringContaining('NOTHING_TO_ACKNOWLEDGE')]);
+  const unsigned = await fetch(
+    `${bed.url}/ack?workflowId=grievance-${await openedCase()}&deadline=rts.response`,
+  );
+  expect(unsigned.status).toBe(403);
+  expect(unsigned.headers.get('www-authenticate')).toBeNull();
+  expect(await unsigned.text()).toContain('ACK_LINK_INVALID');
 });
 
 test('a key limited to other case types is 403 on grievances and sees none of them in deadlines due', async () => {

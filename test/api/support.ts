@@ -1,4 +1,5 @@
-// A whole Docket for API tests on the official dev server (real time, real visibility): the real
+// A whole Docket for API tests on the official dev server (real time, real visibility), or on the
+// time-skipping test server where a test must see what happens days later: the real
 // workflow bundle built with the encrypting failure converter, a worker with the real activities
 // sending through nodemailer to a real SMTP receiver, a client and worker sharing one freshly
 // generated payload key, and the real API listening on 127.0.0.1 with one key per role. Tests talk
@@ -17,9 +18,14 @@ import { EncryptionCodec } from '../../worker/codec';
 import { createDataConverter } from '../../worker/data-converter';
 import { generateKey, Keyring } from '../../worker/keys';
 import { docketBundleOptions } from '../../worker/workflow-bundle';
-import { testActivities } from '../helpers/docket-env';
+import { TEST_ACK_LINK_KEY, testActivities } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
-import { createDevServerEnv, quietBundlerLogger, uniqueName } from '../helpers/temporal';
+import {
+  createDevServerEnv,
+  createTimeSkippingEnv,
+  quietBundlerLogger,
+  uniqueName,
+} from '../helpers/temporal';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -65,6 +71,8 @@ export interface ApiTestbed {
   codec: EncryptionCodec;
   /** The API's log lines (JSON). */
   apiLogLines: string[];
+  /** The key the worker signs acknowledgement links with and the API verifies them with. */
+  ackLinkKey: Buffer;
   call<T = Record<string, unknown>>(
     method: string,
     urlPath: string,
@@ -75,9 +83,14 @@ export interface ApiTestbed {
 
 const token = (): string => randomBytes(24).toString('base64url');
 
-export async function startApiTestbed(): Promise<ApiTestbed> {
+export interface ApiTestbedOptions {
+  /** The time-skipping test server instead of the dev server: `env.sleep` moves the cases' clock. */
+  timeSkipping?: boolean;
+}
+
+export async function startApiTestbed(options: ApiTestbedOptions = {}): Promise<ApiTestbed> {
   const [env, workflowBundle, smtp] = await Promise.all([
-    createDevServerEnv(),
+    options.timeSkipping ? createTimeSkippingEnv() : createDevServerEnv(),
     // Built with the failure converter, exactly as the production worker builds it.
     bundleWorkflowCode({ ...docketBundleOptions, logger: quietBundlerLogger }),
     startSmtpReceiver(),
@@ -110,7 +123,8 @@ export async function startApiTestbed(): Promise<ApiTestbed> {
 
   const apiLogLines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void apiLogLines.push(line) });
-  const app = buildApi({ docket, auth, logger });
+  const ackLinkKey = TEST_ACK_LINK_KEY;
+  const app = buildApi({ docket, auth, logger, ackLinkKey });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const worker = await Worker.create({
@@ -120,7 +134,7 @@ export async function startApiTestbed(): Promise<ApiTestbed> {
     workflowBundle,
     dataConverter,
     // Alert emails link to this API's acknowledgement page, as production configures it.
-    activities: await testActivities(smtp, { ackBaseUrl: `${url}/ack` }),
+    activities: await testActivities(smtp, { ackBaseUrl: `${url}/ack`, ackLinkKey }),
   });
   const running = worker.run();
 
@@ -159,6 +173,7 @@ export async function startApiTestbed(): Promise<ApiTestbed> {
     rawClient,
     codec: new EncryptionCodec(keyring),
     apiLogLines,
+    ackLinkKey,
     call,
     async teardown() {
       await app.close();

@@ -1,16 +1,19 @@
 // The API with no Temporal server at all (a port nobody listens on): it starts, previews schedules,
 // lists policies and serves its docs; case routes answer 503 TEMPORAL_UNAVAILABLE instead of hanging.
 // Also the API key configuration: formats, validation, and messages that never quote a token.
+import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { ApiAuth, ApiAuthConfigError, loadApiAuth, parseApiKeysEnv, sha256Hex } from '../../client/api/auth';
+import { signAckLink } from '../../activities/ack-link';
 import { buildApi } from '../../client/api/server';
 import { caseTypeNames, DocketClient } from '../../client/cases';
 import { ConfigError, parseConfig } from '../../worker/config';
 import { grievanceIntake } from './support';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdefghij';
+const ACK_LINK_KEY = randomBytes(32);
 let app: FastifyInstance;
 let url: string;
 let connection: Connection;
@@ -33,7 +36,12 @@ beforeAll(async () => {
   });
   const auth = new ApiAuth([{ id: 'admin', role: 'administrator', tokenSha256: sha256Hex(ADMIN_TOKEN) }]);
   // The agency's business hours (config `calendars`), which previews place reminders in.
-  app = buildApi({ docket, auth, businessHours: { 'us-ok-state': { start: '07:30', end: '16:00' } } });
+  app = buildApi({
+    docket,
+    auth,
+    ackLinkKey: ACK_LINK_KEY,
+    businessHours: { 'us-ok-state': { start: '07:30', end: '16:00' } },
+  });
   url = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
@@ -156,6 +164,50 @@ describe('case routes while Temporal is down', () => {
     const invalid = await call('POST', '/cases/grievance', { ...intake, facility: 'not a code' });
     expect([invalid.status, invalid.body.error?.code]).toEqual([422, 'INVALID_INPUT']);
   }, 30_000);
+});
+
+describe('the acknowledgement pages while Temporal is down, and their bad requests', () => {
+  const token = (expiresAt: Date) =>
+    signAckLink(
+      {
+        workflowId: 'grievance-GRV-2026-000123',
+        deadline: 'rts.response',
+        recipientId: 'LARC-S002',
+        noticeKey: 'rts.response/breach/1',
+        expiresAt,
+      },
+      ACK_LINK_KEY,
+    );
+  const valid = token(new Date(Date.now() + 3_600_000));
+  async function page(response: Response, status: number, text: string): Promise<void> {
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(await response.text()).toContain(text);
+  }
+  const post = (body: string, contentType = 'application/x-www-form-urlencoded') =>
+    fetch(`${url}/ack`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  test('the page still shows what the link names (without the due time); the button answers 503', async () => {
+    const started = Date.now();
+    const shown = await fetch(`${url}/ack?t=${valid}`);
+    await page(shown.clone(), 200, '<button type="submit">Acknowledge</button>');
+    const html = await shown.text();
+    expect(html).toContain('GRV-2026-000123');
+    expect(html).not.toContain('Was due');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await page(await post(new URLSearchParams({ t: valid }).toString()), 503, 'TEMPORAL_UNAVAILABLE');
+  });
+
+  test('bad requests get HTML pages too: 403, 410, 413, 415', async () => {
+    await page(await fetch(`${url}/ack?t=${valid}&t=${valid}`), 403, 'ACK_LINK_INVALID');
+    await page(await post(''), 403, 'ACK_LINK_INVALID');
+    await page(await post('t=%ZZ'), 403, 'ACK_LINK_INVALID');
+    await page(await fetch(`${url}/ack?t=${token(new Date(Date.now() - 1_000))}`), 410, 'ACK_LINK_EXPIRED');
+    await page(await post(`t=${'x'.repeat(10_000)}`), 413, 'PAYLOAD_TOO_LARGE');
+    // The page's form is the only way in: a JSON body is not accepted.
+    await page(await post(JSON.stringify({ t: valid }), 'application/json'), 415, 'x-www-form-urlencoded');
+  });
 });
 
 describe('API key configuration', () => {

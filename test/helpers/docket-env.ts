@@ -2,6 +2,7 @@
 // with the real notification activities sending through nodemailer to a real SMTP receiver, the
 // sample directory, and the real schedule computation. One per test file; each test gets its own
 // workflow IDs.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -16,6 +17,8 @@ import { bundleFor, createTimeSkippingEnv, uniqueName } from './temporal';
 
 export const ADMIN_FALLBACK = 'docket-admin@ops.example.org';
 export const DIRECTORY_PATH = path.join(__dirname, '..', '..', 'config', 'directory.yaml');
+/** Signs the acknowledgement links test workers put in alerts (fresh per test process, as a deployment's own). */
+export const TEST_ACK_LINK_KEY = randomBytes(32);
 
 export interface DocketTestbed {
   env: TestWorkflowEnvironment;
@@ -37,7 +40,12 @@ export interface DocketTestbed {
  */
 export async function testActivities(
   smtp: SmtpReceiver,
-  options: { logger?: Logger; ackBaseUrl?: string; schedule?: ScheduleActivityOptions } = {},
+  options: {
+    logger?: Logger;
+    ackBaseUrl?: string;
+    ackLinkKey?: Buffer;
+    schedule?: ScheduleActivityOptions;
+  } = {},
 ): Promise<DocketActivities> {
   return buildActivities({
     mailer: createMailTransport({
@@ -52,6 +60,7 @@ export async function testActivities(
       adminFallback: ADMIN_FALLBACK,
       messageIdDomain: 'docket.example.org',
       ackBaseUrl: options.ackBaseUrl ?? 'http://127.0.0.1:8080/ack',
+      ackLinkKey: options.ackLinkKey ?? TEST_ACK_LINK_KEY,
     },
     ...(options.schedule ? { schedule: options.schedule } : {}),
   });

@@ -1,6 +1,7 @@
 // Shared set-up for the notification tests: schedule entries like the domain layer produces, a
 // private copy of the sample directory, a log capture, and the activities wired to a real SMTP
 // receiver.
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,8 @@ import type { ReceivedMessage, SmtpReceiver } from '../../helpers/smtp';
 export const SAMPLE_DIRECTORY = path.join(__dirname, '..', '..', '..', 'config', 'directory.yaml');
 export const MESSAGE_ID_DOMAIN = 'docket.test.example.org';
 export const ADMIN_FALLBACK = 'docket-admins@agency.example.org';
+/** Signs the acknowledgement links when a test configures `ackBaseUrl`. */
+export const ACK_LINK_KEY = randomBytes(32);
 
 /** RTS response at LARC: 10 working days from Monday 2026-11-23, skipping Thanksgiving and the day after. */
 export function rtsResponseEntry(overrides: Partial<ScheduleEntry> = {}): ScheduleEntry {
@@ -137,6 +140,9 @@ export async function activitiesFor(
     ledger?: SentLedger;
     logLevel?: 'info' | 'debug';
     ackBaseUrl?: string;
+    /** With `ackBaseUrl`: the signing key (ACK_LINK_KEY by default; null for none). */
+    ackLinkKey?: Buffer | null;
+    ackLinkTtlDays?: number;
     templatesDir?: string;
     testHooks?: NotificationDeps['testHooks'];
     smtp?: ReturnType<SmtpReceiver['transportOptions']>;
@@ -158,7 +164,13 @@ export async function activitiesFor(
       from: '"Docket" <docket@agency.example.org>',
       adminFallback: ADMIN_FALLBACK,
       messageIdDomain: MESSAGE_ID_DOMAIN,
-      ...(options.ackBaseUrl !== undefined ? { ackBaseUrl: options.ackBaseUrl } : {}),
+      ...(options.ackBaseUrl !== undefined
+        ? {
+            ackBaseUrl: options.ackBaseUrl,
+            ackLinkKey: options.ackLinkKey === null ? undefined : (options.ackLinkKey ?? ACK_LINK_KEY),
+            ...(options.ackLinkTtlDays !== undefined ? { ackLinkTtlDays: options.ackLinkTtlDays } : {}),
+          }
+        : {}),
       ...(options.templatesDir !== undefined ? { templatesDir: options.templatesDir } : {}),
     },
     ...(options.testHooks ? { testHooks: options.testHooks } : {}),
