@@ -91,7 +91,7 @@ export interface ExtensionRecord {
 }
 
 export interface ScheduleEntry {
-  /** Deadline key from DESIGN.md, e.g. `rts.response`. */
+  /** Deadline key from the policy's rule table (docs/rules.md), e.g. `rts.response`. */
   key: string;
   kind: ScheduleEntryKind;
   /** The rule in words, e.g. "Staff respond in writing within 10 working days of receipt". */
@@ -136,7 +136,7 @@ export interface ScheduleEntry {
   periodEnd?: boolean;
   /** This entry is the furthest an extension of the named entry may reach without an override. */
   capOf?: string;
-  /** Whether and how this entry may be extended (DESIGN.md "Extensions"). */
+  /** Whether and how this entry may be extended (docs/rules.md "Extensions"). */
   extensionPolicy?: ExtensionPolicy;
   /** Further sources, e.g. the seed clause an agency setting fills in. */
   relatedSources?: Source[];

@@ -172,7 +172,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
   const entryOf = (key: string, schedule: Schedule | undefined = c.schedule): ScheduleEntry | undefined =>
     schedule?.entries.find((e) => e.key === key);
 
-  /** "Updates that schedule or record a hearing against these limits are rejected" (issue #6). */
+  /** "Updates that schedule or record a hearing against these limits are rejected." */
   function refuseAfterConclusionLimit(at: string, what: string): void {
     const limit = entryOf('hearing.conclusion');
     if (!limit?.dueAt || Date.parse(at) <= Date.parse(limit.dueAt)) return;

@@ -1,4 +1,4 @@
-// Deadline arithmetic (DESIGN.md "Deadline semantics"):
+// Deadline arithmetic (docs/rules.md "Deadline semantics"):
 // - hours are exact elapsed time from the anchor instant, so a 24-hour limit across a daylight-saving
 //   change is 24 real hours;
 // - days are civil dates in the calendar's zone: the day of the anchor is day 0 and a deadline is the

@@ -1,5 +1,5 @@
 // Building blocks shared by the policy modules: seed citations, reminder lead times and escalation
-// cadences. Lead times follow DESIGN.md "Notices and escalation" (half the time, one working day before).
+// cadences. Lead times follow docs/rules.md "Notices and escalation" (half the time, one working day before).
 import type { Source } from '../types';
 import type { ReminderRule } from '../deadline/reminders';
 

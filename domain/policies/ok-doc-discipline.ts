@@ -1,13 +1,13 @@
 // Oklahoma DOC disciplinary process: seed 002, Part II §IV (OP-060125).
 // §IV.B.3: "Time Frames: Will not include weekends and holidays, except as indicated", so a day count
-// without "calendar" is in working days. Hour limits (24 hours) are exact elapsed hours as DESIGN.md
-// requires; they are never stretched over a weekend. Calendar-day limits roll forward under
+// without "calendar" is in working days. Hour limits (24 hours) are exact elapsed hours as docs/rules.md
+// says; they are never stretched over a weekend. Calendar-day limits roll forward under
 // 25 O.S. §82.1(C).
 //
-// 1.1.0 (with the discipline workflow, issue #6; 1.0.0 never ran a case, so it is not kept beside it):
+// 1.1.0 (with the discipline workflow; 1.0.0 never ran a case, so it is not kept beside it):
 // - report.service is the disciplinary investigator's duty, so that its breach alert reaches the shift
 //   supervisor / unit manager who accepted the report (a breach alerts the responsible role's
-//   supervisor, DESIGN.md "Notices and escalation"). The seed does not say who serves the report.
+//   supervisor, docs/rules.md "Notices and escalation"). The seed does not say who serves the report.
 // - sanction.suspension: the longest a suspended punishment may run (§IV.C.9), computed with the
 //   schedule so that the officer's specified period can be checked against it in history.
 // - constraints from the Range of Allowable Sanctions: no suspension for class X offenses, and at

@@ -1,5 +1,5 @@
 // Every policy version ever shipped stays registered: a case keeps the version it opened with
-// (DESIGN.md "Replay safety"), so a new version is added beside the old one, never edited in place.
+// (docs/rules.md "Replay safety"), so a new version is added beside the old one, never edited in place.
 import { DomainError } from '../errors';
 import { acsdTitleIx } from './acsd-title-ix';
 import { adcProbation } from './adc-probation';
