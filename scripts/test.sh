@@ -9,5 +9,6 @@ bash scripts/ensure-node-deps.sh
 export DOCKET_TEMPORAL_CLI="${DOCKET_TEMPORAL_CLI:-$(bash scripts/ensure-temporal-cli.sh)}"
 export DOCKET_TEST_SERVER="${DOCKET_TEST_SERVER:-$(bash scripts/ensure-test-server.sh)}"
 export DOCKET_CHROMIUM="$(bash scripts/ensure-chromium.sh)"
+export DOCKET_SCHEMATHESIS="${DOCKET_SCHEMATHESIS:-$(bash scripts/ensure-schemathesis.sh)}"
 say "running the test suite (jest; Temporal CLI at $DOCKET_TEMPORAL_CLI)"
 exec npx jest --ci "$@"

@@ -4,6 +4,7 @@
 // those types that the documentation does not follow fails the type check.
 import { z } from 'zod';
 import { serviceProofSchema } from '../../domain/cases/common';
+import { refusalCodes, type RefusalCode } from '../../domain/errors';
 import type { Schedule } from '../../domain/types';
 import type { CaseView } from '../../workflows/case-support';
 import type { TimelineEvent } from '../../workflows/deadlines';
@@ -31,6 +32,24 @@ export const errorSchema = z.object({
   }),
 });
 export type ErrorBody = z.infer<typeof errorSchema>;
+
+const refusalCodeList = Object.keys(refusalCodes) as [RefusalCode, ...RefusalCode[]];
+
+/** The body of a 422: an error whose code is one of the business-rule refusals, all listed. */
+export const refusalSchema = errorSchema
+  .extend({
+    error: errorSchema.shape.error.extend({
+      code: z.enum(refusalCodeList).meta({
+        description: 'Stable, never reworded: branch on this. One of the refusals listed here.',
+        example: 'OUT_OF_ORDER',
+        'x-enum-descriptions': refusalCodeList.map((code) => refusalCodes[code]),
+      }),
+    }),
+  })
+  .meta({
+    description:
+      'A refusal: the request was well formed, but the case, the policy or the input breaks a rule. Nothing was changed.',
+  });
 
 const sourceSchema = z.discriminatedUnion('kind', [
   z.object({
