@@ -5,6 +5,7 @@
 // before it names the per-subject watch of suspended sanctions (§IV.C.9).
 import { z } from 'zod';
 import { DomainError } from '../errors';
+import { policyVersionSchema } from '../policies/registry';
 import { SEED_002 } from '../policies/common';
 import {
   agencySettingsSchema,
@@ -59,7 +60,7 @@ export const disciplineIntakeSchema = z
     reportedAt: isoInstantSchema,
     /** When the supervisor approved and accepted the report: the case's anchor (§IV.B.3, §IV.C.2). */
     acceptedAt: isoInstantSchema,
-    policyVersion: z.string().min(1).optional(),
+    policyVersion: policyVersionSchema('ok-doc-discipline').optional(),
     settings: agencySettingsSchema,
   })
   .refine((intake) => Date.parse(intake.acceptedAt) >= Date.parse(intake.reportedAt), {

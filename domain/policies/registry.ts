@@ -1,5 +1,6 @@
 // Every policy version ever shipped stays registered: a case keeps the version it opened with
 // (docs/rules.md "Replay safety"), so a new version is added beside the old one, never edited in place.
+import { z } from 'zod';
 import { DomainError } from '../errors';
 import { acsdTitleIx } from './acsd-title-ix';
 import { adcProbation } from './adc-probation';
@@ -61,4 +62,22 @@ export function getPolicy(id: string, version?: string): Policy {
     );
   }
   return found;
+}
+
+/**
+ * An intake's `policyVersion`: one of the versions registered for `id`. Checked when the case opens, so
+ * a case is never started on a version it cannot compute (it would fail at its first schedule).
+ */
+export function policyVersionSchema(id: string) {
+  return z
+    .string()
+    .min(1)
+    .superRefine((version, ctx) => {
+      const known = (byId.get(id) ?? []).map((policy) => policy.version);
+      if (!known.includes(version))
+        ctx.addIssue({
+          code: 'custom',
+          message: `policy '${id}' has no version '${version}' (known: ${known.join(', ')})`,
+        });
+    });
 }
