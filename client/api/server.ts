@@ -62,7 +62,9 @@ interface LogContext {
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
-const ACK_BODY_LIMIT = 8 * 1024;
+// The form carries one token of at most 2,048 characters; percent-encoded, a character takes up to 12
+// bytes. Room for that lets an over-long token reach validation (400) instead of the body limit (413).
+const ACK_BODY_LIMIT = 32 * 1024;
 /** How long the acknowledgement page waits for the case to say when the deadline was due. */
 const ACK_LOOKUP_MS = 3_000;
 
