@@ -14,6 +14,7 @@
 // Nothing here logs payload content: not bodies, not decoded values, not codec or parser messages
 // that might quote them.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import cors from '@fastify/cors';
 import type { Payload } from '@temporalio/common';
 import Fastify, {
@@ -54,6 +55,11 @@ export interface CodecServerOptions {
   sessionTtlMs?: number;
   /** Clock, for tests of session expiry. */
   now?: () => number;
+  /**
+   * Serve https with this certificate. The Temporal UI passes the signed-in person's access token
+   * only to an https codec endpoint.
+   */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 export function defaultAllowedOrigins(uiPort: number | string = 8233): string[] {
@@ -200,7 +206,9 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
   const sessions = makeSessionStore(sessionTtlMs, now);
   const codec = new EncryptionCodec(options.keyring);
 
+  // Typed as the plain (http) instance: routes and hooks do not depend on the transport.
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     bodyLimit: BODY_LIMIT_BYTES,
     // Typed as fastify's base logger so the instance has the plain FastifyInstance type callers expect.
     ...(options.logger
@@ -213,7 +221,9 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
     origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
     credentials: true,
     methods: ['POST'],
-    allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
+    // A UI signed in through OIDC also sends the ID token as Authorization-Extras; a preflight that
+    // does not allow it makes the browser drop every codec request.
+    allowedHeaders: ['authorization', 'authorization-extras', 'content-type', 'x-namespace'],
     maxAge: 600,
   });
 
@@ -351,30 +361,38 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
 }
 
 /** The codec server's environment, as a zod fragment the process config can adopt. */
-export const codecServerEnvSchema = z.object({
-  DOCKET_CODEC_HOST: z.string().min(1).default('127.0.0.1'),
-  DOCKET_CODEC_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_CODEC_PORT),
-  /** Comma-separated bearer tokens. */
-  DOCKET_CODEC_TOKENS: z
-    .string({ error: 'DOCKET_CODEC_TOKENS is required (comma-separated bearer tokens)' })
-    .transform((value) =>
-      value
-        .split(',')
-        .map((token) => token.trim())
-        .filter((token) => token !== ''),
-    ),
-  /** Comma-separated origins; defaults to the dev server's UI on TEMPORAL_UI_PORT (8233). */
-  DOCKET_CODEC_ALLOWED_ORIGINS: z
-    .string()
-    .optional()
-    .transform((value) =>
-      value
-        ?.split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin !== ''),
-    ),
-  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
-});
+export const codecServerEnvSchema = z
+  .object({
+    DOCKET_CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+    DOCKET_CODEC_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_CODEC_PORT),
+    /** Comma-separated bearer tokens. */
+    DOCKET_CODEC_TOKENS: z
+      .string({ error: 'DOCKET_CODEC_TOKENS is required (comma-separated bearer tokens)' })
+      .transform((value) =>
+        value
+          .split(',')
+          .map((token) => token.trim())
+          .filter((token) => token !== ''),
+      ),
+    /** Comma-separated origins; defaults to the dev server's UI on TEMPORAL_UI_PORT (8233). */
+    DOCKET_CODEC_ALLOWED_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value) =>
+        value
+          ?.split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin !== ''),
+      ),
+    TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+    /** PEM certificate (chain) and private key files: the server speaks https when both are set. */
+    DOCKET_CODEC_TLS_CERT_FILE: z.string().min(1).optional(),
+    DOCKET_CODEC_TLS_KEY_FILE: z.string().min(1).optional(),
+  })
+  .refine((env) => Boolean(env.DOCKET_CODEC_TLS_CERT_FILE) === Boolean(env.DOCKET_CODEC_TLS_KEY_FILE), {
+    message: 'DOCKET_CODEC_TLS_CERT_FILE and DOCKET_CODEC_TLS_KEY_FILE must be set together',
+    path: ['DOCKET_CODEC_TLS_CERT_FILE'],
+  });
 
 export type CodecServerSettings = z.infer<typeof codecServerEnvSchema>;
 
@@ -391,7 +409,24 @@ export function codecServerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env)
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<FastifyInstance> {
   const settings = codecServerSettingsFromEnv(env);
   const logger = createLogger(env.DOCKET_LOG_LEVEL ?? 'info');
+  const readPem = (name: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new CodecServerConfigError(
+        `${name}=${file} cannot be read: ${(err as NodeJS.ErrnoException).code}`,
+      );
+    }
+  };
+  const https =
+    settings.DOCKET_CODEC_TLS_CERT_FILE && settings.DOCKET_CODEC_TLS_KEY_FILE
+      ? {
+          cert: readPem('DOCKET_CODEC_TLS_CERT_FILE', settings.DOCKET_CODEC_TLS_CERT_FILE),
+          key: readPem('DOCKET_CODEC_TLS_KEY_FILE', settings.DOCKET_CODEC_TLS_KEY_FILE),
+        }
+      : undefined;
   const app = buildCodecServer({
+    ...(https ? { https } : {}),
     keyring: loadKeyring(env),
     tokens: settings.DOCKET_CODEC_TOKENS,
     allowedOrigins: settings.DOCKET_CODEC_ALLOWED_ORIGINS ?? defaultAllowedOrigins(settings.TEMPORAL_UI_PORT),
