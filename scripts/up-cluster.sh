@@ -66,6 +66,12 @@ export TEMPORAL_FRONTEND_MEMBERSHIP_PORT="${TEMPORAL_FRONTEND_MEMBERSHIP_PORT:-6
 export TEMPORAL_HISTORY_MEMBERSHIP_PORT="${TEMPORAL_HISTORY_MEMBERSHIP_PORT:-6934}"
 export TEMPORAL_MATCHING_MEMBERSHIP_PORT="${TEMPORAL_MATCHING_MEMBERSHIP_PORT:-6935}"
 export TEMPORAL_WORKER_MEMBERSHIP_PORT="${TEMPORAL_WORKER_MEMBERSHIP_PORT:-6939}"
+# Temporal records membership ports as PostgreSQL smallint: they must be below 32768.
+for var in TEMPORAL_FRONTEND_MEMBERSHIP_PORT TEMPORAL_HISTORY_MEMBERSHIP_PORT TEMPORAL_MATCHING_MEMBERSHIP_PORT \
+  TEMPORAL_WORKER_MEMBERSHIP_PORT; do
+  [ "${!var}" -ge 1 ] 2>/dev/null && [ "${!var}" -le 32767 ] ||
+    die "$var=${!var}: a membership port must be a number from 1 to 32767 (Temporal stores it as a smallint)"
+done
 metrics_port="${TEMPORAL_METRICS_PORT:-9090}"
 ui_port="${TEMPORAL_UI_PORT:-8233}"
 oidc_port="${DOCKET_OIDC_PORT:-8235}"
@@ -239,11 +245,14 @@ trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 trap cleanup EXIT
 
+alive_or_die() {
+  kill -0 "${pid_of[$1]}" 2>/dev/null || die "$1 exited; see $log_dir/$1.log"
+}
 wait_for_port() {
   local port=$1 name=$2 tries=${3:-300}
   for _ in $(seq 1 "$tries"); do
     (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-    kill -0 "${pid_of[$name]}" 2>/dev/null || die "$name exited; see $log_dir/$name.log"
+    alive_or_die "$name"
     sleep 0.2
   done
   die "$name did not listen on port $port; see $log_dir/$name.log"
@@ -259,7 +268,7 @@ say "starting PostgreSQL on 127.0.0.1:$pg_port"
 launch postgresql
 for _ in $(seq 1 150); do
   "$pg_bin/pg_isready" -q -h "$pg_socket_dir" -p "$pg_port" && break
-  kill -0 "${pid_of[postgresql]}" 2>/dev/null || die "PostgreSQL exited; see $log_dir/postgresql.log"
+  alive_or_die postgresql
   sleep 0.2
 done
 # The socket directory admits only the account running PostgreSQL (trust there); TCP needs a password.
@@ -285,6 +294,7 @@ $local_inbox && wait_for_port "$smtp_port" inbox
 say "registering namespace default and Docket's search attributes"
 for attempt in $(seq 1 60); do
   node_modules/.bin/tsx client/cli.ts setup >>"$log_dir/setup.log" 2>&1 && break
+  alive_or_die temporal-server
   [ "$attempt" = 60 ] && die "namespace setup failed; see $log_dir/setup.log"
   sleep 2
 done
