@@ -335,6 +335,11 @@ echo ready >"$run_dir/ready"
 declare -A recent
 while ! $stopping; do
   sleep 1
+  # A test harness names itself here, so a topology it started cannot outlive it.
+  if [ -n "${DOCKET_EXIT_WITH_PID:-}" ] && ! kill -0 "$DOCKET_EXIT_WITH_PID" 2>/dev/null; then
+    say "process $DOCKET_EXIT_WITH_PID is gone"
+    exit 0
+  fi
   for name in "${components[@]}"; do
     pid="${pid_of[$name]:-}"
     [ -n "$pid" ] || continue

@@ -135,6 +135,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     DOCKET_SMTP_PORT: String(options.smtp.port),
     DOCKET_SAMPLE_CASES: '0',
     DOCKET_LOG_LEVEL: 'info',
+    DOCKET_EXIT_WITH_PID: String(process.pid),
   };
   for (const name of PORT_VARIABLES) env[name] = String(ports[name]);
   // Nothing from the caller's own Temporal or codec setup may leak into the topology.

@@ -270,14 +270,20 @@ test('an administrator signs in, finds the case by search attribute, and reads i
 test('a signed-in person outside the administrators group reads no case data', async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
-  const codecAnswer = page.waitForResponse(
-    (r) =>
-      r.url().startsWith(`https://127.0.0.1:${cluster.ports.DOCKET_CODEC_PORT}/`) &&
-      r.request().method() === 'POST',
-  );
-  await signIn(page, 'caseworker', casePath());
-  await page.waitForURL(/\/workflows\/grievance-/);
-  expect([401, 403]).toContain((await codecAnswer).status());
+  // Signed in on the list first: UI 2.42.1 can query a workflow page it lands on straight from the
+  // sign-in callback before it has stored the token, and then sends the person back to sign in.
+  await signIn(page, 'caseworker', '/namespaces/default/workflows');
+  await page.getByRole('link', { name: firstCase.workflowId }).first().waitFor({ timeout: 30_000 });
+  // The codec server refuses: with a status, or with no CORS approval, which the browser reports as
+  // a failed request. Either way nothing is decoded.
+  const isCodecPost = (r: { url(): string; method(): string }) =>
+    r.url().startsWith(`https://127.0.0.1:${cluster.ports.DOCKET_CODEC_PORT}/`) && r.method() === 'POST';
+  const codecOutcome = Promise.race([
+    page.waitForResponse((r) => isCodecPost(r.request())).then((r) => r.status()),
+    page.waitForEvent('requestfailed', isCodecPost).then(() => 'failed' as const),
+  ]);
+  await page.goto(`${cluster.uiUrl}${casePath()}`);
+  expect([401, 403, 'failed']).toContain(await codecOutcome);
   await page.getByText(CODEC_ERROR).first().waitFor({ timeout: 30_000 });
   await page
     .getByRole('link', { name: 'User Metadata' })
