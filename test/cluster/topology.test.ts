@@ -369,7 +369,16 @@ test(`one of two workers killed with SIGKILL in a burst of ${BURST} alerts: none
   // An attempt the dead worker held is retried once its one-minute attempt timeout passes; any
   // duplicate would arrive by then.
   await sleep(Math.max(0, killedAt + 65_000 - Date.now()));
-  const duplicated = workflowIds.filter((id) => alertsFor(id).length > 1);
+  // Each duplicate with its copies' acceptance times relative to the kill, to tell a send caught
+  // between the relay's 250 and the ledger write from anything else.
+  const duplicated = workflowIds
+    .filter((id) => alertsFor(id).length > 1)
+    .map(
+      (id) =>
+        `${id}: ${alertsFor(id)
+          .map((m) => `${m.receivedAt.getTime() - killedAt} ms`)
+          .join(', ')}`,
+    );
   const early = workflowIds.filter((id) => alertsFor(id).some((m) => m.receivedAt.getTime() < dueAt));
   expect({ missing: BURST - received(), duplicated, early }).toEqual({
     missing: 0,
