@@ -206,7 +206,6 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
   const sessions = makeSessionStore(sessionTtlMs, now);
   const codec = new EncryptionCodec(options.keyring);
 
-  // Typed as the plain (http) instance: routes and hooks do not depend on the transport.
   const app = Fastify({
     ...(options.https ? { https: options.https } : {}),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -221,9 +220,7 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
     origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
     credentials: true,
     methods: ['POST'],
-    // A UI signed in through OIDC also sends the ID token as Authorization-Extras; a preflight that
-    // does not allow it makes the browser drop every codec request.
-    allowedHeaders: ['authorization', 'authorization-extras', 'content-type', 'x-namespace'],
+    allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
     maxAge: 600,
   });
 
