@@ -6,7 +6,7 @@
 # https, two Docket workers, the HTTP API, and a local inbox. docker-compose.yml runs the same
 # processes with the same configuration files.
 #
-#   bash scripts/up.sh --cluster                 start everything; Ctrl-C stops it all
+#   bash scripts/up.sh --cluster                 start everything; Ctrl-C (or SIGTERM) stops it all
 #   bash scripts/up.sh --cluster stop NAME [SIG] stop one component (default SIGTERM) and keep it down
 #   bash scripts/up.sh --cluster start NAME      let a stopped component start again
 #   bash scripts/up.sh --cluster status          components and their process IDs
