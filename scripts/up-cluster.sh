@@ -134,6 +134,10 @@ if [ ! -f "$secrets" ]; then
     console.log('DOCKET_TOKEN_ADMINISTRATOR=' + adm);
   " >"$secrets.tmp") && mv "$secrets.tmp" "$secrets"
 fi
+# The key that signs the acknowledgement links in alert emails; added to a data directory made before.
+if ! grep -q '^DOCKET_ACK_LINK_KEY=' "$secrets"; then
+  (umask 077 && echo "DOCKET_ACK_LINK_KEY=$(node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))")" >>"$secrets")
+fi
 set -a; source "$secrets"; set +a
 
 # The codec server must be https: the UI hands the signed-in person's access token only to an https
