@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { noticeMessageId } from '../../activities/notifications';
+import { noticeMessageId, recipientMessageId } from '../../activities/notifications';
 import { grievanceWorkflowId } from '../../workflows/grievance';
 import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from '../helpers/smtp';
 import { alive, eventually, REPO_ROOT, startCluster, type Cluster } from './support';
@@ -134,8 +134,16 @@ async function runPool<T>(items: T[], concurrency: number, work: (item: T) => Pr
   );
 }
 
+/** The PREA breach alert goes to LARC's facility head (config/directory.yaml), one message per recipient. */
+const FACILITY_HEAD_ID = 'LARC-S004';
 const alertsFor = (workflowId: string): ReceivedMessage[] =>
-  smtp.byMessageId(noticeMessageId(workflowId, PREA_BREACH, MESSAGE_ID_DOMAIN));
+  smtp.byMessageId(
+    recipientMessageId(
+      noticeMessageId(workflowId, PREA_BREACH, MESSAGE_ID_DOMAIN),
+      FACILITY_HEAD_ID,
+      MESSAGE_ID_DOMAIN,
+    ),
+  );
 
 test('a grievance opened over HTTP runs on temporal-server backed by PostgreSQL', async () => {
   const caseNumber = `CL-${run}-1`;
