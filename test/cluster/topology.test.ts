@@ -345,7 +345,7 @@ test('temporal-server killed with SIGKILL while deadlines fall due: each fires o
   });
 }, 600_000);
 
-test(`one of two workers killed with SIGKILL in a burst of ${BURST} alerts: none missing, none duplicated, none early`, async () => {
+test(`one of two workers killed with SIGKILL in a burst of ${BURST} alerts: none missing, none early, none sent twice but from the crash window`, async () => {
   const openingStarted = Date.now();
   // Generous: on a loaded machine opening 200 cases has taken up to half a minute.
   const dueAt = openingStarted + 30_000 + BURST * 200;
@@ -378,10 +378,17 @@ test(`one of two workers killed with SIGKILL in a burst of ${BURST} alerts: none
   // An attempt the dead worker held is retried once its one-minute attempt timeout passes; any
   // duplicate would arrive by then.
   await sleep(Math.max(0, killedAt + 65_000 - Date.now()));
-  // Each duplicate with its copies' acceptance times relative to the kill, to tell a send caught
-  // between the relay's 250 and the ledger write from anything else.
-  const duplicated = workflowIds
-    .filter((id) => alertsFor(id).length > 1)
+  // SMTP has no exactly-once: a worker killed after the relay's 250 and before its sent ledger recorded
+  // it cannot know the message went, so the retry sends it again, with the same Message-ID (mail
+  // clients show one). That window is all a kill may cost: a copy is allowed only for a first copy
+  // accepted in the last second before the kill, and never a third. Anything else is a real duplicate.
+  const CRASH_WINDOW_MS = 1_000;
+  const copies = workflowIds.filter((id) => alertsFor(id).length > 1);
+  const outsideWindow = copies
+    .filter((id) => {
+      const [first, ...rest] = alertsFor(id).map((m) => m.receivedAt.getTime());
+      return rest.length > 1 || first! < killedAt - CRASH_WINDOW_MS || first! > killedAt;
+    })
     .map(
       (id) =>
         `${id}: ${alertsFor(id)
@@ -389,12 +396,14 @@ test(`one of two workers killed with SIGKILL in a burst of ${BURST} alerts: none
           .join(', ')}`,
     );
   const early = workflowIds.filter((id) => alertsFor(id).some((m) => m.receivedAt.getTime() < dueAt));
-  expect({ missing: BURST - received(), duplicated, early }).toEqual({
+  expect({ missing: BURST - received(), duplicatedOutsideTheCrashWindow: outsideWindow, early }).toEqual({
     missing: 0,
-    duplicated: [],
+    duplicatedOutsideTheCrashWindow: [],
     early: [],
   });
-  process.stderr.write(`worker-1 killed with ${receivedAtKill} of ${BURST} alerts delivered\n`);
+  process.stderr.write(
+    `worker-1 killed with ${receivedAtKill} of ${BURST} alerts delivered; ${copies.length} sent again from the crash window\n`,
+  );
 
   await cluster.control('start', 'worker-1');
   await eventually(
