@@ -38,6 +38,14 @@ import {
   parseDisciplineIntake,
   representativeRequestSchema,
 } from '../domain/cases/discipline';
+import {
+  contractEndedSchema,
+  contractIntakeSchema,
+  contractResumedSchema,
+  parseContractIntake,
+  requirementEventSchema,
+  violationConfirmedSchema,
+} from '../domain/cases/contract';
 import { grievanceIntakeSchema, parseGrievanceIntake } from '../domain/cases/grievance';
 import {
   actionInputSchema,
@@ -89,6 +97,16 @@ import {
   representativeConsultedUpdate,
   representativeRequestedUpdate,
 } from '../workflows/discipline';
+import {
+  contractEndedUpdate,
+  contractRecord,
+  contractResumedUpdate,
+  contractWorkflowId,
+  oshaSurveyCompletedUpdate,
+  responseLetterReceivedUpdate,
+  safetyReviewCompletedUpdate,
+  violationConfirmedUpdate,
+} from '../workflows/contract';
 import {
   decisionIssuedUpdate,
   decisionSchema,
@@ -442,6 +460,51 @@ export const caseTypes = {
         'Documentation of a verbal warning removed on request after 1 year with no other incident (§III.D.3.a.iii).',
       ),
       separated: caseEvent(separateUpdate, separationInputSchema, 'The employment ended: the record closes.'),
+      ...commonEvents,
+    },
+  },
+  contract: {
+    title:
+      'Inmate labor contract record (NC DOC Policy D.0700 §.0705): one per contract; the case number is the contract number',
+    workflowType: contractRecord.name,
+    caseNumberSchema,
+    workflowId: contractWorkflowId,
+    intakeSchema: contractIntakeSchema,
+    parse: (raw: unknown) => {
+      const intake = parseContractIntake(raw);
+      return { caseNumber: intake.contractNumber, intake };
+    },
+    events: {
+      'violation-confirmed': caseEvent(
+        violationConfirmedUpdate,
+        violationConfirmedSchema,
+        "A confirmed violation under heading a-e: it draws the rung of its heading's twelve-month count (§.0705(a)-(e)); the deciding authority is told.",
+      ),
+      'response-letter-received': caseEvent(
+        responseLetterReceivedUpdate,
+        requirementEventSchema,
+        "The contractor's letter specifying corrective action taken (answers a warning letter; needed before any suspension ends).",
+      ),
+      'safety-review-completed': caseEvent(
+        safetyReviewCompletedUpdate,
+        requirementEventSchema,
+        'An agency safety officer reviewed the safety program and corrective actions (needed to resume after (c), (d), (e)).',
+      ),
+      'osha-survey-completed': caseEvent(
+        oshaSurveyCompletedUpdate,
+        requirementEventSchema,
+        'The OSHA Consultative Services survey after a fatality, when the agency requires it (agency setting osha-survey).',
+      ),
+      'contract-resumed': caseEvent(
+        contractResumedUpdate,
+        contractResumedSchema,
+        'Contract activities resumed: refused before the suspension has run or before what it requires is in hand.',
+      ),
+      'contract-ended': caseEvent(
+        contractEndedUpdate,
+        contractEndedSchema,
+        'The contract ended: the record closes.',
+      ),
       ...commonEvents,
     },
   },

@@ -24,7 +24,8 @@ export type DomainErrorCode =
   | 'EXTENSION_INVALID'
   | 'EXTENSION_APPROVER_NOT_ALLOWED'
   | 'EXTENSION_OVER_CAP'
-  | 'NOT_GRIEVABLE';
+  | 'NOT_GRIEVABLE'
+  | 'RESUMPTION_REQUIREMENT_MISSING';
 
 export interface DomainErrorDetails {
   field?: string;
