@@ -216,10 +216,6 @@ export class ContractRecord {
   // ---------------------------------------------------------------------------------------------
   // Reading the record
 
-  requireReady(): void {
-    if (!this.policyVersion) refuse('CASE_INITIALIZING', 'the record is still opening; retry shortly');
-  }
-
   private setting(key: string): string {
     const value = this.settings.find((s) => s.key === key)?.value;
     return typeof value === 'string' ? value : '';
@@ -286,7 +282,8 @@ export class ContractRecord {
   ): Promise<Schedule> {
     return computeScheduleRecorded({
       policyId: CONTRACT_POLICY_ID,
-      policyVersion: this.policyVersion,
+      // Empty only for the opening probe, which finds the version (the intake's, or the latest).
+      policyVersion: this.policyVersion || this.intake.policyVersion,
       facts: { heading: v.heading, rung: String(v.rung) },
       events,
       extensions,
@@ -316,29 +313,33 @@ export class ContractRecord {
   // Opening: the policy version and settings in force are recorded once, with an empty schedule.
 
   async open(carried: boolean): Promise<void> {
-    await this.c.book.step(async () => {
-      this.c.book.setSearchAttributes([
-        { key: CaseTypeKey, value: CONTRACT_CASE_TYPE },
-        { key: JurisdictionKey, value: CONTRACT_JURISDICTION },
-        { key: FacilityKey, value: this.intake.facility },
-        { key: StageKey, value: this.c.stage },
-      ]);
-      if (!carried) {
-        // No events: it dates nothing, and records which version and settings the record runs on.
-        const probe = await this.computeFor({ heading: 'a', rung: 1 }, {}, []);
-        this.policyVersion = probe.policyVersion;
-        this.settings = probe.settings ?? [];
-        this.c.book.record({
-          type: 'opened',
-          detail: `contract record at ${this.intake.facility}`,
-          actor: workflowInfo().workflowId,
-        });
-      }
-      this.c.book.setSearchAttributes([
-        { key: PolicyVersionKey, value: `${CONTRACT_POLICY_ID}@${this.policyVersion}` },
-      ]);
-      this.c.book.publish();
-    });
+    // Queued like an update's work, so an event that arrives while the record opens is applied (and
+    // checked again) after it: none needs the version before a violation exists.
+    await this.c.queue.run(() =>
+      this.c.book.step(async () => {
+        this.c.book.setSearchAttributes([
+          { key: CaseTypeKey, value: CONTRACT_CASE_TYPE },
+          { key: JurisdictionKey, value: CONTRACT_JURISDICTION },
+          { key: FacilityKey, value: this.intake.facility },
+          { key: StageKey, value: this.c.stage },
+        ]);
+        if (!carried) {
+          // No events: it dates nothing, and records which version and settings the record runs on.
+          const probe = await this.computeFor({ heading: 'a', rung: 1 }, {}, []);
+          this.policyVersion = probe.policyVersion;
+          this.settings = probe.settings ?? [];
+          this.c.book.record({
+            type: 'opened',
+            detail: `contract record at ${this.intake.facility}`,
+            actor: workflowInfo().workflowId,
+          });
+        }
+        this.c.book.setSearchAttributes([
+          { key: PolicyVersionKey, value: `${CONTRACT_POLICY_ID}@${this.policyVersion}` },
+        ]);
+        this.c.book.publish();
+      }),
+    );
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -447,7 +448,6 @@ export class ContractRecord {
   // Checks the update validators run (a refusal leaves no trace in history)
 
   checkViolation(input: { at: string; heading: ContractHeading; reference: string }): void {
-    this.requireReady();
     this.c.requireOpen('confirming a violation');
     refuseFutureEvent(input.at);
     const same = this.violations.find((v) => v.reference === input.reference);
@@ -477,7 +477,6 @@ export class ContractRecord {
     kind: ResumptionRequirement,
     input: { at: string; violationId?: string },
   ): ContractViolation {
-    this.requireReady();
     this.c.requireOpen(`recording ${REQUIREMENT_LABELS[kind]}`);
     refuseFutureEvent(input.at);
     const event = REQUIREMENT_EVENTS[kind];
@@ -509,10 +508,10 @@ export class ContractRecord {
 
   private refuseNotApplicable(kind: ResumptionRequirement, v: ContractViolation | undefined): never {
     const osha = kind === 'osha-survey' && this.setting('osha-survey') !== 'required';
-    const why = osha
-      ? 'the agency does not require the OSHA survey (agency setting nc-doc-contract.osha-survey = not-required)'
-      : v
-        ? `${v.id} (${sanctionWords(this.rungOf(v))}, ${this.rungOf(v).section}) does not require it`
+    const why = v
+      ? `${v.id} (${sanctionWords(this.rungOf(v))}, ${this.rungOf(v).section}) does not require it`
+      : osha && this.policyVersion
+        ? 'the agency does not require the OSHA survey (agency setting nc-doc-contract.osha-survey = not-required)'
         : 'no violation on this record is waiting for it';
     refuse('NOT_APPLICABLE', `${REQUIREMENT_LABELS[kind]}: ${why}`, {
       requirement: kind,
@@ -522,7 +521,6 @@ export class ContractRecord {
 
   /** A resumption before a suspension has run, or before what it requires, is refused with the rule. */
   checkResumption(at: string): void {
-    this.requireReady();
     this.c.requireOpen('resuming the contract');
     refuseFutureEvent(at);
     const suspended = this.inForce();
@@ -545,7 +543,6 @@ export class ContractRecord {
     v: ContractViolation;
     record: ExtensionRecord;
   } {
-    this.requireReady();
     this.c.requireOpen('an extension');
     refuseFutureEvent(request.at);
     const parts = splitKey(request.key);
@@ -646,7 +643,6 @@ export class ContractRecord {
   }
 
   checkEnd(at: string): void {
-    this.requireReady();
     this.c.requireOpen('ending the contract');
     refuseFutureEvent(at);
   }

@@ -46,8 +46,10 @@ export const AUTHORITY_TITLES: Record<ContractAuthority | 'director', string> = 
 
 export interface SuspensionLength extends DurationSpec {
   unit: 'calendarDays' | 'months';
-  /** As the seed says it: "one week", "three month", ... */
+  /** As the seed says it, before "suspension": "one week", "three month", ... */
   words: string;
+  /** As a length: "one week", "three months", ... */
+  span: string;
 }
 
 export interface LadderRung {
@@ -79,11 +81,16 @@ export interface HeadingLadder {
   rungs: LadderRung[];
 }
 
-const WEEK: SuspensionLength = { amount: 7, unit: 'calendarDays', words: 'one week' };
-const THREE_MONTHS: SuspensionLength = { amount: 3, unit: 'months', words: 'three month' };
-const SIX_MONTHS: SuspensionLength = { amount: 6, unit: 'months', words: 'six month' };
-const ONE_YEAR: SuspensionLength = { amount: 12, unit: 'months', words: 'one year' };
-const FIVE_YEARS: SuspensionLength = { amount: 60, unit: 'months', words: 'five year' };
+const WEEK: SuspensionLength = { amount: 7, unit: 'calendarDays', words: 'one week', span: 'one week' };
+const THREE_MONTHS: SuspensionLength = {
+  amount: 3,
+  unit: 'months',
+  words: 'three month',
+  span: 'three months',
+};
+const SIX_MONTHS: SuspensionLength = { amount: 6, unit: 'months', words: 'six month', span: 'six months' };
+const ONE_YEAR: SuspensionLength = { amount: 12, unit: 'months', words: 'one year', span: 'one year' };
+const FIVE_YEARS: SuspensionLength = { amount: 60, unit: 'months', words: 'five year', span: 'five years' };
 
 const LETTER = 'will require a letter specifying corrective action taken before the contract is resumed';
 const REVIEW =
@@ -300,7 +307,7 @@ function suspensionRules(ladder: HeadingLadder, rung: LadderRung): RuleInput[] {
     {
       key: 'suspension.term',
       kind: 'deadline',
-      rule: `${what[0]?.toUpperCase()}${what.slice(1)} runs ${length.words} from the day of the confirmed violation (day 0)`,
+      rule: `${what[0]?.toUpperCase()}${what.slice(1)} runs ${length.span} from the day of the confirmed violation (day 0)`,
       action: `The contract stays suspended through this day; it resumes only after it, and only once ${rung.requires.includes('safety-review') ? 'the corrective-action letter is in hand and an agency safety officer has reviewed the safety program' : 'the corrective-action letter is in hand'}`,
       periodEnd: true,
       ...common,
