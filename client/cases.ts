@@ -48,6 +48,13 @@ import {
 } from '../domain/cases/contract';
 import { grievanceIntakeSchema, parseGrievanceIntake } from '../domain/cases/grievance';
 import {
+  cwpIntakeSchema,
+  parseCwpIntake,
+  parseTransferIntake,
+  projectTerminatedSchema,
+  transferIntakeSchema,
+} from '../domain/cases/work-programs';
+import {
   actionInputSchema,
   employeeIdSchema,
   notificationInputSchema,
@@ -107,6 +114,21 @@ import {
   safetyReviewCompletedUpdate,
   violationConfirmedUpdate,
 } from '../workflows/contract';
+import {
+  cwpProject,
+  cwpProjectWorkflowId,
+  projectCompletedUpdate,
+  projectTerminatedUpdate,
+} from '../workflows/cwp-project';
+import {
+  crewReleasedUpdate,
+  enterprisesTransfer,
+  inmatesDeliveredUpdate,
+  inmatesReturnedUpdate,
+  processingCompletedUpdate,
+  transferCancelledUpdate,
+  transferWorkflowId,
+} from '../workflows/enterprises-transfer';
 import {
   decisionIssuedUpdate,
   decisionSchema,
@@ -504,6 +526,70 @@ export const caseTypes = {
         contractEndedUpdate,
         contractEndedSchema,
         'The contract ended: the record closes.',
+      ),
+      ...commonEvents,
+    },
+  },
+  'cwp-project': {
+    title: 'Community Work Program project (NC DOC Policy D.0700 §.0706): ten consecutive labor days or less',
+    workflowType: cwpProject.name,
+    caseNumberSchema,
+    workflowId: cwpProjectWorkflowId,
+    intakeSchema: cwpIntakeSchema,
+    parse: (raw: unknown) => {
+      const intake = parseCwpIntake(raw);
+      return { caseNumber: intake.caseNumber, intake };
+    },
+    events: {
+      'project-completed': caseEvent(
+        projectCompletedUpdate,
+        eventBaseSchema,
+        'The project was completed (by its planned end; an extension for an addition to the scope never reaches past labor day 10, §.0706).',
+      ),
+      'project-terminated': caseEvent(
+        projectTerminatedUpdate,
+        projectTerminatedSchema,
+        'The work was ended early (the supervising Correctional Officer may terminate it at any time, §.0706(h)).',
+      ),
+      ...commonEvents,
+    },
+  },
+  'enterprises-transfer': {
+    title:
+      'Enterprises temporary transfer (NC DOC Policy D.0700 §.0707(h)): 24 hours notice, up to 4 hours of processing',
+    workflowType: enterprisesTransfer.name,
+    caseNumberSchema,
+    workflowId: transferWorkflowId,
+    intakeSchema: transferIntakeSchema,
+    parse: (raw: unknown) => {
+      const intake = parseTransferIntake(raw);
+      return { caseNumber: intake.caseNumber, intake };
+    },
+    events: {
+      'inmates-delivered': caseEvent(
+        inmatesDeliveredUpdate,
+        eventBaseSchema,
+        'Enterprises delivered the inmates to the receiving facility: no earlier than 24 hours after the arrangements (§.0707(h)(1)).',
+      ),
+      'processing-completed': caseEvent(
+        processingCompletedUpdate,
+        eventBaseSchema,
+        'The receiving facility processed the inmates in (up to 4 hours after delivery, §.0707(h)(3)).',
+      ),
+      'crew-released': caseEvent(
+        crewReleasedUpdate,
+        eventBaseSchema,
+        'The inmates were released to the Enterprises work crew: only once processed (§.0707(h)(3)).',
+      ),
+      'inmates-returned': caseEvent(
+        inmatesReturnedUpdate,
+        eventBaseSchema,
+        'The inmates were returned to their home facility (§.0707(h)(4)): the transfer closes.',
+      ),
+      'transfer-cancelled': caseEvent(
+        transferCancelledUpdate,
+        eventBaseSchema,
+        'The transfer was called off before delivery.',
       ),
       ...commonEvents,
     },

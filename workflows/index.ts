@@ -9,6 +9,8 @@
 // definitions (updates, queries, input types) from the case type's own file, never from here.
 import './shared-libraries';
 import type * as Contract from './contract';
+import type * as CwpProject from './cwp-project';
+import type * as EnterprisesTransfer from './enterprises-transfer';
 import type * as Grievance from './grievance';
 import type * as Discipline from './discipline';
 import type * as Probation from './probation';
@@ -21,6 +23,8 @@ const load = {
   probation: () => require('./probation') as typeof Probation,
   titleIx: () => require('./title-ix') as typeof TitleIx,
   contract: () => require('./contract') as typeof Contract,
+  cwpProject: () => require('./cwp-project') as typeof CwpProject,
+  enterprisesTransfer: () => require('./enterprises-transfer') as typeof EnterprisesTransfer,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -56,4 +60,16 @@ export function contractRecord(
   ...args: Parameters<typeof Contract.contractRecord>
 ): ReturnType<typeof Contract.contractRecord> {
   return load.contract().contractRecord(...args);
+}
+
+export function cwpProject(
+  ...args: Parameters<typeof CwpProject.cwpProject>
+): ReturnType<typeof CwpProject.cwpProject> {
+  return load.cwpProject().cwpProject(...args);
+}
+
+export function enterprisesTransfer(
+  ...args: Parameters<typeof EnterprisesTransfer.enterprisesTransfer>
+): ReturnType<typeof EnterprisesTransfer.enterprisesTransfer> {
+  return load.enterprisesTransfer().enterprisesTransfer(...args);
 }

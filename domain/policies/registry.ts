@@ -4,6 +4,7 @@ import { DomainError } from '../errors';
 import { acsdTitleIx } from './acsd-title-ix';
 import { adcProbation } from './adc-probation';
 import { ncDocContract } from './nc-doc-contract';
+import { ncDocCwp, ncDocTransfer } from './nc-doc-work-programs';
 import { okDocDiscipline } from './ok-doc-discipline';
 import { okDocGrievance } from './ok-doc-grievance';
 import type { Policy } from './schema';
@@ -14,6 +15,8 @@ const ALL_POLICIES: readonly Policy[] = [
   acsdTitleIx,
   adcProbation,
   ncDocContract,
+  ncDocCwp,
+  ncDocTransfer,
 ];
 
 function compareVersions(a: string, b: string): number {
