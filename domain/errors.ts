@@ -29,6 +29,8 @@ export const domainErrorCodes = {
   EXTENSION_APPROVER_NOT_ALLOWED: 'The approver role may not grant this extension.',
   EXTENSION_OVER_CAP: "The extension goes past the policy's cap; `details.capAt` says where it ends.",
   NOT_GRIEVABLE: 'The matter may not be grieved; `details` names the rule and its source.',
+  RESUMPTION_REQUIREMENT_MISSING:
+    'A suspended contract may not resume yet: the corrective-action letter, safety review or survey it needs is missing; `details` names the rule and its source.',
 } as const satisfies Record<string, string>;
 
 export type DomainErrorCode = keyof typeof domainErrorCodes;
@@ -62,6 +64,10 @@ export const caseRefusalCodes = {
   UNKNOWN_VIOLATION: 'The record has no such violation.',
   OTHER_INCIDENT: 'Other incidents occurred after the action, so it may not be removed.',
   PERIOD_ENDED: 'The period has ended and can no longer be extended.',
+  AMBIGUOUS_VIOLATION: 'Several violations wait for the same requirement; `details.field` asks which one.',
+  NOT_SUSPENDED: 'The contract is not suspended, so there is nothing to resume.',
+  PROCESSING_REQUIRED:
+    'The receiving facility must process the inmates in before they are released to a crew.',
 } as const satisfies Record<string, string>;
 
 export type CaseRefusalCode = keyof typeof caseRefusalCodes;

@@ -71,6 +71,21 @@ async function main(): Promise<void> {
       notifiedAt: iso(now - DAY),
     });
   }
+  // An inmate labor contract with a second (a) violation ten days ago: its one-week suspension has run
+  // without the corrective-action letter, so the Facility Head's "stays suspended" notice is in the inbox.
+  if (await open('contract', { contractNumber: 'ILC-SAMPLE-0001', facility: 'NC-PWF' })) {
+    for (const [daysAgo, reference] of [
+      [40, 'INC-SAMPLE-1'],
+      [10, 'INC-SAMPLE-2'],
+    ] as const) {
+      await docket.recordEvent('contract', 'ILC-SAMPLE-0001', 'violation-confirmed', {
+        at: iso(now - daysAgo * DAY),
+        by: 'S-0500',
+        heading: 'a',
+        reference,
+      });
+    }
+  }
   for (const line of opened) console.error(`  sample case: ${line}`);
   await conn.close();
 }

@@ -5,6 +5,7 @@ import type { ReminderRule } from '../deadline/reminders';
 
 export const SEED_002 = '002_5a28f52881808cb3.txt';
 export const SEED_003 = '003_f6cc332a41fedc95.txt';
+export const SEED_004 = '004_1d446f472ab24b53.txt';
 
 export function seed(file: string, document: string, section: string, quote?: string): Source {
   return quote === undefined

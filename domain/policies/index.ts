@@ -12,3 +12,5 @@ export { okDocGrievance } from './ok-doc-grievance';
 export { okDocDiscipline } from './ok-doc-discipline';
 export { acsdTitleIx } from './acsd-title-ix';
 export { adcProbation } from './adc-probation';
+export { ncDocContract } from './nc-doc-contract';
+export { ncDocCwp, ncDocTransfer } from './nc-doc-work-programs';

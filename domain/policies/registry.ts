@@ -4,11 +4,21 @@ import { z } from 'zod';
 import { DomainError } from '../errors';
 import { acsdTitleIx } from './acsd-title-ix';
 import { adcProbation } from './adc-probation';
+import { ncDocContract } from './nc-doc-contract';
+import { ncDocCwp, ncDocTransfer } from './nc-doc-work-programs';
 import { okDocDiscipline } from './ok-doc-discipline';
 import { okDocGrievance } from './ok-doc-grievance';
 import type { Policy } from './schema';
 
-const ALL_POLICIES: readonly Policy[] = [okDocGrievance, okDocDiscipline, acsdTitleIx, adcProbation];
+const ALL_POLICIES: readonly Policy[] = [
+  okDocGrievance,
+  okDocDiscipline,
+  acsdTitleIx,
+  adcProbation,
+  ncDocContract,
+  ncDocCwp,
+  ncDocTransfer,
+];
 
 function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);

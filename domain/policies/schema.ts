@@ -72,6 +72,8 @@ export const ConditionSchema = z.strictObject({
   eventWithin: z.strictObject({ event: key, of: key, limit: DurationSpecSchema }).optional(),
   /** The negation of `eventWithin`: `event` is absent, or `of` falls after the window. */
   eventNotWithin: z.strictObject({ event: key, of: key, limit: DurationSpecSchema }).optional(),
+  /** A `choice` agency setting has one of these values (e.g. how a window's last day is counted). */
+  settings: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
 });
 
 export const EscalationSchema = z.strictObject({
@@ -133,6 +135,14 @@ export const SettingSchema = z.discriminatedUnion('kind', [
     key,
     kind: z.literal('leadTimes'),
     default: z.array(ReminderRuleSchema),
+    description: z.string().min(1),
+  }),
+  /** One of a fixed set of readings where the seed leaves a choice to the agency. */
+  z.strictObject({
+    key,
+    kind: z.literal('choice'),
+    values: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(2),
+    default: z.string().min(1),
     description: z.string().min(1),
   }),
 ]);
@@ -202,6 +212,14 @@ export const PolicySchema = z
       needEvent(earlier, 'order');
       needEvent(later, 'order');
     }
+    for (const setting of policy.settings) {
+      if (setting.kind === 'choice' && !setting.values.includes(setting.default)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `setting ${setting.key}: default '${setting.default}' is not one of ${setting.values.join(', ')}`,
+        });
+      }
+    }
     for (const rule of policy.rules) {
       const where = `rule ${rule.key}`;
       const anchor = rule.anchor;
@@ -231,6 +249,18 @@ export const PolicySchema = z
       }
       for (const fact of Object.keys(rule.when?.facts ?? {})) {
         if (!facts.has(fact)) ctx.addIssue({ code: 'custom', message: `${where}: unknown fact '${fact}'` });
+      }
+      for (const [name, values] of Object.entries(rule.when?.settings ?? {})) {
+        needSetting(name, 'choice', where);
+        const known = policy.settings.find((s) => s.key === name);
+        for (const value of values) {
+          if (known?.kind === 'choice' && !known.values.includes(value)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${where}: '${value}' is not a value of setting '${name}'`,
+            });
+          }
+        }
       }
       if (
         rule.kind === 'deadline' &&

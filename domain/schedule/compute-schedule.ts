@@ -134,6 +134,10 @@ function checkCondition(ctx: Context, when: PolicyCondition | undefined): true |
     const value = ctx.facts[fact];
     if (value === undefined || !(values as FactValue[]).includes(value)) return false;
   }
+  for (const [key, values] of Object.entries(when.settings ?? {})) {
+    const value = ctx.settings.get(key)?.value;
+    if (typeof value !== 'string' || !values.includes(value)) return false;
+  }
   if ((when.eventsPresent ?? []).some((e) => !ctx.events.has(e))) return false;
   if ((when.eventsAbsent ?? []).some((e) => ctx.events.has(e))) return false;
   for (const [window, wanted] of [

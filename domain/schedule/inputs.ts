@@ -7,7 +7,7 @@ import type { Policy, PolicySetting } from '../policies/schema';
 import type { AppliedSetting, DurationSpec, DurationUnit } from '../types';
 
 export type FactValue = string | number | boolean;
-export type SettingValue = DurationSpec | DurationUnit | ReminderRule[];
+export type SettingValue = DurationSpec | DurationUnit | ReminderRule[] | string;
 
 export interface ResolvedSetting {
   value: SettingValue;
@@ -179,6 +179,15 @@ export function parseSettingValue(definition: PolicySetting, raw: unknown): Sett
       return raw;
     case 'leadTimes':
       return parseLeadTimes(raw, field);
+    case 'choice':
+      if (typeof raw !== 'string' || !definition.values.includes(raw)) {
+        throw new DomainError(
+          'INVALID_SETTING',
+          `${field}: '${String(raw)}' is not one of ${definition.values.join(', ')}`,
+          { field, value: raw, known: definition.values },
+        );
+      }
+      return raw;
   }
 }
 

@@ -52,10 +52,10 @@ ${roles}`;
 describe('the sample directory (config/directory.yaml)', () => {
   test('has LARC, ACSD and ADC-HQ with every role, each chain ending at the director', async () => {
     const directory = await loadDirectory(SAMPLE_DIRECTORY);
-    expect(directory.facilityCodes().sort()).toEqual(['ACSD', 'ADC-HQ', 'LARC']);
+    expect(directory.facilityCodes().sort()).toEqual(['ACSD', 'ADC-HQ', 'LARC', 'NC-PWF']);
     expect(directory.facilityName('LARC')).toBe('Lexington Assessment & Reception Center');
     expect(directory.facilityName('ACSD')).toBe('Arkansas Correctional School District');
-    for (const facility of directory.facilityCodes()) {
+    for (const facility of ['ACSD', 'ADC-HQ', 'LARC']) {
       for (const role of ALL_ROLES) {
         const recipients = directory.resolve(facility, role);
         expect(recipients.length).toBeGreaterThan(0);
@@ -63,6 +63,19 @@ describe('the sample directory (config/directory.yaml)', () => {
         const chain = directory.escalationChain(facility, role);
         expect(role === 'director' ? chain : chain.at(-1)).toEqual(role === 'director' ? [] : 'director');
       }
+    }
+  });
+
+  test("NC-PWF has D.0705's deciding authorities, each chain ending at the Director of Prisons", async () => {
+    const directory = await loadDirectory(SAMPLE_DIRECTORY);
+    expect(directory.escalationChain('NC-PWF', 'facility-head')).toEqual([
+      'region-director',
+      'assistant-director',
+      'director',
+    ]);
+    for (const role of ['safety-officer', 'cwp-coordinator', 'receiving-officer', 'enterprises-supervisor']) {
+      expect(directory.resolve('NC-PWF', role)[0]?.email).toMatch(/@nc-pwf\.example\.org$/);
+      expect(directory.escalationChain('NC-PWF', role).at(-1)).toBe('director');
     }
   });
 

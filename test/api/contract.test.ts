@@ -94,6 +94,30 @@ function intake(caseType: CaseType): { caseNumber: string; body: Record<string, 
       const caseNumber = newCaseNumber('EMP');
       return { caseNumber, body: { employeeId: caseNumber } };
     }
+    case 'contract': {
+      const caseNumber = newCaseNumber('ILC');
+      return { caseNumber, body: { contractNumber: caseNumber, facility: 'NC-PWF' } };
+    }
+    case 'cwp-project': {
+      const caseNumber = newCaseNumber('CWP');
+      return {
+        caseNumber,
+        body: { caseNumber, facility: 'NC-PWF', plannedLaborDays: 5, startedAt: iso(now - HOUR) },
+      };
+    }
+    case 'enterprises-transfer': {
+      const caseNumber = newCaseNumber('ENT');
+      return {
+        caseNumber,
+        body: {
+          caseNumber,
+          facility: 'NC-PWF',
+          homeFacility: 'NC-PWF',
+          arrangedAt: iso(now - HOUR),
+          transferAt: iso(now + 48 * HOUR),
+        },
+      };
+    }
   }
 }
 
