@@ -112,7 +112,7 @@ function intake(caseType: CaseType): { caseNumber: string; body: Record<string, 
         body: {
           caseNumber,
           facility: 'NC-PWF',
-          homeFacility: 'NC-PWF',
+          homeFacility: 'NC-HOME',
           arrangedAt: iso(now - HOUR),
           transferAt: iso(now + 48 * HOUR),
         },
