@@ -9,6 +9,6 @@ export {
 } from './schema';
 export { renderSource } from './common';
 export { okDocGrievance } from './ok-doc-grievance';
-export { okDocDiscipline } from './ok-doc-discipline';
-export { acsdTitleIx } from './acsd-title-ix';
+export { okDocDiscipline, okDocDiscipline120 } from './ok-doc-discipline';
+export { acsdTitleIx, acsdTitleIx110 } from './acsd-title-ix';
 export { adcProbation } from './adc-probation';
