@@ -365,7 +365,8 @@ export const okDocDiscipline120 = definePolicy({
     ...V1_1_0.events,
     {
       key: 'finding.guilty',
-      description: 'The finding of guilt at the hearing, or the disposition of a guilty plea (the sanctions are imposed)',
+      description:
+        'The finding of guilt at the hearing, or the disposition of a guilty plea (the sanctions are imposed)',
     },
     ...RESTORABLE_SANCTIONS.map((row) => ({
       key: restoredEventOf(row.code),

@@ -233,7 +233,12 @@ export function sanctionSource(row?: SanctionRow): Source {
 
 export const sanctionSourceText = (row?: SanctionRow): string => renderSource(sanctionSource(row));
 
-export const REPEAT_RULE_SOURCE: Source = seed(SEED_002, SANCTIONS_DOCUMENT, SANCTIONS_SECTION, REPEAT_RULE_QUOTE);
+export const REPEAT_RULE_SOURCE: Source = seed(
+  SEED_002,
+  SANCTIONS_DOCUMENT,
+  SANCTIONS_SECTION,
+  REPEAT_RULE_QUOTE,
+);
 
 export function sanctionRow(code: string): SanctionRow | undefined {
   return BY_CODE.get(code);
@@ -312,7 +317,13 @@ export function checkImposedSanctions(
       refuseSanction(
         'MANDATORY_SANCTIONS',
         `offense ${offense.code} is class X: disciplinary segregation (1X), revocation of earned credits (2X) and level one (3X) are mandatory; missing ${missing.join(', ')} (${sanctionSourceText()})`,
-        { field: 'sanctions', value: [...imposed], missing, rule: CLASS_X_QUOTE, source: sanctionSourceText() },
+        {
+          field: 'sanctions',
+          value: [...imposed],
+          missing,
+          rule: CLASS_X_QUOTE,
+          source: sanctionSourceText(),
+        },
       );
     }
   }

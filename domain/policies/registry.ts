@@ -17,7 +17,6 @@ const ALL_POLICIES: readonly Policy[] = [
   adcProbation,
 ];
 
-
 const byId = new Map<string, Policy[]>();
 for (const policy of ALL_POLICIES) {
   const versions = byId.get(policy.id) ?? [];

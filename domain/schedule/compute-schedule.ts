@@ -190,16 +190,17 @@ function resolveLimit(
   }
   if ('fact' in limit) {
     // evaluateRule has checked that the fact holds a positive whole number.
-    return { limit: { amount: ctx.facts[limit.fact] as number, unit: limit.unit }, source: rule.source, related };
+    return {
+      limit: { amount: ctx.facts[limit.fact] as number, unit: limit.unit },
+      source: rule.source,
+      related,
+    };
   }
   return { limit: { amount: limit.amount, unit: limit.unit }, source: rule.source, related };
 }
 
 /** A lower bound's reading, and the agency setting that chose it (if one did). */
-function resolveReading(
-  ctx: Context,
-  rule: PolicyRule,
-): { reading: LowerBoundReading; source?: Source } {
+function resolveReading(ctx: Context, rule: PolicyRule): { reading: LowerBoundReading; source?: Source } {
   const reading = rule.reading;
   if (reading === undefined || typeof reading === 'string') return { reading: reading ?? 'clear-days' };
   const setting = ctx.settings.get(reading.setting) as ResolvedSetting;
@@ -388,7 +389,8 @@ function evaluateRule(ctx: Context, rule: PolicyRule): Evaluation {
 
   const at = computed.at;
   const sourceText = renderSource(source);
-  if ('fact' in rule.limit) notes.push(`${describeDuration(limit)} as decided for this case (${rule.limit.fact})`);
+  if ('fact' in rule.limit)
+    notes.push(`${describeDuration(limit)} as decided for this case (${rule.limit.fact})`);
   // A period's end (probation, a look-back window) says how its days were counted, like a lower bound.
   if (rule.periodEnd && rule.kind === 'deadline' && computed.explanation.counting) {
     notes.push(`counting: ${computed.explanation.counting}`);
