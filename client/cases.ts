@@ -36,6 +36,7 @@ import {
   hearingScheduleSchema,
   inmateUnavailableSchema,
   parseDisciplineIntake,
+  privilegeRestoredSchema,
   representativeRequestSchema,
 } from '../domain/cases/discipline';
 import { grievanceIntakeSchema, parseGrievanceIntake } from '../domain/cases/grievance';
@@ -86,6 +87,7 @@ import {
   inmateAvailableUpdate,
   inmateUnavailableUpdate,
   investigationStartedUpdate,
+  privilegeRestoredUpdate,
   representativeConsultedUpdate,
   representativeRequestedUpdate,
 } from '../workflows/discipline';
@@ -304,7 +306,7 @@ export const caseTypes = {
       'hearing-concluded': caseEvent(
         hearingConcludedUpdate,
         hearingFindingSchema,
-        'The hearing concluded with a finding and, if guilty, up to three punishments (§IV.B.3, §IV.C.9).',
+        "The hearing concluded with a finding and, if guilty, up to three punishments (§IV.B.3, §IV.C.9), each from the offense's class in the Range of Allowable Sanctions with its term (`days` or `hours`) within the row's maximum; the next higher class only for a second infraction of the same rule within six months.",
       ),
       'hearing-waived': caseEvent(
         hearingWaivedUpdate,
@@ -335,6 +337,11 @@ export const caseTypes = {
         directorAppealDecidedUpdate,
         disciplineAppealDecisionSchema,
         "The director's decision on the appeal (§IV.C.12).",
+      ),
+      'privilege-restored': caseEvent(
+        privilegeRestoredUpdate,
+        privilegeRestoredSchema,
+        "The unit restored the privilege a sanction took away, on the last day of its term (Range of Allowable Sanctions); stops the restoration's reminders and breach alerts.",
       ),
       ...commonEvents,
     },
