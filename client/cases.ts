@@ -39,6 +39,13 @@ import {
   privilegeRestoredSchema,
   representativeRequestSchema,
 } from '../domain/cases/discipline';
+import {
+  conductIntakeSchema,
+  investigationCompletedSchema,
+  parseConductIntake,
+  retaliationSchema,
+  wardenDecisionSchema,
+} from '../domain/cases/conduct-report';
 import { grievanceIntakeSchema, parseGrievanceIntake } from '../domain/cases/grievance';
 import {
   actionInputSchema,
@@ -91,6 +98,14 @@ import {
   representativeConsultedUpdate,
   representativeRequestedUpdate,
 } from '../workflows/discipline';
+import {
+  conductInvestigationCompletedUpdate,
+  conductInvestigationStartedUpdate,
+  conductReport,
+  conductReportWorkflowId,
+  retaliationReportedUpdate,
+  wardenDecidedUpdate,
+} from '../workflows/conduct-report';
 import {
   decisionIssuedUpdate,
   decisionSchema,
@@ -449,6 +464,41 @@ export const caseTypes = {
         'Documentation of a verbal warning removed on request after 1 year with no other incident (§III.D.3.a.iii).',
       ),
       separated: caseEvent(separateUpdate, separationInputSchema, 'The employment ended: the record closes.'),
+      ...commonEvents,
+    },
+  },
+  'conduct-report': {
+    title:
+      'Staff conduct: a report of prohibited conduct with an offender or ex-offender (Oklahoma OMES public works programs), or a disclosure notice of a relationship with an inmate or offender (Wyoming DOC 1.006 §IV.A.2)',
+    workflowType: conductReport.name,
+    caseNumberSchema,
+    workflowId: conductReportWorkflowId,
+    intakeSchema: conductIntakeSchema,
+    parse: (raw: unknown) => {
+      const intake = parseConductIntake(raw);
+      return { caseNumber: intake.caseNumber, intake };
+    },
+    events: {
+      'investigation-started': caseEvent(
+        conductInvestigationStartedUpdate,
+        eventBaseSchema,
+        'The investigation of a report started (agency setting: 2 working days after the report by default; seed 000 "will promptly investigate").',
+      ),
+      'investigation-completed': caseEvent(
+        conductInvestigationCompletedUpdate,
+        investigationCompletedSchema,
+        'The investigation was completed, with its finding (agency setting: 30 days after the report by default).',
+      ),
+      'retaliation-reported': caseEvent(
+        retaliationReportedUpdate,
+        retaliationSchema,
+        'Retaliation against the reporter, a witness or the offender: Human Resources is alerted at once (seed 000 Prohibited Retaliation).',
+      ),
+      'warden-decided': caseEvent(
+        wardenDecidedUpdate,
+        wardenDecisionSchema,
+        "The warden's decision on a disclosure notice (agency setting: 10 working days by default; seed 001 §IV.A.2).",
+      ),
       ...commonEvents,
     },
   },

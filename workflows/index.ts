@@ -12,6 +12,7 @@ import type * as Grievance from './grievance';
 import type * as Discipline from './discipline';
 import type * as Probation from './probation';
 import type * as TitleIx from './title-ix';
+import type * as ConductReport from './conduct-report';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a lazy require is how webpack defers a module's evaluation without splitting the bundle */
 const load = {
@@ -19,6 +20,7 @@ const load = {
   discipline: () => require('./discipline') as typeof Discipline,
   probation: () => require('./probation') as typeof Probation,
   titleIx: () => require('./title-ix') as typeof TitleIx,
+  conductReport: () => require('./conduct-report') as typeof ConductReport,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -48,4 +50,10 @@ export function probationRecord(
 
 export function titleIx(...args: Parameters<typeof TitleIx.titleIx>): ReturnType<typeof TitleIx.titleIx> {
   return load.titleIx().titleIx(...args);
+}
+
+export function conductReport(
+  ...args: Parameters<typeof ConductReport.conductReport>
+): ReturnType<typeof ConductReport.conductReport> {
+  return load.conductReport().conductReport(...args);
 }

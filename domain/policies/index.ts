@@ -12,3 +12,5 @@ export { okDocGrievance } from './ok-doc-grievance';
 export { okDocDiscipline, okDocDiscipline120 } from './ok-doc-discipline';
 export { acsdTitleIx, acsdTitleIx110 } from './acsd-title-ix';
 export { adcProbation } from './adc-probation';
+export { omesPwpConduct } from './omes-pwp-conduct';
+export { wdocEmployeeContact } from './wdoc-employee-contact';

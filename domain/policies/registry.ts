@@ -5,6 +5,8 @@ import { acsdTitleIx, acsdTitleIx110 } from './acsd-title-ix';
 import { adcProbation } from './adc-probation';
 import { okDocDiscipline, okDocDiscipline120 } from './ok-doc-discipline';
 import { okDocGrievance } from './ok-doc-grievance';
+import { omesPwpConduct } from './omes-pwp-conduct';
+import { wdocEmployeeContact } from './wdoc-employee-contact';
 import type { Policy } from './schema';
 import { compareVersions } from './versions';
 
@@ -15,6 +17,8 @@ const ALL_POLICIES: readonly Policy[] = [
   acsdTitleIx,
   acsdTitleIx110,
   adcProbation,
+  omesPwpConduct,
+  wdocEmployeeContact,
 ];
 
 const byId = new Map<string, Policy[]>();
