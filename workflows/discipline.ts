@@ -502,13 +502,9 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
   }
 
   async function recordRestoration(code: string, at: string, by: string, note?: string): Promise<void> {
+    // The timeline's entry names the event (privilege.restored-<code>); a note goes beside it.
     await c.recordEvents({ [restoredEventOf(code)]: at }, { at, by }, 'privilege.restored');
-    c.book.record({
-      at,
-      type: 'privilege.restored',
-      actor: by,
-      detail: `sanction ${code}${note ? `: ${note}` : ''}`,
-    });
+    if (note) c.book.record({ at, type: 'restoration.note', actor: by, detail: note });
     const task = c.serviceTasks.find((t) => t.task.startsWith(`${RESTORE_TASK}${code}/service/`));
     if (task && !task.proof) {
       task.proof = {
