@@ -36,6 +36,7 @@ import {
   hearingScheduleSchema,
   inmateUnavailableSchema,
   parseDisciplineIntake,
+  privilegeRestoredSchema,
   representativeRequestSchema,
 } from '../domain/cases/discipline';
 import {
@@ -46,6 +47,13 @@ import {
   requirementEventSchema,
   violationConfirmedSchema,
 } from '../domain/cases/contract';
+import {
+  conductIntakeSchema,
+  investigationCompletedSchema,
+  parseConductIntake,
+  retaliationSchema,
+  wardenDecisionSchema,
+} from '../domain/cases/conduct-report';
 import { grievanceIntakeSchema, parseGrievanceIntake } from '../domain/cases/grievance';
 import {
   cwpIntakeSchema,
@@ -101,6 +109,7 @@ import {
   inmateAvailableUpdate,
   inmateUnavailableUpdate,
   investigationStartedUpdate,
+  privilegeRestoredUpdate,
   representativeConsultedUpdate,
   representativeRequestedUpdate,
 } from '../workflows/discipline';
@@ -129,6 +138,14 @@ import {
   transferCancelledUpdate,
   transferWorkflowId,
 } from '../workflows/enterprises-transfer';
+import {
+  conductInvestigationCompletedUpdate,
+  conductInvestigationStartedUpdate,
+  conductReport,
+  conductReportWorkflowId,
+  retaliationReportedUpdate,
+  wardenDecidedUpdate,
+} from '../workflows/conduct-report';
 import {
   decisionIssuedUpdate,
   decisionSchema,
@@ -344,7 +361,7 @@ export const caseTypes = {
       'hearing-concluded': caseEvent(
         hearingConcludedUpdate,
         hearingFindingSchema,
-        'The hearing concluded with a finding and, if guilty, up to three punishments (§IV.B.3, §IV.C.9).',
+        "The hearing concluded with a finding and, if guilty, up to three punishments (§IV.B.3, §IV.C.9), each from the offense's class in the Range of Allowable Sanctions with its term (`days` or `hours`) within the row's maximum; the next higher class only for a second infraction of the same rule within six months.",
       ),
       'hearing-waived': caseEvent(
         hearingWaivedUpdate,
@@ -375,6 +392,11 @@ export const caseTypes = {
         directorAppealDecidedUpdate,
         disciplineAppealDecisionSchema,
         "The director's decision on the appeal (§IV.C.12).",
+      ),
+      'privilege-restored': caseEvent(
+        privilegeRestoredUpdate,
+        privilegeRestoredSchema,
+        "The unit restored the privilege a sanction took away, on the last day of its term (Range of Allowable Sanctions); stops the restoration's reminders and breach alerts.",
       ),
       ...commonEvents,
     },
@@ -590,6 +612,41 @@ export const caseTypes = {
         transferCancelledUpdate,
         eventBaseSchema,
         'The transfer was called off before delivery.',
+      ),
+      ...commonEvents,
+    },
+  },
+  'conduct-report': {
+    title:
+      'Staff conduct: a report of prohibited conduct with an offender or ex-offender (Oklahoma OMES public works programs), or a disclosure notice of a relationship with an inmate or offender (Wyoming DOC 1.006 §IV.A.2)',
+    workflowType: conductReport.name,
+    caseNumberSchema,
+    workflowId: conductReportWorkflowId,
+    intakeSchema: conductIntakeSchema,
+    parse: (raw: unknown) => {
+      const intake = parseConductIntake(raw);
+      return { caseNumber: intake.caseNumber, intake };
+    },
+    events: {
+      'investigation-started': caseEvent(
+        conductInvestigationStartedUpdate,
+        eventBaseSchema,
+        'The investigation of a report started (agency setting: 2 working days after the report by default; seed 000 "will promptly investigate").',
+      ),
+      'investigation-completed': caseEvent(
+        conductInvestigationCompletedUpdate,
+        investigationCompletedSchema,
+        'The investigation was completed, with its finding (agency setting: 30 days after the report by default).',
+      ),
+      'retaliation-reported': caseEvent(
+        retaliationReportedUpdate,
+        retaliationSchema,
+        'Retaliation against the reporter, a witness or the offender: Human Resources is alerted at once (seed 000 Prohibited Retaliation).',
+      ),
+      'warden-decided': caseEvent(
+        wardenDecidedUpdate,
+        wardenDecisionSchema,
+        "The warden's decision on a disclosure notice (agency setting: 10 working days by default; seed 001 §IV.A.2).",
       ),
       ...commonEvents,
     },

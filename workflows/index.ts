@@ -15,6 +15,7 @@ import type * as Grievance from './grievance';
 import type * as Discipline from './discipline';
 import type * as Probation from './probation';
 import type * as TitleIx from './title-ix';
+import type * as ConductReport from './conduct-report';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a lazy require is how webpack defers a module's evaluation without splitting the bundle */
 const load = {
@@ -25,6 +26,7 @@ const load = {
   contract: () => require('./contract') as typeof Contract,
   cwpProject: () => require('./cwp-project') as typeof CwpProject,
   enterprisesTransfer: () => require('./enterprises-transfer') as typeof EnterprisesTransfer,
+  conductReport: () => require('./conduct-report') as typeof ConductReport,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -72,4 +74,10 @@ export function enterprisesTransfer(
   ...args: Parameters<typeof EnterprisesTransfer.enterprisesTransfer>
 ): ReturnType<typeof EnterprisesTransfer.enterprisesTransfer> {
   return load.enterprisesTransfer().enterprisesTransfer(...args);
+}
+
+export function conductReport(
+  ...args: Parameters<typeof ConductReport.conductReport>
+): ReturnType<typeof ConductReport.conductReport> {
+  return load.conductReport().conductReport(...args);
 }
