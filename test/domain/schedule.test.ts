@@ -492,6 +492,8 @@ describe('policies as versioned data', () => {
       'nc-doc-contract',
       'nc-doc-cwp',
       'nc-doc-transfer',
+      'omes-pwp-conduct',
+      'wdoc-employee-contact',
     ]);
     expect(getPolicy('ok-doc-grievance', '1.0.0')).toBe(okDocGrievance);
     expect(computeSchedule({ ...STANDARD_GRIEVANCE, policyVersion: '1.0.0' }).policyVersion).toBe('1.0.0');
