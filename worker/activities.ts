@@ -1,12 +1,19 @@
 // Wires every activity Docket registers from its dependencies. The worker's main and the tests both
 // build activities here, so tests exercise the production wiring with real or test dependencies.
 import { createNotificationActivities, type NotificationDeps } from '../activities/notifications';
+import { countNoticeOutcomes } from '../activities/metrics';
 import { createScheduleActivities, type ScheduleActivityOptions } from '../activities/schedule';
 
 export type DocketActivityDeps = NotificationDeps & { schedule?: ScheduleActivityOptions };
 
 export function buildActivities(deps: DocketActivityDeps) {
-  return { ...createNotificationActivities(deps), ...createScheduleActivities(deps.schedule) };
+  const notifications = createNotificationActivities(deps);
+  return {
+    ...notifications,
+    // Counted here, around the activity, so the notification code stays about sending.
+    sendNotice: countNoticeOutcomes(notifications.sendNotice),
+    ...createScheduleActivities(deps.schedule),
+  };
 }
 
 export type DocketActivities = ReturnType<typeof buildActivities>;

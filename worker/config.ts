@@ -117,6 +117,14 @@ export const configSchema = z.object({
     maxConcurrentWorkflowTaskExecutions: z.coerce.number().int().min(1).default(40),
     maxConcurrentActivityTaskExecutions: z.coerce.number().int().min(1).default(100),
   }),
+  metrics: z.object({
+    /**
+     * Where the worker serves Prometheus metrics (the SDK's own and Docket's counters), on
+     * `metrics.host`; 0 turns the endpoint off. Loopback by default: the metrics name facilities.
+     */
+    workerPort: z.coerce.number().int().min(0).max(65535).default(9464),
+    host: z.string().min(1).default('127.0.0.1'),
+  }),
   api: z.object({
     host: z.string().default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -188,6 +196,7 @@ const envOverrides: Array<[string, string[]]> = [
   ['DOCKET_ACK_LINK_KEY', ['mail', 'ackLinkKey']],
   ['DOCKET_MAIL_FROM', ['mail', 'from']],
   ['DOCKET_ADMIN_FALLBACK', ['mail', 'adminFallback']],
+  ['DOCKET_METRICS_PORT', ['metrics', 'workerPort']],
 ];
 
 function setPath(target: Record<string, unknown>, keys: string[], value: string): void {
@@ -207,7 +216,7 @@ export function parseConfig(
   origin = 'configuration',
 ): DocketConfig {
   const merged: Record<string, unknown> = structuredClone((raw ?? {}) as Record<string, unknown>);
-  for (const section of ['temporal', 'smtp', 'mail', 'worker', 'api']) merged[section] ??= {};
+  for (const section of ['temporal', 'smtp', 'mail', 'worker', 'metrics', 'api']) merged[section] ??= {};
   for (const [name, keys] of envOverrides) {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(merged, keys, value);

@@ -2,7 +2,13 @@
 // activities from their dependencies and runs every case workflow on the configured task queue.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  type RuntimeOptions,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
 import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
@@ -40,7 +46,7 @@ export async function createDocketWorker(
     assertWorkflowBundleEncryptsFailures({ code: await readFile(overrides.workflowBundlePath, 'utf8') });
   }
   const logger = createLogger(config.logLevel);
-  Runtime.install({ logger: sdkLoggerFor(logger) });
+  Runtime.install({ logger: sdkLoggerFor(logger), telemetryOptions: telemetryOptionsFor(config) });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const activities = buildActivities({
     mailer: createMailTransport({
@@ -77,6 +83,17 @@ export async function createDocketWorker(
     ...overrides.workerOptions,
   });
   return { worker, connection, logger };
+}
+
+/**
+ * The SDK's runtime metrics and Docket's own counters (activities/metrics.ts, workflows/metrics.ts
+ * emit through the SDK's meter) on one Prometheus endpoint, `GET /metrics`.
+ */
+export function telemetryOptionsFor(config: DocketConfig): RuntimeOptions['telemetryOptions'] {
+  const { workerPort, host } = config.metrics;
+  if (workerPort === 0) return undefined;
+  const bindAddress = host.includes(':') ? `[${host}]:${workerPort}` : `${host}:${workerPort}`;
+  return { metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } };
 }
 
 async function main(): Promise<void> {
