@@ -93,7 +93,9 @@ export function telemetryOptionsFor(config: DocketConfig): RuntimeOptions['telem
   const { workerPort, host } = config.metrics;
   if (workerPort === 0) return undefined;
   const bindAddress = host.includes(':') ? `[${host}]:${workerPort}` : `${host}:${workerPort}`;
-  return { metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } };
+  return {
+    metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } },
+  };
 }
 
 async function main(): Promise<void> {
