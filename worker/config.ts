@@ -137,6 +137,21 @@ export const configSchema = z.object({
     temporalTimeoutMs: z.coerce.number().int().min(100).max(300_000).default(30_000),
   }),
   /**
+   * The morning digest: facility code → the business calendar it keeps (working days, time zone, start
+   * of business). `docket setup` creates one Temporal Schedule per facility named here.
+   */
+  digest: z
+    .object({
+      facilities: z
+        .record(
+          z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a facility code like LARC'),
+          z.object({ calendar: z.enum(CALENDAR_IDS) }).strict(),
+        )
+        .default({}),
+    })
+    .strict()
+    .default({ facilities: {} }),
+  /**
    * Agency settings per business calendar, e.g. `us-ok-state: { businessHours: { start: '07:30',
    * end: '16:00' } }`. A calendar not named keeps its defaults (08:00–17:00 local).
    */

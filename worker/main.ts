@@ -11,6 +11,7 @@ import {
 } from '@temporalio/worker';
 import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
+import { Client, Connection } from '@temporalio/client';
 import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
 import { buildActivities } from './activities';
 import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from './config';
@@ -48,6 +49,13 @@ export async function createDocketWorker(
   const logger = createLogger(config.logLevel);
   Runtime.install({ logger: sdkLoggerFor(logger), telemetryOptions: telemetryOptionsFor(config) });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  // The morning digest reads cases (visibility, then each case's schedule query) as a client would.
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.temporal.namespace,
+    dataConverter,
+  });
   const activities = buildActivities({
     mailer: createMailTransport({
       host: config.smtp.host,
@@ -67,6 +75,7 @@ export async function createDocketWorker(
       ackLinkTtlDays: config.mail.ackLinkTtlDays,
     },
     schedule: { businessHours: configuredBusinessHours(config) },
+    digest: { client, taskQueue: config.temporal.taskQueue },
   });
   const worker = await Worker.create({
     connection,
@@ -82,7 +91,7 @@ export async function createDocketWorker(
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     ...overrides.workerOptions,
   });
-  return { worker, connection, logger };
+  return { worker, connection, clientConnection, logger };
 }
 
 /**
@@ -106,7 +115,7 @@ async function main(): Promise<void> {
     console.error(`docket worker: ${(err as Error).message}`);
     process.exit(2);
   }
-  const { worker, connection, logger } = await createDocketWorker(config);
+  const { worker, connection, clientConnection, logger } = await createDocketWorker(config);
   logger.info(
     { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
     'worker started',
@@ -114,6 +123,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    await clientConnection.close();
     await connection.close();
   }
 }

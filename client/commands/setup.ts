@@ -7,6 +7,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { loadConfig } from '../../worker/config';
 import { docketSearchAttributes } from '../../workflows/search-attributes';
 import { connectDocket } from '../connect';
+import { ensureDigestSchedules } from '../digest-schedules';
 import type { Output } from './shared';
 
 const { IndexedValueType } = temporal.api.enums.v1;
@@ -59,6 +60,10 @@ export function registerSetupCommand(program: Command, io: Output, progress: Out
               ]),
             ),
           });
+        }
+        // The digest Schedules' arguments are facility and calendar codes only, so this client needs no keys.
+        for (const made of await ensureDigestSchedules(conn.client, config)) {
+          progress.out(`morning digest for ${made.facility}: schedule ${made.scheduleId} ${made.outcome}`);
         }
         io.out(
           `ready: namespace ${namespace}, search attributes ${docketSearchAttributes.map((k) => k.name).join(', ')}`,
