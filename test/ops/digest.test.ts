@@ -4,6 +4,9 @@
 // and mails each supervisor one digest through a real SMTP receiver: breached and unacknowledged
 // deadlines with a link signed for that recipient, case numbers and deadline keys only. A facility
 // with nothing due sends nothing.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, type ScheduleHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -209,3 +212,39 @@ test('a triggered digest brings each supervisor one email of breached, unacknowl
   expect(empty).toMatchObject({ status: 'empty', messages: [] });
   expect(smtp.messages.length).toBe(sentBefore);
 }, 180_000);
+
+test('`docket setup` creates the Schedules the config file names, and a second run updates them', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'docket-digest-setup-'));
+  const namespace = `digest-${Date.now()}`;
+  try {
+    const configFile = path.join(dir, 'docket.yaml');
+    writeFileSync(configFile, "digest:\n  facilities:\n    ACSD: { calendar: 'us-ar-state' }\n");
+    const run = () =>
+      spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'docket.js'), 'setup'], {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          DOCKET_CONFIG: configFile,
+          TEMPORAL_ADDRESS: env.address,
+          TEMPORAL_NAMESPACE: namespace,
+        },
+        timeout: 90_000,
+      });
+    const first = run();
+    expect(first.status).toBe(0);
+    expect(first.stderr).toContain('morning digest for ACSD: schedule docket-digest-ACSD created');
+    const second = run();
+    expect(second.status).toBe(0);
+    expect(second.stderr).toContain('morning digest for ACSD: schedule docket-digest-ACSD updated');
+    const inNamespace = new Client({ connection: env.connection, namespace });
+    const described = await inNamespace.schedule.getHandle('docket-digest-ACSD').describe();
+    expect(described.spec.timezone).toBe('America/Chicago');
+    expect(described.action).toMatchObject({
+      workflowType: 'facilityDigest',
+      args: [{ facility: 'ACSD', calendar: 'us-ar-state' }],
+    });
+    await inNamespace.schedule.getHandle('docket-digest-ACSD').delete();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
