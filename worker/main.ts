@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { openCaseArchive } from '../activities/archive-open';
 import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
 import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
@@ -29,7 +30,8 @@ export async function createDocketWorker(
   overrides: DocketWorkerOverrides = {},
 ) {
   // Keys first: a worker that cannot encrypt must not start and write case data in clear text.
-  const dataConverter = createDataConverter(loadKeyring(env));
+  const keyring = loadKeyring(env);
+  const dataConverter = createDataConverter(keyring);
   if (config.mail.ackBaseUrl !== undefined && config.mail.ackLinkKey === undefined) {
     // Alerts would go out without a way to acknowledge them: refuse to start instead.
     throw new ConfigError(
@@ -61,6 +63,7 @@ export async function createDocketWorker(
       ackLinkTtlDays: config.mail.ackLinkTtlDays,
     },
     schedule: { businessHours: configuredBusinessHours(config) },
+    archive: openCaseArchive(config, keyring, { logger }),
   });
   const worker = await Worker.create({
     connection,
