@@ -23,7 +23,7 @@ export function openArchiveStore(config: DocketConfig, logger?: Logger): Archive
 /** The archive with the payload codec's keys; the worker's copy also builds and writes records. */
 export function openCaseArchive(
   config: DocketConfig,
-  keyring: Keyring,
+  keyring: Keyring | undefined,
   options: { logger?: Logger } = {},
 ): CaseArchive {
   return new CaseArchive(openArchiveStore(config, options.logger), keyring, {

@@ -235,7 +235,7 @@ class SqliteArchiveStore implements ArchiveStore {
         );
       }
       return disposalReport(plan, disposedAt);
-    });
+    }, true);
   }
 
   async close(): Promise<void> {
@@ -258,6 +258,8 @@ class SqliteArchiveStore implements ArchiveStore {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     const db = new SQL.Database(contents);
+    // Disposed records are overwritten, not merely unlinked: free pages would otherwise keep them.
+    db.exec('PRAGMA secure_delete = ON;');
     db.exec(SCHEMA);
     return db;
   }
@@ -272,7 +274,7 @@ class SqliteArchiveStore implements ArchiveStore {
     }
   }
 
-  private async change<T>(apply: (db: Database) => T): Promise<T> {
+  private async change<T>(apply: (db: Database) => T, compact = false): Promise<T> {
     const dir = path.dirname(this.file);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const release = await lockfile.lock(this.file, {
@@ -294,6 +296,7 @@ class SqliteArchiveStore implements ArchiveStore {
           db.exec('ROLLBACK');
           throw err;
         }
+        if (compact) db.exec('VACUUM');
         await writeDurably(this.file, db.export());
         return result;
       } finally {

@@ -280,14 +280,25 @@ export interface CaseArchiveOptions extends Partial<RecordBuildOptions> {
 }
 
 export class CaseArchive {
-  private readonly codec: EncryptionCodec;
+  private readonly codec?: EncryptionCodec;
 
+  /** Without a keyring the archive can list, release and dispose, but neither read nor write records. */
   constructor(
     readonly store: ArchiveStore,
-    keyring: Keyring,
+    keyring: Keyring | undefined,
     private readonly options: CaseArchiveOptions = {},
   ) {
-    this.codec = new EncryptionCodec(keyring);
+    if (keyring) this.codec = new EncryptionCodec(keyring);
+  }
+
+  private requireCodec(): EncryptionCodec {
+    if (!this.codec) {
+      throw new ArchiveError(
+        'ARCHIVE_CONFIG',
+        'reading or writing archived records needs the payload keys (DOCKET_CODEC_KEYS or DOCKET_CODEC_KEY_FILE)',
+      );
+    }
+    return this.codec;
   }
 
   private now(): string {
@@ -295,14 +306,14 @@ export class CaseArchive {
   }
 
   private async seal(value: unknown): Promise<{ keyId: string; data: Uint8Array }> {
-    const [sealed] = await this.codec.encode([defaultPayloadConverter.toPayload(value)]);
+    const [sealed] = await this.requireCodec().encode([defaultPayloadConverter.toPayload(value)]);
     const keyId = Buffer.from(sealed?.metadata?.[METADATA_KEY_ID] ?? new Uint8Array()).toString('utf8');
     return { keyId, data: sealed?.data ?? new Uint8Array() };
   }
 
   private async open<T>(keyId: string, data: Uint8Array): Promise<T> {
     const utf8 = (s: string) => new TextEncoder().encode(s);
-    const [payload] = await this.codec.decode([
+    const [payload] = await this.requireCodec().decode([
       {
         metadata: {
           [METADATA_ENCODING_KEY]: utf8(ENCODING_ENCRYPTED),
