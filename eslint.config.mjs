@@ -9,7 +9,16 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'coverage/', '.docket/', 'test-artifacts/', 'tools/', 'bin/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'coverage/',
+      '.docket/',
+      '.docket-cluster/',
+      'test-artifacts/',
+      'tools/',
+      'bin/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -37,9 +37,32 @@ import {
   hearingScheduleSchema,
   inmateUnavailableSchema,
   parseDisciplineIntake,
+  privilegeRestoredSchema,
   representativeRequestSchema,
 } from '../domain/cases/discipline';
+import {
+  contractEndedSchema,
+  contractIntakeSchema,
+  contractResumedSchema,
+  parseContractIntake,
+  requirementEventSchema,
+  violationConfirmedSchema,
+} from '../domain/cases/contract';
+import {
+  conductIntakeSchema,
+  investigationCompletedSchema,
+  parseConductIntake,
+  retaliationSchema,
+  wardenDecisionSchema,
+} from '../domain/cases/conduct-report';
 import { grievanceIntakeSchema, parseGrievanceIntake } from '../domain/cases/grievance';
+import {
+  cwpIntakeSchema,
+  parseCwpIntake,
+  parseTransferIntake,
+  projectTerminatedSchema,
+  transferIntakeSchema,
+} from '../domain/cases/work-programs';
 import {
   actionInputSchema,
   employeeIdSchema,
@@ -87,9 +110,43 @@ import {
   inmateAvailableUpdate,
   inmateUnavailableUpdate,
   investigationStartedUpdate,
+  privilegeRestoredUpdate,
   representativeConsultedUpdate,
   representativeRequestedUpdate,
 } from '../workflows/discipline';
+import {
+  contractEndedUpdate,
+  contractRecord,
+  contractResumedUpdate,
+  contractWorkflowId,
+  oshaSurveyCompletedUpdate,
+  responseLetterReceivedUpdate,
+  safetyReviewCompletedUpdate,
+  violationConfirmedUpdate,
+} from '../workflows/contract';
+import {
+  cwpProject,
+  cwpProjectWorkflowId,
+  projectCompletedUpdate,
+  projectTerminatedUpdate,
+} from '../workflows/cwp-project';
+import {
+  crewReleasedUpdate,
+  enterprisesTransfer,
+  inmatesDeliveredUpdate,
+  inmatesReturnedUpdate,
+  processingCompletedUpdate,
+  transferCancelledUpdate,
+  transferWorkflowId,
+} from '../workflows/enterprises-transfer';
+import {
+  conductInvestigationCompletedUpdate,
+  conductInvestigationStartedUpdate,
+  conductReport,
+  conductReportWorkflowId,
+  retaliationReportedUpdate,
+  wardenDecidedUpdate,
+} from '../workflows/conduct-report';
 import {
   decisionIssuedUpdate,
   decisionSchema,
@@ -305,7 +362,7 @@ export const caseTypes = {
       'hearing-concluded': caseEvent(
         hearingConcludedUpdate,
         hearingFindingSchema,
-        'The hearing concluded with a finding and, if guilty, up to three punishments (§IV.B.3, §IV.C.9).',
+        "The hearing concluded with a finding and, if guilty, up to three punishments (§IV.B.3, §IV.C.9), each from the offense's class in the Range of Allowable Sanctions with its term (`days` or `hours`) within the row's maximum; the next higher class only for a second infraction of the same rule within six months.",
       ),
       'hearing-waived': caseEvent(
         hearingWaivedUpdate,
@@ -336,6 +393,11 @@ export const caseTypes = {
         directorAppealDecidedUpdate,
         disciplineAppealDecisionSchema,
         "The director's decision on the appeal (§IV.C.12).",
+      ),
+      'privilege-restored': caseEvent(
+        privilegeRestoredUpdate,
+        privilegeRestoredSchema,
+        "The unit restored the privilege a sanction took away, on the last day of its term (Range of Allowable Sanctions); stops the restoration's reminders and breach alerts.",
       ),
       ...commonEvents,
     },
@@ -443,6 +505,150 @@ export const caseTypes = {
         'Documentation of a verbal warning removed on request after 1 year with no other incident (§III.D.3.a.iii).',
       ),
       separated: caseEvent(separateUpdate, separationInputSchema, 'The employment ended: the record closes.'),
+      ...commonEvents,
+    },
+  },
+  contract: {
+    title:
+      'Inmate labor contract record (NC DOC Policy D.0700 §.0705): one per contract; the case number is the contract number',
+    workflowType: contractRecord.name,
+    caseNumberSchema,
+    workflowId: contractWorkflowId,
+    intakeSchema: contractIntakeSchema,
+    parse: (raw: unknown) => {
+      const intake = parseContractIntake(raw);
+      return { caseNumber: intake.contractNumber, intake };
+    },
+    events: {
+      'violation-confirmed': caseEvent(
+        violationConfirmedUpdate,
+        violationConfirmedSchema,
+        "A confirmed violation under heading a-e: it draws the rung of its heading's twelve-month count (§.0705(a)-(e)); the deciding authority is told.",
+      ),
+      'response-letter-received': caseEvent(
+        responseLetterReceivedUpdate,
+        requirementEventSchema,
+        "The contractor's letter specifying corrective action taken (answers a warning letter; needed before any suspension ends).",
+      ),
+      'safety-review-completed': caseEvent(
+        safetyReviewCompletedUpdate,
+        requirementEventSchema,
+        'An agency safety officer reviewed the safety program and corrective actions (needed to resume after (c), (d), (e)).',
+      ),
+      'osha-survey-completed': caseEvent(
+        oshaSurveyCompletedUpdate,
+        requirementEventSchema,
+        'The OSHA Consultative Services survey after a fatality, when the agency requires it (agency setting osha-survey).',
+      ),
+      'contract-resumed': caseEvent(
+        contractResumedUpdate,
+        contractResumedSchema,
+        'Contract activities resumed: refused before the suspension has run or before what it requires is in hand.',
+      ),
+      'contract-ended': caseEvent(
+        contractEndedUpdate,
+        contractEndedSchema,
+        'The contract ended: the record closes.',
+      ),
+      ...commonEvents,
+    },
+  },
+  'cwp-project': {
+    title: 'Community Work Program project (NC DOC Policy D.0700 §.0706): ten consecutive labor days or less',
+    workflowType: cwpProject.name,
+    caseNumberSchema,
+    workflowId: cwpProjectWorkflowId,
+    intakeSchema: cwpIntakeSchema,
+    parse: (raw: unknown) => {
+      const intake = parseCwpIntake(raw);
+      return { caseNumber: intake.caseNumber, intake };
+    },
+    events: {
+      'project-completed': caseEvent(
+        projectCompletedUpdate,
+        eventBaseSchema,
+        'The project was completed (by its planned end; an extension for an addition to the scope never reaches past labor day 10, §.0706).',
+      ),
+      'project-terminated': caseEvent(
+        projectTerminatedUpdate,
+        projectTerminatedSchema,
+        'The work was ended early (the supervising Correctional Officer may terminate it at any time, §.0706(h)).',
+      ),
+      ...commonEvents,
+    },
+  },
+  'enterprises-transfer': {
+    title:
+      'Enterprises temporary transfer (NC DOC Policy D.0700 §.0707(h)): 24 hours notice, up to 4 hours of processing',
+    workflowType: enterprisesTransfer.name,
+    caseNumberSchema,
+    workflowId: transferWorkflowId,
+    intakeSchema: transferIntakeSchema,
+    parse: (raw: unknown) => {
+      const intake = parseTransferIntake(raw);
+      return { caseNumber: intake.caseNumber, intake };
+    },
+    events: {
+      'inmates-delivered': caseEvent(
+        inmatesDeliveredUpdate,
+        eventBaseSchema,
+        'Enterprises delivered the inmates to the receiving facility: no earlier than 24 hours after the arrangements (§.0707(h)(1)).',
+      ),
+      'processing-completed': caseEvent(
+        processingCompletedUpdate,
+        eventBaseSchema,
+        'The receiving facility processed the inmates in (up to 4 hours after delivery, §.0707(h)(3)).',
+      ),
+      'crew-released': caseEvent(
+        crewReleasedUpdate,
+        eventBaseSchema,
+        'The inmates were released to the Enterprises work crew: only once processed (§.0707(h)(3)).',
+      ),
+      'inmates-returned': caseEvent(
+        inmatesReturnedUpdate,
+        eventBaseSchema,
+        'The inmates were returned to their home facility (§.0707(h)(4)): the transfer closes.',
+      ),
+      'transfer-cancelled': caseEvent(
+        transferCancelledUpdate,
+        eventBaseSchema,
+        'The transfer was called off before delivery.',
+      ),
+      ...commonEvents,
+    },
+  },
+  'conduct-report': {
+    title:
+      'Staff conduct: a report of prohibited conduct with an offender or ex-offender (Oklahoma OMES public works programs), or a disclosure notice of a relationship with an inmate or offender (Wyoming DOC 1.006 §IV.A.2)',
+    workflowType: conductReport.name,
+    caseNumberSchema,
+    workflowId: conductReportWorkflowId,
+    intakeSchema: conductIntakeSchema,
+    parse: (raw: unknown) => {
+      const intake = parseConductIntake(raw);
+      return { caseNumber: intake.caseNumber, intake };
+    },
+    events: {
+      'investigation-started': caseEvent(
+        conductInvestigationStartedUpdate,
+        eventBaseSchema,
+        'The investigation of a report started (agency setting: 2 working days after the report by default; seed 000 "will promptly investigate").',
+      ),
+      'investigation-completed': caseEvent(
+        conductInvestigationCompletedUpdate,
+        investigationCompletedSchema,
+        'The investigation was completed, with its finding (agency setting: 30 days after the report by default).',
+      ),
+      'retaliation-reported': caseEvent(
+        retaliationReportedUpdate,
+        retaliationSchema,
+        'Retaliation against the reporter, a witness or the offender: Human Resources is alerted at once (seed 000 Prohibited Retaliation).',
+      ),
+      'warden-decided': caseEvent(
+        wardenDecidedUpdate,
+        wardenDecisionSchema,
+        "The warden's decision on a disclosure notice (agency setting: 10 working days by default; seed 001 §IV.A.2).",
+      ),
       ...commonEvents,
     },
   },

@@ -301,7 +301,7 @@ export function startOfLocalDay(date: IsoDate, zone: string): Instant {
 
 /**
  * The last instant of a civil day in a zone: 23:59:59.999 local, or the close of business when one is
- * set (DESIGN.md "Deadline semantics": due at the end of day N).
+ * set (docs/rules.md "Deadline semantics": due at the end of day N).
  */
 export function endOfLocalDay(date: IsoDate, zone: string, closeOfBusiness?: string): Instant {
   if (closeOfBusiness) {

@@ -3,6 +3,10 @@
 DOCKET_CACHE="${DOCKET_CACHE:-$HOME/.cache/docket}"
 TEMPORAL_CLI_VERSION="v1.5.1"
 TEST_SERVER_VERSION="1.38.0"
+SCHEMATHESIS_VERSION="4.32.5"
+# The production topology (npm run up -- --cluster, docker-compose.yml) runs these exact releases.
+TEMPORAL_SERVER_VERSION="v1.29.1"
+TEMPORAL_UI_VERSION="v2.42.1"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '\033[1m[docket]\033[0m %s\n' "$*" >&2; }

@@ -71,6 +71,36 @@ async function main(): Promise<void> {
       notifiedAt: iso(now - DAY),
     });
   }
+  // An inmate labor contract with a second (a) violation ten days ago: its one-week suspension has run
+  // without the corrective-action letter, so the Facility Head's "stays suspended" notice is in the inbox.
+  if (await open('contract', { contractNumber: 'ILC-SAMPLE-0001', facility: 'NC-PWF' })) {
+    for (const [daysAgo, reference] of [
+      [40, 'INC-SAMPLE-1'],
+      [10, 'INC-SAMPLE-2'],
+    ] as const) {
+      await docket.recordEvent('contract', 'ILC-SAMPLE-0001', 'violation-confirmed', {
+        at: iso(now - daysAgo * DAY),
+        by: 'S-0500',
+        heading: 'a',
+        reference,
+      });
+    }
+  }
+  await open('conduct-report', {
+    kind: 'report',
+    caseNumber: 'CR-SAMPLE-0001',
+    category: 'over-familiarity',
+    reporterId: 'S-0401',
+    reportedTo: 'supervisor',
+    person: {
+      id: 'P-SAMPLE-1',
+      status: 'discharged',
+      dischargedAt: iso(now - 30 * DAY),
+      contactAt: iso(now - 2 * DAY),
+    },
+    learnedAt: iso(now - DAY),
+    reportedAt: iso(now - 3_600_000),
+  });
   for (const line of opened) console.error(`  sample case: ${line}`);
   await conn.close();
 }

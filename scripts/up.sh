@@ -4,6 +4,7 @@
 # decrypt payloads, and the Docket worker. Ctrl-C stops it all.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+[ "${1:-}" = --cluster ] && { shift; exec bash "$(dirname "$0")/up-cluster.sh" "$@"; }
 cd "$REPO_ROOT"
 
 bash scripts/ensure-node-deps.sh

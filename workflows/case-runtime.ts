@@ -116,6 +116,8 @@ export interface CaseEventHandler<Input, Parsed> {
 
 export class CaseRuntime<Stage extends string> {
   readonly events: Record<string, string>;
+  /** The case facts; a recorded event may add some (e.g. the terms a finding imposes). */
+  readonly facts: Record<string, string | number | boolean>;
   readonly extensions: ExtensionRecord[] = [];
   readonly serviceTasks: ServiceTask[] = [];
   readonly book: DeadlineBook;
@@ -127,6 +129,7 @@ export class CaseRuntime<Stage extends string> {
 
   constructor(readonly options: CaseRuntimeOptions<Stage>) {
     this.events = { ...options.events };
+    this.facts = { ...options.facts };
     this.stage = options.stage;
     const context = {
       caseNumber: options.caseNumber,
@@ -169,11 +172,15 @@ export class CaseRuntime<Stage extends string> {
     return this.options.extendView ? this.options.extendView(view) : view;
   }
 
-  computeSchedule(events: Record<string, string>, extensions: ExtensionRecord[]): Promise<Schedule> {
+  computeSchedule(
+    events: Record<string, string>,
+    extensions: ExtensionRecord[],
+    facts: Record<string, string | number | boolean> = this.facts,
+  ): Promise<Schedule> {
     return computeScheduleRecorded({
       policyId: this.options.policyId,
       policyVersion: this.current?.policyVersion ?? this.options.policyVersion,
-      facts: this.options.facts,
+      facts,
       events,
       extensions,
       settings: this.options.settings,
@@ -448,11 +455,15 @@ export class CaseRuntime<Stage extends string> {
     label: string,
     /** Checks the recomputed schedule before anything changes (a limit only it can date); throw to refuse. */
     accept?: (next: Schedule) => void,
+    /** Case facts the event establishes (e.g. a sanction's days), kept only if the schedule computes. */
+    facts?: Record<string, string | number | boolean>,
   ): Promise<void> {
     const nextEvents = { ...this.events, ...recorded };
-    const next = await this.computeSchedule(nextEvents, this.extensions);
+    const nextFacts = facts ? { ...this.facts, ...facts } : this.facts;
+    const next = await this.computeSchedule(nextEvents, this.extensions, nextFacts);
     accept?.(next);
     Object.assign(this.events, recorded);
+    if (facts) Object.assign(this.facts, facts);
     this.book.record({
       at: event.at,
       type: label,

@@ -11,6 +11,7 @@ import type {
   ServiceProofInput,
 } from '../domain/cases/common';
 import { describeIssues } from '../domain/cases/common';
+import type { RefusalCode } from '../domain/errors';
 import type { AwaitingEntry, Schedule, ScheduleInput } from '../domain/types';
 import type { DeadlineView, OverallDeadlineState, TimelineEvent } from './deadlines';
 
@@ -95,7 +96,8 @@ export function parsePayload<T>(
   return result.data;
 }
 
-export function refuse(code: string, message: string, details: Record<string, unknown> = {}): never {
+/** Refuses an update with a code from the one list of refusal codes, which the API documents. */
+export function refuse(code: RefusalCode, message: string, details: Record<string, unknown> = {}): never {
   throw ApplicationFailure.nonRetryable(message, code, details);
 }
 

@@ -19,6 +19,7 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { DeadlineState, Schedule, ScheduleEntry } from '../domain/types';
 import type { NotificationActivities, NoticeRequest } from '../activities/notifications';
+import { refuse } from './case-support';
 import { DeadlineStateKey, NextDeadlineKey } from './search-attributes';
 
 // A notice must not be lost to a transient SMTP outage, so retries continue for a day (backing off
@@ -284,19 +285,19 @@ export class DeadlineBook {
   requireBreached(key: string): TrackedDeadline {
     const deadline = this.tracked.get(key);
     if (!deadline) {
-      throw ApplicationFailure.nonRetryable(`no deadline ${key} in this case`, 'UNKNOWN_DEADLINE', { key });
+      refuse('UNKNOWN_DEADLINE', `no deadline ${key} in this case`, { key });
     }
     if (deadline.state !== 'breached') {
-      throw ApplicationFailure.nonRetryable(
-        `deadline ${key} is ${deadline.state}, not breached: there is no alert to acknowledge`,
+      refuse(
         'NOTHING_TO_ACKNOWLEDGE',
+        `deadline ${key} is ${deadline.state}, not breached: there is no alert to acknowledge`,
         { key, state: deadline.state },
       );
     }
     if (deadline.acknowledged) {
-      throw ApplicationFailure.nonRetryable(
-        `the breach alert for ${key} was already acknowledged by ${deadline.acknowledged.by} at ${deadline.acknowledged.at}`,
+      refuse(
         'ALREADY_ACKNOWLEDGED',
+        `the breach alert for ${key} was already acknowledged by ${deadline.acknowledged.by} at ${deadline.acknowledged.at}`,
         { key, acknowledged: deadline.acknowledged },
       );
     }

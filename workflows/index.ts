@@ -8,10 +8,14 @@
 // Module evaluation issues no commands, so this is invisible to history and replay. Clients import the
 // definitions (updates, queries, input types) from the case type's own file, never from here.
 import './shared-libraries';
+import type * as Contract from './contract';
+import type * as CwpProject from './cwp-project';
+import type * as EnterprisesTransfer from './enterprises-transfer';
 import type * as Grievance from './grievance';
 import type * as Discipline from './discipline';
 import type * as Probation from './probation';
 import type * as TitleIx from './title-ix';
+import type * as ConductReport from './conduct-report';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a lazy require is how webpack defers a module's evaluation without splitting the bundle */
 const load = {
@@ -19,6 +23,10 @@ const load = {
   discipline: () => require('./discipline') as typeof Discipline,
   probation: () => require('./probation') as typeof Probation,
   titleIx: () => require('./title-ix') as typeof TitleIx,
+  contract: () => require('./contract') as typeof Contract,
+  cwpProject: () => require('./cwp-project') as typeof CwpProject,
+  enterprisesTransfer: () => require('./enterprises-transfer') as typeof EnterprisesTransfer,
+  conductReport: () => require('./conduct-report') as typeof ConductReport,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -48,4 +56,28 @@ export function probationRecord(
 
 export function titleIx(...args: Parameters<typeof TitleIx.titleIx>): ReturnType<typeof TitleIx.titleIx> {
   return load.titleIx().titleIx(...args);
+}
+
+export function contractRecord(
+  ...args: Parameters<typeof Contract.contractRecord>
+): ReturnType<typeof Contract.contractRecord> {
+  return load.contract().contractRecord(...args);
+}
+
+export function cwpProject(
+  ...args: Parameters<typeof CwpProject.cwpProject>
+): ReturnType<typeof CwpProject.cwpProject> {
+  return load.cwpProject().cwpProject(...args);
+}
+
+export function enterprisesTransfer(
+  ...args: Parameters<typeof EnterprisesTransfer.enterprisesTransfer>
+): ReturnType<typeof EnterprisesTransfer.enterprisesTransfer> {
+  return load.enterprisesTransfer().enterprisesTransfer(...args);
+}
+
+export function conductReport(
+  ...args: Parameters<typeof ConductReport.conductReport>
+): ReturnType<typeof ConductReport.conductReport> {
+  return load.conductReport().conductReport(...args);
 }

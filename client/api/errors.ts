@@ -1,12 +1,17 @@
 // Every error the API returns is `{ error: { code, message, details? } }` with a stable code. Codes
 // from the domain and the workflows' validators (DEADLINE_PASSED, EXTENSION_OVER_CAP, ...) pass
-// through unchanged with status 422; the API's own codes are listed here.
+// through unchanged with status 422 (their list is `refusalCodes` in domain/errors.ts); the API's own
+// codes are listed here.
 import type { ErrorBody } from './schemas';
 
 export const apiErrorCodes = {
   UNAUTHENTICATED: { status: 401, meaning: 'No bearer token, or one that is not an API key.' },
   FORBIDDEN: { status: 403, meaning: "The key's role (or case types) does not allow this." },
   ROUTE_NOT_FOUND: { status: 404, meaning: 'No such route.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    meaning: 'The path does not take this method; the `Allow` header lists those it takes.',
+  },
   UNKNOWN_CASE_TYPE: { status: 404, meaning: 'No such case type; `details.known` lists them.' },
   CASE_NOT_FOUND: { status: 404, meaning: 'No case with this case number and type.' },
   UNKNOWN_EVENT: {
@@ -28,6 +33,7 @@ export const apiErrorCodes = {
     meaning: 'The matter may not be grieved; `details` names the rule and source.',
   },
   MALFORMED_JSON: { status: 400, meaning: 'The body is not JSON.' },
+  MISSING_BODY: { status: 400, meaning: 'The operation needs a JSON body and none was sent.' },
   BAD_REQUEST: { status: 400, meaning: 'The request could not be read.' },
   INVALID_IDEMPOTENCY_KEY: { status: 400, meaning: 'The Idempotency-Key header is malformed.' },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is too large.' },

@@ -21,6 +21,7 @@ import {
   openedCaseSchema,
   policiesSchema,
   previewBodySchema,
+  refusalSchema,
   scheduleSchema,
 } from './schemas';
 
@@ -69,20 +70,36 @@ function componentsOf(
   );
 }
 
-const errorResponse = (description: string): Json => ({ description, content: json(ref('Error')) });
+const errorResponse = (description: string, status?: number): Json => ({
+  description,
+  // Every 422 is a refusal, whose code is one of those the Refusal schema lists.
+  content: json(ref(status === 422 ? 'Refusal' : 'Error')),
+});
+
+type ErrorCode = keyof typeof apiErrorCodes | 'REFUSED';
 
 /** The error responses a route can give, besides 401/403 (added for every protected route). */
-function errors(...codes: Array<keyof typeof apiErrorCodes | 'REFUSED'>): Record<string, Json> {
+function errors(...codes: ErrorCode[]): Record<string, Json> {
   const byStatus = new Map<number, string[]>();
   for (const code of codes) {
     const status = code === 'REFUSED' ? 422 : apiErrorCodes[code].status;
-    const text = code === 'REFUSED' ? 'a refusal by the case (code from its validator)' : code;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), text]);
+    const text = code === 'REFUSED' ? 'a refusal by the case (a code the Refusal schema lists)' : code;
+    const texts = byStatus.get(status) ?? [];
+    if (!texts.includes(text)) texts.push(text);
+    byStatus.set(status, texts);
   }
   return Object.fromEntries(
-    [...byStatus].map(([status, texts]) => [String(status), errorResponse(texts.join(', '))]),
+    [...byStatus].map(([status, texts]) => [String(status), errorResponse(texts.join(', '), status)]),
   );
 }
+
+/** What any operation that reads a JSON body can answer about the body itself. */
+const BODY_ERRORS: ErrorCode[] = [
+  'MALFORMED_JSON',
+  'MISSING_BODY',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+];
 
 function operation(
   route: RouteSpec,
@@ -93,9 +110,16 @@ function operation(
     parameters?: Json[];
     requestBody?: Json;
     responses: Record<string, Json>;
+    /** Error codes, grouped by status into responses. */
+    errors?: ErrorCode[];
   },
 ): Json {
   const secured = route.permission !== null;
+  const errorCodes = [
+    ...(spec.errors ?? []),
+    ...(route.jsonBody ? BODY_ERRORS : []),
+    ...(secured ? (['UNAUTHENTICATED', 'FORBIDDEN'] as const) : []),
+  ];
   return {
     operationId: spec.operationId,
     summary: route.summary,
@@ -103,15 +127,7 @@ function operation(
     ...(spec.description ? { description: spec.description } : {}),
     ...(spec.parameters ? { parameters: spec.parameters } : {}),
     ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
-    responses: {
-      ...spec.responses,
-      ...(secured
-        ? {
-            '401': errorResponse('UNAUTHENTICATED'),
-            '403': errorResponse('FORBIDDEN'),
-          }
-        : {}),
-    },
+    responses: { ...spec.responses, ...errors(...errorCodes) },
     security: secured ? [{ bearer: [] }] : [],
     ...(secured ? { 'x-docket-roles': rolesWith(route.permission as Permission) } : {}),
   };
@@ -132,13 +148,15 @@ const idempotencyHeader: Json = {
     '(1-100 of A-Z a-z 0-9 . _ : -).',
   schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$' },
 };
-const caseErrors = errors('CASE_NOT_FOUND', 'CASE_CLOSED', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT');
+const caseErrors: ErrorCode[] = ['CASE_NOT_FOUND', 'CASE_CLOSED', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'];
 
 const DESCRIPTION = `Docket's HTTP API for case-management systems and supervisors.
 
 **Authentication.** Send \`Authorization: Bearer <API key>\`. Each key has a role: \`case-system\` (open cases, record events, grant extensions, read), \`supervisor\` (acknowledge alerts, read), \`administrator\` (everything); a key may also be limited to some case types. A missing or unknown key gets 401, a key whose role does not allow the operation gets 403. /health, /docs and the acknowledgement pages (/ack) need no key: the signed link in an alert email is their credential.
 
-**Errors.** Every error is \`{ "error": { "code", "message", "details" } }\`. Branch on \`code\`; it never changes. A case's refusal of an event (out of order, too late, too early, over a cap, decided by an involved employee...) is 422 with the case's own code, a message naming the rule, the limit and its source, and \`details\` (\`rule\`, \`source\`, \`dueAt\`/\`earliest\`/\`capAt\`, \`field\`...). An event is either recorded whole or refused with no trace: never half-applied.
+**Errors.** Every error is \`{ "error": { "code", "message", "details" } }\`. Branch on \`code\`; it never changes. A case's refusal of an event (out of order, too late, too early, over a cap, decided by an involved employee...) is 422 with the case's own code, a message naming the rule, the limit and its source, and \`details\` (\`rule\`, \`source\`, \`dueAt\`/\`earliest\`/\`capAt\`, \`field\`...). An event is either recorded whole or refused with no trace: never half-applied. Every 422 is such a refusal; the \`Refusal\` schema lists its codes and what each means.
+
+**Requests.** An operation that takes a body needs a JSON object (\`Content-Type: application/json\`): no body is 400 \`MISSING_BODY\`, a body that is not JSON 400 \`MALFORMED_JSON\`. A method a path does not list is 405 \`METHOD_NOT_ALLOWED\`, with an \`Allow\` header naming the methods it takes.
 
 API codes: ${Object.entries(apiErrorCodes)
   .map(([code, { status }]) => `\`${code}\` (${status})`)
@@ -149,6 +167,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   const responses = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries({
     Error: errorSchema,
+    Refusal: refusalSchema,
     CaseView: caseViewSchema,
     CaseRecord: caseRecordSchema,
     CaseUpdated: caseUpdatedSchema,
@@ -226,14 +245,15 @@ export function buildOpenApiDocument(): OpenApiDocument {
         responses: {
           '201': { description: 'Opened', content: json(ref('OpenedCase')) },
           '200': { description: 'Already open with the same intake', content: json(ref('OpenedCase')) },
-          ...errors(
-            'CASE_CONFLICT',
-            'INVALID_INPUT',
-            'NOT_GRIEVABLE',
-            'TEMPORAL_UNAVAILABLE',
-            'TEMPORAL_TIMEOUT',
-          ),
         },
+        errors: [
+          'CASE_CONFLICT',
+          'INVALID_INPUT',
+          'NOT_GRIEVABLE',
+          'REFUSED',
+          'TEMPORAL_UNAVAILABLE',
+          'TEMPORAL_TIMEOUT',
+        ],
       }),
     );
     const casePath = `/cases/${caseType}/{caseNumber}`;
@@ -250,8 +270,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
               "The case, from its workflow (`source: live`) or, once Temporal no longer has a closed case's workflow, from the records archive (`source: archive`)",
             content: json(ref('CaseRecord')),
           },
-          ...errors('CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'),
         },
+        errors: ['CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'],
       }),
     );
     for (const [event, eventDefinition] of Object.entries(definition.events)) {
@@ -267,9 +287,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
           requestBody: { required: true, content: json(ref(payloadId)) },
           responses: {
             '200': { description: 'Recorded', content: json(ref('CaseUpdated')) },
-            ...errors('INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', 'CASE_NOT_FOUND', 'CASE_CLOSED'),
-            ...caseErrors,
           },
+          errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...caseErrors],
         }),
       );
     }
@@ -286,9 +305,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
         requestBody: { required: true, content: json(ref('ExtensionRequest')) },
         responses: {
           '200': { description: 'Extended', content: json(ref('CaseUpdated')) },
-          ...errors('INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY'),
-          ...caseErrors,
         },
+        errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...caseErrors],
       }),
     );
     add(
@@ -302,9 +320,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
         requestBody: { required: true, content: json(ref('Acknowledgement')) },
         responses: {
           '200': { description: 'Acknowledged', content: json(ref('CaseUpdated')) },
-          ...errors('INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY'),
-          ...caseErrors,
         },
+        errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...caseErrors],
       }),
     );
   }
@@ -405,8 +422,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
       requestBody: { required: true, content: json(ref('PreviewRequest')) },
       responses: {
         '200': { description: 'The schedule', content: json(ref('Schedule')) },
-        ...errors('UNKNOWN_POLICY', 'INVALID_INPUT'),
       },
+      errors: ['UNKNOWN_POLICY', 'INVALID_INPUT', 'REFUSED'],
     }),
   );
   add(
@@ -423,22 +440,26 @@ export function buildOpenApiDocument(): OpenApiDocument {
         {
           name: 'caseType',
           in: 'query',
-          schema: { type: 'string' },
-          description: `Comma-separated: ${caseTypeNames().join(', ')}`,
+          description: 'Comma-separated (or the parameter repeated).',
+          style: 'form',
+          explode: false,
+          schema: { type: 'array', minItems: 1, items: { type: 'string', enum: caseTypeNames() } },
         },
         {
           name: 'state',
           in: 'query',
-          schema: { type: 'string' },
-          description: `Comma-separated: ${deadlineStates.join(', ')}`,
+          description: 'Comma-separated (or the parameter repeated).',
+          style: 'form',
+          explode: false,
+          schema: { type: 'array', minItems: 1, items: { type: 'string', enum: [...deadlineStates] } },
         },
         { name: 'dueBefore', in: 'query', schema: { type: 'string', format: 'date-time' } },
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
       ],
       responses: {
         '200': { description: 'Matching cases', content: json(ref('DeadlinesDue')) },
-        ...errors('INVALID_INPUT', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'),
       },
+      errors: ['INVALID_INPUT', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'],
     }),
   );
 

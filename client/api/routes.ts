@@ -9,6 +9,8 @@ export interface RouteSpec {
   /** Null: no API key (health, docs, and the acknowledgement pages, whose signed link is the credential). */
   permission: Permission | null;
   summary: string;
+  /** The operation takes a JSON body, which it requires: a request without one is 400 MISSING_BODY. */
+  jsonBody?: true;
 }
 
 export const routes = {
@@ -25,7 +27,13 @@ export const routes = {
     permission: null,
     summary: 'The OpenAPI 3.1 document',
   },
-  openCase: { method: 'POST', url: '/cases/:caseType', permission: 'cases:open', summary: 'Open a case' },
+  openCase: {
+    method: 'POST',
+    url: '/cases/:caseType',
+    permission: 'cases:open',
+    summary: 'Open a case',
+    jsonBody: true,
+  },
   getCase: {
     method: 'GET',
     url: '/cases/:caseType/:caseNumber',
@@ -37,18 +45,21 @@ export const routes = {
     url: '/cases/:caseType/:caseNumber/events/:event',
     permission: 'events:record',
     summary: 'Record an event on a case',
+    jsonBody: true,
   },
   grantExtension: {
     method: 'POST',
     url: '/cases/:caseType/:caseNumber/extensions',
     permission: 'extensions:grant',
     summary: 'Grant an extension of one deadline',
+    jsonBody: true,
   },
   acknowledge: {
     method: 'POST',
     url: '/cases/:caseType/:caseNumber/acknowledgements',
     permission: 'alerts:acknowledge',
     summary: 'Acknowledge a breach alert',
+    jsonBody: true,
   },
   ackPage: {
     method: 'GET',
@@ -74,6 +85,7 @@ export const routes = {
     url: '/preview/:policyId',
     permission: 'policies:preview',
     summary: 'Preview a schedule (needs no Temporal)',
+    jsonBody: true,
   },
   deadlinesDue: {
     method: 'GET',

@@ -4,6 +4,7 @@
 // those types that the documentation does not follow fails the type check.
 import { z } from 'zod';
 import { serviceProofSchema } from '../../domain/cases/common';
+import { refusalCodes, type RefusalCode } from '../../domain/errors';
 import type { Schedule } from '../../domain/types';
 import type { CaseView } from '../../workflows/case-support';
 import type { TimelineEvent } from '../../workflows/deadlines';
@@ -31,6 +32,24 @@ export const errorSchema = z.object({
   }),
 });
 export type ErrorBody = z.infer<typeof errorSchema>;
+
+const refusalCodeList = Object.keys(refusalCodes) as [RefusalCode, ...RefusalCode[]];
+
+/** The body of a 422: an error whose code is one of the business-rule refusals, all listed. */
+export const refusalSchema = errorSchema
+  .extend({
+    error: errorSchema.shape.error.extend({
+      code: z.enum(refusalCodeList).meta({
+        description: 'Stable, never reworded: branch on this. One of the refusals listed here.',
+        example: 'OUT_OF_ORDER',
+        'x-enum-descriptions': refusalCodeList.map((code) => refusalCodes[code]),
+      }),
+    }),
+  })
+  .meta({
+    description:
+      'A refusal: the request was well formed, but the case, the policy or the input breaks a rule. Nothing was changed.',
+  });
 
 const sourceSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -106,6 +125,14 @@ const scheduleEntrySchema = z.object({
       z.object({ date: z.string(), reason: z.enum(['weekend', 'holiday']), name: z.string().optional() }),
     ),
     rolledForwardFrom: z.string().optional(),
+    counting: z.string().optional().meta({
+      description:
+        'How the days were counted: day 0 (or day 1), the last day included, and for a lower bound the reading used.',
+    }),
+    reading: z.enum(['clear-days', 'inclusive']).optional().meta({
+      description:
+        'A day-based lower bound: clear-days (N full days pass; the earliest is the start of day N + 1) or inclusive (day N counts).',
+    }),
   }),
   reminders: z.array(reminderSchema),
   escalation: z.object({ cadenceHours: z.number(), maxLevels: z.number() }).optional(),
@@ -207,6 +234,14 @@ export const caseViewSchema = describes<CaseView>()(
       ),
       closed: z.boolean(),
       outcome: z.string().optional(),
+      sanctions: z.record(z.string(), z.unknown()).optional().meta({
+        description:
+          "Discipline: the imposed sanctions with their terms and restorations (`imposed`), the earlier findings of the same rule on the inmate's record (`priorFindings`), and after a guilty finding whether the repeat rule applies (`repeat`: status, prior case and date, statement, counting, source).",
+      }),
+      conduct: z.record(z.string(), z.unknown()).optional().meta({
+        description:
+          "Conduct report: the report (timeliness, offender or ex-offender at the contact with its explanation, finding), or the disclosure notice and the warden's decision; retaliation reported. Opaque IDs only.",
+      }),
     })
     .meta({ description: "A case's stage and where each of its deadlines stands." }),
 );

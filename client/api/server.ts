@@ -62,7 +62,9 @@ interface LogContext {
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
-const ACK_BODY_LIMIT = 8 * 1024;
+// The form carries one token of at most 2,048 characters; percent-encoded, a character takes up to 12
+// bytes. Room for that lets an over-long token reach validation (400) instead of the body limit (413).
+const ACK_BODY_LIMIT = 32 * 1024;
 /** How long the acknowledgement page waits for the case to say when the deadline was due. */
 const ACK_LOOKUP_MS = 3_000;
 
@@ -78,6 +80,10 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // A `__proto__` or `constructor.prototype` key is dropped, not refused: the schemas let a body
+    // carry fields they do not name (and ignore them), and these can pollute nothing once removed.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
     return503OnClosing: true,
   });
   const principals = new WeakMap<FastifyRequest, Principal>();
@@ -165,6 +171,17 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     authorize(authenticate(request), permission);
   };
 
+  // Runs once the body is parsed: a request that sent none is told so, not that a field is missing.
+  const requireBody = async (request: FastifyRequest) => {
+    if (request.body === undefined) {
+      throw ApiError.of(
+        'MISSING_BODY',
+        `missing body: ${request.method} ${request.url.split('?')[0]} needs a JSON object (Content-Type: application/json)`,
+        { field: 'body' },
+      );
+    }
+  };
+
   const caseTypeOf = (request: FastifyRequest, name: string): CaseType => {
     if (!isCaseType(name)) {
       const known = caseTypeNames();
@@ -206,6 +223,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       method: spec.method,
       url: spec.url,
       ...(spec.permission ? { onRequest: guard(spec.permission) } : {}),
+      ...(spec.jsonBody ? { preValidation: requireBody } : {}),
       handler,
     });
   };
@@ -290,7 +308,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       throw ApiError.of('UNKNOWN_POLICY', `no policy '${policyId}' (known: ${known.join(', ')})`, { known });
     }
     note(request, { policyId });
-    const body = parseWith(previewBodySchema, request.body ?? {}, 'preview');
+    const body = parseWith(previewBodySchema, request.body, 'preview');
     try {
       return computeSchedule({ policyId, ...body, businessHours: options.businessHours ?? {} });
     } catch (err) {
@@ -460,6 +478,39 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       return html(reply, 200, ackDonePage(link, acknowledged?.at));
     });
   });
+
+  // Any other method on a known path is 405 with the methods it takes, before authentication or
+  // body parsing: what a path accepts is no secret (the OpenAPI document says it).
+  const allowedByUrl = new Map<string, Set<string>>();
+  for (const spec of Object.values(routes) as RouteSpec[]) {
+    const allowed = allowedByUrl.get(spec.url) ?? new Set<string>();
+    // fastify answers HEAD on every GET route.
+    for (const method of spec.method === 'GET' ? ['GET', 'HEAD'] : [spec.method]) allowed.add(method);
+    allowedByUrl.set(spec.url, allowed);
+  }
+  for (const [url, allowed] of allowedByUrl) {
+    const allow = [...allowed].join(', ');
+    app.route({
+      method: app.supportedMethods.filter((method) => !allowed.has(method)),
+      url,
+      onRequest: async (request, reply) => {
+        errorCodes.set(request, 'METHOD_NOT_ALLOWED');
+        return reply
+          .code(405)
+          .header('allow', allow)
+          .send(
+            errorBody(
+              'METHOD_NOT_ALLOWED',
+              `${request.method} is not allowed here; this path takes ${allow}`,
+              {
+                allowed: [...allowed],
+              },
+            ),
+          );
+      },
+      handler: async () => undefined,
+    });
+  }
 
   return app;
 }

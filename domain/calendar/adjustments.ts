@@ -3,7 +3,7 @@
 // A.C.A. §1-5-103), statutory holidays an order moved or removed, and the governor's choice of
 // Oklahoma's second Christmas day. Every entry cites its source. A change here is a data change that
 // needs review: deadlines already given to running cases are recorded in their workflow history and do
-// not move (DESIGN.md "Replay safety").
+// not move (docs/rules.md "Replay safety").
 //
 // Review notes (2026-2028):
 // - Oklahoma: Christmas 2026 is a Friday, 2027 a Saturday, 2028 a Monday, so §82.1(A) leaves the

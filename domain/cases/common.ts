@@ -28,8 +28,12 @@ export const ownPattern = (pattern: RegExp): RegExp => new RegExp(pattern.source
 /** A calendar date, YYYY-MM-DD, that exists (zod's ISO date pattern knows month lengths and leap years). */
 export const isoDateSchema = (message: string) => z.string().regex(ownPattern(z.regexes.date), message);
 
+/** An address that can be delivered to: zod's pattern, within SMTP's limits (RFC 5321 §4.5.3.1). */
 export const emailSchema = (message: string) =>
-  z.email({ pattern: ownPattern(z.regexes.email), error: message });
+  z
+    .email({ pattern: ownPattern(z.regexes.email), error: message })
+    .max(254, `${message} (at most 254 characters)`)
+    .refine((address) => address.indexOf('@') <= 64, `${message} (at most 64 characters before the @)`);
 
 export const isoInstantSchema = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset' });
 

@@ -5,6 +5,7 @@
 // before it names the per-subject watch of suspended sanctions (§IV.C.9).
 import { z } from 'zod';
 import { DomainError } from '../errors';
+import { policyVersionSchema } from '../policies/registry';
 import { SEED_002 } from '../policies/common';
 import {
   agencySettingsSchema,
@@ -59,7 +60,7 @@ export const disciplineIntakeSchema = z
     reportedAt: isoInstantSchema,
     /** When the supervisor approved and accepted the report: the case's anchor (§IV.B.3, §IV.C.2). */
     acceptedAt: isoInstantSchema,
-    policyVersion: z.string().min(1).optional(),
+    policyVersion: policyVersionSchema('ok-doc-discipline').optional(),
     settings: agencySettingsSchema,
   })
   .refine((intake) => Date.parse(intake.acceptedAt) >= Date.parse(intake.reportedAt), {
@@ -122,6 +123,14 @@ export const sanctionSchema = z.object({
    * recorded `sanction.suspension` entry.
    */
   suspendedUntil: isoInstantSchema.optional(),
+  /**
+   * The term in days of a sanction measured in days (segregation, a level, visitation or telephone
+   * restriction; or the days of credits revoked). Fixed rows ("for 30 days") need none; a row with a
+   * range needs one within it (checked against the Range of Allowable Sanctions).
+   */
+  days: z.number().int().nonnegative().optional(),
+  /** The hours of extra duty (6A, 5B). */
+  hours: z.number().int().positive().optional(),
 });
 export type SanctionInput = z.input<typeof sanctionSchema>;
 
@@ -158,6 +167,13 @@ export const dispositionSchema = eventBaseSchema.extend({
   sanctions: sanctionsSchema.min(1, 'a guilty plea is disposed of with a punishment'),
 });
 export type DispositionInput = z.input<typeof dispositionSchema>;
+
+/**
+ * The unit restored the privilege a sanction took away, on the last day of its term (Range of
+ * Allowable Sanctions). `sanction` names the sanction, e.g. 7A.
+ */
+export const privilegeRestoredSchema = eventBaseSchema.extend({ sanction: sanctionCodeSchema });
+export type PrivilegeRestoredInput = z.input<typeof privilegeRestoredSchema>;
 
 /** §IV.C.12: the director affirms, dismisses, modifies, orders a rehearing, or remands. */
 export const appealOutcomes = ['affirmed', 'dismissed', 'modified', 'rehearing-ordered', 'remanded'] as const;

@@ -9,6 +9,7 @@
 // accepted: the case system keeps the narrative, Docket keeps dates and codes.
 import { z } from 'zod';
 import { DomainError } from '../errors';
+import { policyVersionSchema } from '../policies/registry';
 import { SEED_003 } from '../policies/common';
 import type { ScheduleEntry, SkippedDay } from '../types';
 import {
@@ -49,7 +50,7 @@ export const probationIntakeSchema = z.object({
   employeeId: employeeIdSchema,
   facility: facilityCodeSchema.default(DEFAULT_PROBATION_FACILITY),
   /** Pins every action's schedule to this policy version; by default each action gets the latest. */
-  policyVersion: z.string().min(1).optional(),
+  policyVersion: policyVersionSchema('adc-probation').optional(),
   /** Agency settings of adc-probation, e.g. `{ 'reminder-lead-times': '30 calendarDays, 7 calendarDays' }`. */
   settings: agencySettingsSchema,
   continueAsNewAtEvents: z.number().int().min(100).max(40_000).default(DEFAULT_CONTINUE_AS_NEW_AT),

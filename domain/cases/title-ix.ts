@@ -9,6 +9,7 @@
 // timer or activity summary, or the workflow's current details.
 import { z } from 'zod';
 import { DomainError } from '../errors';
+import { policyVersionSchema } from '../policies/registry';
 import {
   agencySettingsSchema,
   caseNumberSchema,
@@ -89,7 +90,7 @@ export const titleIxIntakeSchema = z
     coordinatorId: staffIdSchema,
     /** Everyone known at intake; more may be recorded later (`recordParty`). */
     parties: z.array(partySchema).min(1).max(20),
-    policyVersion: z.string().min(1).optional(),
+    policyVersion: policyVersionSchema('acsd-title-ix').optional(),
     settings: agencySettingsSchema,
   })
   .superRefine((intake, ctx) => {

@@ -1,4 +1,4 @@
-// Extensions (DESIGN.md "Extensions"): each carries a reason, the approving role and the policy's cap;
+// Extensions (docs/rules.md "Extensions"): each carries a reason, the approving role and the policy's cap;
 // going past the cap needs an override authority the policy names (e.g. OP-090124 §III.E.12.c: a court,
 // a deputy director, the director, or their designee). The cap instant is computed once, from the
 // original limit, when the schedule is computed, so a validator needs only the entry.

@@ -1,4 +1,4 @@
-// Reminder instants for a deadline (DESIGN.md "Notices and escalation": reminders go to the responsible
+// Reminder instants for a deadline (docs/rules.md "Notices and escalation": reminders go to the responsible
 // role before the deadline, at policy-defined lead times such as half the time and one working day
 // before). Day-based lead times fire at the start of the working morning, not at the deadline's clock
 // time: a reminder at 23:59 the day before helps nobody. That is the policy's reminder time, or the

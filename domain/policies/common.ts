@@ -1,10 +1,13 @@
 // Building blocks shared by the policy modules: seed citations, reminder lead times and escalation
-// cadences. Lead times follow DESIGN.md "Notices and escalation" (half the time, one working day before).
+// cadences. Lead times follow docs/rules.md "Notices and escalation" (half the time, one working day before).
 import type { Source } from '../types';
 import type { ReminderRule } from '../deadline/reminders';
 
+export const SEED_000 = '000_ffa994603df00692.txt';
+export const SEED_001 = '001_b3b55b34e85b5a66.txt';
 export const SEED_002 = '002_5a28f52881808cb3.txt';
 export const SEED_003 = '003_f6cc332a41fedc95.txt';
+export const SEED_004 = '004_1d446f472ab24b53.txt';
 
 export function seed(file: string, document: string, section: string, quote?: string): Source {
   return quote === undefined

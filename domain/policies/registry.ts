@@ -1,23 +1,31 @@
 // Every policy version ever shipped stays registered: a case keeps the version it opened with
-// (DESIGN.md "Replay safety"), so a new version is added beside the old one, never edited in place.
+// (docs/rules.md "Replay safety"), so a new version is added beside the old one, never edited in place.
+import { z } from 'zod';
 import { DomainError } from '../errors';
-import { acsdTitleIx } from './acsd-title-ix';
+import { acsdTitleIx, acsdTitleIx110 } from './acsd-title-ix';
 import { adcProbation } from './adc-probation';
-import { okDocDiscipline } from './ok-doc-discipline';
+import { ncDocContract } from './nc-doc-contract';
+import { ncDocCwp, ncDocTransfer } from './nc-doc-work-programs';
+import { okDocDiscipline, okDocDiscipline120 } from './ok-doc-discipline';
 import { okDocGrievance } from './ok-doc-grievance';
+import { omesPwpConduct } from './omes-pwp-conduct';
+import { wdocEmployeeContact } from './wdoc-employee-contact';
 import type { Policy } from './schema';
+import { compareVersions } from './versions';
 
-const ALL_POLICIES: readonly Policy[] = [okDocGrievance, okDocDiscipline, acsdTitleIx, adcProbation];
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
+const ALL_POLICIES: readonly Policy[] = [
+  okDocGrievance,
+  okDocDiscipline,
+  okDocDiscipline120,
+  acsdTitleIx,
+  acsdTitleIx110,
+  adcProbation,
+  ncDocContract,
+  ncDocCwp,
+  ncDocTransfer,
+  omesPwpConduct,
+  wdocEmployeeContact,
+];
 
 const byId = new Map<string, Policy[]>();
 for (const policy of ALL_POLICIES) {
@@ -61,4 +69,22 @@ export function getPolicy(id: string, version?: string): Policy {
     );
   }
   return found;
+}
+
+/**
+ * An intake's `policyVersion`: one of the versions registered for `id`. Checked when the case opens, so
+ * a case is never started on a version it cannot compute (it would fail at its first schedule).
+ */
+export function policyVersionSchema(id: string) {
+  return z
+    .string()
+    .min(1)
+    .superRefine((version, ctx) => {
+      const known = (byId.get(id) ?? []).map((policy) => policy.version);
+      if (!known.includes(version))
+        ctx.addIssue({
+          code: 'custom',
+          message: `policy '${id}' has no version '${version}' (known: ${known.join(', ')})`,
+        });
+    });
 }

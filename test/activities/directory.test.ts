@@ -52,10 +52,17 @@ ${roles}`;
 describe('the sample directory (config/directory.yaml)', () => {
   test('has LARC, ACSD and ADC-HQ with every role, each chain ending at the director', async () => {
     const directory = await loadDirectory(SAMPLE_DIRECTORY);
-    expect(directory.facilityCodes().sort()).toEqual(['ACSD', 'ADC-HQ', 'LARC']);
+    expect(directory.facilityCodes().sort()).toEqual([
+      'ACSD',
+      'ADC-HQ',
+      'LARC',
+      'NC-PWF',
+      'OMES-PWP',
+      'WDOC',
+    ]);
     expect(directory.facilityName('LARC')).toBe('Lexington Assessment & Reception Center');
     expect(directory.facilityName('ACSD')).toBe('Arkansas Correctional School District');
-    for (const facility of directory.facilityCodes()) {
+    for (const facility of ['ACSD', 'ADC-HQ', 'LARC']) {
       for (const role of ALL_ROLES) {
         const recipients = directory.resolve(facility, role);
         expect(recipients.length).toBeGreaterThan(0);
@@ -64,6 +71,38 @@ describe('the sample directory (config/directory.yaml)', () => {
         expect(role === 'director' ? chain : chain.at(-1)).toEqual(role === 'director' ? [] : 'director');
       }
     }
+  });
+
+  test("NC-PWF has D.0705's deciding authorities, each chain ending at the Director of Prisons", async () => {
+    const directory = await loadDirectory(SAMPLE_DIRECTORY);
+    expect(directory.escalationChain('NC-PWF', 'facility-head')).toEqual([
+      'region-director',
+      'assistant-director',
+      'director',
+    ]);
+    for (const role of ['safety-officer', 'cwp-coordinator', 'receiving-officer', 'enterprises-supervisor']) {
+      expect(directory.resolve('NC-PWF', role)[0]?.email).toMatch(/@nc-pwf\.example\.org$/);
+      expect(directory.escalationChain('NC-PWF', role).at(-1)).toBe('director');
+    }
+  });
+
+  test('the conduct-report facilities have the roles their policies name, each chain ending at the director', async () => {
+    const directory = await loadDirectory(SAMPLE_DIRECTORY);
+    const roles: Record<string, string[]> = {
+      'OMES-PWP': ['supervisor', 'hr', 'administrator'],
+      WDOC: ['warden', 'hr', 'supervisor', 'administrator'],
+    };
+    for (const [facility, names] of Object.entries(roles)) {
+      for (const role of names) {
+        expect(directory.resolve(facility, role).length).toBeGreaterThan(0);
+        expect(directory.escalationChain(facility, role).at(-1)).toBe('director');
+      }
+    }
+    expect(directory.escalationChain('LARC', 'unit-manager')).toEqual([
+      'facility-head',
+      'deputy-director',
+      'director',
+    ]);
   });
 
   test('resolves a role to its recipients and walks the escalation chain upward', async () => {

@@ -9,6 +9,7 @@ import { ApiAuth, ApiAuthConfigError, loadApiAuth, parseApiKeysEnv, sha256Hex } 
 import { signAckLink } from '../../activities/ack-link';
 import { buildApi } from '../../client/api/server';
 import { caseTypeNames, DocketClient } from '../../client/cases';
+import { refusalCodes } from '../../domain/errors';
 import { ConfigError, parseConfig } from '../../worker/config';
 import { grievanceIntake } from './support';
 
@@ -49,6 +50,7 @@ afterAll(async () => {
   await connection?.close();
 });
 
+type Json = Record<string, unknown>;
 type ResponseBody = Record<string, unknown> & {
   error?: { code: string; message: string; details?: Record<string, unknown> };
 };
@@ -138,6 +140,93 @@ describe('preview and policies need no Temporal', () => {
   });
 });
 
+describe('what the OpenAPI document promises about requests', () => {
+  test('a JSON operation sent no body is 400 MISSING_BODY naming the body; a JSON null is 422', async () => {
+    for (const path of ['/preview/ok-doc-grievance', '/cases/grievance']) {
+      const missing = await call('POST', path);
+      expect([path, missing.status, missing.body.error?.code]).toEqual([path, 400, 'MISSING_BODY']);
+      expect(missing.body.error?.message).toBe(
+        `missing body: POST ${path} needs a JSON object (Content-Type: application/json)`,
+      );
+      expect(missing.body.error?.details).toEqual({ field: 'body' });
+    }
+    const nullBody = await call('POST', '/preview/ok-doc-grievance', null);
+    expect([nullBody.status, nullBody.body.error?.code]).toEqual([422, 'INVALID_INPUT']);
+    // Authentication still comes first: without a key, no word about the body.
+    expect((await call('POST', '/preview/ok-doc-grievance', undefined, null)).status).toBe(401);
+  });
+
+  test('a __proto__ key is dropped like any field the schema does not name, polluting nothing', async () => {
+    const response = await fetch(`${url}/preview/ok-doc-grievance`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: '{"events": {"incident": "2026-11-19T10:00:00-06:00"}, "settings": {"__proto__": {"polluted": true}}}',
+    });
+    expect(response.status).toBe(200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('a method a path does not take is 405 with Allow, before authentication', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['QUERY', '/cases/discipline/DSC-2026-1', 'GET, HEAD'],
+      ['DELETE', '/cases/grievance/GRV-2026-1/events/rts-submitted', 'POST'],
+      ['PUT', '/preview/ok-doc-grievance', 'POST'],
+      ['OPTIONS', '/health', 'GET, HEAD'],
+      ['PATCH', '/ack', 'GET, HEAD, POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const response = await fetch(`${url}${path}`, { method });
+      const body = (await response.json()) as ResponseBody;
+      expect([method, path, response.status, response.headers.get('allow'), body.error?.code]).toEqual([
+        method,
+        path,
+        405,
+        allow,
+        'METHOD_NOT_ALLOWED',
+      ]);
+    }
+    // A path that does not exist at all is still 404.
+    expect((await fetch(`${url}/cases`, { method: 'PUT' })).status).toBe(404);
+  });
+
+  test('every JSON operation documents its body errors; every 422 is a Refusal listing its codes', async () => {
+    const { body } = await call('GET', '/docs/openapi.json', undefined, null);
+    const document = body as unknown as {
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, Json> }>>;
+      components: { schemas: Record<string, Json> };
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, op })),
+    );
+    const jsonBodies = operations.filter(({ name }) => name.startsWith('post') && name !== 'post /ack');
+    expect(jsonBodies.length).toBeGreaterThan(40);
+    for (const { name, op } of jsonBodies) {
+      expect([name, op.responses['400']?.description]).toEqual([
+        name,
+        expect.stringMatching(/MALFORMED_JSON.*MISSING_BODY/),
+      ]);
+      expect([name, Object.keys(op.responses)]).toEqual([name, expect.arrayContaining(['413', '415'])]);
+    }
+    for (const { name, op } of operations) {
+      const refusal = op.responses['422'] as { content: Record<string, { schema: Json }> } | undefined;
+      if (name !== 'post /ack' && refusal) {
+        expect([name, refusal.content['application/json']?.schema]).toEqual([
+          name,
+          { $ref: '#/components/schemas/Refusal' },
+        ]);
+      }
+    }
+    const code = (
+      document.components.schemas.Refusal as { properties: { error: { properties: { code: Json } } } }
+    ).properties.error.properties.code;
+    expect(code.enum).toEqual(Object.keys(refusalCodes));
+    expect(code['x-enum-descriptions']).toEqual(Object.values(refusalCodes));
+    expect(code.enum).toEqual(
+      expect.arrayContaining(['OUT_OF_ORDER', 'DUPLICATE_EVENT', 'EXTENSION_OVER_CAP']),
+    );
+  });
+});
+
 describe('case routes while Temporal is down', () => {
   test('health reports Temporal unreachable, promptly', async () => {
     const started = Date.now();
@@ -204,7 +293,7 @@ describe('the acknowledgement pages while Temporal is down, and their bad reques
     await page(await post(''), 403, 'ACK_LINK_INVALID');
     await page(await post('t=%ZZ'), 403, 'ACK_LINK_INVALID');
     await page(await fetch(`${url}/ack?t=${token(new Date(Date.now() - 1_000))}`), 410, 'ACK_LINK_EXPIRED');
-    await page(await post(`t=${'x'.repeat(10_000)}`), 413, 'PAYLOAD_TOO_LARGE');
+    await page(await post(`t=${'x'.repeat(40_000)}`), 413, 'PAYLOAD_TOO_LARGE');
     // The page's form is the only way in: a JSON body is not accepted.
     await page(await post(JSON.stringify({ t: valid }), 'application/json'), 415, 'x-www-form-urlencoded');
   });

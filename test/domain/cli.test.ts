@@ -85,6 +85,54 @@ describe('docket CLI', () => {
     expect(response?.explanation.summary).toContain('Thanksgiving');
   });
 
+  test("preview of a contract violation: the suspension's term, the earliest resumption and the agency's choices", () => {
+    const { status, stdout } = docket(
+      'preview',
+      'nc-doc-contract',
+      '--event',
+      'violation.confirmed=2027-01-05T10:00:00-05:00',
+      '--fact',
+      'heading=c',
+      '--fact',
+      'rung=2',
+      '--setting',
+      'count-window-edge=exclusive',
+    );
+    expect(status).toBe(0);
+    const schedule = JSON.parse(stdout) as {
+      entries: { key: string; dueAt?: string; earliest?: string; sourceText: string }[];
+      settings: { key: string; value: unknown; isDefault: boolean }[];
+    };
+    expect(schedule.entries.map((e) => [e.key, e.dueAt ?? e.earliest])).toEqual([
+      ['suspension.term', '2027-07-05T23:59:59.999-04:00'],
+      ['resumption.earliest', '2027-07-06T00:00:00.000-04:00'],
+      ['count.window', '2028-01-04T23:59:59.999-05:00'],
+    ]);
+    expect(schedule.entries[0]?.sourceText).toBe(
+      'Policy D.0700 §D.0705(c)(2) (seed 004_1d446f472ab24b53.txt)',
+    );
+    expect(schedule.settings.find((x) => x.key === 'count-window-edge')).toEqual({
+      key: 'count-window-edge',
+      value: 'exclusive',
+      isDefault: false,
+      description: expect.stringMatching(/agency setting$/),
+    });
+    const refused = docket(
+      'preview',
+      'nc-doc-contract',
+      '--fact',
+      'heading=c',
+      '--fact',
+      'rung=1',
+      '--setting',
+      'osha-survey=maybe',
+    );
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(
+      /settings\.osha-survey: 'maybe' is not one of not-required, required \[INVALID_SETTING\]/,
+    );
+  });
+
   test.each([
     [['calendar', 'holidays', 'us-tx-state', '2027'], /unknown calendar 'us-tx-state'/],
     [['calendar', 'holidays', 'us-ok-state', '27'], /not a four-digit year/],

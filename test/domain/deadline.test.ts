@@ -1,4 +1,4 @@
-// Deadline arithmetic with hand-worked dates (DESIGN.md "Deadline semantics").
+// Deadline arithmetic with hand-worked dates (docs/rules.md "Deadline semantics").
 import {
   checkDeadline,
   checkNotBefore,

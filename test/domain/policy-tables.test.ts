@@ -1,4 +1,4 @@
-// One table row (at least) for every rule in DESIGN.md's four tables, plus the PREA track, with
+// One table row (at least) for every rule in the four procedures' tables (docs/rules.md), plus the PREA track, with
 // expected instants worked out by hand. Weekdays used below: 2026-11-26 Thu (Thanksgiving),
 // 2026-12-25 Fri, 2027-12-25 Sat, 2028-01-01 Sat, 2028-12-25 Mon. DST ends 2026-11-01 and starts
 // 2027-03-14 in America/Chicago.
@@ -444,7 +444,7 @@ describe.each([
   test.each(rows.map((row) => [row.name, row] as const))('%s', (_name, row) => checkRow(policyId, row));
 });
 
-test('every key in DESIGN.md tables is covered by a row above', () => {
+test("every key of the procedures' rule tables is covered by a row above", () => {
   const covered = new Set(
     [...GRIEVANCE_ROWS, ...DISCIPLINE_ROWS, ...TITLE_IX_ROWS, ...PROBATION_ROWS].map((r) => r.key),
   );

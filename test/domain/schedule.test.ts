@@ -483,12 +483,15 @@ describe('typed input errors', () => {
 });
 
 describe('policies as versioned data', () => {
-  test('the registry lists the four policies and returns the exact version asked for', () => {
+  test('the registry lists the policies and returns the exact version asked for', () => {
     expect(listPolicies().map((p) => p.id)).toEqual([
       'ok-doc-grievance',
       'ok-doc-discipline',
       'acsd-title-ix',
       'adc-probation',
+      'nc-doc-contract',
+      'nc-doc-cwp',
+      'nc-doc-transfer',
     ]);
     expect(getPolicy('ok-doc-grievance', '1.0.0')).toBe(okDocGrievance);
     expect(computeSchedule({ ...STANDARD_GRIEVANCE, policyVersion: '1.0.0' }).policyVersion).toBe('1.0.0');
