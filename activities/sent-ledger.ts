@@ -7,6 +7,7 @@
 // still shows it twice, so the activity checks this ledger and skips the SMTP session instead.
 //
 // Only the window between the relay's 250 and the ledger write stays open; see notifications.ts.
+import { fdatasync, openSync, writeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -93,6 +94,29 @@ export async function openFileSentLedger(path: string): Promise<SentLedger> {
 
   await catchUp();
 
+  let appendFd: number | undefined;
+  let flushing: Promise<void> | undefined;
+  let flushAgain: Promise<void> | undefined;
+  /** One fdatasync covers every write before it; a write made during a flush waits for the next one. */
+  const flush = (): Promise<void> => {
+    if (!flushing) {
+      const fd = appendFd as number;
+      flushing = new Promise<void>((resolve, reject) =>
+        fdatasync(fd, (err) => (err ? reject(err) : resolve())),
+      ).finally(() => {
+        flushing = undefined;
+      });
+      return flushing;
+    }
+    flushAgain ??= flushing
+      .catch(() => undefined)
+      .then(() => {
+        flushAgain = undefined;
+        return flush();
+      });
+    return flushAgain;
+  };
+
   return {
     async find(messageId) {
       const known = byId.get(messageId);
@@ -101,15 +125,15 @@ export async function openFileSentLedger(path: string): Promise<SentLedger> {
       return byId.get(messageId);
     },
     async record(entry) {
-      const handle = await open(path, 'a');
-      try {
-        // One small write with O_APPEND lands whole between concurrent appenders. The leading newline
-        // isolates this record from a torn line left by a crash mid-append (blank lines are skipped).
-        await handle.write(`\n${JSON.stringify(entry)}\n`);
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      // Written synchronously, at once: once the relay has said 250, the record must reach the file
+      // before anything else can run, or a worker killed in between sends the message again. One
+      // small write with O_APPEND lands whole between concurrent appenders; the leading newline
+      // isolates it from a torn line left by a crash mid-append (blank lines are skipped).
+      appendFd ??= openSync(path, 'a');
+      writeSync(appendFd, `\n${JSON.stringify(entry)}\n`);
+      // A killed process cannot lose what the kernel has; a machine crash can, so the record is also
+      // flushed to disk before the activity reports success. Concurrent records share one flush.
+      await flush();
       byId.set(entry.messageId, entry);
     },
   };

@@ -16,6 +16,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
+import type { CaseArchive } from '../activities/archive';
 import { isDomainError } from '../domain/errors';
 import {
   acknowledgeSchema,
@@ -36,6 +37,7 @@ import {
   hearingScheduleSchema,
   inmateUnavailableSchema,
   parseDisciplineIntake,
+  privilegeRestoredSchema,
   representativeRequestSchema,
 } from '../domain/cases/discipline';
 import {
@@ -46,6 +48,13 @@ import {
   requirementEventSchema,
   violationConfirmedSchema,
 } from '../domain/cases/contract';
+import {
+  conductIntakeSchema,
+  investigationCompletedSchema,
+  parseConductIntake,
+  retaliationSchema,
+  wardenDecisionSchema,
+} from '../domain/cases/conduct-report';
 import { grievanceIntakeSchema, parseGrievanceIntake } from '../domain/cases/grievance';
 import {
   cwpIntakeSchema,
@@ -101,6 +110,7 @@ import {
   inmateAvailableUpdate,
   inmateUnavailableUpdate,
   investigationStartedUpdate,
+  privilegeRestoredUpdate,
   representativeConsultedUpdate,
   representativeRequestedUpdate,
 } from '../workflows/discipline';
@@ -129,6 +139,14 @@ import {
   transferCancelledUpdate,
   transferWorkflowId,
 } from '../workflows/enterprises-transfer';
+import {
+  conductInvestigationCompletedUpdate,
+  conductInvestigationStartedUpdate,
+  conductReport,
+  conductReportWorkflowId,
+  retaliationReportedUpdate,
+  wardenDecidedUpdate,
+} from '../workflows/conduct-report';
 import {
   decisionIssuedUpdate,
   decisionSchema,
@@ -344,7 +362,7 @@ export const caseTypes = {
       'hearing-concluded': caseEvent(
         hearingConcludedUpdate,
         hearingFindingSchema,
-        'The hearing concluded with a finding and, if guilty, up to three punishments (§IV.B.3, §IV.C.9).',
+        "The hearing concluded with a finding and, if guilty, up to three punishments (§IV.B.3, §IV.C.9), each from the offense's class in the Range of Allowable Sanctions with its term (`days` or `hours`) within the row's maximum; the next higher class only for a second infraction of the same rule within six months.",
       ),
       'hearing-waived': caseEvent(
         hearingWaivedUpdate,
@@ -375,6 +393,11 @@ export const caseTypes = {
         directorAppealDecidedUpdate,
         disciplineAppealDecisionSchema,
         "The director's decision on the appeal (§IV.C.12).",
+      ),
+      'privilege-restored': caseEvent(
+        privilegeRestoredUpdate,
+        privilegeRestoredSchema,
+        "The unit restored the privilege a sanction took away, on the last day of its term (Range of Allowable Sanctions); stops the restoration's reminders and breach alerts.",
       ),
       ...commonEvents,
     },
@@ -594,6 +617,41 @@ export const caseTypes = {
       ...commonEvents,
     },
   },
+  'conduct-report': {
+    title:
+      'Staff conduct: a report of prohibited conduct with an offender or ex-offender (Oklahoma OMES public works programs), or a disclosure notice of a relationship with an inmate or offender (Wyoming DOC 1.006 §IV.A.2)',
+    workflowType: conductReport.name,
+    caseNumberSchema,
+    workflowId: conductReportWorkflowId,
+    intakeSchema: conductIntakeSchema,
+    parse: (raw: unknown) => {
+      const intake = parseConductIntake(raw);
+      return { caseNumber: intake.caseNumber, intake };
+    },
+    events: {
+      'investigation-started': caseEvent(
+        conductInvestigationStartedUpdate,
+        eventBaseSchema,
+        'The investigation of a report started (agency setting: 2 working days after the report by default; seed 000 "will promptly investigate").',
+      ),
+      'investigation-completed': caseEvent(
+        conductInvestigationCompletedUpdate,
+        investigationCompletedSchema,
+        'The investigation was completed, with its finding (agency setting: 30 days after the report by default).',
+      ),
+      'retaliation-reported': caseEvent(
+        retaliationReportedUpdate,
+        retaliationSchema,
+        'Retaliation against the reporter, a witness or the offender: Human Resources is alerted at once (seed 000 Prohibited Retaliation).',
+      ),
+      'warden-decided': caseEvent(
+        wardenDecidedUpdate,
+        wardenDecisionSchema,
+        "The warden's decision on a disclosure notice (agency setting: 10 working days by default; seed 001 §IV.A.2).",
+      ),
+      ...commonEvents,
+    },
+  },
 } as const satisfies Record<string, CaseTypeDefinition>;
 
 export type CaseType = keyof typeof caseTypes;
@@ -660,6 +718,23 @@ export interface OpenedCase {
 export interface CaseRecord {
   schedule: CaseView;
   timeline: TimelineEvent[];
+  /**
+   * Where it was read: `live` from the case's workflow, `archive` from the records archive once
+   * Temporal no longer has the workflow (the namespace's retention after closure has passed).
+   */
+  source: 'live' | 'archive';
+  /** With source `archive`: when the record was archived and until when it is kept. */
+  archive?: ArchiveSummary;
+}
+
+export interface ArchiveSummary {
+  archivedAt: string;
+  closedAt: string | null;
+  retainUntil: string | null;
+  retentionSource: string | null;
+  legalHold: boolean;
+  /** Runs archived: more than one for a long-lived record that continued as new. */
+  runs: number;
 }
 
 export interface UpdateOptions {
@@ -760,6 +835,8 @@ export interface DocketClientOptions {
    * without a limit a caller would hang while no worker is up. Default 30 seconds.
    */
   timeoutMs?: number;
+  /** The records archive: where a case is read once Temporal no longer has its workflow. */
+  archive?: CaseArchive;
 }
 
 // gRPC status codes (from @grpc/grpc-js, which is the SDK's dependency rather than ours).
@@ -827,13 +904,36 @@ export class DocketClient {
     return this.read(caseType, caseNumber, (handle) => handle.query(timelineQuery));
   }
 
-  /** The schedule and the timeline together. */
+  /**
+   * The schedule and the timeline together, from the case's workflow while Temporal has it, else
+   * from the records archive (a closed case after the namespace's retention); `source` says which.
+   */
   async getCase(caseType: CaseType, caseNumber: string): Promise<CaseRecord> {
-    const [schedule, timeline] = await Promise.all([
-      this.schedule(caseType, caseNumber),
-      this.timeline(caseType, caseNumber),
-    ]);
-    return { schedule, timeline };
+    try {
+      const [schedule, timeline] = await Promise.all([
+        this.schedule(caseType, caseNumber),
+        this.timeline(caseType, caseNumber),
+      ]);
+      return { schedule, timeline, source: 'live' };
+    } catch (err) {
+      const archive = this.options.archive;
+      if (!archive || !(err instanceof DocketClientError) || err.code !== 'CASE_NOT_FOUND') throw err;
+      const archived = await archive.read({ caseType, caseNumber });
+      if (!archived) throw err;
+      return {
+        schedule: archived.record.snapshot.view,
+        timeline: archived.timeline,
+        source: 'archive',
+        archive: {
+          archivedAt: archived.record.snapshot.at,
+          closedAt: archived.index.closedAt,
+          retainUntil: archived.index.retainUntil,
+          retentionSource: archived.index.retentionSource,
+          legalHold: archived.index.hold !== null,
+          runs: archived.runs.length,
+        },
+      };
+    }
   }
 
   /**

@@ -29,6 +29,15 @@ export const domainErrorCodes = {
   EXTENSION_APPROVER_NOT_ALLOWED: 'The approver role may not grant this extension.',
   EXTENSION_OVER_CAP: "The extension goes past the policy's cap; `details.capAt` says where it ends.",
   NOT_GRIEVABLE: 'The matter may not be grieved; `details` names the rule and its source.',
+  UNKNOWN_SANCTION: 'The sanction is not in the Range of Allowable Sanctions; `details.known` lists them.',
+  SANCTION_CLASS_NOT_ALLOWED:
+    "The sanction belongs to a class the offense's class (or the repeat rule) does not allow; `details.source` cites the row.",
+  SANCTION_TERM_REQUIRED: 'The sanction runs for a term, and none was given.',
+  SANCTION_TERM_INVALID: "The term is not a whole positive number of the sanction's unit.",
+  SANCTION_TERM_TOO_LONG:
+    'The term is longer than the table allows; `details.limit` and `details.source` give the row.',
+  MANDATORY_SANCTIONS:
+    'The offense class requires sanctions that were not imposed; `details.missing` lists them.',
   RESUMPTION_REQUIREMENT_MISSING:
     'A suspended contract may not resume yet: the corrective-action letter, safety review or survey it needs is missing; `details` names the rule and its source.',
 } as const satisfies Record<string, string>;
@@ -66,6 +75,9 @@ export const caseRefusalCodes = {
   PERIOD_ENDED: 'The period has ended and can no longer be extended.',
   AMBIGUOUS_VIOLATION: 'Several violations wait for the same requirement; `details.field` asks which one.',
   NOT_SUSPENDED: 'The contract is not suspended, so there is nothing to resume.',
+  NOT_FOR_THIS_KIND: 'The event belongs to the other kind of conduct case (a report or a disclosure notice).',
+  UNKNOWN_SANCTION_TERM:
+    'No sanction with a term to restore runs in this case; `details.known` lists those that do.',
   PROCESSING_REQUIRED:
     'The receiving facility must process the inmates in before they are released to a crew.',
 } as const satisfies Record<string, string>;

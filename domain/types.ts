@@ -40,7 +40,21 @@ export interface DeadlineExplanation {
   skipped: SkippedDay[];
   /** Set when a calendar-day deadline landed on a non-working day and moved forward. */
   rolledForwardFrom?: IsoDate;
+  /**
+   * How the days were counted, in words: which day is day 0 (or day 1), which day the limit includes,
+   * and for a lower bound which reading was used (clear days or inclusive). Absent for hour limits.
+   */
+  counting?: string;
+  /** For a day-based lower bound: the reading used (LowerBoundReading). */
+  reading?: LowerBoundReading;
 }
+
+/**
+ * How "no earlier than N days after X" (or "at least N days") is counted. `clear-days`: N full days
+ * must pass after the day of X, so the earliest instant is the start of day N + 1. `inclusive`: day N
+ * itself counts as the Nth day, so the earliest instant is the start of day N.
+ */
+export type LowerBoundReading = 'clear-days' | 'inclusive';
 
 /** Local wall-clock times (HH:mm) on a working day: from `start` (included) to `end` (excluded). */
 export interface BusinessHours {

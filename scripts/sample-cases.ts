@@ -86,6 +86,21 @@ async function main(): Promise<void> {
       });
     }
   }
+  await open('conduct-report', {
+    kind: 'report',
+    caseNumber: 'CR-SAMPLE-0001',
+    category: 'over-familiarity',
+    reporterId: 'S-0401',
+    reportedTo: 'supervisor',
+    person: {
+      id: 'P-SAMPLE-1',
+      status: 'discharged',
+      dischargedAt: iso(now - 30 * DAY),
+      contactAt: iso(now - 2 * DAY),
+    },
+    learnedAt: iso(now - DAY),
+    reportedAt: iso(now - 3_600_000),
+  });
   for (const line of opened) console.error(`  sample case: ${line}`);
   await conn.close();
 }

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CALENDAR_IDS } from '../domain/calendar/types';
 import { ACK_LINK_KEY_MIN_BYTES } from '../activities/ack-link';
+import { resolveRetention } from '../domain/policies/records';
 
 const tlsSchema = z
   .object({
@@ -152,6 +153,43 @@ export const configSchema = z.object({
     .strict()
     .default({ facilities: {} }),
   /**
+   * The records archive (activities/archive.ts): where closed cases' records are kept once Temporal
+   * no longer has their workflows, and for how long.
+   */
+  records: z
+    .object({
+      /** `sqlite`: a file in dataDir (the embedded default); `postgres`: databaseUrl (the cluster). */
+      store: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      /** PostgreSQL connection string for store `postgres`; from DOCKET_RECORDS_DATABASE_URL, as it holds a password. */
+      databaseUrl: z.string().min(1).optional(),
+      /**
+       * Days Temporal keeps a closed case's workflow history (the namespace's retention, which `docket
+       * setup` sets). The record itself is in the archive; this only bounds how long the live run is seen.
+       */
+      historyRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+      /**
+       * The agency's records periods by policy ID as ISO 8601 periods, e.g. `ok-doc-grievance: P10Y`.
+       * Where the policy's source fixes a minimum (Title IX: 7 years) only a longer period is accepted.
+       */
+      retention: z.record(z.string(), z.string()).default({}),
+    })
+    .superRefine((records, ctx) => {
+      if (records.store === 'postgres' && !records.databaseUrl) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['databaseUrl'],
+          message: 'store postgres needs a connection string (DOCKET_RECORDS_DATABASE_URL)',
+        });
+      }
+      for (const policyId of Object.keys(records.retention)) {
+        try {
+          resolveRetention(policyId, records.retention);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', path: ['retention', policyId], message: (err as Error).message });
+        }
+      }
+    }),
+  /**
    * Agency settings per business calendar, e.g. `us-ok-state: { businessHours: { start: '07:30',
    * end: '16:00' } }`. A calendar not named keeps its defaults (08:00–17:00 local).
    */
@@ -212,6 +250,9 @@ const envOverrides: Array<[string, string[]]> = [
   ['DOCKET_MAIL_FROM', ['mail', 'from']],
   ['DOCKET_ADMIN_FALLBACK', ['mail', 'adminFallback']],
   ['DOCKET_METRICS_PORT', ['metrics', 'workerPort']],
+  ['DOCKET_RECORDS_STORE', ['records', 'store']],
+  ['DOCKET_RECORDS_DATABASE_URL', ['records', 'databaseUrl']],
+  ['DOCKET_HISTORY_RETENTION_DAYS', ['records', 'historyRetentionDays']],
 ];
 
 function setPath(target: Record<string, unknown>, keys: string[], value: string): void {
@@ -231,7 +272,8 @@ export function parseConfig(
   origin = 'configuration',
 ): DocketConfig {
   const merged: Record<string, unknown> = structuredClone((raw ?? {}) as Record<string, unknown>);
-  for (const section of ['temporal', 'smtp', 'mail', 'worker', 'metrics', 'api']) merged[section] ??= {};
+  for (const section of ['temporal', 'smtp', 'mail', 'worker', 'metrics', 'api', 'records'])
+    merged[section] ??= {};
   for (const [name, keys] of envOverrides) {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(merged, keys, value);

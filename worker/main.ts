@@ -9,6 +9,7 @@ import {
   type RuntimeOptions,
   type WorkerOptions,
 } from '@temporalio/worker';
+import { openCaseArchive } from '../activities/archive-open';
 import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
 import { Client, Connection } from '@temporalio/client';
@@ -36,7 +37,8 @@ export async function createDocketWorker(
   overrides: DocketWorkerOverrides = {},
 ) {
   // Keys first: a worker that cannot encrypt must not start and write case data in clear text.
-  const dataConverter = createDataConverter(loadKeyring(env));
+  const keyring = loadKeyring(env);
+  const dataConverter = createDataConverter(keyring);
   if (config.mail.ackBaseUrl !== undefined && config.mail.ackLinkKey === undefined) {
     // Alerts would go out without a way to acknowledge them: refuse to start instead.
     throw new ConfigError(
@@ -76,6 +78,7 @@ export async function createDocketWorker(
     },
     schedule: { businessHours: configuredBusinessHours(config) },
     digest: { client, taskQueue: config.temporal.taskQueue },
+    archive: openCaseArchive(config, keyring, { logger }),
   });
   const worker = await Worker.create({
     connection,

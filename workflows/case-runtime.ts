@@ -2,8 +2,16 @@
 // computed from them (in a local activity, so it is in history), the deadline book, service tasks,
 // stages, and the update plumbing. A case-type workflow supplies only its own rules: which events
 // exist, in which stages they are allowed, and what else happens when they are recorded.
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { ArchiveActivities, CaseRecordSnapshot } from '../activities/archive';
 import type { ZodError } from 'zod';
 import {
   acknowledgeSchema,
@@ -73,7 +81,30 @@ export interface CaseRuntimeOptions<Stage extends string> {
   bookSnapshot?: ReturnType<DeadlineBook['snapshot']>;
   /** Adds the case type's own state to the view every query and update returns (e.g. a record's actions). */
   extendView?: (view: CaseView) => CaseView;
+  /** The case type's own part of the archived record, in opaque IDs (e.g. a Title IX case's parties and roles). */
+  archiveDetails?: () => Record<string, unknown>;
 }
+
+/**
+ * patched() id: a case's record is written to the records archive, and the write confirmed, before
+ * its workflow completes or continues as new. Histories from before it complete without the activity.
+ */
+export const ARCHIVE_RECORD = 'archive-record-before-completion';
+
+/**
+ * The record must outlive the workflow, so the write is retried until it succeeds (an unreachable
+ * store keeps the case open, visibly, rather than losing its record). The heartbeat lets a worker
+ * killed mid-write be noticed in seconds; the write itself is idempotent.
+ */
+const ARCHIVE_OPTIONS = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+} as const;
+const archiver = proxyActivities<ArchiveActivities>(ARCHIVE_OPTIONS);
+
+/** At most this many writes of one record while updates keep changing it (an acknowledgement at close). */
+const MAX_ARCHIVE_WRITES = 3;
 
 /** What a case-type update does: validate synchronously (no trace if refused), then apply. */
 export interface CaseEventHandler<Input, Parsed> {
@@ -85,6 +116,8 @@ export interface CaseEventHandler<Input, Parsed> {
 
 export class CaseRuntime<Stage extends string> {
   readonly events: Record<string, string>;
+  /** The case facts; a recorded event may add some (e.g. the terms a finding imposes). */
+  readonly facts: Record<string, string | number | boolean>;
   readonly extensions: ExtensionRecord[] = [];
   readonly serviceTasks: ServiceTask[] = [];
   readonly book: DeadlineBook;
@@ -96,6 +129,7 @@ export class CaseRuntime<Stage extends string> {
 
   constructor(readonly options: CaseRuntimeOptions<Stage>) {
     this.events = { ...options.events };
+    this.facts = { ...options.facts };
     this.stage = options.stage;
     const context = {
       caseNumber: options.caseNumber,
@@ -138,11 +172,15 @@ export class CaseRuntime<Stage extends string> {
     return this.options.extendView ? this.options.extendView(view) : view;
   }
 
-  computeSchedule(events: Record<string, string>, extensions: ExtensionRecord[]): Promise<Schedule> {
+  computeSchedule(
+    events: Record<string, string>,
+    extensions: ExtensionRecord[],
+    facts: Record<string, string | number | boolean> = this.facts,
+  ): Promise<Schedule> {
     return computeScheduleRecorded({
       policyId: this.options.policyId,
       policyVersion: this.current?.policyVersion ?? this.options.policyVersion,
-      facts: this.options.facts,
+      facts,
       events,
       extensions,
       settings: this.options.settings,
@@ -307,6 +345,54 @@ export class CaseRuntime<Stage extends string> {
     this.book.publish();
     // Let the update that closed the case return its answer before the workflow completes.
     await condition(allHandlersFinished);
+    await this.archive('closed');
+  }
+
+  /** The case as it stands, for the records archive: what the queries show, plus intake and events. */
+  recordSnapshot(segment: CaseRecordSnapshot['segment']): CaseRecordSnapshot {
+    const info = workflowInfo();
+    const details = this.options.archiveDetails?.();
+    return {
+      workflowId: info.workflowId,
+      runId: info.runId,
+      segment,
+      at: new Date(Date.now()).toISOString(),
+      caseType: this.options.caseType,
+      caseNumber: this.options.caseNumber,
+      facility: this.options.facility,
+      jurisdiction: this.options.jurisdiction,
+      policyId: this.options.policyId,
+      intake: {
+        facts: { ...this.options.facts },
+        ...(this.options.settings ? { settings: this.options.settings } : {}),
+        events: { ...this.options.events },
+      },
+      events: { ...this.events },
+      extensions: [...this.extensions],
+      view: this.view(),
+      timeline: this.book.timeline(),
+      ...(details ? { details } : {}),
+    };
+  }
+
+  /**
+   * Writes the case's record to the records archive and waits until the archive has confirmed it:
+   * called before the workflow completes (`closed`) or continues as new (`continued`), so a crash in
+   * between retries the write instead of losing the record. An update accepted meanwhile (an
+   * acknowledgement of a breach) changes the record, which is then written again.
+   */
+  async archive(segment: CaseRecordSnapshot['segment']): Promise<void> {
+    if (!patched(ARCHIVE_RECORD)) return;
+    const content = (snapshot: CaseRecordSnapshot) => JSON.stringify({ ...snapshot, at: '' });
+    for (let writes = 0; writes < MAX_ARCHIVE_WRITES; writes++) {
+      const snapshot = this.recordSnapshot(segment);
+      await archiver.archiveCaseRecord.executeWithOptions(
+        { ...ARCHIVE_OPTIONS, summary: `archive the ${segment} record` },
+        [snapshot],
+      );
+      await condition(allHandlersFinished);
+      if (content(this.recordSnapshot(segment)) === content(snapshot)) return;
+    }
   }
 
   requireReady(): Schedule {
@@ -369,11 +455,15 @@ export class CaseRuntime<Stage extends string> {
     label: string,
     /** Checks the recomputed schedule before anything changes (a limit only it can date); throw to refuse. */
     accept?: (next: Schedule) => void,
+    /** Case facts the event establishes (e.g. a sanction's days), kept only if the schedule computes. */
+    facts?: Record<string, string | number | boolean>,
   ): Promise<void> {
     const nextEvents = { ...this.events, ...recorded };
-    const next = await this.computeSchedule(nextEvents, this.extensions);
+    const nextFacts = facts ? { ...this.facts, ...facts } : this.facts;
+    const next = await this.computeSchedule(nextEvents, this.extensions, nextFacts);
     accept?.(next);
     Object.assign(this.events, recorded);
+    if (facts) Object.assign(this.facts, facts);
     this.book.record({
       at: event.at,
       type: label,

@@ -2,7 +2,13 @@
 // supervisor's acceptance of the report (the anchor of §IV.B.3) through service, the hearing or its
 // waiver, and the two appeals. Events from the case system arrive as Updates whose validators refuse
 // anything out of order, too early, too late, or done by directly involved staff, so a refused event
-// leaves no trace in history. A second workflow per subject watches suspended sanctions (§IV.C.9).
+// leaves no trace in history. A second workflow per subject watches suspended sanctions (§IV.C.9) and
+// keeps the subject's guilty findings by rule for the repeat rule of the Range of Allowable Sanctions.
+//
+// Cases opened with this code (patched SANCTION_RULES) also check each imposed sanction against the
+// Range of Allowable Sanctions, give each restorable sanction a term whose end is a service task for the
+// unit (with its reminder and breach alerts until the restoration is recorded), and tell the hearing
+// officer whether the repeat rule applies. Cases already running keep the behaviour they opened with.
 import {
   condition,
   continueAsNew,
@@ -11,6 +17,7 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -38,10 +45,27 @@ import {
   type HearingFindingInput,
   type HearingScheduleInput,
   type InmateUnavailableInput,
+  type PrivilegeRestoredInput,
   type RepresentativeRequestInput,
   type SanctionInput,
+  privilegeRestoredSchema,
 } from '../domain/cases/discipline';
+import { assessRepeat, type RepeatAssessment, type RuleFinding } from '../domain/cases/discipline-record';
 import { checkNotBefore } from '../domain/deadline/checks';
+import {
+  amountOf,
+  checkImposedSanctions,
+  REPEAT_RULE_QUOTE,
+  restoredEventOf,
+  restoreRuleOf,
+  sanctionRow,
+  sanctionSourceText,
+  termFacts,
+  type ImposedSanction,
+  type SanctionClass,
+} from '../domain/policies/ok-doc-sanctions';
+import { versionAtLeast } from '../domain/policies/versions';
+import { formatLocalText, startOfLocalDay } from '../domain/time';
 import type { Schedule, ScheduleEntry } from '../domain/types';
 import { CaseRuntime } from './case-runtime';
 import {
@@ -78,6 +102,16 @@ export const directorAppealFiledUpdate = defineUpdate<CaseView, [EventBase]>('di
 export const directorAppealDecidedUpdate = defineUpdate<CaseView, [AppealDecisionInput]>(
   'directorAppealDecided',
 );
+export const privilegeRestoredUpdate = defineUpdate<CaseView, [PrivilegeRestoredInput]>('privilegeRestored');
+
+/**
+ * patched() id: sanctions checked against the Range of Allowable Sanctions, terms with restoration
+ * tasks, and the repeat rule through the per-subject record. Evaluated once, when a case starts, so
+ * a case keeps the rules it opened with (as it keeps its policy version).
+ */
+export const SANCTION_RULES_PATCH = 'sanction-terms-and-repeat-rule';
+/** The policy version that dates terms and repeat windows (ok-doc-discipline 1.2.0). */
+const TERMS_POLICY_VERSION = '1.2.0';
 
 export type DisciplineStage =
   | 'awaiting-service'
@@ -88,6 +122,7 @@ export type DisciplineStage =
   | 'facility-decided'
   | 'director-appeal'
   | 'director-decided'
+  | 'sanctions-in-force'
   | 'final'
   | 'expunged';
 
@@ -100,6 +135,8 @@ const OPEN_STAGES: readonly DisciplineStage[] = [
   'facility-decided',
   'director-appeal',
   'director-decided',
+  // The decision is final, but a sanction's term has not ended with its restoration recorded yet.
+  'sanctions-in-force',
 ];
 
 export interface DisciplineResult {
@@ -129,6 +166,45 @@ const SERVED_EVENT: Record<string, string> = {
   [FACILITY_RESPONSE]: 'appeal.facility.response.served',
 };
 const documentOf = (task: ServiceTask): string => task.task.split('/service/')[0] ?? task.task;
+/** A restoration's service task is `restore-<sanction code>`. */
+const RESTORE_TASK = 'restore-';
+/** Appeal outcomes after which a privilege may be restored before its term ends (§IV.C.11-12). */
+const VOIDING_OUTCOMES = ['dismissed', 'modified'];
+
+/** An imposed sanction as the case shows it. */
+export interface ImposedSanctionView {
+  code: string;
+  class: SanctionClass;
+  text: string;
+  source: string;
+  days?: number;
+  hours?: number;
+  suspendedUntil?: string;
+  /** A restorable sanction's end: the unit restores the privilege on its last day. */
+  restoration?: {
+    key: string;
+    privilege: string;
+    dueAt: string;
+    localText: string;
+    explanation: string;
+    task?: string;
+    restoredAt?: string;
+  };
+}
+
+/** The sanctions part of a discipline case's view (cases opened with SANCTION_RULES_PATCH). */
+export interface SanctionsView {
+  offense: { code: string; class: SanctionClass };
+  imposed: ImposedSanctionView[];
+  /** Earlier guilty findings of the same rule on the inmate's record; null until the record answers. */
+  priorFindings: RuleFinding[] | null;
+  /** Set once the case has a guilty finding: whether the repeat rule applies to it. */
+  repeat?: RepeatAssessment;
+}
+
+export interface DisciplineView extends CaseView {
+  sanctions?: SanctionsView;
+}
 
 export function disciplineWorkflowId(caseNumber: string): string {
   return `discipline-${caseNumber}`;
@@ -137,6 +213,16 @@ export function disciplineWorkflowId(caseNumber: string): string {
 export async function discipline(rawIntake: DisciplineIntakeInput): Promise<DisciplineResult> {
   const intake = guard(() => parseDisciplineIntake(rawIntake));
   const subjectRef = subjectWatchRef(intake.subjectId);
+  const modern = patched(SANCTION_RULES_PATCH);
+  const offense = { code: intake.offenseCode, class: intake.offenseClass };
+  /** The subject's earlier findings of this rule, pushed by the per-subject record. */
+  let priors: RuleFinding[] | undefined;
+  let repeat: RepeatAssessment | undefined;
+  let imposed: ImposedSanctionView[] = [];
+  const appealOutcomes: string[] = [];
+  setHandler(priorFindingsSignal, (message) => {
+    if (message.offenseCode === intake.offenseCode) priors = message.findings;
+  });
 
   const c: CaseRuntime<DisciplineStage> = new CaseRuntime<DisciplineStage>({
     caseType: DISCIPLINE_CASE_TYPE,
@@ -156,7 +242,25 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
     onExtended: async (entry, record) => void (await c.serveExtensionNotice(entry, record)),
     validateService: (task, proof) => validateServiceOf(task, proof.at),
     onServiceRecorded: (task) => afterService(task),
+    extendView: (view): DisciplineView => (modern ? { ...view, sanctions: sanctionsView() } : view),
   });
+
+  function sanctionsView(): SanctionsView {
+    return {
+      offense,
+      imposed: imposed.map((i) => {
+        if (!i.restoration) return i;
+        const restoredAt = c.events[restoredEventOf(i.code)];
+        return restoredAt ? { ...i, restoration: { ...i.restoration, restoredAt } } : i;
+      }),
+      priorFindings: priors ?? null,
+      ...(repeat ? { repeat } : {}),
+    };
+  }
+
+  /** Terms are dated by the policy version that has them (ok-doc-discipline 1.2.0). */
+  const withTerms = (): boolean =>
+    modern && c.schedule !== undefined && versionAtLeast(c.schedule.policyVersion, TERMS_POLICY_VERSION);
 
   /** Staff who wrote, witnessed or accepted the report may not act as `role` (§IV.B.1). */
   function refuseInvolved(staffId: string, role: string, field: string): void {
@@ -224,6 +328,17 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
         });
       }
     }
+    // A finding of not guilty imposes nothing to check.
+    if (!modern || sanctions.length === 0) return;
+    // The table: known rows of the offense's class (the next higher class only under the repeat rule),
+    // terms stated and within each row's maximum, the mandatory class X sanctions.
+    const assessment = assessRepeat(offense, at, priors, intake.caseNumber);
+    guard(() =>
+      checkImposedSanctions(offense, sanctions as ImposedSanction[], {
+        applies: assessment.status === 'applies',
+        statement: assessment.statement,
+      }),
+    );
   }
 
   /**
@@ -254,14 +369,159 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
   const findingEvents = (at: string, sanctions: readonly SanctionInput[]): Record<string, string> =>
     sanctions.some((s) => s.suspendedUntil) ? { 'sanction.suspended': at } : {};
 
+  /** The events and facts of a guilty finding under ok-doc-discipline 1.2.0: day 0 and the terms. */
+  const convictionRecord = (
+    at: string,
+    sanctions: readonly SanctionInput[],
+  ): { events: Record<string, string>; facts?: Record<string, string | number | boolean> } =>
+    withTerms()
+      ? {
+          events: { 'finding.guilty': at },
+          facts: termFacts(intake.offenseCode, sanctions as ImposedSanction[]),
+        }
+      : { events: {} };
+
   /**
-   * Tells the subject's watch of a conviction and of any punishment suspended with it (§IV.C.9).
-   *
-   * Workflows cannot signal-with-start, so the watch is started as a child that outlives this case
-   * (ABANDON) with the finding as its input, or, when it is already running, signalled through an
-   * external handle. Both are workflow commands: recorded in history, delivered once, and sent with
-   * the worker's own data converter (the payload codec), unlike an activity holding a second client
-   * whose retries could deliver a finding twice. If the watch ends between the two calls, start again.
+   * After a guilty finding (cases with SANCTION_RULES_PATCH): the repeat rule assessed and told to the
+   * hearing officer, the imposed sanctions shown with their terms, and for each restorable one a service
+   * task for the unit to restore the privilege on the term's last day (its reminder and breach alerts
+   * come from the schedule entry).
+   */
+  async function afterConviction(at: string, by: string, sanctions: readonly SanctionInput[]): Promise<void> {
+    // The record answers when the case opens; a conclusion within moments of opening waits briefly.
+    if (priors === undefined) await condition(() => priors !== undefined, '10 seconds');
+    repeat = assessRepeat(offense, at, priors, intake.caseNumber);
+    c.book.record({ at, type: 'repeat.assessed', actor: by, detail: repeat.statement });
+    await c.book.notify({
+      kind: 'party-notice',
+      noticeKey: 'finding.guilty/repeat-rule',
+      role: 'disciplinary-officer',
+      delivery: {
+        document: `Repeat rule for the guilty finding of rule ${intake.offenseCode}: ${
+          repeat.status === 'applies'
+            ? 'a second infraction within six months'
+            : repeat.status === 'unknown'
+              ? 'not known'
+              : 'not a second infraction within six months'
+        }`,
+        to: 'disciplinary-officer',
+      },
+      context: {
+        alert: repeat.statement,
+        alertAction:
+          repeat.status === 'applies' && repeat.higherClass
+            ? `A sanction of class ${repeat.higherClass} may be imposed for this finding; Docket accepts one only while the repeat rule applies.`
+            : 'No sanction of a higher class may be imposed for this finding.',
+        alertRule: `${REPEAT_RULE_QUOTE} Counting: ${repeat.counting}.`,
+        alertSource: repeat.source,
+      },
+    });
+    imposed = sanctions.map((s): ImposedSanctionView => {
+      const row = sanctionRow(s.code);
+      const amount = amountOf(s as ImposedSanction);
+      const view: ImposedSanctionView = {
+        code: s.code,
+        class: row?.class ?? intake.offenseClass,
+        text: row?.text ?? s.code,
+        source: sanctionSourceText(row),
+        ...(amount?.unit === 'days' ? { days: amount.value } : {}),
+        ...(amount?.unit === 'hours' ? { hours: amount.value } : {}),
+        ...(s.suspendedUntil ? { suspendedUntil: s.suspendedUntil } : {}),
+      };
+      const entry = entryOf(restoreRuleOf(s.code));
+      if (entry?.dueAt && row?.privilege) {
+        view.restoration = {
+          key: entry.key,
+          privilege: row.privilege,
+          dueAt: entry.dueAt,
+          localText: entry.localText,
+          explanation: entry.explanation.summary,
+        };
+      }
+      return view;
+    });
+    for (const view of imposed) {
+      const restoration = view.restoration;
+      if (!restoration) continue;
+      const task = await c.addServiceTask(
+        {
+          key: `${RESTORE_TASK}${view.code}`,
+          document: `Restoration of ${restoration.privilege}: ${view.text} (${view.days} days from ${at.slice(0, 10)}, day 0) ends ${restoration.localText}. On that day restore the privilege, tell the inmate, and record the restoration (${view.source})`,
+          to: 'inmate',
+          role: 'unit-manager',
+          dueAt: restoration.dueAt,
+        },
+        entryOf(restoration.key),
+      );
+      restoration.task = task.task;
+    }
+  }
+
+  const restorationsPending = (): boolean =>
+    imposed.some((i) => i.restoration !== undefined && !c.events[restoredEventOf(i.code)]);
+
+  /** The decision is final; the case stays open while a sanction's restoration is still owed. */
+  function finish(outcome?: string): void {
+    c.moveTo(restorationsPending() ? 'sanctions-in-force' : 'final', outcome);
+  }
+
+  /** A restoration: on the term's last day or later, or earlier once an appeal dismissed or modified it. */
+  function validateRestoration(code: string, at: string): ScheduleEntry {
+    const entry = modern ? entryOf(restoreRuleOf(code)) : undefined;
+    if (!entry?.dueAt) {
+      const running = imposed.filter((i) => i.restoration).map((i) => i.code);
+      refuse('UNKNOWN_SANCTION_TERM', `no sanction ${code} with a term to restore runs in this case`, {
+        field: 'sanction',
+        value: code,
+        known: running,
+      });
+    }
+    const restored = c.events[restoredEventOf(code)];
+    if (restored) refuse('DUPLICATE_EVENT', `the restoration of ${code} was already recorded at ${restored}`);
+    refuseFutureEvent(at);
+    c.requireAfter(at, 'finding.guilty', 'the restoration');
+    const lastDay = entry.dueAt.slice(0, 10);
+    const earliest = startOfLocalDay(lastDay, entry.zone);
+    const voided = appealOutcomes.find((o) => VOIDING_OUTCOMES.includes(o));
+    if (Date.parse(at) < earliest && !voided) {
+      const earliestText = formatLocalText(earliest, entry.zone);
+      refuse(
+        'TOO_EARLY',
+        `${entry.key}: ${at} is before the last day of the term (${lastDay}); the privilege is restored on that day, from ${earliestText}, unless an appeal dismissed or modified the sanction (${entry.rule}; ${entry.sourceText})`,
+        {
+          key: entry.key,
+          field: 'at',
+          value: at,
+          earliest: new Date(earliest).toISOString(),
+          dueAt: entry.dueAt,
+          source: entry.sourceText,
+        },
+      );
+    }
+    return entry;
+  }
+
+  async function recordRestoration(code: string, at: string, by: string, note?: string): Promise<void> {
+    // The timeline's entry names the event (privilege.restored-<code>); a note goes beside it.
+    await c.recordEvents({ [restoredEventOf(code)]: at }, { at, by }, 'privilege.restored');
+    if (note) c.book.record({ at, type: 'restoration.note', actor: by, detail: note });
+    const task = c.serviceTasks.find((t) => t.task.startsWith(`${RESTORE_TASK}${code}/service/`));
+    if (task && !task.proof) {
+      task.proof = {
+        task: task.task,
+        servedBy: by,
+        at,
+        method: 'other',
+        refused: false,
+        note: 'privilege restored',
+      };
+    }
+    if (c.stage === 'sanctions-in-force' && !restorationsPending()) c.moveTo('final');
+  }
+
+  /**
+   * Tells the subject's watch of a conviction and of any punishment suspended with it (§IV.C.9), and,
+   * for cases that date a repeat window, of the rule violated and the window's end.
    */
   async function reportConviction(at: string, sanctions: readonly SanctionInput[]): Promise<void> {
     const finding: GuiltyFinding = {
@@ -272,35 +532,80 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
         s.suspendedUntil ? [{ sanction: s.code, until: s.suspendedUntil }] : [],
       ),
     };
+    const window = modern ? entryOf('repeat.window') : undefined;
+    if (window?.dueAt) {
+      finding.rule = {
+        offenseCode: intake.offenseCode,
+        foundOn: window.anchorAt.slice(0, 10),
+        windowUntil: window.dueAt,
+        windowText: window.localText,
+      };
+    }
+    await tellWatch({ finding }, `conviction at ${at}`);
+  }
+
+  /**
+   * Workflows cannot signal-with-start, so the watch is started as a child that outlives this case
+   * (ABANDON) with the message as its input, or, when it is already running, signalled through an
+   * external handle. Both are workflow commands: recorded in history, delivered once, and sent with
+   * the worker's own data converter (the payload codec), unlike an activity holding a second client
+   * whose retries could deliver a message twice. If the watch ends between the two calls, start again.
+   */
+  async function tellWatch(
+    message: { finding: GuiltyFinding } | { subscription: RecordSubscription },
+    what: string,
+  ): Promise<void> {
     const workflowId = subjectWatchWorkflowId(subjectRef);
+    const isFinding = 'finding' in message;
     for (let attempt = 1; attempt <= 5; attempt++) {
       try {
         await startChild(suspendedSanctionWatch, {
           workflowId,
-          args: [{ subjectRef, findings: [finding] }],
+          args: [
+            isFinding
+              ? { subjectRef, findings: [message.finding] }
+              : { subjectRef, findings: [], requests: [message.subscription] },
+          ],
           parentClosePolicy: 'ABANDON',
           typedSearchAttributes: [
             { key: CaseTypeKey, value: SUBJECT_WATCH_CASE_TYPE },
             { key: JurisdictionKey, value: JURISDICTION },
           ],
-          staticSummary: 'Suspended sanctions of one subject (OP-060125 §IV.C.9)',
+          staticSummary: 'Suspended sanctions and findings by rule of one subject (OP-060125 §IV)',
         });
-        c.book.record({ type: 'subject-watch.started', detail: `conviction at ${at}` });
+        c.book.record({ type: 'subject-watch.started', detail: what });
         return;
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
       try {
-        await getExternalWorkflowHandle(workflowId).signal(guiltyFindingSignal, finding);
-        c.book.record({ type: 'subject-watch.told', detail: `conviction at ${at}` });
+        const handle = getExternalWorkflowHandle(workflowId);
+        if (isFinding) await handle.signal(guiltyFindingSignal, message.finding);
+        else await handle.signal(recordSubscribeSignal, message.subscription);
+        c.book.record({ type: 'subject-watch.told', detail: what });
         return;
       } catch {
         // The watch completed after our start was refused: the next attempt starts a new one.
       }
     }
-    log.error('the subject watch could not be told of a conviction', { caseNumber: intake.caseNumber });
-    c.book.record({ type: 'subject-watch.failed', detail: `conviction at ${at} not delivered` });
+    log.error('the subject watch could not be told', { caseNumber: intake.caseNumber });
+    c.book.record({ type: 'subject-watch.failed', detail: `${what} not delivered` });
   }
+
+  /** Asks the per-subject record for this rule's earlier findings; it answers now and on each new one. */
+  const subscribeToRecord = (): Promise<void> =>
+    tellWatch(
+      {
+        subscription: {
+          caseNumber: intake.caseNumber,
+          workflowId: workflowInfo().workflowId,
+          offenseCode: intake.offenseCode,
+          facility: intake.facility,
+          at: new Date(Date.now()).toISOString(),
+        },
+      },
+      `findings of rule ${intake.offenseCode} requested`,
+    );
 
   function validateServiceOf(task: ServiceTask, at: string): void {
     switch (documentOf(task)) {
@@ -317,6 +622,9 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
       case DIRECTOR_DECISION:
         return c.requireAfter(at, 'appeal.director.decided', "service of the director's decision");
     }
+    if (documentOf(task).startsWith(RESTORE_TASK)) {
+      validateRestoration(documentOf(task).slice(RESTORE_TASK.length), at);
+    }
   }
 
   async function afterService(task: ServiceTask): Promise<void> {
@@ -328,7 +636,10 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
     if (event) await c.recordEvents({ [event]: proof.at }, { at: proof.at, by: proof.servedBy }, event);
     if (document === OFFENSE_REPORT) c.moveTo('awaiting-hearing');
     // §IV.C.12: "The decision of the director or designee is final."
-    if (document === DIRECTOR_DECISION) c.moveTo('final');
+    if (document === DIRECTOR_DECISION) finish();
+    if (document.startsWith(RESTORE_TASK)) {
+      await recordRestoration(document.slice(RESTORE_TASK.length), proof.at, proof.servedBy, proof.note);
+    }
   }
 
   c.registerCommonHandlers();
@@ -416,10 +727,13 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
       if (earliest) guard(() => checkNotBefore(earliest, input.hearingAt));
       refuseAfterConclusionLimit(input.hearingAt, 'a hearing scheduled');
     },
-    apply: (input) =>
-      c.recordEvents({ 'hearing.scheduledFor': input.hearingAt }, input, 'hearing.scheduled', (next) =>
+    apply: async (input) => {
+      await c.recordEvents({ 'hearing.scheduledFor': input.hearingAt }, input, 'hearing.scheduled', (next) =>
         refuseWithoutConsultation(next, input.hearingAt),
-      ),
+      );
+      // Renews the request for earlier findings, which lapses after a while on its own.
+      if (modern) await subscribeToRecord();
+    },
   });
 
   c.handle(hearingConcludedUpdate, {
@@ -444,11 +758,18 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
       checkSanctions(finding.sanctions, finding.at);
     },
     apply: async (finding) => {
+      const conviction =
+        finding.finding === 'guilty' ? convictionRecord(finding.at, finding.sanctions) : { events: {} };
       await c.recordEvents(
-        { 'hearing.held': finding.at, ...findingEvents(finding.at, finding.sanctions) },
+        {
+          'hearing.held': finding.at,
+          ...findingEvents(finding.at, finding.sanctions),
+          ...conviction.events,
+        },
         finding,
         'hearing.held',
         withinSuspensionLimit(finding.sanctions),
+        conviction.facts,
       );
       if (finding.finding === 'not-guilty') {
         // §IV.C.10: all related material is expunged and not used in decisions about the inmate.
@@ -482,6 +803,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
         },
         entryOf('hearing.conclusion'),
       );
+      if (modern) await afterConviction(finding.at, finding.by, finding.sanctions);
       await reportConviction(finding.at, finding.sanctions);
     },
   });
@@ -518,13 +840,15 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
       checkSanctions(disposition.sanctions, disposition.at);
     },
     apply: async (disposition) => {
-      const events = findingEvents(disposition.at, disposition.sanctions);
+      const conviction = convictionRecord(disposition.at, disposition.sanctions);
+      const events = { ...findingEvents(disposition.at, disposition.sanctions), ...conviction.events };
       if (Object.keys(events).length > 0)
         await c.recordEvents(
           events,
           disposition,
-          'sanction.suspended',
+          conviction.events['finding.guilty'] ? 'finding.guilty' : 'sanction.suspended',
           withinSuspensionLimit(disposition.sanctions),
+          conviction.facts,
         );
       c.book.record({
         at: disposition.at,
@@ -532,8 +856,9 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
         actor: disposition.by,
         detail: `guilty plea; sanctions ${disposition.sanctions.map((s) => s.code).join(', ')}`,
       });
+      if (modern) await afterConviction(disposition.at, disposition.by, disposition.sanctions);
       await reportConviction(disposition.at, disposition.sanctions);
-      c.moveTo('final', 'guilty-plea');
+      finish('guilty-plea');
     },
   });
 
@@ -571,6 +896,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
     },
     apply: async (decision) => {
       await c.recordEvents({ 'appeal.facility.decided': decision.at }, decision, 'appeal.facility.decided');
+      appealOutcomes.push(decision.outcome);
       c.moveTo('facility-decided', decision.outcome);
       // Receipt of the response starts the inmate's 15 calendar days to go to the director (§IV.C.12).
       await c.addServiceTask(
@@ -609,6 +935,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
     },
     apply: async (decision) => {
       await c.recordEvents({ 'appeal.director.decided': decision.at }, decision, 'appeal.director.decided');
+      appealOutcomes.push(decision.outcome);
       c.moveTo('director-decided', decision.outcome);
       await c.addServiceTask(
         {
@@ -622,6 +949,14 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
     },
   });
 
+  // The unit restored a privilege at the end of a sanction's term (or recorded it as proof of service
+  // of the restoration task, which comes to the same).
+  c.handle(privilegeRestoredUpdate, {
+    schema: privilegeRestoredSchema,
+    validate: (event) => void validateRestoration(event.sanction, event.at),
+    apply: (event) => recordRestoration(event.sanction, event.at, event.by, event.note),
+  });
+
   await c.open();
   // The offense report is the first document the inmate is owed (§IV.C.2): the investigator is told
   // to serve it, with the 24-hour limit, and records proof of service against this task.
@@ -629,6 +964,8 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
     { key: OFFENSE_REPORT, document: 'Offense report', to: 'inmate', role: 'disciplinary-investigator' },
     entryOf('report.service'),
   );
+  // The per-subject record answers with the inmate's earlier findings of this rule before the hearing.
+  if (modern) await subscribeToRecord();
 
   // An appeal window that closes with nothing filed makes the decision final (§IV.C.11, §IV.C.12).
   const openWindow = (): ScheduleEntry | undefined => {
@@ -649,7 +986,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
         type: 'appeal.lapsed',
         detail: `no appeal filed by ${window?.localText ?? 'the deadline'} (${window?.key ?? 'appeal'}): the decision is final`,
       });
-      c.moveTo('final');
+      finish();
     },
   });
   return {
@@ -661,7 +998,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
 }
 
 // ---------------------------------------------------------------------------------------------
-// Suspended sanctions, per subject (§IV.C.9)
+// Suspended sanctions and findings by rule, per subject (§IV.C.9; Range of Allowable Sanctions)
 
 /** A guilty finding as the subject's watch receives it: no identity, only case numbers and instants. */
 export interface GuiltyFinding {
@@ -671,6 +1008,29 @@ export interface GuiltyFinding {
   convictedAt: string;
   /** Punishments suspended with it, each with the end of the period the officer specified. */
   suspensions: { sanction: string; until: string }[];
+  /** The rule violated and the finding's repeat window (cases that date one, ok-doc-discipline 1.2.0). */
+  rule?: { offenseCode: string; foundOn: string; windowUntil: string; windowText: string };
+}
+
+/** An open case asks for the subject's earlier findings of its rule, now and as new ones arrive. */
+export interface RecordSubscription {
+  caseNumber: string;
+  /** The case's workflow ID, to which the record signals its answers. */
+  workflowId: string;
+  offenseCode: string;
+  facility: string;
+  /** When the case asked; the subscription lapses SUBSCRIPTION_MS later unless renewed. */
+  at: string;
+}
+
+/** The record's answer to a subscribed case: every finding of the rule it holds, other cases only. */
+export interface PriorFindings {
+  offenseCode: string;
+  findings: RuleFinding[];
+}
+
+interface WatchedSubscription extends RecordSubscription {
+  until: string;
 }
 
 export interface WatchedSuspension {
@@ -693,17 +1053,39 @@ export interface SubjectWatchInput {
   subjectRef: string;
   /** Findings that arrived with the start (the first one) or were still queued at continue-as-new. */
   findings: GuiltyFinding[];
-  carried?: { suspensions: WatchedSuspension[]; convictions: WatchedConviction[] };
+  /** Subscriptions that arrived with the start or were still queued at continue-as-new. */
+  requests?: RecordSubscription[];
+  carried?: {
+    suspensions: WatchedSuspension[];
+    convictions: WatchedConviction[];
+    ruleFindings?: RuleFinding[];
+    subscriptions?: WatchedSubscription[];
+  };
 }
 
 export interface SubjectWatchView {
   subjectRef: string;
   suspensions: WatchedSuspension[];
   convictions: WatchedConviction[];
+  /** Guilty findings by rule, kept while their six-month windows can matter (the repeat rule). */
+  findings: RuleFinding[];
+  /** Open cases waiting for findings of their rule: case number and rule only. */
+  subscriptions: { caseNumber: string; offenseCode: string; until: string }[];
 }
 
 export const guiltyFindingSignal = defineSignal<[GuiltyFinding]>('guiltyFinding');
+export const recordSubscribeSignal = defineSignal<[RecordSubscription]>('recordSubscribe');
+/** Sent by the record to a subscribed discipline case. */
+export const priorFindingsSignal = defineSignal<[PriorFindings]>('priorFindings');
 export const suspensionsQuery = defineQuery<SubjectWatchView>('suspensions');
+
+/**
+ * A subscription lasts this long after the case asked (it asks again when the hearing is scheduled);
+ * a case that closes without a conviction is then forgotten, or sooner, when an answer to it fails.
+ */
+const SUBSCRIPTION_MS = 90 * 24 * 3_600_000;
+/** patched() id: the record answers subscribed cases (commands only runs with subscriptions have). */
+const RECORD_ANSWERS_PATCH = 'subject-record-answers';
 
 /**
  * A conviction is kept as long as a suspension that began before it could still be reported late
@@ -727,10 +1109,81 @@ export async function suspendedSanctionWatch(input: SubjectWatchInput): Promise<
   );
   const suspensions: WatchedSuspension[] = [...(input.carried?.suspensions ?? [])];
   const convictions: WatchedConviction[] = [...(input.carried?.convictions ?? [])];
+  const ruleFindings: RuleFinding[] = [...(input.carried?.ruleFindings ?? [])];
+  const subscriptions: WatchedSubscription[] = [...(input.carried?.subscriptions ?? [])];
   const inbox: GuiltyFinding[] = [...input.findings];
+  const requests: RecordSubscription[] = [...(input.requests ?? [])];
   setHandler(guiltyFindingSignal, (finding) => void inbox.push(finding));
-  setHandler(suspensionsQuery, () => ({ subjectRef: input.subjectRef, suspensions, convictions }));
+  setHandler(recordSubscribeSignal, (request) => void requests.push(request));
+  setHandler(suspensionsQuery, () => ({
+    subjectRef: input.subjectRef,
+    suspensions,
+    convictions,
+    findings: ruleFindings,
+    subscriptions: subscriptions.map((s) => ({
+      caseNumber: s.caseNumber,
+      offenseCode: s.offenseCode,
+      until: s.until,
+    })),
+  }));
   setHandler(timelineQuery, () => book.timeline());
+
+  /** Tells a subscribed case every finding of its rule held for other cases; a closed case is dropped. */
+  async function answer(sub: WatchedSubscription): Promise<void> {
+    if (!patched(RECORD_ANSWERS_PATCH)) return;
+    const findings = ruleFindings.filter(
+      (f) => f.offenseCode === sub.offenseCode && f.caseNumber !== sub.caseNumber,
+    );
+    try {
+      await getExternalWorkflowHandle(sub.workflowId).signal(priorFindingsSignal, {
+        offenseCode: sub.offenseCode,
+        findings,
+      });
+      book.record({
+        type: 'findings.sent',
+        detail: `${findings.length} finding(s) of rule ${sub.offenseCode} to ${sub.caseNumber}`,
+      });
+    } catch {
+      const i = subscriptions.indexOf(sub);
+      if (i >= 0) subscriptions.splice(i, 1);
+      book.record({ type: 'subscription.dropped', detail: `${sub.caseNumber}: the case is no longer open` });
+    }
+  }
+
+  async function subscribe(request: RecordSubscription): Promise<void> {
+    const existing = subscriptions.findIndex((s) => s.caseNumber === request.caseNumber);
+    if (existing >= 0) subscriptions.splice(existing, 1);
+    const sub: WatchedSubscription = {
+      ...request,
+      until: new Date(Date.parse(request.at) + SUBSCRIPTION_MS).toISOString(),
+    };
+    subscriptions.push(sub);
+    book.record({ type: 'subscription.recorded', detail: `${sub.caseNumber} (rule ${sub.offenseCode})` });
+    await answer(sub);
+  }
+
+  /** Keeps a finding's rule and window, and tells the open cases of the same rule. */
+  async function keepRuleFinding(finding: GuiltyFinding): Promise<void> {
+    const rule = finding.rule;
+    if (!rule) return;
+    ruleFindings.push({
+      caseNumber: finding.caseNumber,
+      facility: finding.facility,
+      offenseCode: rule.offenseCode,
+      foundAt: finding.convictedAt,
+      foundOn: rule.foundOn,
+      windowUntil: rule.windowUntil,
+      windowText: rule.windowText,
+    });
+    book.record({
+      type: 'finding.recorded',
+      detail: `${finding.caseNumber}: rule ${rule.offenseCode} on ${rule.foundOn}, window through ${rule.windowText}`,
+    });
+    // The case that reported it has concluded: it needs no more answers.
+    const own = subscriptions.findIndex((s) => s.caseNumber === finding.caseNumber);
+    if (own >= 0) subscriptions.splice(own, 1);
+    for (const sub of subscriptions.filter((s) => s.offenseCode === rule.offenseCode)) await answer(sub);
+  }
 
   const within = (s: WatchedSuspension, at: string): boolean =>
     Date.parse(s.from) <= Date.parse(at) && Date.parse(at) <= Date.parse(s.until);
@@ -770,6 +1223,7 @@ export async function suspendedSanctionWatch(input: SubjectWatchInput): Promise<
       at: finding.convictedAt,
     };
     book.record({ type: 'conviction.recorded', detail: `${finding.caseNumber} at ${finding.convictedAt}` });
+    await keepRuleFinding(finding);
     for (const s of suspensions)
       if (s.caseNumber !== finding.caseNumber && within(s, conviction.at)) await invoke(s, conviction);
     convictions.push(conviction);
@@ -796,29 +1250,50 @@ export async function suspendedSanctionWatch(input: SubjectWatchInput): Promise<
     // A conviction recorded late may still fall inside a period that has just ended.
     const suspensionEnd = (s: WatchedSuspension) => Date.parse(s.until) + LATE_RECORDING_GRACE_MS;
     const convictionEnd = (k: WatchedConviction) => Date.parse(k.at) + CONVICTION_MEMORY_MS;
+    // A finding recorded late may still fall inside a window that has just ended.
+    const findingEnd = (f: RuleFinding) => Date.parse(f.windowUntil) + LATE_RECORDING_GRACE_MS;
+    const subscriptionEnd = (s: WatchedSubscription) => Date.parse(s.until);
     const keptSuspensions = suspensions.filter((s) => suspensionEnd(s) > now);
     const keptConvictions = convictions.filter((k) => convictionEnd(k) > now);
     suspensions.splice(0, suspensions.length, ...keptSuspensions);
     convictions.splice(0, convictions.length, ...keptConvictions);
-    const ends = [...suspensions.map(suspensionEnd), ...convictions.map(convictionEnd)];
+    const keptFindings = ruleFindings.filter((f) => findingEnd(f) > now);
+    const keptSubscriptions = subscriptions.filter((s) => subscriptionEnd(s) > now);
+    ruleFindings.splice(0, ruleFindings.length, ...keptFindings);
+    subscriptions.splice(0, subscriptions.length, ...keptSubscriptions);
+    const ends = [
+      ...suspensions.map(suspensionEnd),
+      ...convictions.map(convictionEnd),
+      ...ruleFindings.map(findingEnd),
+      ...subscriptions.map(subscriptionEnd),
+    ];
     return ends.length > 0 ? Math.min(...ends) : undefined;
   }
 
+  const waiting = (): boolean => inbox.length > 0 || requests.length > 0;
   for (;;) {
     while (inbox.length > 0) await take(inbox.shift() as GuiltyFinding);
+    // After the findings, so that a case asking at the same moment hears of them.
+    while (requests.length > 0) await subscribe(requests.shift() as RecordSubscription);
     const nextExpiry = forgetExpired();
     if (nextExpiry === undefined) {
-      if (inbox.length === 0) return;
+      if (!waiting()) return;
       continue;
     }
     if (workflowInfo().continueAsNewSuggested) {
+      const more = ruleFindings.length > 0 || subscriptions.length > 0 || requests.length > 0;
       await continueAsNew<typeof suspendedSanctionWatch>({
         subjectRef: input.subjectRef,
         findings: inbox.splice(0),
-        carried: { suspensions, convictions },
+        ...(more
+          ? {
+              requests: requests.splice(0),
+              carried: { suspensions, convictions, ruleFindings, subscriptions },
+            }
+          : { carried: { suspensions, convictions } }),
       });
     }
-    await condition(() => inbox.length > 0, Math.max(1, nextExpiry - Date.now()), {
+    await condition(waiting, Math.max(1, nextExpiry - Date.now()), {
       summary: 'until the next suspension period or conviction can be forgotten',
     });
   }

@@ -15,6 +15,7 @@ import type * as Grievance from './grievance';
 import type * as Discipline from './discipline';
 import type * as Probation from './probation';
 import type * as TitleIx from './title-ix';
+import type * as ConductReport from './conduct-report';
 import type * as Digest from './digest';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a lazy require is how webpack defers a module's evaluation without splitting the bundle */
@@ -26,6 +27,7 @@ const load = {
   contract: () => require('./contract') as typeof Contract,
   cwpProject: () => require('./cwp-project') as typeof CwpProject,
   enterprisesTransfer: () => require('./enterprises-transfer') as typeof EnterprisesTransfer,
+  conductReport: () => require('./conduct-report') as typeof ConductReport,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -82,4 +84,10 @@ export function facilityDigest(
   ...args: Parameters<typeof Digest.facilityDigest>
 ): ReturnType<typeof Digest.facilityDigest> {
   return loadDigest().facilityDigest(...args);
+}
+
+export function conductReport(
+  ...args: Parameters<typeof ConductReport.conductReport>
+): ReturnType<typeof ConductReport.conductReport> {
+  return load.conductReport().conductReport(...args);
 }

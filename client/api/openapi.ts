@@ -284,7 +284,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
         tags,
         parameters: [caseNumberParam],
         responses: {
-          '200': { description: 'The case', content: json(ref('CaseRecord')) },
+          '200': {
+            description:
+              "The case, from its workflow (`source: live`) or, once Temporal no longer has a closed case's workflow, from the records archive (`source: archive`)",
+            content: json(ref('CaseRecord')),
+          },
         },
         errors: ['CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'],
       }),

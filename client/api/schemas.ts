@@ -125,6 +125,14 @@ const scheduleEntrySchema = z.object({
       z.object({ date: z.string(), reason: z.enum(['weekend', 'holiday']), name: z.string().optional() }),
     ),
     rolledForwardFrom: z.string().optional(),
+    counting: z.string().optional().meta({
+      description:
+        'How the days were counted: day 0 (or day 1), the last day included, and for a lower bound the reading used.',
+    }),
+    reading: z.enum(['clear-days', 'inclusive']).optional().meta({
+      description:
+        'A day-based lower bound: clear-days (N full days pass; the earliest is the start of day N + 1) or inclusive (day N counts).',
+    }),
   }),
   reminders: z.array(reminderSchema),
   escalation: z.object({ cadenceHours: z.number(), maxLevels: z.number() }).optional(),
@@ -226,6 +234,14 @@ export const caseViewSchema = describes<CaseView>()(
       ),
       closed: z.boolean(),
       outcome: z.string().optional(),
+      sanctions: z.record(z.string(), z.unknown()).optional().meta({
+        description:
+          "Discipline: the imposed sanctions with their terms and restorations (`imposed`), the earlier findings of the same rule on the inmate's record (`priorFindings`), and after a guilty finding whether the repeat rule applies (`repeat`: status, prior case and date, statement, counting, source).",
+      }),
+      conduct: z.record(z.string(), z.unknown()).optional().meta({
+        description:
+          "Conduct report: the report (timeliness, offender or ex-offender at the contact with its explanation, finding), or the disclosure notice and the warden's decision; retaliation reported. Opaque IDs only.",
+      }),
     })
     .meta({ description: "A case's stage and where each of its deadlines stands." }),
 );
@@ -243,6 +259,24 @@ const timelineEventSchema = describes<TimelineEvent>()(
 export const caseRecordSchema = z.object({
   schedule: caseViewSchema,
   timeline: z.array(timelineEventSchema),
+  source: z.enum(['live', 'archive']).meta({
+    description:
+      "Where the case was read: `live` from its workflow; `archive` from the records archive once Temporal no longer has the workflow (a closed case past the namespace's history retention). An archived case shows the view and timeline it had when it closed.",
+  }),
+  archive: z
+    .object({
+      archivedAt: z.string(),
+      closedAt: z.string().nullable(),
+      retainUntil: z
+        .string()
+        .nullable()
+        .meta({ description: 'The records may not be disposed of before this.' }),
+      retentionSource: z.string().nullable().meta({ description: 'The retention period and its authority.' }),
+      legalHold: z.boolean(),
+      runs: z.number().int(),
+    })
+    .optional()
+    .meta({ description: 'With source `archive`: when the record was archived and how long it is kept.' }),
 });
 
 export const caseUpdatedSchema = z

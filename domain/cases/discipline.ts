@@ -123,6 +123,14 @@ export const sanctionSchema = z.object({
    * recorded `sanction.suspension` entry.
    */
   suspendedUntil: isoInstantSchema.optional(),
+  /**
+   * The term in days of a sanction measured in days (segregation, a level, visitation or telephone
+   * restriction; or the days of credits revoked). Fixed rows ("for 30 days") need none; a row with a
+   * range needs one within it (checked against the Range of Allowable Sanctions).
+   */
+  days: z.number().int().nonnegative().optional(),
+  /** The hours of extra duty (6A, 5B). */
+  hours: z.number().int().positive().optional(),
 });
 export type SanctionInput = z.input<typeof sanctionSchema>;
 
@@ -159,6 +167,13 @@ export const dispositionSchema = eventBaseSchema.extend({
   sanctions: sanctionsSchema.min(1, 'a guilty plea is disposed of with a punishment'),
 });
 export type DispositionInput = z.input<typeof dispositionSchema>;
+
+/**
+ * The unit restored the privilege a sanction took away, on the last day of its term (Range of
+ * Allowable Sanctions). `sanction` names the sanction, e.g. 7A.
+ */
+export const privilegeRestoredSchema = eventBaseSchema.extend({ sanction: sanctionCodeSchema });
+export type PrivilegeRestoredInput = z.input<typeof privilegeRestoredSchema>;
 
 /** §IV.C.12: the director affirms, dismisses, modifies, orders a rehearing, or remands. */
 export const appealOutcomes = ['affirmed', 'dismissed', 'modified', 'rehearing-ordered', 'remanded'] as const;

@@ -8,8 +8,10 @@
 // - months are calendar months, clamped to the end of a shorter month;
 // - roll-forward (25 O.S. §82.1(C)) moves a calendar-day or month deadline that lands on a weekend or
 //   holiday to the end of the next working day;
-// - a lower bound ("no earlier than N days after X") opens when day N has ended, i.e. at the start of
-//   day N + 1: a party given "at least N days" keeps all of day N.
+// - a lower bound ("no earlier than N days after X") opens, by default, when day N has ended, i.e. at
+//   the start of day N + 1 (the clear-days reading: a party given "at least N days" keeps all of day
+//   N); a policy may let the agency choose the inclusive reading instead (day N counts: the bound opens
+//   at the start of day N). Every day-based result states its counting in words.
 import type { BusinessCalendar } from '../calendar/types';
 import { DomainError } from '../errors';
 import {
@@ -25,9 +27,17 @@ import {
   type DayNumber,
   type Instant,
 } from '../time';
-import type { DeadlineExplanation, DurationSpec, DurationUnit, IsoDate, SkippedDay } from '../types';
+import type {
+  DeadlineExplanation,
+  DurationSpec,
+  DurationUnit,
+  IsoDate,
+  LowerBoundReading,
+  SkippedDay,
+} from '../types';
 
 export const DURATION_UNITS: readonly DurationUnit[] = ['hours', 'calendarDays', 'workingDays', 'months'];
+export const LOWER_BOUND_READINGS: readonly LowerBoundReading[] = ['clear-days', 'inclusive'];
 
 /** The point a limit is counted from: an instant, or a civil date standing for "day 0". */
 export type Anchor = { kind: 'instant'; at: Instant } | { kind: 'date'; date: IsoDate };
@@ -208,6 +218,7 @@ export function computeDue(
   const date = isoDateOf(final);
   const at = endOfLocalDay(date, zone, options.closeOfBusiness);
   const dayWord = options.anchorDayIsFirstDay ? '(day 1)' : '(day 0)';
+  const counting = dueCounting(limit, startDate, isoDateOf(target), date, options, formatLocalText(at, zone));
   let summary = `${describeDuration(limit)} from ${startDate} ${dayWord} ends ${formatLocalText(at, zone)}`;
   if (rolledForwardFrom) {
     summary += `; ${rolledForwardFrom} is not a working day, so it rolls forward to ${date} (25 O.S. §82.1(C))`;
@@ -218,8 +229,31 @@ export function computeDue(
   return {
     at,
     date,
-    explanation: rolledForwardFrom ? { summary, skipped, rolledForwardFrom } : { summary, skipped },
+    explanation: rolledForwardFrom
+      ? { summary, skipped, rolledForwardFrom, counting }
+      : { summary, skipped, counting },
   };
+}
+
+/** "Within N days of X" in words: which day is day 0 (or day 1), and that the last day is included. */
+function dueCounting(
+  limit: DurationSpec,
+  startDate: IsoDate,
+  targetDate: IsoDate,
+  finalDate: IsoDate,
+  options: LimitOptions,
+  endText: string,
+): string {
+  const n = describeDuration(limit);
+  const first = options.anchorDayIsFirstDay
+    ? `${startDate} is day 1 (the period includes the day it starts)`
+    : `day 0 is ${startDate} (the day of the event, not counted)`;
+  const last =
+    limit.unit === 'months'
+      ? `the last day is ${targetDate}, the same date ${n} on${options.anchorDayIsFirstDay ? ' less one day' : ''} (the last day of a shorter month when that date does not exist)`
+      : `the last day is ${targetDate}, ${n} on`;
+  const moved = finalDate !== targetDate ? `, rolled forward to ${finalDate}` : '';
+  return `${first}; ${last}${moved}, included up to ${endText}; the next day is outside`;
 }
 
 /** "No earlier than N after X": the first instant at which the step may happen. */
@@ -227,7 +261,10 @@ export function computeEarliest(
   calendar: BusinessCalendar,
   anchor: Anchor,
   limit: DurationSpec,
-  options: Pick<LimitOptions, 'anchorDayIsFirstDay'> = {},
+  options: Pick<LimitOptions, 'anchorDayIsFirstDay'> & {
+    /** Default `clear-days`: N full days pass after day 0 (DESIGN.md "Deadline semantics"). */
+    reading?: LowerBoundReading;
+  } = {},
 ): ComputedLimit {
   validateDuration(limit);
   const zone = calendar.zone;
@@ -242,15 +279,35 @@ export function computeEarliest(
       },
     };
   }
+  const reading = options.reading ?? 'clear-days';
+  if (!LOWER_BOUND_READINGS.includes(reading)) {
+    throw new DomainError(
+      'INVALID_SETTING',
+      `reading: '${String(reading)}' is not one of ${LOWER_BOUND_READINGS.join(', ')}`,
+      { field: 'reading', value: reading, known: LOWER_BOUND_READINGS },
+    );
+  }
   const startDate = anchorDate(anchor, zone);
   const skipped: SkippedDay[] = [];
   const lastDay = targetDay(calendar, startDate, limit, options, skipped);
-  const date = isoDateOf(lastDay + 1);
-  const at = startOfLocalDay(date, zone);
+  const n = describeDuration(limit);
+  let date = isoDateOf(reading === 'clear-days' ? lastDay + 1 : lastDay);
+  let at = startOfLocalDay(date, zone);
+  // Inclusive with N = 0 would open before the event itself: it opens at the event.
+  const anchorAt = anchorInstant(anchor, zone);
+  if (at < anchorAt) {
+    at = anchorAt;
+    date = startDate;
+  }
+  const atText = formatLocalText(at, zone);
+  const counting =
+    reading === 'clear-days'
+      ? `clear days: day 0 is ${startDate}; ${n} must pass in full after it, through ${isoDateOf(lastDay)}, so the earliest is the start of the next day, ${atText}`
+      : `inclusive reading: day 0 is ${startDate}; ${isoDateOf(lastDay)}, ${n} on, counts as the last day, so the earliest is its start, ${atText}`;
   const summary =
-    `${describeDuration(limit)} from ${startDate} (day 0) run through ${isoDateOf(lastDay)}; ` +
-    `not before ${formatLocalText(at, zone)}${describeSkipped(skipped)}`;
-  return { at, date, explanation: { summary, skipped } };
+    `${n} from ${startDate} (day 0) run through ${isoDateOf(lastDay)}; ` +
+    `not before ${atText}${describeSkipped(skipped)} (${counting})`;
+  return { at, date, explanation: { summary, skipped, counting, reading } };
 }
 
 /** "At least N hours before X" (e.g. a consultation before a scheduled hearing). */

@@ -5,6 +5,7 @@ export {
   describeDuration,
   validateDuration,
   DURATION_UNITS,
+  LOWER_BOUND_READINGS,
   type Anchor,
   type ComputedLimit,
   type LimitOptions,

@@ -6,13 +6,18 @@
 // Version 1.0.0 was completed in place (dismissal appeals, records retention) before any Title IX
 // case ran: the workflow that runs these rules arrived with that change, so no case holds a schedule
 // of the earlier text. From now on, changes are a new version beside this one (registry.ts).
-import { definePolicy } from './schema';
+//
+// 1.1.0: how "no earlier than ten (10) days" and "at least ten (10) days" are counted is an agency
+// setting (`lower-bound-reading`). The default is the clear-days reading 1.0.0 already applied (ten
+// full days pass after the day the period ends; the bound opens at the start of the next day), so a
+// case on either version gets the same dates unless the agency chooses the inclusive reading.
+import { definePolicy, type PolicyInput } from './schema';
 import { DAILY_ESCALATION, DAY_REMINDERS, SEED_003, seed } from './common';
 
 const DOC = 'ACSD Policy 3.26 / 8.20';
 const s = (section: string, quote?: string) => seed(SEED_003, DOC, section, quote);
 
-export const acsdTitleIx = definePolicy({
+const V1_0_0 = {
   id: 'acsd-title-ix',
   version: '1.0.0',
   title: 'Arkansas Correctional School District Title IX sexual harassment grievance process (3.26, 8.20)',
@@ -279,4 +284,27 @@ export const acsdTitleIx = definePolicy({
       source: s('Records'),
     },
   ],
+} satisfies PolicyInput;
+
+export const acsdTitleIx = definePolicy(V1_0_0);
+
+/** The lower bounds whose "N days" the agency's reading setting counts. */
+const READING_RULES = new Set(['evidence.review', 'determination.earliest']);
+
+export const acsdTitleIx110 = definePolicy({
+  ...V1_0_0,
+  version: '1.1.0',
+  settings: [
+    ...V1_0_0.settings,
+    {
+      key: 'lower-bound-reading',
+      kind: 'reading',
+      default: 'clear-days',
+      description:
+        'How "no earlier than ten (10) days" (Determination) and "at least ten (10) days" (evidence review) are counted; the policy does not say. clear-days (default): ten full days pass after the day the period starts from, so a determination is refused until the start of the day after the tenth day; inclusive: the tenth day itself counts',
+    },
+  ],
+  rules: V1_0_0.rules.map((rule) =>
+    READING_RULES.has(rule.key) ? { ...rule, reading: { setting: 'lower-bound-reading' } } : rule,
+  ),
 });

@@ -3,6 +3,8 @@
 import type { Source } from '../types';
 import type { ReminderRule } from '../deadline/reminders';
 
+export const SEED_000 = '000_ffa994603df00692.txt';
+export const SEED_001 = '001_b3b55b34e85b5a66.txt';
 export const SEED_002 = '002_5a28f52881808cb3.txt';
 export const SEED_003 = '003_f6cc332a41fedc95.txt';
 export const SEED_004 = '004_1d446f472ab24b53.txt';

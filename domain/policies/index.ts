@@ -9,8 +9,10 @@ export {
 } from './schema';
 export { renderSource } from './common';
 export { okDocGrievance } from './ok-doc-grievance';
-export { okDocDiscipline } from './ok-doc-discipline';
-export { acsdTitleIx } from './acsd-title-ix';
+export { okDocDiscipline, okDocDiscipline120 } from './ok-doc-discipline';
+export { acsdTitleIx, acsdTitleIx110 } from './acsd-title-ix';
 export { adcProbation } from './adc-probation';
 export { ncDocContract } from './nc-doc-contract';
 export { ncDocCwp, ncDocTransfer } from './nc-doc-work-programs';
+export { omesPwpConduct } from './omes-pwp-conduct';
+export { wdocEmployeeContact } from './wdoc-employee-contact';

@@ -12,23 +12,42 @@
 //   schedule so that the officer's specified period can be checked against it in history.
 // - constraints from the Range of Allowable Sanctions: no suspension for class X offenses, and at
 //   most three punishments (§IV.C.9).
-import { definePolicy } from './schema';
+//
+// 1.2.0 (beside 1.1.0, which running cases keep), from the Range of Allowable Sanctions:
+// - finding.guilty: the finding of guilt or the disposition of a guilty plea, the day 0 of what follows;
+// - privilege.restore-<code>: a restorable sanction's term (its days, a case fact set from the finding)
+//   ends on its last day, when the unit restores the privilege (ok-doc-sanctions.ts);
+// - repeat.window: six months from the finding, within which a second guilty finding of the same rule
+//   justifies a sanction of the next higher class (the per-subject record compares findings with it).
+import { definePolicy, type PolicyInput } from './schema';
 import {
   DAILY_ESCALATION,
   DAY_REMINDERS,
   HOURLY_ESCALATION,
   HOUR_REMINDERS,
+  ONE_WORKING_DAY_BEFORE,
   SEED_002,
   seed,
   statute,
 } from './common';
+import {
+  CLASS_X_QUOTE,
+  REPEAT_RULE_SOURCE,
+  RESTORABLE_SANCTIONS,
+  restoredEventOf,
+  restoreRuleOf,
+  sanctionSource,
+  TELEPHONE_EXCEPTION_FACT,
+  TELEPHONE_EXCEPTION_OFFENSE,
+  termFactOf,
+} from './ok-doc-sanctions';
 
 const DOC = 'OP-060125';
 const s = (section: string, quote?: string) => seed(SEED_002, DOC, `IV.${section}`, quote);
 const NOT_WAIVED = { eventsAbsent: ['hearing.waived'] };
 const SANCTIONS = seed(SEED_002, DOC, 'IV, Acts Constituting Rule Violation: Range of Allowable Sanctions');
 
-export const okDocDiscipline = definePolicy({
+const V1_1_0 = {
   id: 'ok-doc-discipline',
   version: '1.1.0',
   title: 'Oklahoma DOC disciplinary hearing and appeals (OP-060125)',
@@ -313,5 +332,95 @@ export const okDocDiscipline = definePolicy({
       text: 'A suspended punishment lasts at most 90 days and is invoked if the inmate is convicted of another offense within it',
       source: s('C.9'),
     },
+  ],
+} satisfies PolicyInput;
+
+export const okDocDiscipline = definePolicy(V1_1_0);
+
+type RuleInput = PolicyInput['rules'][number];
+
+/** "Remainder of sentence" for offense 02-6: a bound Docket cannot know, so only a sanity cap. */
+const REMAINDER_OF_SENTENCE_DAYS = 36_500;
+
+const restoreRules: RuleInput[] = RESTORABLE_SANCTIONS.map((row) => ({
+  key: restoreRuleOf(row.code),
+  kind: 'deadline',
+  rule: `${row.text}: the term runs from the day it is imposed (day 0) through its last day, on which the unit restores the privilege (${row.privilege})`,
+  source: sanctionSource(row),
+  responsibleRole: 'unit-manager',
+  actor: 'staff',
+  action: `Restore the privilege (${row.privilege}) on the last day of the term, tell the inmate, and record the restoration (privilege-restored)`,
+  anchor: { event: 'finding.guilty' },
+  // Calendar days, not rolled forward: a punishment runs on every day (see sanction.suspension).
+  limit: { fact: termFactOf(row.code), unit: 'calendarDays' },
+  completedBy: restoredEventOf(row.code),
+  reminders: [ONE_WORKING_DAY_BEFORE],
+  escalation: DAILY_ESCALATION,
+}));
+
+export const okDocDiscipline120 = definePolicy({
+  ...V1_1_0,
+  version: '1.2.0',
+  events: [
+    ...V1_1_0.events,
+    {
+      key: 'finding.guilty',
+      description:
+        'The finding of guilt at the hearing, or the disposition of a guilty plea (the sanctions are imposed)',
+    },
+    ...RESTORABLE_SANCTIONS.map((row) => ({
+      key: restoredEventOf(row.code),
+      description: `The unit restored the privilege at the end of sanction ${row.code} (${row.privilege})`,
+    })),
+  ],
+  order: [
+    ...V1_1_0.order,
+    ['report.accepted', 'finding.guilty'],
+    ...RESTORABLE_SANCTIONS.map((row): [string, string] => ['finding.guilty', restoredEventOf(row.code)]),
+  ],
+  facts: [
+    {
+      name: TELEPHONE_EXCEPTION_FACT,
+      kind: 'boolean',
+      default: false,
+      description: `The offense is ${TELEPHONE_EXCEPTION_OFFENSE}: loss of telephone privileges may be for 180 days to the remainder of the sentence (footnote ** of the Range of Allowable Sanctions)`,
+    },
+    ...RESTORABLE_SANCTIONS.map((row) => ({
+      name: termFactOf(row.code),
+      kind: 'integer' as const,
+      min: 1,
+      max: row.measure?.max ?? 1,
+      ...(row.kind === 'telephone'
+        ? { maxWhen: { fact: TELEPHONE_EXCEPTION_FACT, equals: true, max: REMAINDER_OF_SENTENCE_DAYS } }
+        : {}),
+      description: `Days of "${row.text}" imposed in this case (unsuspended)`,
+    })),
+  ],
+  rules: [
+    ...V1_1_0.rules,
+    ...restoreRules,
+    {
+      key: 'repeat.window',
+      kind: 'deadline',
+      rule: 'A second guilty finding of the same rule violation within six months of this finding justifies a sanction of the next higher class of offense',
+      source: REPEAT_RULE_SOURCE,
+      responsibleRole: 'disciplinary-officer',
+      actor: 'staff',
+      action:
+        'Until the end of this window, a guilty finding of the same rule against this inmate may carry a sanction of the next higher class (Docket tells the hearing officer)',
+      anchor: { event: 'finding.guilty' },
+      // Day 0 is the date of this finding; the window includes the same date six months later.
+      limit: { amount: 6, unit: 'months' },
+      periodEnd: true,
+    },
+  ],
+  constraints: [
+    ...V1_1_0.constraints,
+    {
+      key: 'sanction-class',
+      text: "Sanctions come from the offense's class in the Range of Allowable Sanctions, and a term within the row's maximum; a sanction of the next higher class only for the second infraction of the same rule within six months",
+      source: REPEAT_RULE_SOURCE,
+    },
+    { key: 'class-x-mandatory', text: CLASS_X_QUOTE, source: SANCTIONS },
   ],
 });

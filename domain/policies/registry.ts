@@ -2,33 +2,30 @@
 // (docs/rules.md "Replay safety"), so a new version is added beside the old one, never edited in place.
 import { z } from 'zod';
 import { DomainError } from '../errors';
-import { acsdTitleIx } from './acsd-title-ix';
+import { acsdTitleIx, acsdTitleIx110 } from './acsd-title-ix';
 import { adcProbation } from './adc-probation';
 import { ncDocContract } from './nc-doc-contract';
 import { ncDocCwp, ncDocTransfer } from './nc-doc-work-programs';
-import { okDocDiscipline } from './ok-doc-discipline';
+import { okDocDiscipline, okDocDiscipline120 } from './ok-doc-discipline';
 import { okDocGrievance } from './ok-doc-grievance';
+import { omesPwpConduct } from './omes-pwp-conduct';
+import { wdocEmployeeContact } from './wdoc-employee-contact';
 import type { Policy } from './schema';
+import { compareVersions } from './versions';
 
 const ALL_POLICIES: readonly Policy[] = [
   okDocGrievance,
   okDocDiscipline,
+  okDocDiscipline120,
   acsdTitleIx,
+  acsdTitleIx110,
   adcProbation,
   ncDocContract,
   ncDocCwp,
   ncDocTransfer,
+  omesPwpConduct,
+  wdocEmployeeContact,
 ];
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
 
 const byId = new Map<string, Policy[]>();
 for (const policy of ALL_POLICIES) {

@@ -10,6 +10,8 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm');
 
 export const DurationUnitSchema = z.enum(['hours', 'calendarDays', 'workingDays', 'months']);
 export const DayUnitSchema = z.enum(['calendarDays', 'workingDays']);
+/** How a day-based lower bound is counted (types.ts LowerBoundReading). */
+export const ReadingSchema = z.enum(['clear-days', 'inclusive']);
 
 export const DurationSpecSchema = z.strictObject({
   amount: z.number().int().nonnegative(),
@@ -42,11 +44,16 @@ export const ReminderRuleSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-/** Where a rule's limit comes from: fixed, an agency setting, or a fixed amount in a configurable day unit. */
+/**
+ * Where a rule's limit comes from: fixed, an agency setting, a fixed amount in a configurable day
+ * unit, or an amount a case decides (an integer fact, e.g. the days of a sanction the hearing officer
+ * imposed); a rule whose fact is absent or 0 does not apply.
+ */
 export const LimitSchema = z.union([
   DurationSpecSchema,
   z.strictObject({ setting: key }),
   z.strictObject({ amount: z.number().int().nonnegative(), unitSetting: key }),
+  z.strictObject({ fact: z.string().min(1), unit: DurationUnitSchema }),
 ]);
 
 export const AnchorSchema = z.union([
@@ -121,6 +128,12 @@ export const RuleSchema = z.strictObject({
   escalation: EscalationSchema.optional(),
   extension: ExtensionRuleSchema.optional(),
   capOf: key.optional(),
+  /**
+   * A day-based lower bound's reading: fixed, or chosen by an agency setting of kind `reading`.
+   * Absent: clear days. Bounds whose text fixes the counting ("the day after the period expires")
+   * leave it absent.
+   */
+  reading: z.union([ReadingSchema, z.strictObject({ setting: key })]).optional(),
 });
 
 export const SettingSchema = z.discriminatedUnion('kind', [
@@ -145,6 +158,7 @@ export const SettingSchema = z.discriminatedUnion('kind', [
     default: z.string().min(1),
     description: z.string().min(1),
   }),
+  z.strictObject({ key, kind: z.literal('reading'), default: ReadingSchema, description: z.string().min(1) }),
 ]);
 
 export const FactSchema = z.discriminatedUnion('kind', [
@@ -233,6 +247,18 @@ export const PolicySchema = z
       else needEvent(anchor.before, where);
       if ('setting' in rule.limit) needSetting(rule.limit.setting, 'duration', where);
       if ('unitSetting' in rule.limit) needSetting(rule.limit.unitSetting, 'dayUnit', where);
+      if ('fact' in rule.limit) {
+        const fact = policy.facts.find((f) => f.name === (rule.limit as { fact: string }).fact);
+        if (fact?.kind !== 'integer') {
+          ctx.addIssue({ code: 'custom', message: `${where}: no integer fact '${rule.limit.fact}'` });
+        }
+      }
+      if (rule.reading !== undefined) {
+        if (rule.kind !== 'lowerBound') {
+          ctx.addIssue({ code: 'custom', message: `${where}: only a lower bound has a reading` });
+        }
+        if (typeof rule.reading === 'object') needSetting(rule.reading.setting, 'reading', where);
+      }
       if (!Array.isArray(rule.reminders)) needSetting(rule.reminders.setting, 'leadTimes', where);
       if (rule.completedBy) needEvent(rule.completedBy, where);
       if (rule.remindersFrom) needEvent(rule.remindersFrom, where);

@@ -9,6 +9,7 @@ import {
   computeDue,
   computeDueBefore,
   computeEarliest,
+  describeDuration,
   type ComputedLimit,
   type LimitOptions,
 } from '../deadline/compute';
@@ -26,6 +27,7 @@ import type {
   DurationSpec,
   ExtensionPolicy,
   ExtensionRecord,
+  LowerBoundReading,
   Schedule,
   ScheduleEntry,
   ScheduleInput,
@@ -190,7 +192,31 @@ function resolveLimit(
       related: [unitSource, ...related],
     };
   }
+  if ('fact' in limit) {
+    // evaluateRule has checked that the fact holds a positive whole number.
+    return {
+      limit: { amount: ctx.facts[limit.fact] as number, unit: limit.unit },
+      source: rule.source,
+      related,
+    };
+  }
   return { limit: { amount: limit.amount, unit: limit.unit }, source: rule.source, related };
+}
+
+/** A lower bound's reading, and the agency setting that chose it (if one did). */
+function resolveReading(ctx: Context, rule: PolicyRule): { reading: LowerBoundReading; source?: Source } {
+  const reading = rule.reading;
+  if (reading === undefined || typeof reading === 'string') return { reading: reading ?? 'clear-days' };
+  const setting = ctx.settings.get(reading.setting) as ResolvedSetting;
+  return {
+    reading: setting.value as LowerBoundReading,
+    source: {
+      kind: 'agency-setting',
+      setting: `${ctx.policy.id}.${reading.setting}`,
+      isDefault: setting.isDefault,
+      note: `${String(setting.value)}: ${setting.definition.description}`,
+    },
+  };
 }
 
 /** The agency's business hours for the policy's calendar when it set them, else the calendar's default. */
@@ -288,6 +314,10 @@ function stateOf(
 }
 
 function evaluateRule(ctx: Context, rule: PolicyRule): Evaluation {
+  if ('fact' in rule.limit) {
+    const amount = ctx.facts[rule.limit.fact];
+    if (typeof amount !== 'number' || amount <= 0) return { type: 'not-applicable' };
+  }
   const condition = checkCondition(ctx, rule.when);
   if (condition === false) return { type: 'not-applicable' };
   const anchorResult = resolveAnchor(ctx, rule);
@@ -305,6 +335,8 @@ function evaluateRule(ctx: Context, rule: PolicyRule): Evaluation {
   const { calendar, policy } = ctx;
   const zone = calendar.zone;
   const { limit, source, related } = resolveLimit(ctx, rule);
+  const lowerBound = rule.kind === 'lowerBound' ? resolveReading(ctx, rule) : undefined;
+  if (lowerBound?.source) related.push(lowerBound.source);
   const options: LimitOptions = {
     rollForward: rule.rollForward,
     anchorDayIsFirstDay: rule.anchorDayIsFirstDay,
@@ -314,8 +346,8 @@ function evaluateRule(ctx: Context, rule: PolicyRule): Evaluation {
   const compute = (from: ResolvedAnchor): ComputedLimit => {
     if ('before' in rule.anchor) return computeDueBefore(calendar, from.at, limit);
     const at = { kind: 'instant' as const, at: from.at };
-    return rule.kind === 'lowerBound'
-      ? computeEarliest(calendar, at, limit, options)
+    return lowerBound
+      ? computeEarliest(calendar, at, limit, { ...options, reading: lowerBound.reading })
       : computeDue(calendar, at, limit, options);
   };
 
@@ -361,6 +393,12 @@ function evaluateRule(ctx: Context, rule: PolicyRule): Evaluation {
 
   const at = computed.at;
   const sourceText = renderSource(source);
+  if ('fact' in rule.limit)
+    notes.push(`${describeDuration(limit)} as decided for this case (${rule.limit.fact})`);
+  // A period's end (probation, a look-back window) says how its days were counted, like a lower bound.
+  if (rule.periodEnd && rule.kind === 'deadline' && computed.explanation.counting) {
+    notes.push(`counting: ${computed.explanation.counting}`);
+  }
   const summary = [
     `${anchor.event} ${formatLocalText(anchor.at, zone)}: ${computed.explanation.summary}`,
     ...notes,

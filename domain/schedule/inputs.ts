@@ -1,13 +1,13 @@
 // Case facts and agency settings: validated against the policy's declarations, defaults applied.
 // Strings are accepted everywhere so the CLI and HTTP query parameters can pass values as typed.
-import { DURATION_UNITS, validateDuration } from '../deadline/compute';
+import { DURATION_UNITS, LOWER_BOUND_READINGS, validateDuration } from '../deadline/compute';
 import type { ReminderRule } from '../deadline/reminders';
 import { DomainError } from '../errors';
 import type { Policy, PolicySetting } from '../policies/schema';
-import type { AppliedSetting, DurationSpec, DurationUnit } from '../types';
+import type { AppliedSetting, DurationSpec, DurationUnit, LowerBoundReading } from '../types';
 
 export type FactValue = string | number | boolean;
-export type SettingValue = DurationSpec | DurationUnit | ReminderRule[] | string;
+export type SettingValue = DurationSpec | DurationUnit | ReminderRule[] | LowerBoundReading | string;
 
 export interface ResolvedSetting {
   value: SettingValue;
@@ -188,6 +188,15 @@ export function parseSettingValue(definition: PolicySetting, raw: unknown): Sett
         );
       }
       return raw;
+    case 'reading':
+      if (!(LOWER_BOUND_READINGS as readonly unknown[]).includes(raw)) {
+        throw new DomainError(
+          'INVALID_SETTING',
+          `${field}: '${String(raw)}' is not ${LOWER_BOUND_READINGS.join(' or ')} (how "no earlier than N days after X" is counted)`,
+          { field, value: raw, known: LOWER_BOUND_READINGS },
+        );
+      }
+      return raw as LowerBoundReading;
   }
 }
 

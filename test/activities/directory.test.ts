@@ -52,7 +52,14 @@ ${roles}`;
 describe('the sample directory (config/directory.yaml)', () => {
   test('has LARC, ACSD and ADC-HQ with every role, each chain ending at the director', async () => {
     const directory = await loadDirectory(SAMPLE_DIRECTORY);
-    expect(directory.facilityCodes().sort()).toEqual(['ACSD', 'ADC-HQ', 'LARC', 'NC-PWF']);
+    expect(directory.facilityCodes().sort()).toEqual([
+      'ACSD',
+      'ADC-HQ',
+      'LARC',
+      'NC-PWF',
+      'OMES-PWP',
+      'WDOC',
+    ]);
     expect(directory.facilityName('LARC')).toBe('Lexington Assessment & Reception Center');
     expect(directory.facilityName('ACSD')).toBe('Arkansas Correctional School District');
     for (const facility of ['ACSD', 'ADC-HQ', 'LARC']) {
@@ -77,6 +84,25 @@ describe('the sample directory (config/directory.yaml)', () => {
       expect(directory.resolve('NC-PWF', role)[0]?.email).toMatch(/@nc-pwf\.example\.org$/);
       expect(directory.escalationChain('NC-PWF', role).at(-1)).toBe('director');
     }
+  });
+
+  test('the conduct-report facilities have the roles their policies name, each chain ending at the director', async () => {
+    const directory = await loadDirectory(SAMPLE_DIRECTORY);
+    const roles: Record<string, string[]> = {
+      'OMES-PWP': ['supervisor', 'hr', 'administrator'],
+      WDOC: ['warden', 'hr', 'supervisor', 'administrator'],
+    };
+    for (const [facility, names] of Object.entries(roles)) {
+      for (const role of names) {
+        expect(directory.resolve(facility, role).length).toBeGreaterThan(0);
+        expect(directory.escalationChain(facility, role).at(-1)).toBe('director');
+      }
+    }
+    expect(directory.escalationChain('LARC', 'unit-manager')).toEqual([
+      'facility-head',
+      'deputy-director',
+      'director',
+    ]);
   });
 
   test('resolves a role to its recipients and walks the escalation chain upward', async () => {

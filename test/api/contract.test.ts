@@ -112,9 +112,31 @@ function intake(caseType: CaseType): { caseNumber: string; body: Record<string, 
         body: {
           caseNumber,
           facility: 'NC-PWF',
-          homeFacility: 'NC-PWF',
+          homeFacility: 'NC-HOME',
           arrangedAt: iso(now - HOUR),
           transferAt: iso(now + 48 * HOUR),
+        },
+      };
+    }
+    case 'conduct-report': {
+      const caseNumber = newCaseNumber('CR');
+      return {
+        caseNumber,
+        body: {
+          kind: 'report',
+          caseNumber,
+          category: 'over-familiarity',
+          reporterId: 'S-5101',
+          reportedTo: 'supervisor',
+          subjectEmployeeId: 'S-5102',
+          person: {
+            id: 'P-CONTRACT-1',
+            status: 'discharged',
+            dischargedAt: iso(now - 60 * 24 * HOUR),
+            contactAt: iso(now - 48 * HOUR),
+          },
+          learnedAt: iso(now - 3 * HOUR),
+          reportedAt: iso(now - 2 * HOUR),
         },
       };
     }

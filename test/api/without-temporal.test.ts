@@ -293,7 +293,7 @@ describe('the acknowledgement pages while Temporal is down, and their bad reques
     await page(await post(''), 403, 'ACK_LINK_INVALID');
     await page(await post('t=%ZZ'), 403, 'ACK_LINK_INVALID');
     await page(await fetch(`${url}/ack?t=${token(new Date(Date.now() - 1_000))}`), 410, 'ACK_LINK_EXPIRED');
-    await page(await post(`t=${'x'.repeat(10_000)}`), 413, 'PAYLOAD_TOO_LARGE');
+    await page(await post(`t=${'x'.repeat(40_000)}`), 413, 'PAYLOAD_TOO_LARGE');
     // The page's form is the only way in: a JSON body is not accepted.
     await page(await post(JSON.stringify({ t: valid }), 'application/json'), 415, 'x-www-form-urlencoded');
   });

@@ -131,3 +131,52 @@ test('open, record an event, show, list due deadlines; refusals are one line wit
   expect(bad.status).toBe(2);
   expect(bad.stderr).toMatch(/unknown state 'late'/);
 }, 120_000);
+
+test('a conduct report from the CLI: open, start the investigation, show it; the preview of its policy', async () => {
+  const caseNumber = uniqueName('CR-CLI').toUpperCase().slice(0, 30);
+  const now = Date.now();
+  const opened = await docket(
+    'cases',
+    'open',
+    'conduct-report',
+    JSON.stringify({
+      kind: 'report',
+      caseNumber,
+      category: 'prohibited-activity',
+      reporterId: 'S-6101',
+      reportedTo: 'hr',
+      person: { id: 'P-CLI1', status: 'in-custody', contactAt: new Date(now - 7_200_000).toISOString() },
+      learnedAt: new Date(now - 3_600_000).toISOString(),
+      reportedAt: new Date(now - 1_800_000).toISOString(),
+    }),
+  );
+  expect(opened.status).toBe(0);
+  expect(opened.stdout.trim()).toBe(`opened: conduct-report-${caseNumber}`);
+  const event = await docket(
+    'cases',
+    'event',
+    'conduct-report',
+    caseNumber,
+    'investigation-started',
+    JSON.stringify({ at: new Date(now).toISOString(), by: 'S-6200' }),
+  );
+  expect(event.status).toBe(0);
+  expect(event.stdout).toMatch(/stage investigating/);
+  expect(event.stdout).toMatch(
+    /investigation\.completion\s+\d{4}-\d{2}-\d{2} 23:59 C[SD]T\s+pending\s+hr\s+agency setting omes-pwp-conduct\.investigation-completion \(default\)/,
+  );
+
+  const preview = await docket(
+    'preview',
+    'wdoc-employee-contact',
+    '-e',
+    'notice.received=2027-03-01T09:00:00-07:00',
+    '-s',
+    'warden-review=5 workingDays',
+  );
+  expect(preview.status).toBe(0);
+  const schedule = JSON.parse(preview.stdout) as { entries: Array<{ key: string; dueAt: string }> };
+  expect(schedule.entries.find((e) => e.key === 'warden.review')?.dueAt).toBe(
+    '2027-03-08T23:59:59.999-07:00',
+  );
+}, 120_000);

@@ -4,6 +4,7 @@
 // and mails each supervisor one digest through a real SMTP receiver: breached and unacknowledged
 // deadlines with a link signed for that recipient, case numbers and deadline keys only. A facility
 // with nothing due sends nothing.
+import { testArchive } from '../helpers/docket-env';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,7 @@ beforeAll(async () => {
       directory: await loadDirectory(DIRECTORY_PATH),
       logger: pino({ level: 'silent' }),
       ledger: createMemorySentLedger(),
+      archive: testArchive(),
       config: {
         from: 'Docket <docket@docket.example.org>',
         adminFallback: 'docket-admin@ops.example.org',

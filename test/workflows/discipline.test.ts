@@ -35,9 +35,11 @@ import {
   inmateAvailableUpdate,
   inmateUnavailableUpdate,
   investigationStartedUpdate,
+  privilegeRestoredUpdate,
   representativeConsultedUpdate,
   representativeRequestedUpdate,
   suspensionsQuery,
+  type DisciplineView,
 } from '../../workflows/discipline';
 import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
@@ -51,6 +53,22 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await bed?.teardown();
+});
+
+// Every case asks its subject's watch for earlier findings when it opens, so every subject a test uses
+// has a watch to end (see endWatch). The cases a test leaves open are ended first: the test server
+// does not tell a running parent that its child was terminated, and its time skipping can stall on that.
+const subjectsInTest = new Set<string>();
+const casesInTest = new Set<string>();
+afterEach(async () => {
+  for (const workflowId of casesInTest)
+    await bed.env.client.workflow
+      .getHandle(workflowId)
+      .terminate('test cleanup')
+      .catch(() => undefined);
+  for (const subjectId of subjectsInTest) await endWatch(subjectId).catch(() => undefined);
+  casesInTest.clear();
+  subjectsInTest.clear();
 });
 
 const MINUTE = 60_000;
@@ -70,7 +88,11 @@ const REPRESENTATIVE = 'S-0401';
 
 type Handle = WorkflowHandle<typeof discipline>;
 
-async function openCase(overrides: Partial<DisciplineIntakeInput> = {}) {
+/**
+ * `client`: the environment's own client skips time to the next timer whenever it waits; a test that
+ * needs the clock to stay where it put it passes a plain client instead.
+ */
+async function openCase(overrides: Partial<DisciplineIntakeInput> = {}, client: Client = bed.env.client) {
   const now = await bed.env.currentTimeMs();
   const caseNumber = uniqueName('DSC').toUpperCase().slice(0, 40);
   const intake: DisciplineIntakeInput = {
@@ -87,7 +109,9 @@ async function openCase(overrides: Partial<DisciplineIntakeInput> = {}) {
     acceptedAt: iso(now),
     ...overrides,
   };
-  const handle: Handle = await bed.env.client.workflow.start(discipline, {
+  subjectsInTest.add(intake.subjectId);
+  casesInTest.add(disciplineWorkflowId(caseNumber));
+  const handle: Handle = await client.workflow.start(discipline, {
     taskQueue: bed.taskQueue,
     workflowId: disciplineWorkflowId(caseNumber),
     args: [intake],
@@ -267,8 +291,10 @@ test('conflicts: reporting, witnessing or accepting staff may not represent or d
   });
   const timeline = await handle.query(timelineQuery);
   expect(timeline.find((e) => e.type === 'material.expunged')?.detail).toMatch(/§IV\.C\.10/);
-  // Nothing of a not-guilty finding reaches the subject's watch.
-  expect(timeline.some((e) => e.type.startsWith('subject-watch'))).toBe(false);
+  // Nothing of a not-guilty finding reaches the subject's watch: only the request for earlier findings.
+  const told = timeline.filter((e) => e.type.startsWith('subject-watch')).map((e) => e.detail);
+  expect(told.length).toBeGreaterThan(0);
+  expect(told.every((detail) => detail === 'findings of rule 09-2 requested')).toBe(true);
 });
 
 test('the hearing: refused inside the preparation period with the earliest time, past the 7 working days, or before the representative has consulted', async () => {
@@ -418,7 +444,7 @@ test('waiver: a guilty plea to the disciplinary officer for sanctions, with no a
     /may not serve as the disciplinary officer/,
   );
   view = await handle.executeUpdate(dispositionRecordedUpdate, {
-    args: [{ at: iso(now), by: OFFICER, sanctions: [{ code: '5A' }, { code: '6A' }] }],
+    args: [{ at: iso(now), by: OFFICER, sanctions: [{ code: '5A' }, { code: '6A', hours: 20 }] }],
   });
   expect(view.stage).toBe('final');
   expect(view.deadlines.filter((d) => d.key.startsWith('appeal.'))).toEqual([]);
@@ -609,6 +635,218 @@ test('a suspended sanction is invoked by a second conviction inside its period, 
   expect(invocations()).toHaveLength(1);
   const watchTimeline = await watch.query(timelineQuery);
   expect(watchTimeline.filter((e) => e.type === 'suspension.invoked')).toHaveLength(1);
+});
+
+test('sanction terms: a 100-day visitation restriction is refused (row 6B); a 40-day one ends with a service task for the unit, its reminder the working day before, and breach alerts until the restoration is recorded', async () => {
+  const { handle, caseNumber } = await openCase({ offenseCode: '02-8', offenseClass: 'B' });
+  const servedAt = await bed.env.currentTimeMs();
+  await serve(handle, 'offense-report/', iso(servedAt));
+  const hearingAt = iso(servedAt + DAY + MINUTE);
+  await handle.executeUpdate(hearingScheduledUpdate, {
+    args: [{ at: iso(servedAt), by: OFFICER, hearingAt }],
+  });
+  await bed.advanceTo(iso(ms(hearingAt) + HOUR));
+  const heldAt = iso(ms(hearingAt) + 30 * MINUTE);
+  const conclude = (sanctions: SanctionInput[]) =>
+    handle.executeUpdate(hearingConcludedUpdate, {
+      args: [{ at: heldAt, by: OFFICER, finding: 'guilty', sanctions }],
+    });
+
+  const refusal = await expectRefused(
+    conclude([{ code: '6B', days: 100 }]),
+    'SANCTION_TERM_TOO_LONG',
+    /sanctions\.0\.days: 100 days is beyond the maximum of 90 days for 6B \("6B\. Visitation Restriction not to exceed 90 days\.\*\*"; OP-060125 §IV.*class B, 6B \(seed 002_5a28f52881808cb3\.txt\)\)/,
+  );
+  expect(refusal.details?.[0]).toMatchObject({ field: 'sanctions.0.days', value: 100, limit: 90 });
+  await expectRefused(conclude([{ code: '5B' }]), 'SANCTION_TERM_REQUIRED', /5B needs its length in hours/);
+
+  const view = (await conclude([
+    { code: '6B', days: 40 },
+    { code: '5B', hours: 8 },
+  ])) as DisciplineView;
+  const endsAt = endOfLocalDay(heldAt, 40);
+  const restore = deadline(view, 'privilege.restore-6B');
+  expect(ms(restore.dueAt as string)).toBe(ms(endsAt));
+  expect(restore).toMatchObject({ responsibleRole: 'unit-manager', state: 'pending' });
+  expect(restore.source).toMatch(/class B, 6B \(seed 002_5a28f52881808cb3\.txt\)/);
+  expect(restore.explanation).toContain(`40 calendar days from ${heldAt.slice(0, 10)} (day 0)`);
+  expect(restore.reminders).toHaveLength(1);
+  expect(view.sanctions?.imposed).toEqual([
+    expect.objectContaining({
+      code: '6B',
+      days: 40,
+      restoration: expect.objectContaining({ key: 'privilege.restore-6B', task: 'restore-6B/service/1' }),
+    }),
+    expect.objectContaining({ code: '5B', hours: 8 }),
+  ]);
+  expect(view.sanctions?.imposed[1]?.restoration).toBeUndefined();
+  const unit = () => bed.mailTo('unit-manager@larc.example.org').filter((m) => m.text.includes(caseNumber));
+  await waitFor(() => unit().length === 1);
+  expect(unit()[0]?.subject).toMatch(/^Service task: serve Restoration of visitation: 6B/);
+  expectDeadlineNotice(unit()[0]!, restore);
+
+  // Restoring before the term's last day is refused, with the day it may be done.
+  const early = iso(await bed.env.currentTimeMs());
+  await expectRefused(
+    handle.executeUpdate(privilegeRestoredUpdate, { args: [{ at: early, by: 'S-0700', sanction: '6B' }] }),
+    'TOO_EARLY',
+    new RegExp(`before the last day of the term \\(${endsAt.slice(0, 10)}\\)`),
+  );
+
+  // The hearing actions are served; with no appeal, the finding is final after the window and its
+  // recording grace, while the restriction still runs: the case stays open for its restoration.
+  await serve(handle, 'hearing-actions/', heldAt, OFFICER);
+  await bed.advanceTo(iso(ms(heldAt) + 31 * DAY));
+  await waitFor(async () => (await handle.query(scheduleQuery)).stage === 'sanctions-in-force');
+
+  // The working day before the end, the unit is reminded; at the end, the facility head is alerted.
+  const reminderAt = restore.reminders[0]?.at as string;
+  await bed.advanceTo(iso(ms(reminderAt) + MINUTE));
+  await waitFor(() => unit().some((m) => m.subject.startsWith('Reminder: privilege.restore-6B')));
+  await bed.advanceTo(iso(ms(endsAt) + MINUTE));
+  const head = () => bed.mailTo('facility-head@larc.example.org').filter((m) => m.text.includes(caseNumber));
+  await waitFor(() => head().some((m) => /^OVERDUE: privilege\.restore-6B/.test(m.subject)));
+  expectDeadlineNotice(
+    head().find((m) => /^OVERDUE/.test(m.subject))!,
+    restore,
+  );
+
+  // The restoration is recorded: the alerts stop and the case closes.
+  const restoredAt = iso(await bed.env.currentTimeMs());
+  const after = (await handle.executeUpdate(privilegeRestoredUpdate, {
+    args: [{ at: restoredAt, by: 'S-0700', sanction: '6B' }],
+  })) as DisciplineView;
+  expect(after.stage).toBe('final');
+  expect(deadline(after, 'privilege.restore-6B')).toMatchObject({
+    state: 'breached',
+    metAt: expect.any(String),
+  });
+  expect(after.sanctions?.imposed[0]?.restoration?.restoredAt).toBe(restoredAt);
+  expect(after.serviceTasks.find((t) => t.task === 'restore-6B/service/1')?.proof?.at).toBe(restoredAt);
+  expect(await resultOf(handle)).toMatchObject({ caseNumber, stage: 'final', outcome: 'guilty' });
+  await recordHistoryIfAsked(handle, 'discipline-sanction-terms');
+});
+
+test("the repeat rule: a guilty finding of the same rule inside an earlier finding's six months is flagged with its case and date and allows the next higher class; one just outside is not", async () => {
+  // Two inmates, each found guilty of rule 02-8 (class B) now: one is found guilty of it again just
+  // inside six months, the other just outside.
+  const inside = `SUBJ-${randomUUID()}`;
+  const outside = `SUBJ-${randomUUID()}`;
+  const first = async (subjectId: string) => {
+    const opened = await openCase({ subjectId, offenseCode: '02-8', offenseClass: 'B' });
+    const { view, concludedAt } = await throughHearing(opened.handle, 'guilty', [{ code: '4B' }]);
+    const repeat = (view as DisciplineView).sanctions?.repeat;
+    expect(repeat?.status).toBe('does-not-apply');
+    expect(repeat?.statement).toBe(
+      "No earlier guilty finding of rule 02-8 is on the inmate's record for the prior six months.",
+    );
+    const window = deadline(view, 'repeat.window');
+    const sixMonths = DateTime.fromISO(concludedAt, { zone: ZONE }).plus({ months: 6 }).endOf('day');
+    expect(ms(window.dueAt as string)).toBe(sixMonths.toMillis());
+    expect(window.explanation).toContain(
+      `counting: day 0 is ${DateTime.fromISO(concludedAt, { zone: ZONE }).toISODate()}`,
+    );
+    return { ...opened, concludedAt, windowUntil: window.dueAt as string, windowText: window.localText };
+  };
+  const a1 = await first(inside);
+  const a2 = await first(outside);
+
+  // The record keeps each finding by rule, with its window; no identity in its ID or attributes.
+  const watch1 = bed.env.client.workflow.getHandle(`subject-${subjectWatchRef(inside)}`);
+  await waitFor(async () => (await watch1.query(suspensionsQuery)).findings.length === 1);
+  expect((await watch1.query(suspensionsQuery)).findings).toEqual([
+    {
+      caseNumber: a1.caseNumber,
+      facility: 'LARC',
+      offenseCode: '02-8',
+      foundAt: a1.concludedAt,
+      foundOn: DateTime.fromISO(a1.concludedAt, { zone: ZONE }).toISODate(),
+      windowUntil: a1.windowUntil,
+      windowText: a1.windowText,
+    },
+  ]);
+  expect(JSON.stringify((await watch1.describe()).searchAttributes)).not.toContain(inside);
+
+  // Just inside: the hearing concludes an hour before the window ends. Every instant is set explicitly
+  // (in the past of the test server's clock), which may run ahead while the test waits for a case.
+  const still = new Client({ connection: bed.env.connection, namespace: bed.env.namespace });
+  const caseAround = async (subjectId: string, concludeAt: number) => {
+    const acceptedAt = concludeAt - 3 * DAY;
+    await bed.advanceTo(iso(acceptedAt + 2 * MINUTE));
+    const opened = await openCase(
+      {
+        subjectId,
+        offenseCode: '02-8',
+        offenseClass: 'B',
+        reportedAt: iso(acceptedAt - HOUR),
+        acceptedAt: iso(acceptedAt),
+      },
+      still,
+    );
+    await waitFor(
+      async () =>
+        ((await opened.handle.query(scheduleQuery)) as DisciplineView).sanctions?.priorFindings !== null,
+    );
+    await serve(opened.handle, 'offense-report/', iso(acceptedAt + MINUTE));
+    await opened.handle.executeUpdate(hearingScheduledUpdate, {
+      args: [{ at: iso(acceptedAt + MINUTE), by: OFFICER, hearingAt: iso(acceptedAt + DAY + 2 * MINUTE) }],
+    });
+    await bed.advanceTo(iso(concludeAt + MINUTE));
+    return opened;
+  };
+  const convictedB = iso(ms(a1.windowUntil) - HOUR);
+  const b = await caseAround(inside, ms(convictedB));
+  expect(((await b.handle.query(scheduleQuery)) as DisciplineView).sanctions?.priorFindings).toEqual([
+    expect.objectContaining({ caseNumber: a1.caseNumber, windowUntil: a1.windowUntil }),
+  ]);
+  const viewB = (await b.handle.executeUpdate(hearingConcludedUpdate, {
+    args: [{ at: convictedB, by: OFFICER, finding: 'guilty', sanctions: [{ code: '7A', days: 120 }] }],
+  })) as DisciplineView;
+  const foundOnA1 = DateTime.fromISO(a1.concludedAt, { zone: ZONE }).toISODate() as string;
+  expect(viewB.sanctions?.repeat).toMatchObject({
+    status: 'applies',
+    higherClass: 'A',
+    prior: { caseNumber: a1.caseNumber, foundOn: foundOnA1 },
+  });
+  expect(viewB.sanctions?.repeat?.statement).toBe(
+    `Second infraction of rule 02-8 within six months: case ${a1.caseNumber} found the inmate guilty of 02-8 on ${foundOnA1}, and its window runs through ${a1.windowText}; a sanction of the next higher class of offense (class A) may be imposed.`,
+  );
+  expect(deadline(viewB, 'privilege.restore-7A').state).toBe('pending');
+  const officer = (caseNumber: string) =>
+    bed
+      .mailTo('disciplinary-officer@larc.example.org')
+      .filter((m) => m.text.includes(caseNumber) && /^ALERT: Repeat rule/.test(m.subject));
+  await waitFor(() => officer(b.caseNumber).length === 1);
+  const notice = officer(b.caseNumber)[0]!;
+  expect(notice.subject).toContain('a second infraction within six months');
+  expect(notice.text).toContain(viewB.sanctions?.repeat?.statement as string);
+  expect(notice.text).toContain('day 0 is the date of the earlier finding');
+  expect(notice.text).toMatch(
+    /OP-060125 §IV, Acts Constituting Rule Violation: Range of Allowable Sanctions \(seed 002_5a28f52881808cb3\.txt\)/,
+  );
+  expect(notice.text).not.toContain(inside);
+
+  // Just outside: the hearing concludes an hour after the window ended.
+  const convictedC = iso(ms(a2.windowUntil) + HOUR);
+  const c = await caseAround(outside, ms(convictedC));
+  await expectRefused(
+    c.handle.executeUpdate(hearingConcludedUpdate, {
+      args: [{ at: convictedC, by: OFFICER, finding: 'guilty', sanctions: [{ code: '7A', days: 120 }] }],
+    }),
+    'SANCTION_CLASS_NOT_ALLOWED',
+    new RegExp(
+      `7A is a class A sanction; offense 02-8 is class B: .*case ${escape(a2.caseNumber)} on .*has a window that ended ${escape(a2.windowText)}`,
+    ),
+  );
+  const viewC = (await c.handle.executeUpdate(hearingConcludedUpdate, {
+    args: [{ at: convictedC, by: OFFICER, finding: 'guilty', sanctions: [{ code: '6B', days: 30 }] }],
+  })) as DisciplineView;
+  expect(viewC.sanctions?.repeat?.status).toBe('does-not-apply');
+  expect(viewC.sanctions?.repeat?.prior).toBeUndefined();
+  await waitFor(() => officer(c.caseNumber).length === 1);
+  expect(officer(c.caseNumber)[0]?.subject).toContain('not a second infraction within six months');
+  await recordHistoryIfAsked(b.handle, 'discipline-repeat-rule');
+  await recordHistoryIfAsked(watch1, 'subject-record-findings');
 });
 
 test('Thanksgiving 2027: 7 working days skip the holiday and the day after; an extension with written justification is served on the inmate', async () => {
@@ -806,7 +1044,7 @@ test('the full path across Christmas 2027 and New Year 2028: hearing, both appea
     Jurisdiction: ['US-OK'],
     Facility: ['LARC'],
     Stage: ['final'],
-    PolicyVersion: ['ok-doc-discipline@1.1.0'],
+    PolicyVersion: ['ok-doc-discipline@1.2.0'],
   });
   await endWatch(intake.subjectId);
 });

@@ -58,6 +58,20 @@ async function openGrievance(overrides: Partial<GrievanceIntakeInput> = {}) {
     workflowId: `grievance-${caseNumber}`,
     args: [intake],
   });
+  // As DocketClient does for case systems: an event that reaches the case before its first schedule
+  // is recorded is refused with CASE_INITIALIZING (nothing changed), and is sent again.
+  const executeUpdate = handle.executeUpdate.bind(handle);
+  handle.executeUpdate = (async (...args: Parameters<typeof executeUpdate>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await executeUpdate(...args);
+      } catch (err) {
+        const code = ((err as Error).cause as { type?: string } | undefined)?.type;
+        if (code !== 'CASE_INITIALIZING' || attempt >= 20) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }) as typeof handle.executeUpdate;
   return { handle, intake, caseNumber };
 }
 

@@ -463,10 +463,15 @@ test('the full path on school business days: report to a final determination wit
   expect(view.stage).toBe('awaiting-determination');
   // 10 working days from Tue 2027-10-05 run through Tue 2027-10-19 (Columbus Day is worked in Arkansas).
   expect(entry(view, 'determination.earliest').earliest).toBe('2027-10-20T00:00:00.000-05:00');
+  // The agency's default reading: ten full days pass, so the tenth day itself is still too early.
+  expect(entry(view, 'determination.earliest').explanation).toContain(
+    'clear days: day 0 is 2027-10-05; 10 working days must pass in full after it, through 2027-10-19',
+  );
   expectSimultaneous(caseNumber, 'investigation.completed/');
 
-  // The determination: not before its lower bound, and not by the coordinator or an investigator.
-  await at('2027-10-18T15:00:00Z');
+  // The determination: not before its lower bound (not even late on the tenth day, 2027-10-19 23:30
+  // CDT), and not by the coordinator or an investigator.
+  await at('2027-10-20T04:30:00Z');
   const tooEarly = await expectRefused(
     handle.executeUpdate(determinationIssuedUpdate, {
       args: [{ by: DECISION_MAKER, outcome: 'responsible' }],

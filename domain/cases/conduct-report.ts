@@ -1,0 +1,278 @@
+// Staff conduct cases: what a case system sends to open one and to record what follows, for two kinds.
+// - `report` (Oklahoma OMES public works programs, seed 000): an employee reports prohibited
+//   activities, relationships, over-familiarity, sexual misconduct or harassment, or retaliation with an
+//   offender or ex-offender; OMES investigates.
+// - `disclosure` (Wyoming DOC Policy 1.006 §IV.A.2, seed 001): an employee's written notice of a
+//   pre-existing relationship or of regular lawful social contact with an inmate or offender, and the
+//   warden's decision on it.
+//
+// Confidentiality: the reporter, the employee reported, the employee giving notice and the inmate or
+// offender are known to Docket by opaque IDs only. No name, no narrative: the allegation's category
+// and the dates live in the workflow's input and state (payloads, which the codec encrypts) and never in
+// a workflow ID, a search attribute, a log line, a notice to staff or a summary.
+import { z } from 'zod';
+import { DomainError } from '../errors';
+import { SEED_000 } from '../policies/common';
+import { policyVersionSchema } from '../policies/registry';
+import { localDateOf } from '../time';
+import type { ScheduleEntry } from '../types';
+import {
+  agencySettingsSchema,
+  caseNumberSchema,
+  describeIssues,
+  eventBaseSchema,
+  facilityCodeSchema,
+  isoInstantSchema,
+  staffIdSchema,
+} from './common';
+
+export const CONDUCT_REPORT_POLICY_ID = 'omes-pwp-conduct';
+export const DISCLOSURE_POLICY_ID = 'wdoc-employee-contact';
+export const DEFINITIONS_SOURCE = `OMES Public Works Programs policy §Definitions (seed ${SEED_000})`;
+
+/** An opaque ID of the inmate, offender or ex-offender in the case system: never a name or DOC number. */
+export const personIdSchema = z
+  .string()
+  .regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, 'an opaque person ID like P-0042 (A-Z, 0-9, dashes)');
+
+/** An opaque reference to a document held by the case system (never its content). */
+export const documentRefSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,79}$/, 'an opaque document reference like DOC-2027-0042');
+
+/** The headings of seed 000 under which conduct is prohibited. */
+export const conductCategories = [
+  'prohibited-activity',
+  'prohibited-relationship',
+  'over-familiarity',
+  'sexual-misconduct',
+  'sexual-harassment',
+  'retaliation',
+  'offender-on-offender',
+] as const;
+
+export const personStatuses = ['in-custody', 'under-supervision', 'discharged'] as const;
+
+const personSchema = z
+  .object({
+    id: personIdSchema,
+    /** Where the person stood at the time of the contact, as the case system records it. */
+    status: z.enum(personStatuses),
+    /** For `discharged`: when the discharge or termination from custody or supervision took effect. */
+    dischargedAt: isoInstantSchema.optional(),
+    /** When the contact (the conduct reported) took place; the last one, if several. */
+    contactAt: isoInstantSchema,
+  })
+  .superRefine((person, ctx) => {
+    if (person.status === 'discharged' && person.dischargedAt === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dischargedAt'],
+        message: 'a discharged person needs the date of discharge (ex-offender status runs 180 days from it)',
+      });
+    }
+    if (person.status !== 'discharged' && person.dischargedAt !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dischargedAt'],
+        message: `a person ${person.status} has not been discharged`,
+      });
+    }
+  });
+
+export const conductReportIntakeSchema = z
+  .object({
+    kind: z.literal('report'),
+    caseNumber: caseNumberSchema,
+    facility: facilityCodeSchema.default('OMES-PWP'),
+    category: z.enum(conductCategories),
+    /** Opaque staff ID of the employee who reported. */
+    reporterId: staffIdSchema,
+    reportedTo: z.enum(['supervisor', 'hr']),
+    /** Opaque staff ID of the employee whose conduct is reported, when an employee's is. */
+    subjectEmployeeId: staffIdSchema.optional(),
+    person: personSchema,
+    /** When the reporting employee witnessed or learned of the violation. */
+    learnedAt: isoInstantSchema,
+    /** When the report reached the supervisor or Human Resources. */
+    reportedAt: isoInstantSchema,
+    policyVersion: policyVersionSchema('omes-pwp-conduct').optional(),
+    settings: agencySettingsSchema,
+  })
+  .superRefine((intake, ctx) => {
+    if (Date.parse(intake.reportedAt) < Date.parse(intake.learnedAt)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reportedAt'],
+        message: 'the report cannot precede learning of it (learnedAt)',
+      });
+    }
+    if (Date.parse(intake.learnedAt) < Date.parse(intake.person.contactAt)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['learnedAt'],
+        message: 'the violation cannot be learned of before the contact took place (person.contactAt)',
+      });
+    }
+    if (intake.subjectEmployeeId !== undefined && intake.subjectEmployeeId === intake.reporterId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subjectEmployeeId'],
+        message:
+          'the employee reported is the reporter: record a self-report with reportedTo and no subjectEmployeeId',
+      });
+    }
+  });
+
+export const relationshipKinds = [
+  /** §IV.A.2.i.a: a pre-existing relationship with an inmate. */
+  'pre-existing-inmate',
+  /** §IV.A.2.i.b: a pre-existing relationship with an offender. */
+  'pre-existing-offender',
+  /** §IV.A.2.ii: regular lawful social contact expected to continue. */
+  'social-contact',
+] as const;
+
+export const disclosureIntakeSchema = z
+  .object({
+    kind: z.literal('disclosure'),
+    caseNumber: caseNumberSchema,
+    facility: facilityCodeSchema.default('WDOC'),
+    /** Opaque staff ID of the employee who gave the notice. */
+    employeeId: staffIdSchema,
+    relationship: z.enum(relationshipKinds),
+    personId: personIdSchema,
+    /** When the written notice reached the warden / division administrator or designee. */
+    noticeReceivedAt: isoInstantSchema,
+    documentRef: documentRefSchema.optional(),
+    /** §IV.A.2.i.a: whether the employee wishes to correspond with, visit, or send money to the inmate. */
+    wishes: z.object({ correspond: z.boolean(), visit: z.boolean(), sendMoney: z.boolean() }).optional(),
+    /** §IV.A.2.i.b: the intention to continue and/or modify the relationship. */
+    intention: z.enum(['continue', 'modify', 'continue-and-modify']).optional(),
+    policyVersion: policyVersionSchema('wdoc-employee-contact').optional(),
+    settings: agencySettingsSchema,
+  })
+  .superRefine((intake, ctx) => {
+    if (intake.relationship === 'pre-existing-inmate' && intake.wishes === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['wishes'],
+        message:
+          'a notice of a pre-existing relationship with an inmate says whether the employee wishes to correspond, visit or send money (Policy 1.006 §IV.A.2.i.a)',
+      });
+    }
+    if (intake.relationship === 'pre-existing-offender' && intake.intention === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['intention'],
+        message:
+          'a notice of a pre-existing relationship with an offender states the intention to continue and/or modify it (Policy 1.006 §IV.A.2.i.b)',
+      });
+    }
+  });
+
+export const conductIntakeSchema = z.discriminatedUnion('kind', [
+  conductReportIntakeSchema,
+  disclosureIntakeSchema,
+]);
+
+export type ConductIntakeInput = z.input<typeof conductIntakeSchema>;
+export type ConductIntake = z.output<typeof conductIntakeSchema>;
+export type ConductReportIntake = z.output<typeof conductReportIntakeSchema>;
+export type DisclosureIntake = z.output<typeof disclosureIntakeSchema>;
+
+/** Parses and checks an intake; throws INVALID_INPUT naming every bad field (never echoing a value). */
+export function parseConductIntake(raw: unknown): ConductIntake {
+  const parsed = conductIntakeSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DomainError('INVALID_INPUT', `conduct-report intake: ${describeIssues(parsed.error)}`, {
+      field: parsed.error.issues[0]?.path.join('.'),
+    });
+  }
+  return parsed.data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event payloads
+
+export const investigationCompletedSchema = eventBaseSchema.extend({
+  finding: z.enum(['substantiated', 'unsubstantiated', 'inconclusive']),
+  documentRef: documentRefSchema.optional(),
+});
+export type InvestigationCompletedInput = z.input<typeof investigationCompletedSchema>;
+
+/** Retaliation against someone for reporting or taking part (seed 000 Prohibited Retaliation). */
+export const retaliationSchema = eventBaseSchema.extend({
+  /** Who was retaliated against, by role in the case. */
+  against: z.enum(['reporter', 'witness', 'offender']),
+  /** Opaque staff ID of the employee said to retaliate, when known. */
+  byEmployeeId: staffIdSchema.optional(),
+});
+export type RetaliationInput = z.input<typeof retaliationSchema>;
+
+export const wardenDecisionSchema = eventBaseSchema.extend({
+  decision: z.enum(['approved', 'approved-with-conditions', 'denied']),
+  documentRef: documentRefSchema.optional(),
+});
+export type WardenDecisionInput = z.input<typeof wardenDecisionSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Offender or ex-offender at the time of contact (seed 000 Definitions)
+
+export type ContactStatus = 'offender' | 'ex-offender' | 'not-covered';
+
+export interface ContactStatusView {
+  status: ContactStatus;
+  /** How it was decided, in words: the dates, the counting and the rule. */
+  explanation: string;
+  source: string;
+  /** For a discharged person: the last instant of ex-offender status (end of discharge date + 180 days). */
+  exOffenderUntil?: string;
+}
+
+/**
+ * Whether the person was an offender or an ex-offender when the contact took place. An offender is
+ * under the care, custody or supervision of the Oklahoma DOC; an ex-offender is "within 180 days of the
+ * date following their discharge or termination": the `ex-offender.period` entry of the case's schedule
+ * (day 0 = the discharge date; the date following it is the first of the 180 days; the last is the
+ * discharge date plus 180 days, included to the end of that day in the calendar's zone).
+ */
+export function contactStatusOf(
+  person: ConductReportIntake['person'],
+  period: ScheduleEntry | undefined,
+): ContactStatusView {
+  if (person.status !== 'discharged') {
+    return {
+      status: 'offender',
+      explanation: `At the contact (${person.contactAt}) the person was ${person.status === 'in-custody' ? 'in the custody' : 'under the supervision'} of the Oklahoma Department of Corrections: an offender.`,
+      source: DEFINITIONS_SOURCE,
+    };
+  }
+  const dischargedAt = person.dischargedAt as string;
+  if (Date.parse(person.contactAt) < Date.parse(dischargedAt)) {
+    return {
+      status: 'offender',
+      explanation: `The contact (${person.contactAt}) came before the discharge (${dischargedAt}): the person was still an offender.`,
+      source: DEFINITIONS_SOURCE,
+    };
+  }
+  if (!period?.dueAt) {
+    throw new DomainError('MISSING_EVENT', 'the schedule has no ex-offender.period for a discharged person', {
+      key: 'ex-offender.period',
+    });
+  }
+  const contactOn = localDateOf(Date.parse(person.contactAt), period.zone);
+  const dischargedOn = period.anchorAt.slice(0, 10);
+  const lastDay = period.dueAt.slice(0, 10);
+  const quote = period.source.kind === 'seed' && period.source.quote ? `"${period.source.quote}" ` : '';
+  const counting = `${quote}The discharge was on ${dischargedOn}; the date following it is day 1 of the 180 days, so day 180 is ${lastDay}, included to ${period.localText}; from the next day the person is no longer an ex-offender.`;
+  const within = Date.parse(person.contactAt) <= Date.parse(period.dueAt);
+  return {
+    status: within ? 'ex-offender' : 'not-covered',
+    explanation: within
+      ? `The contact on ${contactOn} falls within the 180 days: the person was an ex-offender. ${counting}`
+      : `The contact on ${contactOn} falls after the 180 days: the person was neither an offender nor an ex-offender under this policy. ${counting}`,
+    source: DEFINITIONS_SOURCE,
+    exOffenderUntil: period.dueAt,
+  };
+}
