@@ -16,6 +16,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
+import type { CaseArchive } from '../activities/archive';
 import { isDomainError } from '../domain/errors';
 import {
   acknowledgeSchema,
@@ -717,6 +718,23 @@ export interface OpenedCase {
 export interface CaseRecord {
   schedule: CaseView;
   timeline: TimelineEvent[];
+  /**
+   * Where it was read: `live` from the case's workflow, `archive` from the records archive once
+   * Temporal no longer has the workflow (the namespace's retention after closure has passed).
+   */
+  source: 'live' | 'archive';
+  /** With source `archive`: when the record was archived and until when it is kept. */
+  archive?: ArchiveSummary;
+}
+
+export interface ArchiveSummary {
+  archivedAt: string;
+  closedAt: string | null;
+  retainUntil: string | null;
+  retentionSource: string | null;
+  legalHold: boolean;
+  /** Runs archived: more than one for a long-lived record that continued as new. */
+  runs: number;
 }
 
 export interface UpdateOptions {
@@ -817,6 +835,8 @@ export interface DocketClientOptions {
    * without a limit a caller would hang while no worker is up. Default 30 seconds.
    */
   timeoutMs?: number;
+  /** The records archive: where a case is read once Temporal no longer has its workflow. */
+  archive?: CaseArchive;
 }
 
 // gRPC status codes (from @grpc/grpc-js, which is the SDK's dependency rather than ours).
@@ -884,13 +904,36 @@ export class DocketClient {
     return this.read(caseType, caseNumber, (handle) => handle.query(timelineQuery));
   }
 
-  /** The schedule and the timeline together. */
+  /**
+   * The schedule and the timeline together, from the case's workflow while Temporal has it, else
+   * from the records archive (a closed case after the namespace's retention); `source` says which.
+   */
   async getCase(caseType: CaseType, caseNumber: string): Promise<CaseRecord> {
-    const [schedule, timeline] = await Promise.all([
-      this.schedule(caseType, caseNumber),
-      this.timeline(caseType, caseNumber),
-    ]);
-    return { schedule, timeline };
+    try {
+      const [schedule, timeline] = await Promise.all([
+        this.schedule(caseType, caseNumber),
+        this.timeline(caseType, caseNumber),
+      ]);
+      return { schedule, timeline, source: 'live' };
+    } catch (err) {
+      const archive = this.options.archive;
+      if (!archive || !(err instanceof DocketClientError) || err.code !== 'CASE_NOT_FOUND') throw err;
+      const archived = await archive.read({ caseType, caseNumber });
+      if (!archived) throw err;
+      return {
+        schedule: archived.record.snapshot.view,
+        timeline: archived.timeline,
+        source: 'archive',
+        archive: {
+          archivedAt: archived.record.snapshot.at,
+          closedAt: archived.index.closedAt,
+          retainUntil: archived.index.retainUntil,
+          retentionSource: archived.index.retentionSource,
+          legalHold: archived.index.hold !== null,
+          runs: archived.runs.length,
+        },
+      };
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import { registerCalendarCommands } from './commands/calendar';
 import { registerCaseCommands } from './commands/cases';
 import { registerCodecCommands } from './commands/codec';
 import { registerPreviewCommand } from './commands/preview';
+import { registerRecordsCommands } from './commands/records';
 import { registerSetupCommand } from './commands/setup';
 import type { Output } from './commands/shared';
 
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerPreviewCommand(program, io);
   registerCaseCommands(program, io, progressIo);
   registerSetupCommand(program, io, progressIo);
+  registerRecordsCommands(program, io, progressIo);
   registerCodecCommands(program, io);
   return program;
 }

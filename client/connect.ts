@@ -2,6 +2,7 @@
 // TLS/mTLS and API key, and the encrypting data converter, so what one process writes the others
 // (and the worker) can read.
 import { Client, Connection } from '@temporalio/client';
+import { openCaseArchive } from '../activities/archive-open';
 import type { DocketConfig } from '../worker/config';
 import { temporalConnectionOptions } from '../worker/connection';
 import { createDataConverter } from '../worker/data-converter';
@@ -21,13 +22,19 @@ export async function connectDocket(
   env: NodeJS.ProcessEnv = process.env,
   { withCodec = true }: { withCodec?: boolean } = {},
 ): Promise<DocketConnection> {
-  const dataConverter = withCodec ? createDataConverter(loadKeyring(env)) : undefined;
+  const keyring = withCodec ? loadKeyring(env) : undefined;
+  const dataConverter = keyring ? createDataConverter(keyring) : undefined;
   const connection = await Connection.connect(temporalConnectionOptions(config));
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
+  // Closed cases are read back from the records archive once Temporal no longer has them.
+  const archive = keyring ? openCaseArchive(config, keyring) : undefined;
   return {
     connection,
     client,
-    docket: new DocketClient({ client, taskQueue: config.temporal.taskQueue }),
-    close: () => connection.close(),
+    docket: new DocketClient({ client, taskQueue: config.temporal.taskQueue, archive }),
+    async close() {
+      await connection.close();
+      await archive?.close();
+    },
   };
 }

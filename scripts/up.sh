@@ -103,6 +103,7 @@ say "starting the Temporal dev server (state in $data_dir/temporal.db)"
 "$temporal_cli" server start-dev \
   --ip 127.0.0.1 --port "$frontend_port" --ui-port "$ui_port" \
   --db-filename "$data_dir/temporal.db" --log-level warn \
+  --metrics-port "${TEMPORAL_METRICS_PORT:-9465}" \
   --ui-codec-endpoint "http://127.0.0.1:$codec_port" \
   "${sa_args[@]}" >"$data_dir/temporal.log" 2>&1 &
 pids+=($!)

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CALENDAR_IDS } from '../domain/calendar/types';
 import { ACK_LINK_KEY_MIN_BYTES } from '../activities/ack-link';
+import { resolveRetention } from '../domain/policies/records';
 
 const tlsSchema = z
   .object({
@@ -117,6 +118,14 @@ export const configSchema = z.object({
     maxConcurrentWorkflowTaskExecutions: z.coerce.number().int().min(1).default(40),
     maxConcurrentActivityTaskExecutions: z.coerce.number().int().min(1).default(100),
   }),
+  metrics: z.object({
+    /**
+     * Where the worker serves Prometheus metrics (the SDK's own and Docket's counters), on
+     * `metrics.host`; 0 turns the endpoint off. Loopback by default: the metrics name facilities.
+     */
+    workerPort: z.coerce.number().int().min(0).max(65535).default(9464),
+    host: z.string().min(1).default('127.0.0.1'),
+  }),
   api: z.object({
     host: z.string().default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -128,6 +137,58 @@ export const configSchema = z.object({
     /** How long one request may wait on Temporal (an update waits for the worker) before a 504. */
     temporalTimeoutMs: z.coerce.number().int().min(100).max(300_000).default(30_000),
   }),
+  /**
+   * The morning digest: facility code → the business calendar it keeps (working days, time zone, start
+   * of business). `docket setup` creates one Temporal Schedule per facility named here.
+   */
+  digest: z
+    .object({
+      facilities: z
+        .record(
+          z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a facility code like LARC'),
+          z.object({ calendar: z.enum(CALENDAR_IDS) }).strict(),
+        )
+        .default({}),
+    })
+    .strict()
+    .default({ facilities: {} }),
+  /**
+   * The records archive (activities/archive.ts): where closed cases' records are kept once Temporal
+   * no longer has their workflows, and for how long.
+   */
+  records: z
+    .object({
+      /** `sqlite`: a file in dataDir (the embedded default); `postgres`: databaseUrl (the cluster). */
+      store: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      /** PostgreSQL connection string for store `postgres`; from DOCKET_RECORDS_DATABASE_URL, as it holds a password. */
+      databaseUrl: z.string().min(1).optional(),
+      /**
+       * Days Temporal keeps a closed case's workflow history (the namespace's retention, which `docket
+       * setup` sets). The record itself is in the archive; this only bounds how long the live run is seen.
+       */
+      historyRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+      /**
+       * The agency's records periods by policy ID as ISO 8601 periods, e.g. `ok-doc-grievance: P10Y`.
+       * Where the policy's source fixes a minimum (Title IX: 7 years) only a longer period is accepted.
+       */
+      retention: z.record(z.string(), z.string()).default({}),
+    })
+    .superRefine((records, ctx) => {
+      if (records.store === 'postgres' && !records.databaseUrl) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['databaseUrl'],
+          message: 'store postgres needs a connection string (DOCKET_RECORDS_DATABASE_URL)',
+        });
+      }
+      for (const policyId of Object.keys(records.retention)) {
+        try {
+          resolveRetention(policyId, records.retention);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', path: ['retention', policyId], message: (err as Error).message });
+        }
+      }
+    }),
   /**
    * Agency settings per business calendar, e.g. `us-ok-state: { businessHours: { start: '07:30',
    * end: '16:00' } }`. A calendar not named keeps its defaults (08:00–17:00 local).
@@ -188,6 +249,10 @@ const envOverrides: Array<[string, string[]]> = [
   ['DOCKET_ACK_LINK_KEY', ['mail', 'ackLinkKey']],
   ['DOCKET_MAIL_FROM', ['mail', 'from']],
   ['DOCKET_ADMIN_FALLBACK', ['mail', 'adminFallback']],
+  ['DOCKET_METRICS_PORT', ['metrics', 'workerPort']],
+  ['DOCKET_RECORDS_STORE', ['records', 'store']],
+  ['DOCKET_RECORDS_DATABASE_URL', ['records', 'databaseUrl']],
+  ['DOCKET_HISTORY_RETENTION_DAYS', ['records', 'historyRetentionDays']],
 ];
 
 function setPath(target: Record<string, unknown>, keys: string[], value: string): void {
@@ -207,7 +272,8 @@ export function parseConfig(
   origin = 'configuration',
 ): DocketConfig {
   const merged: Record<string, unknown> = structuredClone((raw ?? {}) as Record<string, unknown>);
-  for (const section of ['temporal', 'smtp', 'mail', 'worker', 'api']) merged[section] ??= {};
+  for (const section of ['temporal', 'smtp', 'mail', 'worker', 'metrics', 'api', 'records'])
+    merged[section] ??= {};
   for (const [name, keys] of envOverrides) {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(merged, keys, value);

@@ -2,9 +2,17 @@
 // activities from their dependencies and runs every case workflow on the configured task queue.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  type RuntimeOptions,
+  type WorkerOptions,
+} from '@temporalio/worker';
+import { openCaseArchive } from '../activities/archive-open';
 import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
+import { Client, Connection } from '@temporalio/client';
 import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
 import { buildActivities } from './activities';
 import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from './config';
@@ -29,7 +37,8 @@ export async function createDocketWorker(
   overrides: DocketWorkerOverrides = {},
 ) {
   // Keys first: a worker that cannot encrypt must not start and write case data in clear text.
-  const dataConverter = createDataConverter(loadKeyring(env));
+  const keyring = loadKeyring(env);
+  const dataConverter = createDataConverter(keyring);
   if (config.mail.ackBaseUrl !== undefined && config.mail.ackLinkKey === undefined) {
     // Alerts would go out without a way to acknowledge them: refuse to start instead.
     throw new ConfigError(
@@ -40,8 +49,15 @@ export async function createDocketWorker(
     assertWorkflowBundleEncryptsFailures({ code: await readFile(overrides.workflowBundlePath, 'utf8') });
   }
   const logger = createLogger(config.logLevel);
-  Runtime.install({ logger: sdkLoggerFor(logger) });
+  Runtime.install({ logger: sdkLoggerFor(logger), telemetryOptions: telemetryOptionsFor(config) });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  // The morning digest reads cases (visibility, then each case's schedule query) as a client would.
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.temporal.namespace,
+    dataConverter,
+  });
   const activities = buildActivities({
     mailer: createMailTransport({
       host: config.smtp.host,
@@ -61,6 +77,8 @@ export async function createDocketWorker(
       ackLinkTtlDays: config.mail.ackLinkTtlDays,
     },
     schedule: { businessHours: configuredBusinessHours(config) },
+    digest: { client, taskQueue: config.temporal.taskQueue },
+    archive: openCaseArchive(config, keyring, { logger }),
   });
   const worker = await Worker.create({
     connection,
@@ -76,7 +94,20 @@ export async function createDocketWorker(
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     ...overrides.workerOptions,
   });
-  return { worker, connection, logger };
+  return { worker, connection, clientConnection, logger };
+}
+
+/**
+ * The SDK's runtime metrics and Docket's own counters (activities/metrics.ts, workflows/metrics.ts
+ * emit through the SDK's meter) on one Prometheus endpoint, `GET /metrics`.
+ */
+export function telemetryOptionsFor(config: DocketConfig): RuntimeOptions['telemetryOptions'] {
+  const { workerPort, host } = config.metrics;
+  if (workerPort === 0) return undefined;
+  const bindAddress = host.includes(':') ? `[${host}]:${workerPort}` : `${host}:${workerPort}`;
+  return {
+    metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } },
+  };
 }
 
 async function main(): Promise<void> {
@@ -87,7 +118,7 @@ async function main(): Promise<void> {
     console.error(`docket worker: ${(err as Error).message}`);
     process.exit(2);
   }
-  const { worker, connection, logger } = await createDocketWorker(config);
+  const { worker, connection, clientConnection, logger } = await createDocketWorker(config);
   logger.info(
     { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
     'worker started',
@@ -95,6 +126,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    await clientConnection.close();
     await connection.close();
   }
 }

@@ -2,8 +2,16 @@
 // computed from them (in a local activity, so it is in history), the deadline book, service tasks,
 // stages, and the update plumbing. A case-type workflow supplies only its own rules: which events
 // exist, in which stages they are allowed, and what else happens when they are recorded.
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { ArchiveActivities, CaseRecordSnapshot } from '../activities/archive';
 import type { ZodError } from 'zod';
 import {
   acknowledgeSchema,
@@ -73,7 +81,30 @@ export interface CaseRuntimeOptions<Stage extends string> {
   bookSnapshot?: ReturnType<DeadlineBook['snapshot']>;
   /** Adds the case type's own state to the view every query and update returns (e.g. a record's actions). */
   extendView?: (view: CaseView) => CaseView;
+  /** The case type's own part of the archived record, in opaque IDs (e.g. a Title IX case's parties and roles). */
+  archiveDetails?: () => Record<string, unknown>;
 }
+
+/**
+ * patched() id: a case's record is written to the records archive, and the write confirmed, before
+ * its workflow completes or continues as new. Histories from before it complete without the activity.
+ */
+export const ARCHIVE_RECORD = 'archive-record-before-completion';
+
+/**
+ * The record must outlive the workflow, so the write is retried until it succeeds (an unreachable
+ * store keeps the case open, visibly, rather than losing its record). The heartbeat lets a worker
+ * killed mid-write be noticed in seconds; the write itself is idempotent.
+ */
+const ARCHIVE_OPTIONS = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+} as const;
+const archiver = proxyActivities<ArchiveActivities>(ARCHIVE_OPTIONS);
+
+/** At most this many writes of one record while updates keep changing it (an acknowledgement at close). */
+const MAX_ARCHIVE_WRITES = 3;
 
 /** What a case-type update does: validate synchronously (no trace if refused), then apply. */
 export interface CaseEventHandler<Input, Parsed> {
@@ -314,6 +345,54 @@ export class CaseRuntime<Stage extends string> {
     this.book.publish();
     // Let the update that closed the case return its answer before the workflow completes.
     await condition(allHandlersFinished);
+    await this.archive('closed');
+  }
+
+  /** The case as it stands, for the records archive: what the queries show, plus intake and events. */
+  recordSnapshot(segment: CaseRecordSnapshot['segment']): CaseRecordSnapshot {
+    const info = workflowInfo();
+    const details = this.options.archiveDetails?.();
+    return {
+      workflowId: info.workflowId,
+      runId: info.runId,
+      segment,
+      at: new Date(Date.now()).toISOString(),
+      caseType: this.options.caseType,
+      caseNumber: this.options.caseNumber,
+      facility: this.options.facility,
+      jurisdiction: this.options.jurisdiction,
+      policyId: this.options.policyId,
+      intake: {
+        facts: { ...this.options.facts },
+        ...(this.options.settings ? { settings: this.options.settings } : {}),
+        events: { ...this.options.events },
+      },
+      events: { ...this.events },
+      extensions: [...this.extensions],
+      view: this.view(),
+      timeline: this.book.timeline(),
+      ...(details ? { details } : {}),
+    };
+  }
+
+  /**
+   * Writes the case's record to the records archive and waits until the archive has confirmed it:
+   * called before the workflow completes (`closed`) or continues as new (`continued`), so a crash in
+   * between retries the write instead of losing the record. An update accepted meanwhile (an
+   * acknowledgement of a breach) changes the record, which is then written again.
+   */
+  async archive(segment: CaseRecordSnapshot['segment']): Promise<void> {
+    if (!patched(ARCHIVE_RECORD)) return;
+    const content = (snapshot: CaseRecordSnapshot) => JSON.stringify({ ...snapshot, at: '' });
+    for (let writes = 0; writes < MAX_ARCHIVE_WRITES; writes++) {
+      const snapshot = this.recordSnapshot(segment);
+      await archiver.archiveCaseRecord.executeWithOptions(
+        { ...ARCHIVE_OPTIONS, summary: `archive the ${segment} record` },
+        [snapshot],
+      );
+      await condition(allHandlersFinished);
+      if (content(this.recordSnapshot(segment)) === content(snapshot)) return;
+    }
   }
 
   requireReady(): Schedule {

@@ -21,6 +21,7 @@ import type { DeadlineState, Schedule, ScheduleEntry } from '../domain/types';
 import type { NotificationActivities, NoticeRequest } from '../activities/notifications';
 import { refuse } from './case-support';
 import { DeadlineStateKey, NextDeadlineKey } from './search-attributes';
+import { countAcknowledgement, countBreach } from './metrics';
 
 // A notice must not be lost to a transient SMTP outage, so retries continue for a day (backing off
 // to hourly) before the failure goes to the administrators instead.
@@ -278,6 +279,7 @@ export class DeadlineBook {
     deadline.acknowledged = { by, at: nowIso() };
     this.record({ type: 'alert.acknowledged', detail: `breach alert for ${key} acknowledged`, actor: by });
     this.publish();
+    countAcknowledgement(this.context);
     return deadline;
   }
 
@@ -602,6 +604,7 @@ export class DeadlineBook {
     deadline.breachedAt = entry.dueAt;
     this.record({ type: 'deadline.breached', detail: `${deadline.key} was due ${entry.localText}` });
     this.publish();
+    countBreach(this.context);
     await this.sendBreachAlert(deadline, attempt, 0);
     if (this.options.onBreach) await this.options.onBreach(deadline);
 

@@ -16,6 +16,7 @@ import type * as Discipline from './discipline';
 import type * as Probation from './probation';
 import type * as TitleIx from './title-ix';
 import type * as ConductReport from './conduct-report';
+import type * as Digest from './digest';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- a lazy require is how webpack defers a module's evaluation without splitting the bundle */
 const load = {
@@ -74,6 +75,15 @@ export function enterprisesTransfer(
   ...args: Parameters<typeof EnterprisesTransfer.enterprisesTransfer>
 ): ReturnType<typeof EnterprisesTransfer.enterprisesTransfer> {
   return load.enterprisesTransfer().enterprisesTransfer(...args);
+}
+
+/* eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on its first run, as the case types are */
+const loadDigest = () => require('./digest') as typeof Digest;
+
+export function facilityDigest(
+  ...args: Parameters<typeof Digest.facilityDigest>
+): ReturnType<typeof Digest.facilityDigest> {
+  return loadDigest().facilityDigest(...args);
 }
 
 export function conductReport(

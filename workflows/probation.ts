@@ -1048,6 +1048,10 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
       continue;
     }
     if (wantsToContinue() && readyToContinue()) {
+      // This run's history will be deleted with the namespace's retention: archive what it holds first.
+      await c.archive('continued');
+      // An update or notice that came in while the archive was written waits for the next attempt.
+      if (!readyToContinue() || c.closed) continue;
       const carry: ProbationCarry = {
         stage: c.stage,
         ...(c.outcome !== undefined ? { outcome: c.outcome } : {}),
@@ -1082,5 +1086,6 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
   // Let the update that closed the record answer, and any notice under way finish.
   await condition(() => allHandlersFinished() && !busy());
   c.book.publish();
+  await c.archive('closed');
   return { employeeId: intake.employeeId, stage: c.stage, outcome: c.outcome, actions: actions.length, runs };
 }

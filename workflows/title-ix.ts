@@ -175,6 +175,7 @@ export async function titleIx(rawIntake: TitleIxIntakeInput): Promise<TitleIxRes
     events: { 'report.received': intake.reportReceivedAt },
     stage: 'report',
     openStages: OPEN_STAGES,
+    archiveDetails: () => ({ ...details() }),
   });
 
   const nowIso = (): string => new Date(Date.now()).toISOString();
@@ -281,7 +282,7 @@ export async function titleIx(rawIntake: TitleIxIntakeInput): Promise<TitleIxRes
     c.moveTo(stage, outcome);
   }
 
-  setHandler(titleIxDetailsQuery, () => ({
+  const details = (): TitleIxDetails => ({
     parties: [...parties.values()].map((p) => ({ id: p.id, role: p.role, advisor: !!p.advisor })),
     staff: {
       coordinators: [...coordinators],
@@ -292,7 +293,8 @@ export async function titleIx(rawIntake: TitleIxIntakeInput): Promise<TitleIxRes
     supportiveMeasures: [...supportiveMeasures],
     appeals: [...appeals],
     retention: retention(),
-  }));
+  });
+  setHandler(titleIxDetailsQuery, details);
   c.registerCommonHandlers();
 
   // 3.26: "As soon as reasonably possible after receiving a report ... the Title IX Coordinator shall

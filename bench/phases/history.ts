@@ -12,6 +12,8 @@
 // case type being reworked elsewhere shows up here as "not measured: <reason>" instead of breaking the
 // harness's type check.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
@@ -19,6 +21,8 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
+import { CaseArchive } from '../../activities/archive';
+import { openSqliteArchiveStore } from '../../activities/archive-sqlite';
 import { loadDirectory } from '../../activities/directory';
 import { createMailTransport } from '../../activities/mail-transport';
 import { createMemorySentLedger } from '../../activities/sent-ledger';
@@ -434,6 +438,14 @@ async function onTimeSkipping(ctx: BenchContext, driver: Driver): Promise<Histor
         adminFallback: 'admin@docket.local',
         messageIdDomain: 'docket.local',
       },
+      // Closed cases' records go to a file of this run's own.
+      archive: new CaseArchive(
+        openSqliteArchiveStore(
+          path.join(mkdtempSync(path.join(tmpdir(), 'bench-records-')), 'records.sqlite'),
+        ),
+        ctx.keyring,
+        { messageIdDomain: 'docket.local' },
+      ),
     }),
   });
   const running = worker.run();

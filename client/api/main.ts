@@ -6,6 +6,7 @@
 // answer 503 TEMPORAL_UNAVAILABLE until it is reachable.
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
+import { openCaseArchive } from '../../activities/archive-open';
 import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from '../../worker/config';
 import { temporalConnectionOptions } from '../../worker/connection';
 import { createDataConverter } from '../../worker/data-converter';
@@ -26,7 +27,8 @@ export async function startApi(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningApi> {
   // Secrets first: an API that cannot encrypt or authenticate must not start.
-  const dataConverter = createDataConverter(loadKeyring(env));
+  const keyring = loadKeyring(env);
+  const dataConverter = createDataConverter(keyring);
   const auth = loadApiAuth(config, env, caseTypeNames());
   const ackLinkKey = config.mail.ackLinkKey;
   if (ackLinkKey === undefined) {
@@ -36,11 +38,14 @@ export async function startApi(
   }
   const logger = createLogger(config.logLevel).child({ component: 'api' });
   const connection = Connection.lazy(temporalConnectionOptions(config));
+  // Closed cases are read back from the records archive once Temporal no longer has them.
+  const archive = openCaseArchive(config, keyring, { logger });
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const docket = new DocketClient({
     client,
     taskQueue: config.temporal.taskQueue,
     timeoutMs: config.api.temporalTimeoutMs,
+    archive,
   });
   const app = buildApi({ docket, auth, logger, ackLinkKey, businessHours: configuredBusinessHours(config) });
   const url = await app.listen({ host: config.api.host, port: config.api.port });
@@ -51,6 +56,7 @@ export async function startApi(
     async close() {
       await app.close();
       await connection.close();
+      await archive.close();
     },
   };
 }

@@ -226,6 +226,25 @@ export function buildOpenApiDocument(): OpenApiDocument {
     }),
   );
 
+  add(
+    '/metrics',
+    'get',
+    operation(routes.metrics, {
+      operationId: 'metrics',
+      tags: ['service'],
+      description:
+        'Request counts and latencies by route template and status, in the Prometheus text format. ' +
+        'Answered only to callers on the same host (a 403 otherwise); no API key, so Prometheus can scrape it.',
+      responses: {
+        '200': {
+          description: 'Prometheus text format',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+      },
+      errors: ['FORBIDDEN'],
+    }),
+  );
+
   for (const caseType of caseTypeNames()) {
     const definition = caseTypeDefinition(caseType);
     const name = pascal(caseType);
@@ -265,7 +284,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
         tags,
         parameters: [caseNumberParam],
         responses: {
-          '200': { description: 'The case', content: json(ref('CaseRecord')) },
+          '200': {
+            description:
+              "The case, from its workflow (`source: live`) or, once Temporal no longer has a closed case's workflow, from the records archive (`source: archive`)",
+            content: json(ref('CaseRecord')),
+          },
         },
         errors: ['CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'],
       }),

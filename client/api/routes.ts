@@ -87,6 +87,14 @@ export const routes = {
     summary: 'Preview a schedule (needs no Temporal)',
     jsonBody: true,
   },
+  // No key: Prometheus scrapes it. It answers loopback peers only (server.ts); its labels are route
+  // templates and statuses, never case data.
+  metrics: {
+    method: 'GET',
+    url: '/metrics',
+    permission: null,
+    summary: 'Request counts and latencies in Prometheus format (loopback callers only)',
+  },
   deadlinesDue: {
     method: 'GET',
     url: '/deadlines/due',

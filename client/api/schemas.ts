@@ -259,6 +259,24 @@ const timelineEventSchema = describes<TimelineEvent>()(
 export const caseRecordSchema = z.object({
   schedule: caseViewSchema,
   timeline: z.array(timelineEventSchema),
+  source: z.enum(['live', 'archive']).meta({
+    description:
+      "Where the case was read: `live` from its workflow; `archive` from the records archive once Temporal no longer has the workflow (a closed case past the namespace's history retention). An archived case shows the view and timeline it had when it closed.",
+  }),
+  archive: z
+    .object({
+      archivedAt: z.string(),
+      closedAt: z.string().nullable(),
+      retainUntil: z
+        .string()
+        .nullable()
+        .meta({ description: 'The records may not be disposed of before this.' }),
+      retentionSource: z.string().nullable().meta({ description: 'The retention period and its authority.' }),
+      legalHold: z.boolean(),
+      runs: z.number().int(),
+    })
+    .optional()
+    .meta({ description: 'With source `archive`: when the record was archived and how long it is kept.' }),
 });
 
 export const caseUpdatedSchema = z

@@ -35,6 +35,7 @@ import {
 } from './ack-pages';
 import { can, canAccessCaseType, rolesWith, type ApiAuth, type Permission, type Principal } from './auth';
 import { ApiError, errorBody } from './errors';
+import { createApiMetrics, isLoopback, type ApiMetrics } from './metrics';
 import { buildOpenApiDocument, renderDocsPage } from './openapi';
 import { routes, type RouteSpec } from './routes';
 import { ackFormSchema, ackLinkQuerySchema, deadlinesDueQuerySchema, previewBodySchema } from './schemas';
@@ -51,6 +52,8 @@ export interface BuildApiOptions {
   businessHours?: Record<string, BusinessHours>;
   /** Verifies the signed links in alert emails (DOCKET_ACK_LINK_KEY, the key the worker signs with). */
   ackLinkKey: Buffer;
+  /** Request metrics served at GET /metrics; a fresh registry when omitted. */
+  metrics?: ApiMetrics;
 }
 
 /** Values a handler validated as opaque codes: the only request data that reaches a log line. */
@@ -102,6 +105,16 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     // Responses carry case data: no shared cache may keep them.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
+  });
+
+  const metrics = options.metrics ?? createApiMetrics();
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observe(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -315,6 +328,13 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       if (isDomainError(err)) throw new ApiError(422, err.code, err.message, { ...err.details });
       throw err;
     }
+  });
+
+  route(routes.metrics, async (request, reply) => {
+    if (!isLoopback(request.socket.remoteAddress)) {
+      throw ApiError.of('FORBIDDEN', '/metrics answers only callers on this host (scrape it from here)');
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   route(routes.deadlinesDue, async (request) => {

@@ -143,13 +143,13 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
   },
 };
 
-test('every route needs a key except health, docs and the acknowledgement pages, and each is covered here', () => {
+test('every route needs a key except health, docs, metrics and the acknowledgement pages, and each is covered here', () => {
   const open = Object.entries(routes)
     .filter(([, spec]) => spec.permission === null)
     .map(([name]) => name)
     .sort();
   // The acknowledgement pages' credential is the signed link itself (test/api/cases.test.ts).
-  expect(open).toEqual(['ackPage', 'ackSubmit', 'docs', 'health', 'openapi']);
+  expect(open).toEqual(['ackPage', 'ackSubmit', 'docs', 'health', 'metrics', 'openapi']);
   const guarded = Object.keys(routes)
     .filter((name) => !open.includes(name))
     .sort();

@@ -10,6 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import type { CaseArchive } from '../../activities/archive';
 import { ApiAuth, parseApiKeysEnv, sha256Hex, type ApiRole } from '../../client/api/auth';
 import { buildApi } from '../../client/api/server';
 import { DocketClient } from '../../client/cases';
@@ -18,7 +19,7 @@ import { EncryptionCodec } from '../../worker/codec';
 import { createDataConverter } from '../../worker/data-converter';
 import { generateKey, Keyring } from '../../worker/keys';
 import { docketBundleOptions } from '../../worker/workflow-bundle';
-import { TEST_ACK_LINK_KEY, testActivities } from '../helpers/docket-env';
+import { TEST_ACK_LINK_KEY, testActivities, testArchive } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import {
   createDevServerEnv,
@@ -86,6 +87,10 @@ const token = (): string => randomBytes(24).toString('base64url');
 export interface ApiTestbedOptions {
   /** The time-skipping test server instead of the dev server: `env.sleep` moves the cases' clock. */
   timeSkipping?: boolean;
+  /** The payload key (base64) the client, the API and the worker share; a fresh one when absent. */
+  codecKey?: string;
+  /** The records archive the worker writes and the API reads closed cases from; a temporary one when absent. */
+  archive?: CaseArchive;
 }
 
 export async function startApiTestbed(options: ApiTestbedOptions = {}): Promise<ApiTestbed> {
@@ -96,12 +101,16 @@ export async function startApiTestbed(options: ApiTestbedOptions = {}): Promise<
     startSmtpReceiver(),
   ]);
   const namespace = env.namespace ?? 'default';
-  const keyring = Keyring.fromSpec({ current: 'api-test', keys: { 'api-test': generateKey() } });
+  const keyring = Keyring.fromSpec({
+    current: 'api-test',
+    keys: { 'api-test': options.codecKey ?? generateKey() },
+  });
   const dataConverter = createDataConverter(keyring);
   const client = new Client({ connection: env.connection, namespace, dataConverter });
   const rawClient = new Client({ connection: env.connection, namespace });
   const taskQueue = uniqueName('docket-api');
-  const docket = new DocketClient({ client, taskQueue, timeoutMs: 20_000 });
+  const archive = options.archive ?? testArchive();
+  const docket = new DocketClient({ client, taskQueue, timeoutMs: 20_000, archive });
 
   const tokens: Record<KeyName, string> = {
     caseSystem: token(),
@@ -134,7 +143,7 @@ export async function startApiTestbed(options: ApiTestbedOptions = {}): Promise<
     workflowBundle,
     dataConverter,
     // Alert emails link to this API's acknowledgement page, as production configures it.
-    activities: await testActivities(smtp, { ackBaseUrl: `${url}/ack`, ackLinkKey }),
+    activities: await testActivities(smtp, { ackBaseUrl: `${url}/ack`, ackLinkKey, archive }),
   });
   const running = worker.run();
 

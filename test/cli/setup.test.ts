@@ -49,6 +49,37 @@ test('setup registers the namespace and search attributes, and is safe to run ag
   expect(second.stderr).not.toContain('adding');
 });
 
+test("setup sets the namespace's history retention to the agency's choice, and changes it when the choice changes", async () => {
+  const namespace = `retention-${Date.now()}`;
+  const retentionDays = async () => {
+    const described = await env.connection.workflowService.describeNamespace({ namespace });
+    return Number(described.config?.workflowExecutionRetentionTtl?.seconds ?? 0) / 86_400;
+  };
+  const created = docket(['setup'], { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace });
+  expect(created.status).toBe(0);
+  expect(created.stdout).toContain('history kept 30 days after a case closes');
+  expect(await retentionDays()).toBe(30);
+
+  const changed = docket(['setup'], {
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: namespace,
+    DOCKET_HISTORY_RETENTION_DAYS: '90',
+  });
+  expect(changed.status).toBe(0);
+  expect(changed.stderr).toContain(`namespace ${namespace}: history retention 30 → 90 days`);
+  expect(await retentionDays()).toBe(90);
+
+  const refused = docket(['setup', '--retention-days', '0'], {
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: namespace,
+  });
+  expect(refused.status).toBe(2);
+  expect(refused.stderr.trim()).toBe(
+    "docket: --retention-days: '0' is not a whole number of days from 1 to 3650 [INVALID_INPUT]",
+  );
+  expect(await retentionDays()).toBe(90);
+});
+
 test('setup against an unreachable cluster fails with one line, non-zero', () => {
   const run = docket(['setup'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
   expect(run.status).not.toBe(0);

@@ -3,15 +3,20 @@
 // sample directory, and the real schedule computation. One per test file; each test gets its own
 // workflow IDs.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
+import { CaseArchive } from '../../activities/archive';
+import { openSqliteArchiveStore } from '../../activities/archive-sqlite';
 import { loadDirectory } from '../../activities/directory';
 import { createMailTransport } from '../../activities/mail-transport';
 import type { ScheduleActivityOptions } from '../../activities/schedule';
 import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { buildActivities, type DocketActivities } from '../../worker/activities';
+import { generateKey, Keyring } from '../../worker/keys';
 import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from './smtp';
 import { bundleFor, createTimeSkippingEnv, uniqueName } from './temporal';
 
@@ -45,6 +50,8 @@ export async function testActivities(
     ackBaseUrl?: string;
     ackLinkKey?: Buffer;
     schedule?: ScheduleActivityOptions;
+    /** Where closed cases' records go; a fresh SQLite file of the test's own when absent. */
+    archive?: CaseArchive;
   } = {},
 ): Promise<DocketActivities> {
   return buildActivities({
@@ -63,7 +70,18 @@ export async function testActivities(
       ackLinkKey: options.ackLinkKey ?? TEST_ACK_LINK_KEY,
     },
     ...(options.schedule ? { schedule: options.schedule } : {}),
+    archive: options.archive ?? testArchive(),
   });
+}
+
+/** A records archive in a fresh temporary directory, encrypted under a key of its own. */
+export function testArchive(): CaseArchive {
+  const dir = mkdtempSync(path.join(tmpdir(), 'docket-records-'));
+  return new CaseArchive(
+    openSqliteArchiveStore(path.join(dir, 'records.sqlite')),
+    Keyring.fromSpec({ current: 'ktest', keys: { ktest: generateKey() } }),
+    { messageIdDomain: 'docket.example.org' },
+  );
 }
 
 /**

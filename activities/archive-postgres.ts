@@ -1,0 +1,249 @@
+// The records archive on PostgreSQL, for the cluster topology: the same rows as the SQLite file
+// (activities/archive-sqlite.ts), in tables of their own (`docket_records_*`), created on first use.
+// Every change runs in one transaction; a disposal locks the index rows it reads (FOR UPDATE), so a
+// hold placed at the same moment either lands first and is honoured, or waits for the disposal.
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import {
+  disposalReport,
+  planDisposal,
+  type ArchiveStore,
+  type CaseIndexRow,
+  type CaseKey,
+  type Closure,
+  type DisposalReport,
+  type DisposalRequest,
+  type StoredHold,
+  type StoredRun,
+} from './archive-store';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS docket_records_runs (
+  workflow_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  segment TEXT NOT NULL CHECK (segment IN ('closed', 'continued')),
+  archived_at TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+  seq BIGSERIAL,
+  key_id TEXT NOT NULL,
+  payload BYTEA NOT NULL,
+  PRIMARY KEY (workflow_id, run_id, content_hash)
+);
+CREATE INDEX IF NOT EXISTS docket_records_runs_by_case ON docket_records_runs (case_type, case_number);
+CREATE TABLE IF NOT EXISTS docket_records_cases (
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  closed_at TEXT,
+  retain_until TEXT,
+  retention_source TEXT,
+  hold_since TEXT,
+  hold_key_id TEXT,
+  hold_note BYTEA,
+  PRIMARY KEY (case_type, case_number)
+);
+CREATE TABLE IF NOT EXISTS docket_records_disposals (
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  closed_at TEXT NOT NULL,
+  retain_until TEXT NOT NULL,
+  runs INTEGER NOT NULL,
+  disposed_at TEXT NOT NULL
+);
+`;
+
+/** Arbitrary, constant: the advisory lock under which the tables are created. */
+const SCHEMA_LOCK = 0x646f636b;
+
+type Row = Record<string, unknown>;
+
+const optionalText = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
+const bytes = (value: unknown): Uint8Array =>
+  value instanceof Uint8Array ? new Uint8Array(value) : new Uint8Array();
+
+function toRun(row: Row): StoredRun {
+  return {
+    workflowId: String(row.workflow_id),
+    runId: String(row.run_id),
+    contentHash: String(row.content_hash),
+    caseType: String(row.case_type),
+    caseNumber: String(row.case_number),
+    segment: String(row.segment) as StoredRun['segment'],
+    archivedAt: String(row.archived_at),
+    writtenAt: String(row.written_at),
+    keyId: String(row.key_id),
+    payload: bytes(row.payload),
+  };
+}
+
+function toCase(row: Row): CaseIndexRow {
+  const since = optionalText(row.hold_since);
+  return {
+    caseType: String(row.case_type),
+    caseNumber: String(row.case_number),
+    workflowId: String(row.workflow_id),
+    closedAt: optionalText(row.closed_at),
+    retainUntil: optionalText(row.retain_until),
+    retentionSource: optionalText(row.retention_source),
+    hold: since === null ? null : { since, keyId: String(row.hold_key_id), note: bytes(row.hold_note) },
+    runs: Number(row.runs ?? 0),
+  };
+}
+
+const CASES_SELECT = `SELECT c.*, (SELECT COUNT(*) FROM docket_records_runs r WHERE r.case_type = c.case_type AND r.case_number = c.case_number) AS runs FROM docket_records_cases c`;
+
+/** Connects lazily; the tables are created by the first operation. */
+export function openPostgresArchiveStore(connectionString: string, pool: PoolConfig = {}): ArchiveStore {
+  return new PostgresArchiveStore(new Pool({ connectionString, max: 4, ...pool }), connectionString);
+}
+
+class PostgresArchiveStore implements ArchiveStore {
+  readonly description: string;
+  private ready?: Promise<void>;
+
+  constructor(
+    private readonly pool: Pool,
+    connectionString: string,
+  ) {
+    // Never the password: the host and database only.
+    let where = 'PostgreSQL';
+    try {
+      const url = new URL(connectionString);
+      where = `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+    } catch {
+      // A key=value connection string: say no more than the kind of store.
+    }
+    this.description = where;
+  }
+
+  private schema(): Promise<void> {
+    // Several processes may start at once: the advisory lock lets one create the tables at a time.
+    this.ready ??= this.pool
+      .query(`BEGIN; SELECT pg_advisory_xact_lock(${SCHEMA_LOCK}); ${SCHEMA} COMMIT;`)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.ready = undefined;
+          throw err;
+        },
+      );
+    return this.ready;
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    await this.schema();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async put(run: StoredRun, closure?: Closure): Promise<{ inserted: boolean }> {
+    return this.transaction(async (client) => {
+      const inserted = await client.query(
+        `INSERT INTO docket_records_runs (workflow_id, run_id, content_hash, case_type, case_number, segment, archived_at, written_at, key_id, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+        [
+          run.workflowId,
+          run.runId,
+          run.contentHash,
+          run.caseType,
+          run.caseNumber,
+          run.segment,
+          run.archivedAt,
+          run.writtenAt,
+          run.keyId,
+          Buffer.from(run.payload),
+        ],
+      );
+      await client.query(
+        `INSERT INTO docket_records_cases (case_type, case_number, workflow_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [run.caseType, run.caseNumber, run.workflowId],
+      );
+      if (closure) {
+        await client.query(
+          `UPDATE docket_records_cases SET closed_at = $1, retain_until = $2, retention_source = $3 WHERE case_type = $4 AND case_number = $5`,
+          [closure.closedAt, closure.retainUntil, closure.retentionSource, run.caseType, run.caseNumber],
+        );
+      }
+      return { inserted: (inserted.rowCount ?? 0) > 0 };
+    });
+  }
+
+  async getRun(workflowId: string, runId: string, contentHash: string): Promise<StoredRun | undefined> {
+    await this.schema();
+    const { rows } = await this.pool.query<Row>(
+      'SELECT * FROM docket_records_runs WHERE workflow_id = $1 AND run_id = $2 AND content_hash = $3',
+      [workflowId, runId, contentHash],
+    );
+    return rows[0] ? toRun(rows[0]) : undefined;
+  }
+
+  async runsOf(key: CaseKey): Promise<StoredRun[]> {
+    await this.schema();
+    const { rows } = await this.pool.query<Row>(
+      'SELECT * FROM docket_records_runs WHERE case_type = $1 AND case_number = $2 ORDER BY archived_at, written_at, seq',
+      [key.caseType, key.caseNumber],
+    );
+    return rows.map(toRun);
+  }
+
+  async cases(filter: { caseNumber?: string } = {}): Promise<CaseIndexRow[]> {
+    await this.schema();
+    const { rows } =
+      filter.caseNumber === undefined
+        ? await this.pool.query<Row>(`${CASES_SELECT} ORDER BY c.case_type, c.case_number`)
+        : await this.pool.query<Row>(`${CASES_SELECT} WHERE c.case_number = $1 ORDER BY c.case_type`, [
+            filter.caseNumber,
+          ]);
+    return rows.map(toCase);
+  }
+
+  async setHold(key: CaseKey, hold: StoredHold | null): Promise<boolean> {
+    await this.schema();
+    const result = await this.pool.query(
+      'UPDATE docket_records_cases SET hold_since = $1, hold_key_id = $2, hold_note = $3 WHERE case_type = $4 AND case_number = $5',
+      [
+        hold?.since ?? null,
+        hold?.keyId ?? null,
+        hold ? Buffer.from(hold.note) : null,
+        key.caseType,
+        key.caseNumber,
+      ],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async dispose(request: DisposalRequest): Promise<DisposalReport> {
+    return this.transaction(async (client) => {
+      await client.query('SELECT 1 FROM docket_records_cases FOR UPDATE');
+      const { rows } = await client.query<Row>(CASES_SELECT);
+      const plan = planDisposal(rows.map(toCase), request);
+      for (const row of plan.remove) {
+        const key = [row.caseType, row.caseNumber];
+        await client.query('DELETE FROM docket_records_runs WHERE case_type = $1 AND case_number = $2', key);
+        await client.query('DELETE FROM docket_records_cases WHERE case_type = $1 AND case_number = $2', key);
+        await client.query(
+          'INSERT INTO docket_records_disposals (case_type, case_number, closed_at, retain_until, runs, disposed_at) VALUES ($1, $2, $3, $4, $5, $6)',
+          [...key, row.closedAt, row.retainUntil, row.runs, request.now],
+        );
+      }
+      return disposalReport(plan, request.now);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

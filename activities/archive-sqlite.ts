@@ -1,0 +1,331 @@
+// The records archive of the embedded default: one SQLite file in the data directory
+// (`<dataDir>/records.sqlite`), through sql.js (SQLite compiled to WebAssembly, so nothing native has
+// to be built or downloaded when the project is installed).
+//
+// sql.js works on an in-memory copy of the database, so every change is: take the file's lock (a
+// lock directory beside it, proper-lockfile, shared by the worker, the CLI and the API), read the
+// file, apply the change in a transaction, write the whole database to a temporary file, fsync it
+// and rename it over the old one. A crash leaves either the old file or the new one, never half of
+// each; a reader never needs the lock, because a rename is atomic. Writes are rare (one per closed
+// case), which is what makes rewriting the file affordable; the cluster topology uses PostgreSQL.
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import * as lockfile from 'proper-lockfile';
+import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
+import {
+  disposalReport,
+  planDisposal,
+  type ArchiveStore,
+  type CaseIndexRow,
+  type CaseKey,
+  type Closure,
+  type DisposalReport,
+  type DisposalRequest,
+  type StoredHold,
+  type StoredRun,
+} from './archive-store';
+
+export const SQLITE_ARCHIVE_FILE = 'records.sqlite';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  workflow_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  segment TEXT NOT NULL CHECK (segment IN ('closed', 'continued')),
+  archived_at TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  PRIMARY KEY (workflow_id, run_id, content_hash)
+);
+CREATE INDEX IF NOT EXISTS runs_by_case ON runs (case_type, case_number);
+CREATE TABLE IF NOT EXISTS cases (
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  closed_at TEXT,
+  retain_until TEXT,
+  retention_source TEXT,
+  hold_since TEXT,
+  hold_key_id TEXT,
+  hold_note BLOB,
+  PRIMARY KEY (case_type, case_number)
+);
+CREATE TABLE IF NOT EXISTS disposals (
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  closed_at TEXT NOT NULL,
+  retain_until TEXT NOT NULL,
+  runs INTEGER NOT NULL,
+  disposed_at TEXT NOT NULL
+);
+`;
+
+let engine: Promise<SqlJsStatic> | undefined;
+const sqlite = (): Promise<SqlJsStatic> => (engine ??= initSqlJs());
+
+type Row = Record<string, SqlValue>;
+
+function all(db: Database, sql: string, params: SqlValue[] = []): Row[] {
+  const statement = db.prepare(sql);
+  try {
+    statement.bind(params);
+    const rows: Row[] = [];
+    while (statement.step()) rows.push(statement.getAsObject());
+    return rows;
+  } finally {
+    statement.free();
+  }
+}
+
+const text = (value: SqlValue | undefined): string => String(value);
+const optionalText = (value: SqlValue | undefined): string | null =>
+  value === null || value === undefined ? null : String(value);
+const bytes = (value: SqlValue | undefined): Uint8Array =>
+  value instanceof Uint8Array ? value : new Uint8Array();
+
+function toRun(row: Row): StoredRun {
+  return {
+    workflowId: text(row.workflow_id),
+    runId: text(row.run_id),
+    contentHash: text(row.content_hash),
+    caseType: text(row.case_type),
+    caseNumber: text(row.case_number),
+    segment: text(row.segment) as StoredRun['segment'],
+    archivedAt: text(row.archived_at),
+    writtenAt: text(row.written_at),
+    keyId: text(row.key_id),
+    payload: bytes(row.payload),
+  };
+}
+
+function toCase(row: Row): CaseIndexRow {
+  const since = optionalText(row.hold_since);
+  return {
+    caseType: text(row.case_type),
+    caseNumber: text(row.case_number),
+    workflowId: text(row.workflow_id),
+    closedAt: optionalText(row.closed_at),
+    retainUntil: optionalText(row.retain_until),
+    retentionSource: optionalText(row.retention_source),
+    hold: since === null ? null : { since, keyId: text(row.hold_key_id), note: bytes(row.hold_note) },
+    runs: Number(row.runs ?? 0),
+  };
+}
+
+const CASES_SELECT = `SELECT c.*, (SELECT COUNT(*) FROM runs r WHERE r.case_type = c.case_type AND r.case_number = c.case_number) AS runs FROM cases c`;
+
+export interface SqliteArchiveOptions {
+  /** How long a lock left by a killed process is honoured before it is taken over. */
+  staleLockMs?: number;
+  /** Told when the lock could not be kept fresh (the process stalled); the write then fails. */
+  onLockCompromised?: (err: Error) => void;
+}
+
+/** Opens (and on first write creates) the archive file; reading a file that does not exist finds nothing. */
+export function openSqliteArchiveStore(file: string, options: SqliteArchiveOptions = {}): ArchiveStore {
+  return new SqliteArchiveStore(path.resolve(file), options);
+}
+
+class SqliteArchiveStore implements ArchiveStore {
+  readonly description: string;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: SqliteArchiveOptions,
+  ) {
+    this.description = `SQLite ${file}`;
+  }
+
+  async put(run: StoredRun, closure?: Closure): Promise<{ inserted: boolean }> {
+    return this.change((db) => {
+      db.run(
+        `INSERT OR IGNORE INTO runs (workflow_id, run_id, content_hash, case_type, case_number, segment, archived_at, written_at, key_id, payload)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          run.workflowId,
+          run.runId,
+          run.contentHash,
+          run.caseType,
+          run.caseNumber,
+          run.segment,
+          run.archivedAt,
+          run.writtenAt,
+          run.keyId,
+          run.payload,
+        ],
+      );
+      const inserted = db.getRowsModified() > 0;
+      db.run(
+        `INSERT INTO cases (case_type, case_number, workflow_id) VALUES (?, ?, ?)
+         ON CONFLICT (case_type, case_number) DO NOTHING`,
+        [run.caseType, run.caseNumber, run.workflowId],
+      );
+      if (closure) {
+        db.run(
+          `UPDATE cases SET closed_at = ?, retain_until = ?, retention_source = ? WHERE case_type = ? AND case_number = ?`,
+          [closure.closedAt, closure.retainUntil, closure.retentionSource, run.caseType, run.caseNumber],
+        );
+      }
+      return { inserted };
+    });
+  }
+
+  async getRun(workflowId: string, runId: string, contentHash: string): Promise<StoredRun | undefined> {
+    return this.read((db) => {
+      const [row] = all(db, 'SELECT * FROM runs WHERE workflow_id = ? AND run_id = ? AND content_hash = ?', [
+        workflowId,
+        runId,
+        contentHash,
+      ]);
+      return row ? toRun(row) : undefined;
+    }, undefined);
+  }
+
+  async runsOf(key: CaseKey): Promise<StoredRun[]> {
+    return this.read(
+      (db) =>
+        all(
+          db,
+          'SELECT * FROM runs WHERE case_type = ? AND case_number = ? ORDER BY archived_at, written_at, rowid',
+          [key.caseType, key.caseNumber],
+        ).map(toRun),
+      [],
+    );
+  }
+
+  async cases(filter: { caseNumber?: string } = {}): Promise<CaseIndexRow[]> {
+    return this.read((db) => {
+      const rows =
+        filter.caseNumber === undefined
+          ? all(db, `${CASES_SELECT} ORDER BY c.case_type, c.case_number`)
+          : all(db, `${CASES_SELECT} WHERE c.case_number = ? ORDER BY c.case_type`, [filter.caseNumber]);
+      return rows.map(toCase);
+    }, []);
+  }
+
+  async setHold(key: CaseKey, hold: StoredHold | null): Promise<boolean> {
+    if (!(await this.exists())) return false;
+    return this.change((db) => {
+      db.run(
+        'UPDATE cases SET hold_since = ?, hold_key_id = ?, hold_note = ? WHERE case_type = ? AND case_number = ?',
+        [hold?.since ?? null, hold?.keyId ?? null, hold?.note ?? null, key.caseType, key.caseNumber],
+      );
+      return db.getRowsModified() > 0;
+    });
+  }
+
+  async dispose(request: DisposalRequest): Promise<DisposalReport> {
+    const disposedAt = request.now;
+    if (!(await this.exists())) return disposalReport(planDisposal([], request), disposedAt);
+    return this.change((db) => {
+      const plan = planDisposal(all(db, CASES_SELECT).map(toCase), request);
+      for (const row of plan.remove) {
+        const key = [row.caseType, row.caseNumber];
+        db.run('DELETE FROM runs WHERE case_type = ? AND case_number = ?', key);
+        db.run('DELETE FROM cases WHERE case_type = ? AND case_number = ?', key);
+        db.run(
+          'INSERT INTO disposals (case_type, case_number, closed_at, retain_until, runs, disposed_at) VALUES (?, ?, ?, ?, ?, ?)',
+          [...key, row.closedAt, row.retainUntil, row.runs, disposedAt],
+        );
+      }
+      return disposalReport(plan, disposedAt);
+    }, true);
+  }
+
+  async close(): Promise<void> {
+    // Nothing stays open between operations.
+  }
+
+  private async exists(): Promise<boolean> {
+    return stat(this.file).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private async load(): Promise<Database> {
+    const SQL = await sqlite();
+    let contents: Buffer | undefined;
+    try {
+      contents = await readFile(this.file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const db = new SQL.Database(contents);
+    // Disposed records are overwritten, not merely unlinked: free pages would otherwise keep them.
+    db.exec('PRAGMA secure_delete = ON;');
+    db.exec(SCHEMA);
+    return db;
+  }
+
+  private async read<T>(query: (db: Database) => T, whenMissing: T): Promise<T> {
+    if (!(await this.exists())) return whenMissing;
+    const db = await this.load();
+    try {
+      return query(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  private async change<T>(apply: (db: Database) => T, compact = false): Promise<T> {
+    const dir = path.dirname(this.file);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const release = await lockfile.lock(this.file, {
+      realpath: false,
+      stale: this.options.staleLockMs ?? 10_000,
+      // Waits out a lock left by a killed process (stale after `stale`), then takes it over.
+      retries: { retries: 40, factor: 1.3, minTimeout: 25, maxTimeout: 1_000 },
+      onCompromised: (err) => this.options.onLockCompromised?.(err),
+    });
+    try {
+      const db = await this.load();
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        let result: T;
+        try {
+          result = apply(db);
+          db.exec('COMMIT');
+        } catch (err) {
+          db.exec('ROLLBACK');
+          throw err;
+        }
+        if (compact) db.exec('VACUUM');
+        await writeDurably(this.file, db.export());
+        return result;
+      } finally {
+        db.close();
+      }
+    } finally {
+      await release();
+    }
+  }
+}
+
+/** Writes `contents` to a temporary file, syncs it, renames it over `file` and syncs the directory. */
+async function writeDurably(file: string, contents: Uint8Array): Promise<void> {
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    await handle.writeFile(contents);
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw err;
+  }
+  await handle.close();
+  await rename(temporary, file);
+  const dir = await open(path.dirname(file), constants.O_RDONLY);
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}

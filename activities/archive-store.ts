@@ -1,0 +1,205 @@
+// The records archive's storage contract. A store holds opaque rows only: case type and number,
+// workflow and run IDs, instants, a content hash and the record as ciphertext. It never sees a name
+// or an allegation, so a backend (the SQLite file of the embedded default, PostgreSQL on the cluster)
+// can be swapped, copied or backed up without widening who can read the records. Encryption, and
+// what a record contains, live above it (activities/archive.ts).
+
+/** One archived run of a case workflow: its final record, or the part that left at continue-as-new. */
+export interface StoredRun {
+  workflowId: string;
+  runId: string;
+  /** SHA-256 of the record as the workflow handed it over: the same record written twice is one row. */
+  contentHash: string;
+  caseType: string;
+  caseNumber: string;
+  segment: ArchiveSegment;
+  /** The workflow's clock when it archived (for a closed case: its closure). */
+  archivedAt: string;
+  /** The store's clock when the row was first written. */
+  writtenAt: string;
+  /** The codec key that encrypted `payload`. */
+  keyId: string;
+  payload: Uint8Array;
+}
+
+export type ArchiveSegment = 'closed' | 'continued';
+
+/** Where a case's retention stands; set when its closed record is written. */
+export interface Closure {
+  closedAt: string;
+  retainUntil: string;
+  /** The period and its authority in words (e.g. `P7Y: ACSD Policy 3.26 / 8.20 §Records`). */
+  retentionSource: string;
+}
+
+/** A legal hold: while one is in place the case's records are not disposed of, whatever their date. */
+export interface StoredHold {
+  since: string;
+  /** Why, encrypted like the records (a matter's name can name people). */
+  keyId: string;
+  note: Uint8Array;
+}
+
+/** One case in the archive's index. */
+export interface CaseIndexRow {
+  caseType: string;
+  caseNumber: string;
+  workflowId: string;
+  closedAt: string | null;
+  retainUntil: string | null;
+  retentionSource: string | null;
+  hold: StoredHold | null;
+  runs: number;
+}
+
+export interface CaseKey {
+  caseType: string;
+  caseNumber: string;
+}
+
+export interface DisposalRequest {
+  /** Records whose retention date is at or before this instant are disposed of. */
+  before: string;
+  /** The present (the retention date must also have passed by then). */
+  now: string;
+  /** Only these cases; each must be disposable or the whole request is refused. All cases when absent. */
+  only?: CaseKey[];
+}
+
+export interface DisposedCase extends CaseKey {
+  closedAt: string;
+  retainUntil: string;
+  runs: number;
+}
+
+export interface DisposalReport {
+  disposedAt: string;
+  removed: DisposedCase[];
+  /** Cases past their date that a legal hold keeps. */
+  held: (CaseKey & { retainUntil: string; heldSince: string })[];
+}
+
+export type ArchiveErrorCode =
+  | 'RECORD_NOT_FOUND'
+  | 'RETENTION_NOT_REACHED'
+  | 'LEGAL_HOLD'
+  | 'AMBIGUOUS_CASE'
+  | 'INVALID_INPUT'
+  | 'ARCHIVE_UNCONFIRMED'
+  | 'ARCHIVE_CONFIG';
+
+/** A refused archive operation: a stable code, a one-line message naming the case and the rule. */
+export class ArchiveError extends Error {
+  override readonly name = 'ArchiveError';
+  constructor(
+    readonly code: ArchiveErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ArchiveStore {
+  /** Where the records are, for messages (never a password). */
+  readonly description: string;
+  /**
+   * Writes one run; a row with the same workflow ID, run ID and content hash is left as it is. With
+   * `closure`, the case's retention date is set. Resolves once the write is durable.
+   */
+  put(run: StoredRun, closure?: Closure): Promise<{ inserted: boolean }>;
+  getRun(workflowId: string, runId: string, contentHash: string): Promise<StoredRun | undefined>;
+  /** Every archived run of one case, in the order they were archived. */
+  runsOf(key: CaseKey): Promise<StoredRun[]>;
+  /** The index, by case type and number; `caseNumber` narrows it to one number (of any type). */
+  cases(filter?: { caseNumber?: string }): Promise<CaseIndexRow[]>;
+  /** Places or lifts a hold; false when the archive has no such case. */
+  setHold(key: CaseKey, hold: StoredHold | null): Promise<boolean>;
+  /**
+   * Removes the records of every case `planDisposal` allows, in one transaction with the check, so
+   * a hold placed concurrently either applies or comes too late to matter.
+   */
+  dispose(request: DisposalRequest): Promise<DisposalReport>;
+  close(): Promise<void>;
+}
+
+const sameCase = (a: CaseKey, b: CaseKey): boolean =>
+  a.caseType === b.caseType && a.caseNumber === b.caseNumber;
+
+/**
+ * What a disposal request may remove. Refuses (throws) a request dated in the future, and a request
+ * naming a case that is unknown, not yet past its retention date, or under a legal hold; without
+ * named cases it takes every case past its date and reports the held ones it kept.
+ */
+export function planDisposal(
+  rows: readonly CaseIndexRow[],
+  request: DisposalRequest,
+): { remove: CaseIndexRow[]; held: CaseIndexRow[] } {
+  const before = Date.parse(request.before);
+  const now = Date.parse(request.now);
+  if (Number.isNaN(before)) {
+    throw new ArchiveError('INVALID_INPUT', `before: '${request.before}' is not a date`, {
+      field: 'before',
+      value: request.before,
+    });
+  }
+  if (before > now) {
+    throw new ArchiveError(
+      'RETENTION_NOT_REACHED',
+      `before: ${request.before} is in the future; records are disposed of only once their retention date has passed`,
+      { field: 'before', value: request.before, now: request.now },
+    );
+  }
+  const due = (row: CaseIndexRow): boolean =>
+    row.retainUntil !== null && Date.parse(row.retainUntil) <= before;
+  if (request.only) {
+    const chosen: CaseIndexRow[] = [];
+    for (const key of request.only) {
+      const row = rows.find((r) => sameCase(r, key));
+      const name = `${key.caseType} ${key.caseNumber}`;
+      if (!row) {
+        throw new ArchiveError('RECORD_NOT_FOUND', `no archived record of ${name}`, { ...key });
+      }
+      if (!due(row)) {
+        throw new ArchiveError(
+          'RETENTION_NOT_REACHED',
+          row.retainUntil === null
+            ? `${name} has not closed: its records have no retention date yet and may not be disposed of`
+            : `${name} is kept until ${row.retainUntil} (${row.retentionSource}); disposal before then is refused`,
+          { ...key, retainUntil: row.retainUntil, source: row.retentionSource },
+        );
+      }
+      if (row.hold) {
+        throw new ArchiveError(
+          'LEGAL_HOLD',
+          `${name} is under a legal hold since ${row.hold.since}; release the hold before disposal`,
+          { ...key, heldSince: row.hold.since },
+        );
+      }
+      chosen.push(row);
+    }
+    return { remove: chosen, held: [] };
+  }
+  const past = rows.filter(due);
+  return { remove: past.filter((r) => !r.hold), held: past.filter((r) => r.hold) };
+}
+
+/** The report of a planned disposal, once its rows are gone. */
+export function disposalReport(plan: ReturnType<typeof planDisposal>, disposedAt: string): DisposalReport {
+  return {
+    disposedAt,
+    removed: plan.remove.map((r) => ({
+      caseType: r.caseType,
+      caseNumber: r.caseNumber,
+      closedAt: r.closedAt as string,
+      retainUntil: r.retainUntil as string,
+      runs: r.runs,
+    })),
+    held: plan.held.map((r) => ({
+      caseType: r.caseType,
+      caseNumber: r.caseNumber,
+      retainUntil: r.retainUntil as string,
+      heldSince: (r.hold as StoredHold).since,
+    })),
+  };
+}
