@@ -73,6 +73,8 @@ for var in TEMPORAL_FRONTEND_MEMBERSHIP_PORT TEMPORAL_HISTORY_MEMBERSHIP_PORT TE
     die "$var=${!var}: a membership port must be a number from 1 to 32767 (Temporal stores it as a smallint)"
 done
 metrics_port="${TEMPORAL_METRICS_PORT:-9090}"
+worker1_metrics_port="${DOCKET_WORKER1_METRICS_PORT:-9464}"
+worker2_metrics_port="${DOCKET_WORKER2_METRICS_PORT:-9466}"
 ui_port="${TEMPORAL_UI_PORT:-8233}"
 oidc_port="${DOCKET_OIDC_PORT:-8235}"
 codec_port="${DOCKET_CODEC_PORT:-8234}"
@@ -206,8 +208,9 @@ run_inbox() {
     --web-ip 127.0.0.1 --web "$inbox_port" --mail-directory "$data_dir/inbox"
 }
 run_codec-server() { exec node --import tsx client/codec-server.ts; }
-run_worker-1() { exec node --import tsx worker/main.ts; }
-run_worker-2() { exec node --import tsx worker/main.ts; }
+# Each worker process serves its own Prometheus metrics (the SDK's and Docket's), on its own port.
+run_worker-1() { DOCKET_METRICS_PORT="$worker1_metrics_port" exec node --import tsx worker/main.ts; }
+run_worker-2() { DOCKET_METRICS_PORT="$worker2_metrics_port" exec node --import tsx worker/main.ts; }
 run_api() { exec node --import tsx client/api/main.ts; }
 
 declare -A pid_of

@@ -130,6 +130,7 @@ cat >&2 <<INFO
   HTTP API         http://127.0.0.1:$api_port   (OpenAPI at /docs; tokens in $api_secrets)
   Local inbox      http://127.0.0.1:$inbox_port   (SMTP 127.0.0.1:$smtp_port)
   Codec server     http://127.0.0.1:$codec_port   (the UI decodes case data through it; loopback only)
+  Metrics          http://127.0.0.1:${DOCKET_METRICS_PORT:-9464}/metrics (worker), http://127.0.0.1:${TEMPORAL_METRICS_PORT:-9465}/metrics (Temporal)
   Temporal         127.0.0.1:$frontend_port, namespace default
 
   Press Ctrl-C to stop. Cases are kept in $data_dir/temporal.db.

@@ -215,6 +215,11 @@ test('a supervisor acknowledges a breach alert from the inbox in one click; the 
     difference = (await openTimers(`grievance-${control}`)) - (await openTimers(`grievance-${acknowledged}`));
   }
   expect(difference).toBe(1);
+
+  // An operator's dashboard sees the alerts, labelled by case type, facility and kind only.
+  const metrics = await (await fetch(`http://127.0.0.1:${stack.ports.workerMetrics}/metrics`)).text();
+  expect(metrics).toMatch(/^docket_notices_sent_total\{[^}]*kind="breach"[^}]*\} [1-9]/m);
+  expect(metrics).not.toContain('GRV-ACC');
   await page.close();
 }, 300_000);
 

@@ -27,6 +27,9 @@ export interface StackPorts {
   inbox: number;
   codec: number;
   api: number;
+  /** Prometheus: the dev server's and the worker's. */
+  temporalMetrics: number;
+  workerMetrics: number;
 }
 
 export interface ShippedStack {
@@ -88,6 +91,8 @@ export async function startShippedStack(
     inbox: await freePort(),
     codec: await freePort(),
     api: await freePort(),
+    temporalMetrics: await freePort(),
+    workerMetrics: await freePort(),
   };
   const dataDir = mkdtempSync(path.join(tmpdir(), 'docket-acceptance-'));
   const env: NodeJS.ProcessEnv = {
@@ -99,6 +104,8 @@ export async function startShippedStack(
     DOCKET_INBOX_PORT: String(ports.inbox),
     DOCKET_CODEC_PORT: String(ports.codec),
     DOCKET_API_PORT: String(ports.api),
+    TEMPORAL_METRICS_PORT: String(ports.temporalMetrics),
+    DOCKET_METRICS_PORT: String(ports.workerMetrics),
   };
   // The shipped stack makes its own secrets; none of the test process's may leak into it.
   for (const name of Object.keys(env))
