@@ -61,6 +61,41 @@ export const RECORDS_RETENTION: Readonly<Record<string, RecordsRetention>> = {
       'SD 2022-17 states no period for the record; 7 years after the employee separates unless the agency sets otherwise',
     ),
   },
+  'nc-doc-contract': {
+    after: 'closure',
+    period: DEFAULT_PERIOD,
+    source: agencySetting(
+      'D.0700 states no period; a contract record carries twelve-month counts and suspensions that may be contested, so 7 years after the contract ends unless the agency sets otherwise',
+    ),
+  },
+  'nc-doc-cwp': {
+    after: 'closure',
+    period: DEFAULT_PERIOD,
+    source: agencySetting(
+      'D.0706 states no period; 7 years after the project closes unless the agency sets otherwise',
+    ),
+  },
+  'nc-doc-transfer': {
+    after: 'closure',
+    period: DEFAULT_PERIOD,
+    source: agencySetting(
+      'D.0707 states no period; 7 years after the transfer closes unless the agency sets otherwise',
+    ),
+  },
+  'omes-pwp-conduct': {
+    after: 'closure',
+    period: DEFAULT_PERIOD,
+    source: agencySetting(
+      'The OMES public works policy states no period; conduct reports may be evidence in employment and civil proceedings, so 7 years after closure unless the agency sets otherwise',
+    ),
+  },
+  'wdoc-employee-contact': {
+    after: 'closure',
+    period: DEFAULT_PERIOD,
+    source: agencySetting(
+      "WDOC 1.006 states no period; 7 years after the warden's decision unless the agency sets otherwise",
+    ),
+  },
 };
 
 /** The period in force for one policy's records, and where it comes from, in words. */
