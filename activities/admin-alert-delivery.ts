@@ -22,7 +22,7 @@ import {
   type AdminAlertRequest,
   type NoticeResult,
 } from './notifications';
-import { keepAlive, type RelayHealth } from './relay-health';
+import { keepAlive, RELAY_UNREACHABLE, type RelayHealth } from './relay-health';
 import type { SentLedger } from './sent-ledger';
 
 export type AlertChannel = 'primary-relay' | 'fallback-relay' | 'webhook';
@@ -81,24 +81,27 @@ export function createAdminAlertDelivery(
     | { ok: false; error: unknown; primaryError?: unknown }
   > => {
     let primaryError: unknown;
-    if (channels.primaryHealth?.state().unreachable !== true || !fallback) {
+    const primaryState = channels.primaryHealth?.state();
+    if (primaryState?.unreachable === true) {
+      // Known down: another channel now is worth more than a wait at the primary relay's gate.
+      primaryError = Object.assign(
+        new Error(`the primary relay has been unreachable since ${primaryState.failingSince ?? 'just now'}`),
+        { code: RELAY_UNREACHABLE },
+      );
+    } else {
       try {
         return { ok: true, result: await primary(request), via: 'primary-relay' };
       } catch (err) {
         // Invalid input is a workflow bug: no channel can fix it.
         if (failureType(err) === NoticeErrorType.NOTICE_INPUT_INVALID) throw err;
-        if (!fallback) return { ok: false, error: err };
         primaryError = err;
       }
     }
+    if (!fallback) return { ok: false, error: primaryError };
     try {
-      const result = await (fallback as NonNullable<typeof fallback>)(request);
+      const result = await fallback(request);
       logger.warn(
-        {
-          workflowId: request.workflowId,
-          noticeKey: request.noticeKey,
-          primary: primaryError !== undefined ? channelCause(primaryError) : 'unreachable',
-        },
+        { workflowId: request.workflowId, noticeKey: request.noticeKey, primary: channelCause(primaryError) },
         "administrators' alert sent through the fallback relay",
       );
       return { ok: true, result, via: 'fallback-relay' };
@@ -111,6 +114,15 @@ export function createAdminAlertDelivery(
   /** Posts the alert unless this host already did; true when it posted now. */
   const post = async (request: AdminAlertRequest, signal: AbortSignal | undefined): Promise<boolean> => {
     if (!webhook) return false;
+    for (const field of ['workflowId', 'noticeKey', 'errorCode'] as const) {
+      if (typeof request[field] !== 'string' || request[field] === '') {
+        throw ApplicationFailure.create({
+          type: NoticeErrorType.NOTICE_INPUT_INVALID,
+          message: `invalid administrators alert: ${field}: required`,
+          nonRetryable: true,
+        });
+      }
+    }
     const id = alertEventId(request.workflowId, request.noticeKey);
     if (await ledger.find(webhookLedgerKey(id))) return false;
     const entry = request.entry;
@@ -156,14 +168,18 @@ export function createAdminAlertDelivery(
     const stop = keepAlive(activity, { noticeKey: request.noticeKey });
     const log = logger.child({ workflowId: request.workflowId, noticeKey: request.noticeKey });
     try {
-      // Email first: it validates the request, and an invalid request must not reach the pager.
-      const mailed = await email(request);
-      const posted = webhook
-        ? await post(request, activity?.cancellationSignal).then(
-            (fresh) => ({ ok: true as const, fresh }),
-            (error: unknown) => ({ ok: false as const, error }),
-          )
-        : undefined;
+      const [mailed, posted] = await Promise.all([
+        email(request),
+        webhook
+          ? post(request, activity?.cancellationSignal).then(
+              (fresh) => ({ ok: true as const, fresh }),
+              (error: unknown) => ({ ok: false as const, error }),
+            )
+          : undefined,
+      ]);
+      if (posted && !posted.ok && failureType(posted.error) === NoticeErrorType.NOTICE_INPUT_INVALID) {
+        throw posted.error;
+      }
       if (activity?.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
 
       const deliveredBy: AlertChannel[] = [];
