@@ -22,7 +22,7 @@ import {
   type AdminAlertRequest,
   type NoticeResult,
 } from './notifications';
-import { keepAlive, RELAY_UNREACHABLE, type RelayHealth } from './relay-health';
+import { RELAY_UNREACHABLE, type RelayHealth } from './relay-health';
 import type { SentLedger } from './sent-ledger';
 
 export type AlertChannel = 'primary-relay' | 'fallback-relay' | 'webhook';
@@ -165,86 +165,84 @@ export function createAdminAlertDelivery(
 
   return async function alertAdministrators(request: AdminAlertRequest): Promise<AdminAlertResult> {
     const activity = currentActivity();
-    const stop = keepAlive(activity, { noticeKey: request.noticeKey });
+    // No heartbeat of its own: the relays' gated mailers heartbeat while they wait or send, and a
+    // heartbeat here could overwrite the one that records an accepted alert (notifications.ts).
+    // The webhook's own timeout stays well inside the heartbeat timeout.
     const log = logger.child({ workflowId: request.workflowId, noticeKey: request.noticeKey });
-    try {
-      const [mailed, posted] = await Promise.all([
-        email(request),
-        webhook
-          ? post(request, activity?.cancellationSignal).then(
-              (fresh) => ({ ok: true as const, fresh }),
-              (error: unknown) => ({ ok: false as const, error }),
-            )
-          : undefined,
-      ]);
-      if (posted && !posted.ok && failureType(posted.error) === NoticeErrorType.NOTICE_INPUT_INVALID) {
-        throw posted.error;
-      }
-      if (activity?.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
-
-      const deliveredBy: AlertChannel[] = [];
-      if (mailed.ok) deliveredBy.push(mailed.via);
-      if (posted?.ok) deliveredBy.push('webhook');
-      const failures: Record<string, unknown> = {};
-      if (!mailed.ok) {
-        failures.email = {
-          ...channelCause(mailed.error),
-          ...(mailed.primaryError !== undefined ? { primary: channelCause(mailed.primaryError) } : {}),
-        };
-      }
-      if (posted && !posted.ok) failures.webhook = channelCause(posted.error);
-
-      if (deliveredBy.length > 0) {
-        if (Object.keys(failures).length > 0) {
-          log.warn({ deliveredBy, failures }, "administrators' alert delivered, but not by every channel");
-        }
-        log.info(
-          { deliveredBy, webhookAlreadyPosted: posted?.ok === true && !posted.fresh },
-          "administrators' alert delivered",
-        );
-        const now = new Date().toISOString();
-        const base: NoticeResult = mailed.ok
-          ? mailed.result
-          : {
-              messageId: adminAlertMessageId(request.workflowId, request.noticeKey, channels.messageIdDomain),
-              status: 'sent',
-              recipientRole: 'administrators',
-              recipientIds: ['alert-webhook'],
-              recipientCount: 1,
-              rejectedCount: 0,
-              escalationCapped: false,
-              sentAt: request.sentAt ?? now,
-              acceptedAt: now,
-            };
-        return { ...base, deliveredBy };
-      }
-
-      // Retry unless every channel refused for good (a permanent SMTP reply, a webhook 4xx).
-      const emailRetryable =
-        !mailed.ok && !(mailed.error instanceof ApplicationFailure && mailed.error.nonRetryable);
-      const webhookRetryable =
-        posted !== undefined &&
-        !posted.ok &&
-        !(posted.error instanceof AlertWebhookError && !posted.error.retryable);
-      const retryable = emailRetryable || webhookRetryable;
-      log.error(
-        { failures, ...(retryable ? { nextRetryAt: nextRetryAt(activity?.info) } : {}) },
-        "administrators' alert reached no channel",
-      );
-      throw ApplicationFailure.create({
-        type: retryable ? NoticeErrorType.SMTP_TRANSIENT : NoticeErrorType.SMTP_PERMANENT,
-        message: `administrators' alert about ${request.noticeKey} reached no channel: ${Object.entries(
-          failures,
-        )
-          .map(([channel, cause]) => `${channel}: ${String((cause as { message?: unknown }).message)}`)
-          .join('; ')}`,
-        nonRetryable: !retryable,
-        details: [{ noticeKey: request.noticeKey, failures }],
-        // Logged above at error level; the SDK need not log it again.
-        category: ApplicationFailureCategory.BENIGN,
-      });
-    } finally {
-      stop();
+    const [mailed, posted] = await Promise.all([
+      email(request),
+      webhook
+        ? post(request, activity?.cancellationSignal).then(
+            (fresh) => ({ ok: true as const, fresh }),
+            (error: unknown) => ({ ok: false as const, error }),
+          )
+        : undefined,
+    ]);
+    if (posted && !posted.ok && failureType(posted.error) === NoticeErrorType.NOTICE_INPUT_INVALID) {
+      throw posted.error;
     }
+    if (activity?.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
+
+    const deliveredBy: AlertChannel[] = [];
+    if (mailed.ok) deliveredBy.push(mailed.via);
+    if (posted?.ok) deliveredBy.push('webhook');
+    const failures: Record<string, unknown> = {};
+    if (!mailed.ok) {
+      failures.email = {
+        ...channelCause(mailed.error),
+        ...(mailed.primaryError !== undefined ? { primary: channelCause(mailed.primaryError) } : {}),
+      };
+    }
+    if (posted && !posted.ok) failures.webhook = channelCause(posted.error);
+
+    if (deliveredBy.length > 0) {
+      if (Object.keys(failures).length > 0) {
+        log.warn({ deliveredBy, failures }, "administrators' alert delivered, but not by every channel");
+      }
+      log.info(
+        { deliveredBy, webhookAlreadyPosted: posted?.ok === true && !posted.fresh },
+        "administrators' alert delivered",
+      );
+      const now = new Date().toISOString();
+      const base: NoticeResult = mailed.ok
+        ? mailed.result
+        : {
+            messageId: adminAlertMessageId(request.workflowId, request.noticeKey, channels.messageIdDomain),
+            status: 'sent',
+            recipientRole: 'administrators',
+            recipientIds: ['alert-webhook'],
+            recipientCount: 1,
+            rejectedCount: 0,
+            escalationCapped: false,
+            sentAt: request.sentAt ?? now,
+            acceptedAt: now,
+          };
+      return { ...base, deliveredBy };
+    }
+
+    // Retry unless every channel refused for good (a permanent SMTP reply, a webhook 4xx).
+    const emailRetryable =
+      !mailed.ok && !(mailed.error instanceof ApplicationFailure && mailed.error.nonRetryable);
+    const webhookRetryable =
+      posted !== undefined &&
+      !posted.ok &&
+      !(posted.error instanceof AlertWebhookError && !posted.error.retryable);
+    const retryable = emailRetryable || webhookRetryable;
+    log.error(
+      { failures, ...(retryable ? { nextRetryAt: nextRetryAt(activity?.info) } : {}) },
+      "administrators' alert reached no channel",
+    );
+    throw ApplicationFailure.create({
+      type: retryable ? NoticeErrorType.SMTP_TRANSIENT : NoticeErrorType.SMTP_PERMANENT,
+      message: `administrators' alert about ${request.noticeKey} reached no channel: ${Object.entries(
+        failures,
+      )
+        .map(([channel, cause]) => `${channel}: ${String((cause as { message?: unknown }).message)}`)
+        .join('; ')}`,
+      nonRetryable: !retryable,
+      details: [{ noticeKey: request.noticeKey, failures }],
+      // Logged above at error level; the SDK need not log it again.
+      category: ApplicationFailureCategory.BENIGN,
+    });
   };
 }

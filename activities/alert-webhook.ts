@@ -98,7 +98,7 @@ export function alertEventId(workflowId: string, noticeKey: string): string {
 export interface AlertWebhookOptions {
   url: string;
   secret: string;
-  /** Per request. Default 10 s. */
+  /** Per request. Default 5 s: well inside the alert activity's 10-second heartbeat timeout. */
   timeoutMs?: number;
 }
 
@@ -115,7 +115,7 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
     );
   }
   const url = new URL(options.url);
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? 5_000;
   return {
     target: url.origin,
     async post(event, signal) {
