@@ -5,9 +5,7 @@
 // case's timeline records both steps.
 //
 // The primary relay here refuses every message (550), which fails the notice at once. The other
-// way a notice fails, a relay down for the whole retry day, is measured by
-// test/faults/day-long-outage.measure.ts (RELIABILITY.md): the time-skipping server runs each of
-// that day's thousands of retries in real time, far too slow for every CI run.
+// way a notice fails, a relay down for the whole retry day, is day-long-outage.test.ts.
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
