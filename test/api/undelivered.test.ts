@@ -99,3 +99,21 @@ test('a notice being retried and one given up, each with what Temporal knows of 
   });
   expect([unknown.status, unknown.body.error.code]).toEqual([422, 'INVALID_INPUT']);
 }, 180_000);
+
+test('the route is in the OpenAPI document, for administrators, with its response schema', async () => {
+  const spec = await bed.call<{
+    paths: Record<
+      string,
+      Record<string, { 'x-docket-roles'?: string[]; responses?: Record<string, unknown> }>
+    >;
+    components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+  }>('GET', '/docs/openapi.json');
+  expect(spec.body.paths['/notices/undelivered']?.get?.['x-docket-roles']).toEqual(['administrator']);
+  expect(Object.keys(spec.body.components.schemas.UndeliveredNotices?.properties ?? {}).sort()).toEqual([
+    'casesScanned',
+    'notices',
+    'source',
+    'timelineUnavailable',
+    'truncated',
+  ]);
+});
