@@ -19,7 +19,9 @@ export interface MailTransportOptions {
   timeoutsMs?: { connection?: number; greeting?: number; socket?: number; dns?: number };
 }
 
-export function createMailTransport(options: MailTransportOptions): MailSender & { close(): void } {
+export function createMailTransport(
+  options: MailTransportOptions,
+): MailSender & { close(): void; verify(): Promise<true> } {
   const t = options.timeoutsMs ?? {};
   return nodemailer.createTransport({
     host: options.host,

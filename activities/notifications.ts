@@ -36,7 +36,7 @@
 // free context never appear in logs.
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { SendMailOptions, SentMessageInfo } from 'nodemailer';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -45,6 +45,7 @@ import { formatLocalText, isKnownZone, localWeekdayName } from '../domain/time';
 import type { IsoInstant, ScheduleEntry } from '../domain/types';
 import { signAckLink } from './ack-link';
 import { buildDeadlineEvent } from './deadline-calendar';
+import { sendFailureLogFields } from './failure-cause';
 import { UnknownRecipientError, type Directory, type DirectorySource, type Recipient } from './directory';
 import { NOTICE_KINDS, NoticeErrorType, type NoticeKind, type TemplateKind } from './notice-codes';
 import {
@@ -314,6 +315,9 @@ function smtpFailure(
     message: `${c.retryable ? 'mail relay unavailable or deferred' : 'mail relay refused'} notice ${noticeKey}: ${reason}`,
     nonRetryable: !c.retryable,
     details: [details],
+    // The activity logs each transient failure itself, with its cause and next retry; BENIGN keeps the
+    // SDK from logging the same attempt again at warn level.
+    ...(c.retryable ? { category: ApplicationFailureCategory.BENIGN } : {}),
   });
 }
 
@@ -637,6 +641,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
           code: c.code,
           responseCode: c.responseCode,
           attempt: activity?.info.attempt,
+          ...sendFailureLogFields(err, activity?.info, !failure.nonRetryable),
         },
         failure.nonRetryable ? 'notice refused permanently by the mail relay' : 'notice deferred; will retry',
       );

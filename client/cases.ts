@@ -1044,6 +1044,11 @@ export class DocketClient {
     return { cases, truncated, query };
   }
 
+  /** For reads built on this client elsewhere (client/undelivered.ts): connection trouble as 503/504. */
+  translateError(err: unknown): Promise<unknown> {
+    return this.translateTemporalError(err);
+  }
+
   private withTimeout<T>(fn: () => Promise<T>): Promise<T> {
     return this.options.client.withDeadline(Date.now() + (this.options.timeoutMs ?? 30_000), fn);
   }

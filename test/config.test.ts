@@ -47,4 +47,43 @@ describe('configuration', () => {
       /calendars\.us-ok-state\.businessHours\.end: /,
     );
   });
+
+  test('delivery settings: outage alert threshold as a duration, a fallback relay, the alert webhook', () => {
+    const defaults = parseConfig({});
+    expect(defaults.smtp.outageAlertAfter).toBe(300_000);
+    expect(defaults.smtp.fallback).toBeUndefined();
+    expect(defaults.alerts.webhookUrl).toBeUndefined();
+
+    const config = parseConfig(
+      { smtp: { outageAlertAfter: '90s', fallback: { host: 'relay2.agency.example.org' } } },
+      {
+        DOCKET_SMTP_FALLBACK_PASSWORD: 'from-the-secret-store',
+        DOCKET_ALERT_WEBHOOK_URL: 'https://pager.agency.example.org/hooks/docket',
+      },
+    );
+    expect(config.smtp.outageAlertAfter).toBe(90_000);
+    expect(config.smtp.fallback).toEqual({
+      host: 'relay2.agency.example.org',
+      port: 25,
+      secure: false,
+      password: 'from-the-secret-store',
+    });
+    expect(config.alerts.webhookUrl).toBe('https://pager.agency.example.org/hooks/docket');
+    expect(parseConfig({ smtp: { outageAlertAfter: 120 } }).smtp.outageAlertAfter).toBe(120_000);
+    expect(parseConfig({}, { DOCKET_SMTP_OUTAGE_ALERT_AFTER: '1h' }).smtp.outageAlertAfter).toBe(3_600_000);
+  });
+
+  test('bad delivery settings name the field and the rule', () => {
+    expect(() => parseConfig({ smtp: { outageAlertAfter: 'soon' } })).toThrow(
+      /smtp\.outageAlertAfter: a duration like 90s, 5m or 1h, not "soon"/,
+    );
+    expect(() => parseConfig({}, { DOCKET_SMTP_FALLBACK_PORT: '2525' })).toThrow(/smtp\.fallback\.host: /);
+    expect(() => parseConfig({ smtp: { fallback: { host: 'x', relay: 'y' } } })).toThrow(/smtp\.fallback: /);
+    expect(() => parseConfig({ alerts: { webhookUrl: 'http://pager.agency.example.org/x' } })).toThrow(
+      /alerts\.webhookUrl: an https URL \(http only for a loopback host\)/,
+    );
+    expect(parseConfig({ alerts: { webhookUrl: 'http://127.0.0.1:9000/x' } }).alerts.webhookUrl).toBe(
+      'http://127.0.0.1:9000/x',
+    );
+  });
 });

@@ -81,6 +81,28 @@ export const ackLinkKeySchema = z.string().transform((text, ctx): Buffer => {
   return key;
 });
 
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/;
+const DURATION_UNITS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** A duration: `90s`, `5m`, `1h`, `250ms`, or a number of seconds. Parsed to milliseconds. */
+const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const match = typeof value === 'number' ? [String(value), String(value), 's'] : DURATION.exec(value);
+  const amount = Number(match?.[1]);
+  if (!match || !Number.isFinite(amount) || amount < 0) {
+    ctx.addIssue({ code: 'custom', message: `a duration like 90s, 5m or 1h, not ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return Math.round(amount * DURATION_UNITS[(match[2] ?? 's') as keyof typeof DURATION_UNITS]);
+});
+
+const relaySchema = {
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(1).max(65535),
+  secure: z.boolean().default(false),
+  user: z.string().optional(),
+  password: z.string().optional(),
+};
+
 export const configSchema = z.object({
   temporal: z.object({
     address: z.string().min(1).default('127.0.0.1:7233'),
@@ -95,6 +117,35 @@ export const configSchema = z.object({
     secure: z.boolean().default(false),
     user: z.string().optional(),
     password: z.string().optional(),
+    /**
+     * How long the relay may keep failing before the worker writes one error-level log line about it
+     * (`90s`, `5m`, `1h` or seconds). Every failed attempt is logged at warn level before that.
+     */
+    outageAlertAfter: durationSchema.default(300_000),
+    /**
+     * A second relay, for the administrators' alert about a notice that could not be delivered: it
+     * must not depend on the primary relay (another host, another provider). Notices themselves wait
+     * for the primary relay, which holds the agency's mail routing.
+     */
+    fallback: z
+      .object({ ...relaySchema, port: relaySchema.port.default(25) })
+      .strict()
+      .optional(),
+  }),
+  alerts: z.object({
+    /**
+     * The agency's paging tool: every administrators' alert about an undelivered notice is also
+     * POSTed here as signed JSON (HMAC-SHA256 with DOCKET_ALERT_WEBHOOK_SECRET), so it does not
+     * depend on any mail relay. https unless the host is loopback.
+     */
+    webhookUrl: z
+      .url()
+      .refine((value) => {
+        const url = new URL(value);
+        if (url.protocol === 'https:') return true;
+        return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+      }, 'an https URL (http only for a loopback host)')
+      .optional(),
   }),
   mail: z.object({
     from: z.string().min(3).default('Docket <docket@localhost>'),
@@ -240,6 +291,12 @@ const envOverrides: Array<[string, string[]]> = [
   ['DOCKET_SMTP_PORT', ['smtp', 'port']],
   ['DOCKET_SMTP_USER', ['smtp', 'user']],
   ['DOCKET_SMTP_PASSWORD', ['smtp', 'password']],
+  ['DOCKET_SMTP_OUTAGE_ALERT_AFTER', ['smtp', 'outageAlertAfter']],
+  ['DOCKET_SMTP_FALLBACK_HOST', ['smtp', 'fallback', 'host']],
+  ['DOCKET_SMTP_FALLBACK_PORT', ['smtp', 'fallback', 'port']],
+  ['DOCKET_SMTP_FALLBACK_USER', ['smtp', 'fallback', 'user']],
+  ['DOCKET_SMTP_FALLBACK_PASSWORD', ['smtp', 'fallback', 'password']],
+  ['DOCKET_ALERT_WEBHOOK_URL', ['alerts', 'webhookUrl']],
   ['DOCKET_DIRECTORY', ['directoryPath']],
   ['DOCKET_DATA_DIR', ['dataDir']],
   ['DOCKET_LOG_LEVEL', ['logLevel']],
@@ -272,7 +329,7 @@ export function parseConfig(
   origin = 'configuration',
 ): DocketConfig {
   const merged: Record<string, unknown> = structuredClone((raw ?? {}) as Record<string, unknown>);
-  for (const section of ['temporal', 'smtp', 'mail', 'worker', 'metrics', 'api', 'records'])
+  for (const section of ['temporal', 'smtp', 'alerts', 'mail', 'worker', 'metrics', 'api', 'records'])
     merged[section] ??= {};
   for (const [name, keys] of envOverrides) {
     const value = env[name];

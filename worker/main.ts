@@ -14,12 +14,14 @@ import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
 import { Client, Connection } from '@temporalio/client';
 import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
+import { createAlertWebhook, MIN_SECRET_LENGTH, type AlertWebhook } from '../activities/alert-webhook';
+import { RelayHealth, relayGatedMailer } from '../activities/relay-health';
 import { buildActivities } from './activities';
 import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from './config';
 import { assertWorkflowBundleEncryptsFailures, createDataConverter } from './data-converter';
 import { loadKeyring } from './keys';
 import { temporalConnectionOptions } from './connection';
-import { createLogger, sdkLoggerFor } from './logger';
+import { createLogger, sdkLoggerFor, type Logger } from './logger';
 import { docketWorkerBundleOptions } from './workflow-bundle';
 
 /** What a caller may replace in the production wiring (the benchmark harness does; `npm run worker` does not). */
@@ -29,6 +31,48 @@ export interface DocketWorkerOverrides {
   ledger?: SentLedger;
   /** Applied last, over the options built from `config`. */
   workerOptions?: Partial<WorkerOptions>;
+}
+
+/**
+ * The paging tool's webhook, when `alerts.webhookUrl` is set: its secret comes from the environment
+ * (DOCKET_ALERT_WEBHOOK_SECRET), never the config file.
+ */
+export function alertWebhookFromConfig(
+  config: DocketConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): AlertWebhook | undefined {
+  const url = config.alerts.webhookUrl;
+  if (url === undefined) return undefined;
+  const secret = env.DOCKET_ALERT_WEBHOOK_SECRET ?? '';
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `alerts.webhookUrl is set, so DOCKET_ALERT_WEBHOOK_SECRET must hold a random key of at least ` +
+        `${MIN_SECRET_LENGTH} characters (it has ${secret.length}); e.g. openssl rand -base64 32`,
+    );
+  }
+  return createAlertWebhook({ url, secret });
+}
+
+/** One SMTP relay as the notice activities use it: the transport behind a shared health gate. */
+function relay(
+  name: string,
+  smtp: Omit<DocketConfig['smtp'], 'fallback' | 'outageAlertAfter'>,
+  config: DocketConfig,
+  logger: Logger,
+) {
+  const transport = createMailTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+  });
+  const health = new RelayHealth({
+    relay: name,
+    probe: () => transport.verify(),
+    logger,
+    outageAlertAfterMs: config.smtp.outageAlertAfter,
+  });
+  return { mailer: relayGatedMailer(transport, health), health };
 }
 
 export async function createDocketWorker(
@@ -48,6 +92,7 @@ export async function createDocketWorker(
   if (overrides.workflowBundlePath) {
     assertWorkflowBundleEncryptsFailures({ code: await readFile(overrides.workflowBundlePath, 'utf8') });
   }
+  const webhook = alertWebhookFromConfig(config, env);
   const logger = createLogger(config.logLevel);
   Runtime.install({ logger: sdkLoggerFor(logger), telemetryOptions: telemetryOptionsFor(config) });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
@@ -58,13 +103,11 @@ export async function createDocketWorker(
     namespace: config.temporal.namespace,
     dataConverter,
   });
+  const primary = relay('primary', config.smtp, config, logger);
+  const fallback = config.smtp.fallback ? relay('fallback', config.smtp.fallback, config, logger) : undefined;
   const activities = buildActivities({
-    mailer: createMailTransport({
-      host: config.smtp.host,
-      port: config.smtp.port,
-      secure: config.smtp.secure,
-      auth: config.smtp.user ? { user: config.smtp.user, pass: config.smtp.password ?? '' } : undefined,
-    }),
+    mailer: primary.mailer,
+    adminAlerts: { fallbackMailer: fallback?.mailer, webhook, primaryHealth: primary.health },
     directory: await watchDirectoryFile(config.directoryPath, logger),
     logger,
     ledger: overrides.ledger ?? (await openFileSentLedger(path.join(config.dataDir, 'sent-ledger.jsonl'))),
@@ -112,13 +155,16 @@ export function telemetryOptionsFor(config: DocketConfig): RuntimeOptions['telem
 
 async function main(): Promise<void> {
   let config: DocketConfig;
+  let built: Awaited<ReturnType<typeof createDocketWorker>>;
   try {
     config = loadConfig();
+    built = await createDocketWorker(config);
   } catch (err) {
-    console.error(`docket worker: ${(err as Error).message}`);
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`docket worker: ${err.message}`);
     process.exit(2);
   }
-  const { worker, connection, clientConnection, logger } = await createDocketWorker(config);
+  const { worker, connection, clientConnection, logger } = built;
   logger.info(
     { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
     'worker started',

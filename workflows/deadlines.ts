@@ -23,12 +23,22 @@ import { refuse } from './case-support';
 import { DeadlineStateKey, NextDeadlineKey } from './search-attributes';
 import { countAcknowledgement, countBreach } from './metrics';
 
-// A notice must not be lost to a transient SMTP outage, so retries continue for a day (backing off
-// to hourly) before the failure goes to the administrators instead.
+// A notice must not be lost to a transient SMTP outage, so retries continue for a day before the
+// failure goes to the administrators instead. Retries stay seconds apart for that whole day: the
+// worker holds notices at its relay gate while the relay is unreachable (activities/relay-health.ts)
+// and releases them the moment it answers, so a short interval costs no SMTP connections during an
+// outage, and a notice between attempts when the relay recovers waits at most the maximum interval.
+// The heartbeat timeout lets Temporal see a dead worker within seconds; the activity heartbeats
+// whenever it waits or talks to the relay for longer than a moment. Start-to-close only bounds a
+// stuck attempt on a live worker: gate wait (30 s) plus nodemailer's connect, greeting and socket
+// timeouts fit inside it.
+// Activity options are not part of a workflow's commands' identity: changing them does not break
+// the replay of running cases (test/replay.test.ts).
 const NOTICE_OPTIONS = {
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '1 day',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 } as const;
 const notices = proxyActivities<NotificationActivities>(NOTICE_OPTIONS);
 
@@ -41,10 +51,13 @@ const ONE_UPSERT_PER_STEP = 'one-search-attribute-upsert-per-step';
  */
 const REMINDERS_BUSINESS_HOURS = 'reminders-business-hours';
 
+// The administrators' alert goes out over every channel configured (fallback relay, paging webhook),
+// so it does not wait on the relay that failed; when none takes it, it is retried for a week.
 const adminAlerts = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '7 days',
-  retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 export type OverallDeadlineState = 'on-track' | 'at-risk' | 'breached';

@@ -21,7 +21,8 @@ export type Permission =
   | 'events:record'
   | 'extensions:grant'
   | 'alerts:acknowledge'
-  | 'policies:preview';
+  | 'policies:preview'
+  | 'notices:read';
 
 /**
  * Issue 10: a case system opens cases and records events (extensions are events of the case
@@ -38,6 +39,8 @@ export const rolePermissions: Readonly<Record<ApiRole, readonly Permission[]>> =
     'extensions:grant',
     'alerts:acknowledge',
     'policies:preview',
+    // Delivery trouble is an operator's concern: failure messages name relays and error codes.
+    'notices:read',
   ],
 };
 

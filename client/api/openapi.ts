@@ -23,6 +23,7 @@ import {
   previewBodySchema,
   refusalSchema,
   scheduleSchema,
+  undeliveredNoticesSchema,
 } from './schemas';
 
 type Json = Record<string, unknown>;
@@ -173,6 +174,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     CaseUpdated: caseUpdatedSchema,
     OpenedCase: openedCaseSchema,
     DeadlinesDue: deadlinesDueSchema,
+    UndeliveredNotices: undeliveredNoticesSchema,
     Schedule: scheduleSchema,
     Policies: policiesSchema,
     Health: healthSchema,
@@ -479,6 +481,39 @@ export function buildOpenApiDocument(): OpenApiDocument {
         '200': { description: 'Matching cases', content: json(ref('DeadlinesDue')) },
       },
       errors: ['INVALID_INPUT', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'],
+    }),
+  );
+
+  add(
+    '/notices/undelivered',
+    'get',
+    operation(routes.undeliveredNotices, {
+      operationId: 'undeliveredNotices',
+      tags: ['notices'],
+      description:
+        'Notices Docket has not delivered, read from Temporal itself: for each running case (from visibility), ' +
+        'the notice activities Temporal is retrying after a failed attempt (attempts, last failure, next attempt, ' +
+        'give-up time, from DescribeWorkflowExecution), and the notices its timeline records as given up, with ' +
+        "whether the administrators' alert about them went out. One describe and one query per running case: " +
+        "an administrator's view, not a dashboard to poll.",
+      parameters: [
+        {
+          name: 'caseType',
+          in: 'query',
+          schema: { type: 'string' },
+          description: `Comma-separated: ${caseTypeNames().join(', ')}`,
+        },
+        {
+          name: 'limit',
+          in: 'query',
+          description: 'Running cases to scan',
+          schema: { type: 'integer', minimum: 1, maximum: 5000, default: 1000 },
+        },
+      ],
+      responses: {
+        '200': { description: 'Undelivered notices', content: json(ref('UndeliveredNotices')) },
+        ...errors('INVALID_INPUT', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'),
+      },
     }),
   );
 

@@ -101,6 +101,12 @@ export const routes = {
     permission: 'cases:read',
     summary: 'Open cases with deadlines, from Temporal visibility',
   },
+  undeliveredNotices: {
+    method: 'GET',
+    url: '/notices/undelivered',
+    permission: 'notices:read',
+    summary: 'Notices not delivered yet (being retried) or given up, from Temporal',
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

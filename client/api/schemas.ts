@@ -9,6 +9,7 @@ import type { Schedule } from '../../domain/types';
 import type { CaseView } from '../../workflows/case-support';
 import type { TimelineEvent } from '../../workflows/deadlines';
 import { caseTypeNames, deadlineStates, type CaseType, type DeadlinesDue, type OpenedCase } from '../cases';
+import type { UndeliveredNotices } from '../undelivered';
 
 /** A compile-time check that a documented schema produces exactly the type the code returns. */
 const describes =
@@ -334,6 +335,45 @@ export const deadlinesDueSchema = describes<DeadlinesDue>()(
     query: z
       .string()
       .meta({ description: 'The visibility List Filter that answered (paste it into the Temporal UI).' }),
+  }),
+);
+
+export const undeliveredQuerySchema = z
+  .object({
+    caseType: listParam(z.string()).optional(),
+    limit: z.coerce.number().int().min(1).max(5_000).default(1_000),
+  })
+  .strict();
+
+export const undeliveredNoticesSchema = describes<UndeliveredNotices>()(
+  z.object({
+    notices: z.array(
+      z.object({
+        caseType: caseTypeSchema,
+        caseNumber: z.string(),
+        workflowId: z.string(),
+        state: z.enum(['retrying', 'failed']).meta({
+          description:
+            '`retrying`: Temporal is still trying; `failed`: given up after a day (or refused for good).',
+        }),
+        activity: z.enum(['sendNotice', 'alertAdministrators']),
+        noticeKey: z.string().nullable(),
+        attempts: z.number().nullable(),
+        lastFailure: z.object({ type: z.string().nullable(), message: z.string() }).nullable(),
+        nextAttemptAt: z.string().nullable(),
+        giveUpAt: z.string().nullable(),
+        failedAt: z.string().nullable(),
+        administrators: z.enum(['alerted', 'alert-failed', 'alert-pending']).nullable(),
+      }),
+    ),
+    casesScanned: z.number(),
+    truncated: z
+      .boolean()
+      .meta({ description: 'More running cases than `limit`: the rest were not scanned.' }),
+    timelineUnavailable: z.array(z.string()).meta({
+      description: 'Cases whose timeline no worker answered for: their given-up notices are not listed.',
+    }),
+    source: z.string(),
   }),
 );
 

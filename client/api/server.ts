@@ -38,7 +38,14 @@ import { ApiError, errorBody } from './errors';
 import { createApiMetrics, isLoopback, type ApiMetrics } from './metrics';
 import { buildOpenApiDocument, renderDocsPage } from './openapi';
 import { routes, type RouteSpec } from './routes';
-import { ackFormSchema, ackLinkQuerySchema, deadlinesDueQuerySchema, previewBodySchema } from './schemas';
+import { undeliveredNotices } from '../undelivered';
+import {
+  ackFormSchema,
+  ackLinkQuerySchema,
+  deadlinesDueQuerySchema,
+  previewBodySchema,
+  undeliveredQuerySchema,
+} from './schemas';
 import type { z } from 'zod';
 
 export interface BuildApiOptions {
@@ -363,6 +370,27 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       ...(query.dueBefore !== undefined ? { dueBefore: query.dueBefore } : {}),
       limit: query.limit,
     });
+  });
+
+  route(routes.undeliveredNotices, async (request) => {
+    const query = parseWith(undeliveredQuerySchema, request.query, 'undelivered notices');
+    const principal = principals.get(request) as Principal;
+    const caseTypes = query.caseType
+      ? query.caseType.map((name) => {
+          if (!isCaseType(name)) {
+            throw ApiError.of('INVALID_INPUT', `undelivered notices: caseType: no case type '${name}'`, {
+              field: 'caseType',
+              known: caseTypeNames(),
+            });
+          }
+          return caseTypeOf(request, name);
+        })
+      : caseTypeNames().filter((name) => canAccessCaseType(principal, name));
+    try {
+      return await undeliveredNotices(docket, { caseTypes, limit: query.limit });
+    } catch (err) {
+      throw await docket.translateError(err);
+    }
   });
 
   // The acknowledgement link's pages, in their own scope: only here is a form body accepted, and

@@ -18,7 +18,7 @@ import {
 import { connectDocket } from '../connect';
 import type { Output } from './shared';
 
-function caseTypeArg(value: string): CaseType {
+export function caseTypeArg(value: string): CaseType {
   if (!isCaseType(value)) {
     throw new DomainError(
       'INVALID_INPUT',
@@ -74,7 +74,7 @@ export function renderCase(view: CaseView): string {
   return `${header}\n${table(rows)}`;
 }
 
-async function withDocket<T>(progress: Output, run: (docket: DocketClient) => Promise<T>): Promise<T> {
+export async function withDocket<T>(progress: Output, run: (docket: DocketClient) => Promise<T>): Promise<T> {
   const config = loadConfig();
   progress.out(`connecting to ${config.temporal.address} (namespace ${config.temporal.namespace}) …`);
   const conn = await connectDocket(config);

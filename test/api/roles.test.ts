@@ -31,6 +31,7 @@ const expectedRoles = {
   policies: ['case-system', 'supervisor', 'administrator'],
   preview: ['case-system', 'supervisor', 'administrator'],
   deadlinesDue: ['case-system', 'supervisor', 'administrator'],
+  undeliveredNotices: ['administrator'],
 } satisfies Partial<Record<RouteName, ApiRole[]>>;
 type ProtectedRoute = keyof typeof expectedRoles;
 
@@ -140,6 +141,10 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
   deadlinesDue: {
     success: 200,
     make: async () => ({ method: 'GET', path: '/deadlines/due?state=breached' }),
+  },
+  undeliveredNotices: {
+    success: 200,
+    make: async () => ({ method: 'GET', path: '/notices/undelivered' }),
   },
 };
 

@@ -40,6 +40,8 @@ type Plan = { kind: 'reply'; code: number; message: string; stage: 'rcpt' | 'dat
 export interface SmtpReceiverOptions {
   /** Require AUTH with these credentials (PLAIN/LOGIN over the plain connection); others get 535. */
   auth?: { user: string; pass: string };
+  /** Listen on this port (a relay coming back where it was); an ephemeral port by default. */
+  port?: number;
 }
 
 export interface SmtpReceiver {
@@ -48,6 +50,20 @@ export interface SmtpReceiver {
   /** Every message received in full, in order (accepted and dropped). */
   readonly messages: readonly ReceivedMessage[];
   readonly rejected: readonly RejectedMessage[];
+  /**
+   * Messages received in full whose client was gone before the reply: like a real relay, the
+   * receiver does not take responsibility for them (no 250 was sent), so they are not in `messages`.
+   */
+  readonly abandoned: readonly ReceivedMessage[];
+  /** Sessions between MAIL FROM and the reply to their DATA: messages in flight. */
+  inFlight(): number;
+  /** Hold each RCPT TO reply this long (0: answer at once), keeping sessions in flight before DATA. */
+  holdRcpt(ms: number): void;
+  /**
+   * Runs right after the receiver answered 250 to a message (in the same tick), e.g. to kill the
+   * sender at the one moment it cannot know whether it is safe. Undefined removes the hook.
+   */
+  onAccepted(hook: ((message: ReceivedMessage) => void) | undefined): void;
   /** Nodemailer SMTP transport options that reach this receiver. */
   transportOptions(): {
     host: string;
@@ -92,6 +108,10 @@ function smtpError(code: number, message: string): Error & { responseCode: numbe
 export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Promise<SmtpReceiver> {
   const messages: ReceivedMessage[] = [];
   const rejected: RejectedMessage[] = [];
+  const abandoned: ReceivedMessage[] = [];
+  const inFlight = new Set<string>();
+  let rcptHoldMs = 0;
+  let acceptedHook: ((message: ReceivedMessage) => void) | undefined;
   const plans: Plan[] = [];
   const waiters = new Set<() => void>();
   // Sockets by client port, so a session can be cut from inside onData (smtp-server has no public way).
@@ -99,6 +119,22 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
 
   const notify = (): void => {
     for (const wake of [...waiters]) wake();
+  };
+
+  const answerRcpt = (session: SMTPServerSession, callback: (err?: Error | null) => void): void => {
+    const plan = plans[0];
+    if (plan?.kind === 'reply' && plan.stage === 'rcpt') {
+      plans.shift();
+      rejected.push({
+        code: plan.code,
+        stage: 'rcpt',
+        envelope: envelopeOf(session),
+        messageId: undefined,
+      });
+      callback(smtpError(plan.code, plan.message));
+      return;
+    }
+    callback();
   };
 
   const server = new SMTPServer({
@@ -113,20 +149,16 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
       if (ok) callback(null, { user: auth.username });
       else callback(smtpError(535, 'Authentication credentials invalid'));
     },
-    onRcptTo(_address, session, callback) {
-      const plan = plans[0];
-      if (plan?.kind === 'reply' && plan.stage === 'rcpt') {
-        plans.shift();
-        rejected.push({
-          code: plan.code,
-          stage: 'rcpt',
-          envelope: envelopeOf(session),
-          messageId: undefined,
-        });
-        callback(smtpError(plan.code, plan.message));
-        return;
-      }
+    onMailFrom(_address, session, callback) {
+      inFlight.add(session.id);
       callback();
+    },
+    onClose(session) {
+      inFlight.delete(session.id);
+    },
+    onRcptTo(_address, session, callback) {
+      if (rcptHoldMs > 0) setTimeout(() => answerRcpt(session, callback), rcptHoldMs);
+      else answerRcpt(session, callback);
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -145,7 +177,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
               callback(smtpError(plan.code, plan.message));
               return;
             }
-            messages.push({
+            const message: ReceivedMessage = {
               outcome: plan?.kind === 'drop' ? 'dropped' : 'accepted',
               receivedAt: new Date(),
               envelope,
@@ -157,7 +189,16 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
               html: parsed.html || '',
               attachments: parsed.attachments,
               header: (name) => headerText(parsed.headers.get(name.toLowerCase())),
-            });
+            };
+            const socket = sockets.get(session.remotePort);
+            if (plan?.kind !== 'drop' && (!socket || socket.destroyed)) {
+              // The client left before the reply: no 250 was sent, so the message was never accepted.
+              abandoned.push(message);
+              inFlight.delete(session.id);
+              callback(smtpError(421, 'client gone'));
+              return;
+            }
+            messages.push(message);
             notify();
             if (plan?.kind === 'drop') {
               // The message is in; the client never hears so. The callback is never called.
@@ -165,6 +206,8 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
               return;
             }
             callback(null, 'Message accepted');
+            inFlight.delete(session.id);
+            acceptedHook?.(message);
           },
           (err: unknown) => callback(smtpError(554, `unparseable message: ${(err as Error).message}`)),
         );
@@ -182,7 +225,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
 
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.server.off('error', reject);
       resolve();
     });
@@ -194,6 +237,14 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
     port,
     messages,
     rejected,
+    abandoned,
+    inFlight: () => inFlight.size,
+    holdRcpt(ms) {
+      rcptHoldMs = ms;
+    },
+    onAccepted(hook) {
+      acceptedHook = hook;
+    },
     transportOptions: () => ({
       host: '127.0.0.1',
       port,
@@ -234,6 +285,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
     clear() {
       messages.length = 0;
       rejected.length = 0;
+      abandoned.length = 0;
       plans.length = 0;
     },
     close() {

@@ -1,0 +1,219 @@
+// The primary relay is down for the whole day a notice may be retried. The notice gives up after that
+// day and the workflow alerts the administrators, which must not go through the relay that failed:
+// the alert reaches them through the fallback relay (smtp.fallback) and the paging tool's webhook (a
+// real HTTP server here, checking the signature as a receiver would). The case's timeline records
+// both: the notice failed, the administrators were alerted.
+//
+// On the time-skipping test server, with the real workflows, the production activity wiring
+// (worker/activities.ts), encrypted payloads and a real SMTP receiver as the fallback relay. (The
+// undelivered-notices list needs visibility queries, which this server does not answer: it is
+// tested on the dev server, test/api/undelivered.test.ts and test/cli/notices.test.ts.)
+import { testArchive } from '../helpers/docket-env';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createAlertWebhook, verifyAlertWebhook } from '../../activities/alert-webhook';
+import { loadDirectory } from '../../activities/directory';
+import { createMailTransport } from '../../activities/mail-transport';
+import { adminAlertMessageId } from '../../activities/notifications';
+import { RelayHealth, relayGatedMailer } from '../../activities/relay-health';
+import { createMemorySentLedger } from '../../activities/sent-ledger';
+import { DocketClient } from '../../client/cases';
+import { buildActivities } from '../../worker/activities';
+import { createDataConverter } from '../../worker/data-converter';
+import { generateKey, loadKeyring } from '../../worker/keys';
+import { docketWorkflowsPath } from '../../worker/workflow-bundle';
+import { grievanceWorkflowId } from '../../workflows/grievance';
+import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
+import { bundleFor, createTimeSkippingEnv, uniqueName } from '../helpers/temporal';
+import { BREACH_KEY, HOUR_MS, openDueAt, report, REPO_ROOT } from './support';
+
+const SECRET = 'a-random-paging-key-of-at-least-32-chars';
+const DOMAIN = 'docket.faults.example.org';
+const codecEnv = { DOCKET_CODEC_KEYS: `kday:${generateKey()}` };
+
+let env: TestWorkflowEnvironment;
+let fallback: SmtpReceiver;
+let hookServer: Server;
+let hookUrl: string;
+const posts: Array<{ body: string; verified: boolean; at: number }> = [];
+let worker: Worker | undefined;
+let running: Promise<void> | undefined;
+let activities: ReturnType<typeof buildActivities>;
+let dataConverter: ReturnType<typeof createDataConverter>;
+let docket: DocketClient;
+const healths: RelayHealth[] = [];
+let deferredAttempts = 0;
+const taskQueue = uniqueName('faults-day');
+
+async function startWorker(): Promise<void> {
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleFor(docketWorkflowsPath),
+    dataConverter,
+    activities,
+  });
+  running = worker.run();
+}
+
+async function stopWorker(): Promise<void> {
+  worker?.shutdown();
+  await running;
+  worker = undefined;
+  running = undefined;
+}
+
+function deadPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createTcpServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  [env, fallback] = await Promise.all([createTimeSkippingEnv(), startSmtpReceiver()]);
+  hookServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const signature = req.headers['docket-signature'];
+      posts.push({
+        body,
+        verified: verifyAlertWebhook(SECRET, typeof signature === 'string' ? signature : undefined, body),
+        at: Date.now(),
+      });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
+  hookUrl = `http://127.0.0.1:${(hookServer.address() as { port: number }).port}/page`;
+
+  // Counts the day's failed attempts from the worker's own log lines.
+  const logger = pino(
+    { level: 'warn' },
+    {
+      write: (line: string) => {
+        if (line.includes('"msg":"notice deferred; will retry"')) deferredAttempts += 1;
+      },
+    },
+  );
+  const timeoutsMs = { connection: 2_000, socket: 5_000 };
+  const relay = (name: string, port: number) => {
+    const transport = createMailTransport({ host: '127.0.0.1', port, ignoreTLS: true, timeoutsMs });
+    // No wait at the gate: the test server runs each of the day's attempts in real time (below).
+    const health = new RelayHealth({
+      relay: name,
+      probe: () => transport.verify(),
+      logger,
+      outageAlertAfterMs: 300_000,
+      probeIntervalMs: 1_000,
+      maxWaitMs: 0,
+    });
+    healths.push(health);
+    return { mailer: relayGatedMailer(transport, health), health };
+  };
+  const primary = relay('primary', await deadPort());
+  dataConverter = createDataConverter(loadKeyring(codecEnv));
+  activities = buildActivities({
+    mailer: primary.mailer,
+    directory: await loadDirectory(path.join(REPO_ROOT, 'config', 'directory.yaml')),
+    logger,
+    ledger: createMemorySentLedger(),
+    config: {
+      from: 'Docket <docket@docket.faults.example.org>',
+      adminFallback: 'docket-admin@ops.faults.example.org',
+      messageIdDomain: DOMAIN,
+    },
+    archive: testArchive(),
+    adminAlerts: {
+      primaryHealth: primary.health,
+      fallbackMailer: relay('fallback', fallback.port).mailer,
+      webhook: createAlertWebhook({ url: hookUrl, secret: SECRET }),
+    },
+  });
+  await startWorker();
+  docket = new DocketClient({
+    client: new Client({ connection: env.connection, dataConverter }),
+    taskQueue,
+    timeoutMs: 60_000,
+  });
+}, 240_000);
+
+afterAll(async () => {
+  for (const h of healths) h.close();
+  await stopWorker();
+  await new Promise<void>((resolve) => (hookServer ? hookServer.close(() => resolve()) : resolve()));
+  await fallback?.close();
+  await env?.teardown();
+});
+
+test("relay down all day: the notice gives up after a day and the administrators' alert arrives by fallback relay and signed webhook", async () => {
+  const caseNumber = 'FLT-DAY-1';
+  const workflowId = grievanceWorkflowId(caseNumber);
+  const dueAt = Math.ceil((await env.currentTimeMs()) / 1000) * 1000 + HOUR_MS;
+  await openDueAt(docket, caseNumber, dueAt);
+  await env.sleep(dueAt - (await env.currentTimeMs()));
+
+  // The breach alert is being retried (Temporal's own record of it).
+  const handle = docket.handle('grievance', caseNumber);
+  let attempts = 0;
+  for (let i = 0; i < 600 && attempts < 2; i++) {
+    const pending = (await handle.describe()).raw.pendingActivities ?? [];
+    attempts = pending.find((p) => p.activityType?.name === 'sendNotice')?.attempt ?? 0;
+    if (attempts < 2) await sleep(50);
+  }
+  expect(attempts).toBeGreaterThanOrEqual(2);
+
+  // The rest of the day passes with the relay still down. The test server's clock stands still while
+  // an activity task waits in its queue, so the day's retries (seconds apart) really run, one after
+  // the other, each failing at the gate at once.
+  const jumpStarted = Date.now();
+  await env.sleep(25 * HOUR_MS);
+  const jumpRealS = Math.round((Date.now() - jumpStarted) / 1000);
+  for (let i = 0; i < 240 && (posts.length === 0 || fallback.messages.length === 0); i++) await sleep(500);
+  const serverNow = await env.currentTimeMs();
+
+  expect(posts).toHaveLength(1);
+  expect(posts[0]?.verified).toBe(true);
+  const event = JSON.parse(posts[0]?.body ?? '{}') as Record<string, unknown>;
+  expect(event).toMatchObject({
+    type: 'docket.notice.undelivered',
+    workflowId,
+    noticeKey: BREACH_KEY,
+    caseNumber,
+    caseType: 'grievance',
+    kind: 'breach',
+    facility: 'LARC',
+    deadline: { key: 'prea.emergency.initial-response' },
+  });
+  const alert = fallback.messages.find(
+    (m) => m.messageId === adminAlertMessageId(workflowId, BREACH_KEY, DOMAIN),
+  );
+  expect(alert?.envelope.to).toEqual(['docket-admin@ops.faults.example.org']);
+  expect(fallback.messages).toHaveLength(1); // only the alert: the notice itself never went out
+
+  const timeline = await docket.timeline('grievance', caseNumber);
+  const types = timeline.filter((e) => e.noticeKey === BREACH_KEY).map((e) => e.type);
+  expect(types).toEqual(['notice.failed', 'admin.alerted']);
+  // Retried all day, seconds apart (the maximum interval is 10 s): thousands of attempts.
+  expect(deferredAttempts).toBeGreaterThan(5_000);
+
+  report('day-long-outage', {
+    serverHoursFromDueToWebhook: Math.round(((serverNow - dueAt) / HOUR_MS) * 10) / 10,
+    failedSendAttemptsInTheDay: deferredAttempts,
+    realSecondsForTheDay: jumpRealS,
+    webhookPosts: posts.length,
+    webhookSignatureVerified: posts[0]?.verified,
+    fallbackRelayAlerts: fallback.messages.length,
+    timeline: types,
+  });
+}, 600_000);
