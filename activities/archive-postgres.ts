@@ -108,6 +108,10 @@ class PostgresArchiveStore implements ArchiveStore {
     private readonly pool: Pool,
     connectionString: string,
   ) {
+    // An idle connection the server closes (a restart, a failover) is reported on the pool; with no
+    // listener Node would treat it as an uncaught error and stop the worker. The pool replaces the
+    // connection, and the next write that fails is retried by its activity.
+    pool.on('error', () => undefined);
     // Never the password: the host and database only.
     let where = 'PostgreSQL';
     try {

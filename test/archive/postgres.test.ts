@@ -56,7 +56,7 @@ beforeAll(async () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   if (server && server.exitCode === null) {
@@ -161,4 +161,4 @@ test('writes are idempotent and encrypted, read back whole; holds and disposal f
   } finally {
     await archive.close();
   }
-}, 60_000);
+}, 120_000);
