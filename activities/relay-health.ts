@@ -202,7 +202,7 @@ export class RelayHealth {
         unreachable: this.unreachable,
         cause: this.lastCause,
       },
-      `mail relay failing for ${Math.round(failingForMs / 60_000)} min; notices are waiting for it`,
+      `mail relay failing for ${failingForMs < 120_000 ? `${Math.round(failingForMs / 1000)} s` : `${Math.round(failingForMs / 60_000)} min`}; notices are waiting for it`,
     );
   }
 

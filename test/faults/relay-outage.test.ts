@@ -146,7 +146,7 @@ test(
     );
     const outageErrors = lines.filter((l) => l.level === 50);
     expect(outageErrors).toHaveLength(1);
-    expect(outageErrors[0]?.msg).toMatch(/^mail relay failing for \d+ min; notices are waiting for it$/);
+    expect(outageErrors[0]?.msg).toMatch(/^mail relay failing for \d+ (s|min); notices are waiting for it$/);
     expect(outageErrors[0]).toMatchObject({ relay: 'primary', cause: { errno: 'ECONNREFUSED' } });
     expect(Number(outageErrors[0]?.failingForS)).toBeGreaterThanOrEqual(ALERT_AFTER_S);
     expect(byMsg(lines, 'mail relay is answering again')).toHaveLength(1);

@@ -74,7 +74,8 @@ afterAll(async () => {
 });
 
 /**
- * SIGKILLs the worker at the first moment every accepted alert is in its ledger. The check and the
+ * SIGKILLs the worker at the first moment an alert is in flight and every accepted alert is in its
+ * ledger. The check and the
  * kill run in one synchronous block, so no 250 can go out between them.
  */
 async function killOutsideTheOpenWindow(ids: readonly string[]): Promise<{ inFlight: number }> {
@@ -85,7 +86,8 @@ async function killOutsideTheOpenWindow(ids: readonly string[]): Promise<{ inFli
       (m) => m.outcome === 'accepted' && m.messageId && expected.has(m.messageId),
     );
     const ledger = worker.ledgerMessageIds();
-    if (accepted.every((m) => ledger.has(m.messageId as string))) {
+    // Also wait for a session in flight: that is the alert the heartbeat timeout must rescue.
+    if (smtp.inFlight() > 0 && accepted.every((m) => ledger.has(m.messageId as string))) {
       const inFlight = smtp.inFlight();
       worker.killNow();
       await worker.kill(); // waits for the exit
