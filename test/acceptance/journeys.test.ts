@@ -2,13 +2,13 @@
 // same script `npm run up` runs, with its generated secrets, its encryption and its codec server.
 // A case system drives cases over HTTP; a supervisor follows the alert's link from the real inbox in
 // Chromium; an administrator reads the case, decoded, in the real Temporal UI.
+import { launchChromium } from '../helpers/browser';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startShippedStack, waitForMessages, type InboxMessage, type ShippedStack } from './shipped-stack';
 
-const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'acceptance');
 const HOUR = 3_600_000;
 /** PREA emergency grievances: initial response within 48 hours. */
@@ -100,18 +100,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 beforeAll(async () => {
   stack = await startShippedStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

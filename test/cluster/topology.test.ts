@@ -7,18 +7,18 @@
 // The tests run in order on one topology: a case over HTTP, the UI, a crash of temporal-server while
 // deadlines fall due, a worker killed in the middle of a burst of alerts, and a restart of everything.
 // DOCKET_CLUSTER_BURST sets the burst size (default 200).
+import { launchChromium } from '../helpers/browser';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { noticeMessageId, recipientMessageId } from '../../activities/notifications';
 import { grievanceWorkflowId } from '../../workflows/grievance';
 import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from '../helpers/smtp';
 import { alive, eventually, REPO_ROOT, startCluster, type Cluster } from './support';
 
 const BURST = Number(process.env.DOCKET_CLUSTER_BURST ?? 200);
-const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium';
 const MESSAGE_ID_DOMAIN = 'docket.local';
 const PREA_BREACH = 'prea.emergency.initial-response/breach/1';
 const CODEC_AUDIENCE = 'urn:docket:codec';
@@ -48,20 +48,8 @@ beforeAll(async () => {
   smtp = await startSmtpReceiver();
   cluster = await startCluster({ smtp: { host: smtp.host, port: smtp.port } });
   timings.firstStartS = cluster.startupSeconds;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // The codec server's certificate is the self-signed one the script made.
-      '--ignore-certificate-errors',
-    ],
-  });
+  // The codec server's certificate is the self-signed one the script made.
+  browser = await launchChromium(['--ignore-certificate-errors']);
 }, 45 * 60_000);
 
 afterAll(async () => {

@@ -3,6 +3,7 @@
 // server runs from its own entry point in loopback mode, and a real browser opens the run. Its input,
 // its summary and its activity summary, all encrypted in history, must show in clear, with no
 // "Decoding failed" and no codec error in the UI.
+import { launchChromium } from '../helpers/browser';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createDataConverter, workflowBundleConverterOptions } from '../../worker/data-converter';
 import { ENCODING_ENCRYPTED } from '../../worker/codec';
 import * as activities from '../fixtures/confidential-activities';
@@ -26,7 +27,6 @@ import {
 } from '../confidentiality/support';
 import { createDevServerEnv, quietBundlerLogger, uniqueName } from '../helpers/temporal';
 
-const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium';
 const REPO = path.join(__dirname, '..', '..');
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
 
@@ -108,18 +108,7 @@ beforeAll(async () => {
     dataConverter,
   });
   running = worker.run();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

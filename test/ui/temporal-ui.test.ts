@@ -1,18 +1,18 @@
 // The administrator's view: the real Temporal UI served by the dev server, driven by a real browser
 // (Debian's Chromium through playwright-core). A case is found with a search-attribute query, and
 // its page shows the deadlines through the timer summaries and the workflow's current details.
+import { launchChromium } from '../helpers/browser';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { DocketClient } from '../../client/cases';
 import { testActivities } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { bundleFor, createDevServerEnv, uniqueName } from '../helpers/temporal';
 
-const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 
 function freePort(): Promise<number> {
@@ -45,18 +45,7 @@ beforeAll(async () => {
     activities: await testActivities(smtp),
   });
   running = worker.run();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
