@@ -1,24 +1,14 @@
 // Starts Docket exactly as a newcomer does, with `scripts/up.sh` (what `npm run up` runs), on ports
 // and a data directory of the test's own, and stops everything it started. Nothing here builds a
 // harness: the processes, their configuration and the generated secrets are the shipped ones.
+export { freePort } from '../helpers/net';
+import { freePort } from '../helpers/net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface StackPorts {
   temporal: number;

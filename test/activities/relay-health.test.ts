@@ -2,7 +2,7 @@
 // nodemailer's real transport: the first refused connection closes the gate, later sends wait at it
 // without connecting, a probe that gets an answer opens it and releases them at once, a send held
 // longer than the limit fails with the relay's last cause, and the logs say all of it once.
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import {
@@ -19,16 +19,6 @@ import {
   relayGatedMailer,
 } from '../../activities/relay-health';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
-
-/** A port nobody listens on: the relay is down. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Line {
   level: number;

@@ -2,6 +2,7 @@
 // (`bash scripts/up.sh --cluster`), on ports chosen at random and a fresh data directory, and gives
 // tests what they need to drive it: the API tokens, the sign-in users, the script's own component
 // control (stop, start), PostgreSQL queries, and a clean stop of the whole process group.
+import { freePort } from '../helpers/net';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,17 +14,6 @@ import { promisify } from 'node:util';
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 const execFileAsync = promisify(execFile);
 const PG_BIN = process.env.DOCKET_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every port the topology listens on, each from its own environment variable. */
 const PORT_VARIABLES = [

@@ -7,10 +7,11 @@
 // Sizes scale with DOCKET_FAULT_SCALE (default 1: small enough for CI on two cores); a figure for
 // RELIABILITY.md is a run with a larger scale. DOCKET_FAULT_REPORT=<dir> writes each test's
 // measurements there as JSON.
+export { freePort } from '../helpers/net';
+import { freePort } from '../helpers/net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,18 +37,6 @@ if (!Number.isFinite(FAULT_SCALE) || FAULT_SCALE <= 0) {
 export const scaled = (base: number): number => Math.max(1, Math.round(base * FAULT_SCALE));
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const children = new Set<ChildProcess>();
 process.on('exit', () => {

@@ -3,10 +3,10 @@
 // sends a small burst of breach alerts to a real SMTP receiver; its /metrics then carries Docket's
 // counters with the right counts, and no label anywhere holds a case number. The API's /metrics
 // counts requests by route template and answers loopback callers only.
+import { freePort } from '../helpers/net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
@@ -23,17 +23,6 @@ import { createDevServerEnv, uniqueName } from '../helpers/temporal';
 
 const REPO = path.join(__dirname, '..', '..');
 const BREACHED = 3;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** `name{labels} value` lines of a Prometheus text exposition, comments dropped. */
 function samples(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {

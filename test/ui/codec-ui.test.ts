@@ -3,10 +3,10 @@
 // server runs from its own entry point in loopback mode, and a real browser opens the run. Its input,
 // its summary and its activity summary, all encrypted in history, must show in clear, with no
 // "Decoding failed" and no codec error in the UI.
+import { freePort } from '../helpers/net';
 import { launchChromium } from '../helpers/browser';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -29,17 +29,6 @@ import { createDevServerEnv, quietBundlerLogger, uniqueName } from '../helpers/t
 
 const REPO = path.join(__dirname, '..', '..');
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const keyring = keyringWith('k2025-ui');
 const dataConverter = createDataConverter(keyring);

@@ -1,9 +1,9 @@
 // The administrator's view: the real Temporal UI served by the dev server, driven by a real browser
 // (Debian's Chromium through playwright-core). A case is found with a search-attribute query, and
 // its page shows the deadlines through the timer summaries and the workflow's current details.
+import { freePort } from '../helpers/net';
 import { launchChromium } from '../helpers/browser';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -14,17 +14,6 @@ import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { bundleFor, createDevServerEnv, uniqueName } from '../helpers/temporal';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let env: TestWorkflowEnvironment;
 let smtp: SmtpReceiver;
