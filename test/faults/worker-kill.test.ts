@@ -8,8 +8,9 @@
 // the kills and every kill finds sessions in flight. Kills are
 // placed outside the one window the design leaves open (between the relay's 250 and the sent
 // ledger's write, see crash-after-accept.test.ts): a kill waits until every message the relay has
-// accepted is in the worker's ledger file, then lands in the same tick, before this process (which
-// is the relay) can answer another 250. Everywhere else (mid-session, between the ledger write and
+// accepted is in the worker's ledger file and no session is past its DATA command (whose message
+// could still reach the relay after the kill), then lands in the same tick, before this process
+// (which is the relay) can answer another 250. Everywhere else (mid-session, between the ledger write and
 // the activity's completion, while Temporal holds a finished attempt) the kill is arbitrary.
 //
 // Scale: DOCKET_FAULT_SCALE (cases = 60 × scale), DOCKET_FAULT_KILLS (default 3).
@@ -86,8 +87,11 @@ async function killOutsideTheOpenWindow(ids: readonly string[]): Promise<{ inFli
       (m) => m.outcome === 'accepted' && m.messageId && expected.has(m.messageId),
     );
     const ledger = worker.ledgerMessageIds();
-    // Also wait for a session in flight: that is the alert the heartbeat timeout must rescue.
-    if (smtp.inFlight() > 0 && accepted.every((m) => ledger.has(m.messageId as string))) {
+    // Also wait for a session in flight (the alert the heartbeat timeout must rescue), but none past
+    // its DATA command: its last bytes may already be on their way, and the relay would accept a
+    // message whose sender is dead, which is the open window again, seen from the relay's side.
+    const settled = smtp.receivingData() === 0 && accepted.every((m) => ledger.has(m.messageId as string));
+    if (smtp.inFlight() > 0 && settled) {
       const inFlight = smtp.inFlight();
       worker.killNow();
       await worker.kill(); // waits for the exit

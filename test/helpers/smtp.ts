@@ -57,6 +57,11 @@ export interface SmtpReceiver {
   readonly abandoned: readonly ReceivedMessage[];
   /** Sessions between MAIL FROM and the reply to their DATA: messages in flight. */
   inFlight(): number;
+  /**
+   * Sessions past their DATA command and not yet answered: the client may already have sent the
+   * whole message, so a sender killed now may leave the relay holding a message it never heard of.
+   */
+  receivingData(): number;
   /** Hold each RCPT TO reply this long (0: answer at once), keeping sessions in flight before DATA. */
   holdRcpt(ms: number): void;
   /**
@@ -110,6 +115,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
   const rejected: RejectedMessage[] = [];
   const abandoned: ReceivedMessage[] = [];
   const inFlight = new Set<string>();
+  const inData = new Set<string>();
   let rcptHoldMs = 0;
   let acceptedHook: ((message: ReceivedMessage) => void) | undefined;
   const plans: Plan[] = [];
@@ -155,12 +161,18 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
     },
     onClose(session) {
       inFlight.delete(session.id);
+      inData.delete(session.id);
     },
     onRcptTo(_address, session, callback) {
       if (rcptHoldMs > 0) setTimeout(() => answerRcpt(session, callback), rcptHoldMs);
       else answerRcpt(session, callback);
     },
-    onData(stream, session, callback) {
+    onData(stream, session, dataCallback) {
+      inData.add(session.id);
+      const callback = (err: Error | null, message?: string): void => {
+        inData.delete(session.id);
+        dataCallback(err, message);
+      };
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
@@ -239,6 +251,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
     rejected,
     abandoned,
     inFlight: () => inFlight.size,
+    receivingData: () => inData.size,
     holdRcpt(ms) {
       rcptHoldMs = ms;
     },
