@@ -6,7 +6,7 @@
 //
 // Format: base64url(JSON payload) "." base64url(HMAC-SHA256(key, context + payload part)). Compact
 // enough for a URL, URL-safe without escaping, and verifiable without any store. The key is a
-// secret shared by the worker and the API (DOCKET_ACK_LINK_KEY, parsed in worker/config.ts).
+// secret shared by the worker and the API (DOCKET_ACK_LINK_KEY, parsed in infra/config.ts).
 // Verification checks the MAC before reading anything, so a tampered link never reaches the
 // expiry check: altered is 'invalid' (403), only an intact link can be 'expired' (410).
 import { createHmac, timingSafeEqual } from 'node:crypto';

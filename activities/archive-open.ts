@@ -3,8 +3,8 @@
 // the API open it to read closed cases back, to hold them and to dispose of them.
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { DocketConfig } from '../worker/config';
-import type { Keyring } from '../worker/keys';
+import type { DocketConfig } from '../infra/config';
+import type { Keyring } from '../infra/keys';
 import { CaseArchive } from './archive';
 import { openPostgresArchiveStore } from './archive-postgres';
 import { openSqliteArchiveStore, SQLITE_ARCHIVE_FILE } from './archive-sqlite';

@@ -23,8 +23,8 @@ import {
   EncryptionCodec,
   METADATA_CIPHER,
   METADATA_KEY_ID,
-} from '../worker/codec';
-import type { Keyring } from '../worker/keys';
+} from '../infra/codec';
+import type { Keyring } from '../infra/keys';
 import {
   ArchiveError,
   type ArchiveSegment,

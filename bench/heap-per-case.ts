@@ -11,7 +11,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
 import { createMemorySentLedger } from '../activities/sent-ledger';
-import { parseConfig } from '../worker/config';
+import { parseConfig } from '../infra/config';
 import { createDocketWorker } from '../worker/main';
 import { benchKeyEnv, connectClients, HOUR_MS, runPool } from './lib/common';
 import { startDevServer } from './lib/devserver';

@@ -9,10 +9,10 @@ import path from 'node:path';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createMemorySentLedger } from '../activities/sent-ledger';
-import { parseConfig, type DocketConfig } from '../worker/config';
-import { createDataConverter } from '../worker/data-converter';
-import { loadKeyring } from '../worker/keys';
-import { createLogger, sdkLoggerFor } from '../worker/logger';
+import { parseConfig, type DocketConfig } from '../infra/config';
+import { createDataConverter } from '../infra/data-converter';
+import { loadKeyring } from '../infra/keys';
+import { createLogger, sdkLoggerFor } from '../infra/logger';
 import { createDocketWorker } from '../worker/main';
 import { createBenchActivities } from './workflows/activities';
 

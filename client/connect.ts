@@ -3,10 +3,10 @@
 // (and the worker) can read.
 import { Client, Connection } from '@temporalio/client';
 import { openCaseArchive } from '../activities/archive-open';
-import type { DocketConfig } from '../worker/config';
-import { temporalConnectionOptions } from '../worker/connection';
-import { createDataConverter } from '../worker/data-converter';
-import { loadKeyring } from '../worker/keys';
+import type { DocketConfig } from '../infra/config';
+import { temporalConnectionOptions } from '../infra/connection';
+import { createDataConverter } from '../infra/data-converter';
+import { loadKeyring } from '../infra/keys';
 import { DocketClient } from './cases';
 
 export interface DocketConnection {

@@ -9,8 +9,8 @@ import {
   type ScheduleOptions,
 } from '@temporalio/client';
 import { startOfBusiness } from '../activities/digest';
-import type { DocketConfig } from '../worker/config';
-import { configuredBusinessHours } from '../worker/config';
+import type { DocketConfig } from '../infra/config';
+import { configuredBusinessHours } from '../infra/config';
 import { DIGEST_WORKFLOW } from '../workflows/digest';
 
 const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;

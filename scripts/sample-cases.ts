@@ -3,7 +3,7 @@
 // restart finds the same cases. The sample grievance is a PREA emergency filed 50 hours ago with no
 // initial response yet, so its 48-hour limit is already breached: the alert reaches the inbox within
 // seconds.
-import { loadConfig } from '../worker/config';
+import { loadConfig } from '../infra/config';
 import { DocketClientError } from '../client/cases';
 import { connectDocket } from '../client/connect';
 

@@ -121,7 +121,7 @@ if [ ! -f "$secrets" ]; then
   say "generating passwords, the payload key and client secrets in $secrets"
   (umask 077 && node_modules/.bin/tsx -e "
     import { randomBytes } from 'node:crypto';
-    import { generateKey, newKeyId } from './worker/keys';
+    import { generateKey, newKeyId } from './infra/keys';
     const secret = () => randomBytes(24).toString('base64url');
     const id = newKeyId();
     const [cms, sup, adm] = [secret(), secret(), secret()];
@@ -207,11 +207,11 @@ run_inbox() {
   exec node node_modules/maildev/dist/bin/maildev.js --ip 127.0.0.1 --smtp "$smtp_port" \
     --web-ip 127.0.0.1 --web "$inbox_port" --mail-directory "$data_dir/inbox"
 }
-run_codec-server() { exec node --import tsx client/codec-server.ts; }
+run_codec-server() { exec node --import tsx server/codec/codec-server.ts; }
 # Each worker process serves its own Prometheus metrics (the SDK's and Docket's), on its own port.
 run_worker-1() { DOCKET_METRICS_PORT="$worker1_metrics_port" exec node --import tsx worker/main.ts; }
 run_worker-2() { DOCKET_METRICS_PORT="$worker2_metrics_port" exec node --import tsx worker/main.ts; }
-run_api() { exec node --import tsx client/api/main.ts; }
+run_api() { exec node --import tsx server/api/main.ts; }
 
 declare -A pid_of
 launch() {

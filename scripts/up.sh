@@ -31,7 +31,7 @@ if [ -z "${DOCKET_CODEC_KEYS:-}${DOCKET_CODEC_KEY_FILE:-}" ]; then
     say "generating a payload encryption key and a codec server token in $secrets"
     (umask 077 && npx tsx -e "
       import { randomBytes } from 'node:crypto';
-      import { generateKey, newKeyId } from './worker/keys';
+      import { generateKey, newKeyId } from './infra/keys';
       const id = newKeyId();
       console.log('DOCKET_CODEC_KEYS=' + id + ':' + generateKey());
       console.log('DOCKET_CODEC_CURRENT_KEY_ID=' + id);
@@ -95,7 +95,7 @@ pids+=($!)
 say "starting the codec server on 127.0.0.1:$codec_port (loopback mode: for the UI on this machine only)"
 DOCKET_CODEC_AUTH=loopback DOCKET_CODEC_HOST=127.0.0.1 \
   DOCKET_CODEC_ALLOWED_ORIGINS="http://127.0.0.1:$ui_port,http://localhost:$ui_port" \
-  npx tsx client/codec-server.ts >"$data_dir/codec-server.log" 2>&1 &
+  npx tsx server/codec/codec-server.ts >"$data_dir/codec-server.log" 2>&1 &
 pids+=($!)
 
 mapfile -t sa_args < <(npx tsx -e "import { searchAttributeCliArgs } from './workflows/search-attributes'; for (const a of searchAttributeCliArgs) console.log('--search-attribute\n' + a);")
@@ -117,7 +117,7 @@ npx tsx worker/main.ts >"$data_dir/worker.log" 2>&1 &
 pids+=($!)
 
 say "starting the HTTP API on :$api_port (log in $data_dir/api.log)"
-npx tsx client/api/main.ts >"$data_dir/api.log" 2>&1 &
+npx tsx server/api/main.ts >"$data_dir/api.log" 2>&1 &
 pids+=($!)
 wait_for_port "$api_port" "the HTTP API" "$data_dir/api.log"
 

@@ -3,7 +3,7 @@
 // expires, and how the key is read from the environment.
 import { randomBytes } from 'node:crypto';
 import { signAckLink, verifyAckLink, type AckLinkClaims } from '../activities/ack-link';
-import { ConfigError, parseConfig } from '../worker/config';
+import { ConfigError, parseConfig } from '../infra/config';
 
 const key = randomBytes(32);
 const expiresAt = new Date('2026-12-17T06:00:00.000Z');

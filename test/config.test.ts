@@ -1,4 +1,4 @@
-import { ConfigError, configuredBusinessHours, parseConfig } from '../worker/config';
+import { ConfigError, configuredBusinessHours, parseConfig } from '../infra/config';
 
 describe('configuration', () => {
   test('defaults fill an empty file, and the environment overrides the file', () => {

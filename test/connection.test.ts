@@ -3,8 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseConfig } from '../worker/config';
-import { temporalConnectionOptions } from '../worker/connection';
+import { parseConfig } from '../infra/config';
+import { temporalConnectionOptions } from '../infra/connection';
 
 describe('Temporal connection options', () => {
   test('plain by default; an API key alone switches TLS on (Temporal Cloud)', () => {

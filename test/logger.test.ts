@@ -2,7 +2,7 @@
 // { error }) is written with its name, type, code and message (pino would write `{}`), with mail
 // and network addresses withheld and no stack trace.
 import { ApplicationFailure } from '@temporalio/common';
-import { createLogger, sdkLoggerFor } from '../worker/logger';
+import { createLogger, sdkLoggerFor } from '../infra/logger';
 
 test("an SDK log line carries the error's cause, without addresses", () => {
   const lines: Array<Record<string, unknown>> = [];

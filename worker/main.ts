@@ -17,11 +17,11 @@ import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
 import { createAlertWebhook, MIN_SECRET_LENGTH, type AlertWebhook } from '../activities/alert-webhook';
 import { RelayHealth, relayGatedMailer } from '../activities/relay-health';
 import { buildActivities } from './activities';
-import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from './config';
-import { assertWorkflowBundleEncryptsFailures, createDataConverter } from './data-converter';
-import { loadKeyring } from './keys';
-import { temporalConnectionOptions } from './connection';
-import { createLogger, sdkLoggerFor, type Logger } from './logger';
+import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from '../infra/config';
+import { assertWorkflowBundleEncryptsFailures, createDataConverter } from '../infra/data-converter';
+import { loadKeyring } from '../infra/keys';
+import { temporalConnectionOptions } from '../infra/connection';
+import { createLogger, sdkLoggerFor, type Logger } from '../infra/logger';
 import { docketWorkerBundleOptions } from './workflow-bundle';
 
 /** What a caller may replace in the production wiring (the benchmark harness does; `npm run worker` does not). */

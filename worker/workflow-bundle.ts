@@ -1,6 +1,6 @@
 // How the Docket workflow bundle is built, in one place: the production worker, the bench's prebuilt
 // bundles and the tests all build it this way, so what is measured and tested is what runs.
-import { failureConverterPath } from './data-converter';
+import { failureConverterPath } from '../infra/data-converter';
 
 export const docketWorkflowsPath: string = require.resolve('../workflows');
 

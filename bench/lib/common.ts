@@ -6,8 +6,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { DocketClient } from '../../client/cases';
-import { createDataConverter, workflowBundleConverterOptions } from '../../worker/data-converter';
-import { Keyring } from '../../worker/keys';
+import { createDataConverter, workflowBundleConverterOptions } from '../../infra/data-converter';
+import { Keyring } from '../../infra/keys';
 
 /** One random AES-256 key per run: the worker, the client and the API all encrypt as in production. */
 export function benchKeyEnv(): { DOCKET_CODEC_KEYS: string; keyring: Keyring } {
@@ -43,7 +43,7 @@ const quiet = {
 
 /**
  * Builds a workflow bundle once and writes it to `dir`, so worker processes load it instead of running
- * webpack themselves. Built with Docket's failure converter, as worker/data-converter.ts requires.
+ * webpack themselves. Built with Docket's failure converter, as infra/data-converter.ts requires.
  * `preloadModules` are evaluated once per worker and shared (frozen) by every workflow, instead of once
  * per workflow (see worker/workflow-bundle.ts).
  */

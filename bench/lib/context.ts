@@ -1,6 +1,6 @@
 // What every phase gets from the orchestrator (bench/main.ts).
-import { parseConfig } from '../../worker/config';
-import type { Keyring } from '../../worker/keys';
+import { parseConfig } from '../../infra/config';
+import type { Keyring } from '../../infra/keys';
 import type { WorkerProcessOptions } from '../worker-process';
 import type { LoadGate } from './machine';
 import type { SmtpSink } from './smtp-sink';
@@ -20,7 +20,7 @@ export interface BenchContext {
   concurrency: number;
 }
 
-/** A worker configuration under test: how it is wired and the options worker/config.ts would give it. */
+/** A worker configuration under test: how it is wired and the options infra/config.ts would give it. */
 export interface WorkerSetup {
   label: string;
   wiring: WorkerProcessOptions['wiring'];
@@ -34,7 +34,7 @@ export interface WorkerSetup {
   diagnostics?: WorkerProcessOptions['diagnostics'];
 }
 
-/** worker/config.ts's defaults, read from its schema: what `npm run worker` runs with out of the box. */
+/** infra/config.ts's defaults, read from its schema: what `npm run worker` runs with out of the box. */
 export const DEFAULT_WORKER_OPTIONS = parseConfig({}).worker;
 
 export const PRODUCTION_SETUP: WorkerSetup = {

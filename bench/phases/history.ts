@@ -27,7 +27,7 @@ import { loadDirectory } from '../../activities/directory';
 import { createMailTransport } from '../../activities/mail-transport';
 import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { buildActivities } from '../../worker/activities';
-import { createDataConverter } from '../../worker/data-converter';
+import { createDataConverter } from '../../infra/data-converter';
 import * as docketWorkflows from '../../workflows';
 import { connectClients, HOUR_MS, iso, runTag } from '../lib/common';
 import { DEFAULT_WORKER_OPTIONS, type BenchContext } from '../lib/context';

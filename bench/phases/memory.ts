@@ -1,6 +1,6 @@
 // Memory: the worker's RSS (VmRSS from /proc/<pid>/status of its own process) with N open cases, each
 // holding an armed deadline timer (an emergency grievance filed, its response due a day later), with
-// the worker cache as configured (worker/config.ts defaults, production wiring) and with the tuned
+// the worker cache as configured (infra/config.ts defaults, production wiring) and with the tuned
 // worker (prebuilt bundle, a cache that holds every open case). V8's heap and external memory are read
 // from inside the worker; the rest of RSS is native (the SDK's Rust core, buffers, code).
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -122,7 +122,7 @@ async function measure(
 }
 
 /**
- * `setups`: production (worker/config.ts defaults, production wiring), bounded (the tuned worker with
+ * `setups`: production (infra/config.ts defaults, production wiring), bounded (the tuned worker with
  * a cache sized for the RSS target), tuned (the tuned worker with the default cache) and minimal (the
  * ceiling's workflow, one timer each, default cache: the substrate's own cost per open workflow).
  */

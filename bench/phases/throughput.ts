@@ -4,7 +4,7 @@
 //           data converter, no Docket code);
 // - client: DocketClient.openCase('grievance', intake), what a Node case system calls;
 // - api:    POST /cases/grievance to the HTTP API, started as production starts it
-//           (client/api/main.ts in its own process, info-level request logs, a bearer key).
+//           (server/api/main.ts in its own process, info-level request logs, a bearer key).
 // No worker polls the task queue, so what is measured is the opening path (client, API, frontend,
 // SQLite) and not the worker's first workflow task competing for the same two cores. The three run
 // in alternating rounds so that drift (the database growing, other engineers' load) is shared.
@@ -40,7 +40,7 @@ export interface ThroughputResult {
   apiNotMeasured?: string;
 }
 
-const API_MAIN = path.join(__dirname, '..', '..', 'client', 'api', 'main.ts');
+const API_MAIN = path.join(__dirname, '..', '..', 'server', 'api', 'main.ts');
 
 interface RunningApi {
   pid: number;

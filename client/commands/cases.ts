@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DomainError, type DomainErrorCode } from '../../domain/errors';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../infra/config';
 import type { CaseView } from '../../workflows/case-support';
 import {
   caseTypeNames,

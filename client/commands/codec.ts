@@ -2,7 +2,7 @@
 // are made here and kept in the agency's secret store, never in the repository.
 import type { Command } from 'commander';
 import { DomainError } from '../../domain/errors';
-import { KeyringError, printNewKey } from '../../worker/keys';
+import { KeyringError, printNewKey } from '../../infra/keys';
 import type { Output } from './shared';
 
 export function registerCodecCommands(program: Command, io: Output): void {

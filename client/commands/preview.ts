@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { listPolicies } from '../../domain/policies';
 import { computeSchedule } from '../../domain/schedule';
-import { configuredBusinessHours, loadConfig } from '../../worker/config';
+import { configuredBusinessHours, loadConfig } from '../../infra/config';
 import { collectPair, type Output } from './shared';
 
 interface PreviewOptions {

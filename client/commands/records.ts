@@ -8,8 +8,8 @@ import { openCaseArchive } from '../../activities/archive-open';
 import { ArchiveError } from '../../activities/archive-store';
 import type { CaseArchive } from '../../activities/archive';
 import { DomainError, type DomainErrorCode } from '../../domain/errors';
-import { loadConfig } from '../../worker/config';
-import { loadKeyring } from '../../worker/keys';
+import { loadConfig } from '../../infra/config';
+import { loadKeyring } from '../../infra/keys';
 import { table } from './cases';
 import type { Output } from './shared';
 

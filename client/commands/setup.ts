@@ -10,7 +10,7 @@ import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
 import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import { DomainError } from '../../domain/errors';
-import { loadConfig } from '../../worker/config';
+import { loadConfig } from '../../infra/config';
 import { docketSearchAttributes } from '../../workflows/search-attributes';
 import { connectDocket } from '../connect';
 import { ensureDigestSchedules } from '../digest-schedules';

@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
-import { createLogger } from '../../worker/logger';
+import { createLogger } from '../../infra/logger';
 
 export class OidcDevProviderConfigError extends Error {
   readonly code = 'OIDC_DEV_PROVIDER_CONFIG_INVALID';

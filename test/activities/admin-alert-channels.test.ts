@@ -20,7 +20,7 @@ import { adminAlertMessageId, type AdminAlertRequest } from '../../activities/no
 import { RelayHealth, relayGatedMailer } from '../../activities/relay-health';
 import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { buildActivities } from '../../worker/activities';
-import { parseConfig } from '../../worker/config';
+import { parseConfig } from '../../infra/config';
 import { alertWebhookFromConfig } from '../../worker/main';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { rtsResponseEntry, SAMPLE_DIRECTORY } from './support/fixtures';

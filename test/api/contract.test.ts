@@ -9,7 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { apiErrorCodes } from '../../client/api/errors';
+import { apiErrorCodes } from '../../server/api/errors';
 import { caseTypeNames, type CaseType } from '../../client/cases';
 import { refusalCodes } from '../../domain/errors';
 import { grievanceIntake, HOUR, iso, newCaseNumber, startApiTestbed, type ApiTestbed } from './support';

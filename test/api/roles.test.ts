@@ -2,8 +2,8 @@
 // lacks the permission is 403 (and changes nothing), and each role the issue allows gets through to
 // the real operation. The expected roles are written out here, not read from the code under test.
 import { signAckLink } from '../../activities/ack-link';
-import type { ApiRole } from '../../client/api/auth';
-import { routes, type RouteName } from '../../client/api/routes';
+import type { ApiRole } from '../../server/api/auth';
+import { routes, type RouteName } from '../../server/api/routes';
 import { eventually, grievanceIntake, iso, startApiTestbed, type ApiTestbed, type KeyName } from './support';
 
 let bed: ApiTestbed;

@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { ApiAuth, ApiAuthConfigError, loadApiAuth, parseApiKeysEnv, sha256Hex } from '../../client/api/auth';
+import { ApiAuth, ApiAuthConfigError, loadApiAuth, parseApiKeysEnv, sha256Hex } from '../../server/api/auth';
 import { signAckLink } from '../../activities/ack-link';
-import { buildApi } from '../../client/api/server';
+import { buildApi } from '../../server/api/server';
 import { caseTypeNames, DocketClient } from '../../client/cases';
 import { refusalCodes } from '../../domain/errors';
-import { ConfigError, parseConfig } from '../../worker/config';
+import { ConfigError, parseConfig } from '../../infra/config';
 import { grievanceIntake } from './support';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdefghij';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { CaseArchive, type CaseRecordSnapshot } from '../../activities/archive';
 import { openPostgresArchiveStore } from '../../activities/archive-postgres';
-import { generateKey, Keyring } from '../../worker/keys';
+import { generateKey, Keyring } from '../../infra/keys';
 import { freePort } from '../acceptance/shipped-stack';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';

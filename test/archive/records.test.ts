@@ -14,7 +14,7 @@ import { CaseArchive } from '../../activities/archive';
 import { openSqliteArchiveStore, SQLITE_ARCHIVE_FILE } from '../../activities/archive-sqlite';
 import type { CaseRecord, CaseType } from '../../client/cases';
 import type { CaseView } from '../../workflows/case-support';
-import { generateKey, Keyring } from '../../worker/keys';
+import { generateKey, Keyring } from '../../infra/keys';
 import { DAY, HOUR, iso, newCaseNumber, startApiTestbed, type ApiTestbed } from '../api/support';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');

@@ -16,8 +16,8 @@ import {
 import { openSqliteArchiveStore } from '../../activities/archive-sqlite';
 import { listPolicies } from '../../domain/policies';
 import { RECORDS_RETENTION, resolveRetention } from '../../domain/policies/records';
-import { parseConfig } from '../../worker/config';
-import { generateKey, Keyring } from '../../worker/keys';
+import { parseConfig } from '../../infra/config';
+import { generateKey, Keyring } from '../../infra/keys';
 import type { DeadlineView } from '../../workflows/deadlines';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');

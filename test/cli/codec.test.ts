@@ -1,7 +1,7 @@
 // `docket codec new-key` prints a key the keyring accepts, and refuses a bad key ID in one line.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { loadKeyring } from '../../worker/keys';
+import { loadKeyring } from '../../infra/keys';
 
 const docket = (...args: string[]) =>
   spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'docket.js'), ...args], {

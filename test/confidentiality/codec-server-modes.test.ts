@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildCodecServer, codecServerSettingsFromEnv, main } from '../../client/codec-server';
-import { EncryptionCodec } from '../../worker/codec';
-import { createLogger } from '../../worker/logger';
+import { buildCodecServer, codecServerSettingsFromEnv, main } from '../../server/codec/codec-server';
+import { EncryptionCodec } from '../../infra/codec';
+import { createLogger } from '../../infra/logger';
 import {
   decodedValue,
   encryptedBody,

@@ -9,15 +9,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildCodecServer, main } from '../../client/codec-server';
+import { buildCodecServer, main } from '../../server/codec/codec-server';
 import {
   createAccessTokenVerifier,
   loadJose,
   roleClaimValues,
   type OidcSettings,
-} from '../../client/codec-oidc';
-import { EncryptionCodec } from '../../worker/codec';
-import { createLogger } from '../../worker/logger';
+} from '../../server/codec/codec-oidc';
+import { EncryptionCodec } from '../../infra/codec';
+import { createLogger } from '../../infra/logger';
 import {
   decodedValue,
   encryptedBody,

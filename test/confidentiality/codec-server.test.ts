@@ -4,9 +4,14 @@
 import { Writable } from 'node:stream';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
-import { buildCodecServer, defaultAllowedOrigins, main, SESSION_COOKIE } from '../../client/codec-server';
-import { EncryptionCodec } from '../../worker/codec';
-import { createLogger } from '../../worker/logger';
+import {
+  buildCodecServer,
+  defaultAllowedOrigins,
+  main,
+  SESSION_COOKIE,
+} from '../../server/codec/codec-server';
+import { EncryptionCodec } from '../../infra/codec';
+import { createLogger } from '../../infra/logger';
 import { fakeCase, findLeaks, fromJson, keyringWith, secretsOf, toJson } from './support';
 
 const TOKEN = 'codec-admin-token-0123456789abcdef';

@@ -1,8 +1,8 @@
 // The payload codec on its own: AES-256-GCM round trips, key IDs in metadata, tamper detection,
 // unknown keys and rotation, all without a server.
 import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
-import { CodecError, EncryptionCodec, ENCODING_ENCRYPTED, METADATA_KEY_ID } from '../../worker/codec';
-import { Keyring } from '../../worker/keys';
+import { CodecError, EncryptionCodec, ENCODING_ENCRYPTED, METADATA_KEY_ID } from '../../infra/codec';
+import { Keyring } from '../../infra/keys';
 import { fakeCase, findLeaks, keyringWith, metadataText, secretsOf } from './support';
 
 const input = fakeCase('T9-2025-0042');

@@ -6,13 +6,13 @@ import { Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/cl
 import { ApplicationFailure, type DataConverter, type Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { CodecError, EncryptionCodec, ENCODING_ENCRYPTED, METADATA_KEY_ID } from '../../worker/codec';
+import { CodecError, EncryptionCodec, ENCODING_ENCRYPTED, METADATA_KEY_ID } from '../../infra/codec';
 import {
   assertWorkflowBundleEncryptsFailures,
   createDataConverter,
   workflowBundleConverterOptions,
-} from '../../worker/data-converter';
-import type { Keyring } from '../../worker/keys';
+} from '../../infra/data-converter';
+import type { Keyring } from '../../infra/keys';
 import * as activities from '../fixtures/confidential-activities';
 import {
   addStatement,

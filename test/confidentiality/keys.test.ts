@@ -5,15 +5,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
-import { EncryptionCodec } from '../../worker/codec';
+import { EncryptionCodec } from '../../infra/codec';
 import {
   assertWorkflowBundleEncryptsFailures,
   createDataConverter,
   failureConverterPath,
   workflowBundleConverterOptions,
-} from '../../worker/data-converter';
-import { ENCRYPTING_FAILURE_CONVERTER_MARKER } from '../../worker/failure-converter';
-import { generateKey, Keyring, KeyringError, loadKeyring, newKeyId, printNewKey } from '../../worker/keys';
+} from '../../infra/data-converter';
+import { ENCRYPTING_FAILURE_CONVERTER_MARKER } from '../../infra/failure-converter';
+import { generateKey, Keyring, KeyringError, loadKeyring, newKeyId, printNewKey } from '../../infra/keys';
 import { findLeaks } from './support';
 
 const keyA = generateKey();

@@ -7,7 +7,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
-import { generateKey, Keyring } from '../../worker/keys';
+import { generateKey, Keyring } from '../../infra/keys';
 import type { ConfidentialCaseInput } from '../fixtures/confidential-workflows';
 
 /** Fake people and a fake allegation; distinctive enough that any occurrence is a leak. */

@@ -16,7 +16,7 @@ import { createMailTransport } from '../../activities/mail-transport';
 import type { ScheduleActivityOptions } from '../../activities/schedule';
 import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { buildActivities, type DocketActivities } from '../../worker/activities';
-import { generateKey, Keyring } from '../../worker/keys';
+import { generateKey, Keyring } from '../../infra/keys';
 import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from './smtp';
 import { bundleFor, createTimeSkippingEnv, uniqueName } from './temporal';
 

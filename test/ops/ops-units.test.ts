@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import { sectionOf, startOfBusiness } from '../../activities/digest';
 import { digestScheduleOptions } from '../../client/digest-schedules';
-import { parseConfig } from '../../worker/config';
+import { parseConfig } from '../../infra/config';
 import { telemetryOptionsFor } from '../../worker/main';
 import type { DeadlineView } from '../../workflows/deadlines';
 

@@ -12,8 +12,8 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { Browser } from 'playwright-core';
-import { createDataConverter, workflowBundleConverterOptions } from '../../worker/data-converter';
-import { ENCODING_ENCRYPTED } from '../../worker/codec';
+import { createDataConverter, workflowBundleConverterOptions } from '../../infra/data-converter';
+import { ENCODING_ENCRYPTED } from '../../infra/codec';
 import * as activities from '../fixtures/confidential-activities';
 import { addStatement, confidentialCase } from '../fixtures/confidential-workflows';
 import {
@@ -45,7 +45,7 @@ let uiPort: number;
 
 /** The codec server as scripts/up.sh runs it: its entry point, loopback mode, the UI's port. */
 async function startCodecServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'client/codec-server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/codec/codec-server.ts'], {
     cwd: REPO,
     env: {
       PATH: process.env.PATH,

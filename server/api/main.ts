@@ -1,5 +1,5 @@
-// Entry point of the HTTP API: `tsx client/api/main.ts`. Reads the config file and environment
-// (worker/config.ts), the payload keys (DOCKET_CODEC_KEYS or DOCKET_CODEC_KEY_FILE) and the API keys
+// Entry point of the HTTP API: `tsx server/api/main.ts`. Reads the config file and environment
+// (infra/config.ts), the payload keys (DOCKET_CODEC_KEYS or DOCKET_CODEC_KEY_FILE) and the API keys
 // (DOCKET_API_KEYS and/or api.keys) and the key that verifies alert emails' acknowledgement links
 // (DOCKET_ACK_LINK_KEY), then listens on api.host:api.port. The Temporal connection is
 // lazy, so the API starts (and previews schedules) while Temporal is still coming up; case routes
@@ -7,12 +7,12 @@
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { openCaseArchive } from '../../activities/archive-open';
-import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from '../../worker/config';
-import { temporalConnectionOptions } from '../../worker/connection';
-import { createDataConverter } from '../../worker/data-converter';
-import { loadKeyring } from '../../worker/keys';
-import { createLogger } from '../../worker/logger';
-import { caseTypeNames, DocketClient } from '../cases';
+import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from '../../infra/config';
+import { temporalConnectionOptions } from '../../infra/connection';
+import { createDataConverter } from '../../infra/data-converter';
+import { loadKeyring } from '../../infra/keys';
+import { createLogger } from '../../infra/logger';
+import { caseTypeNames, DocketClient } from '../../client/cases';
 import { loadApiAuth } from './auth';
 import { buildApi } from './server';
 

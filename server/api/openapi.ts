@@ -6,7 +6,12 @@
 import { z } from 'zod';
 import { acknowledgeSchema, eventBaseSchema, extensionRequestSchema } from '../../domain/cases/common';
 import { listPolicies } from '../../domain/policies';
-import { caseTypeDefinition, caseTypeNames, deadlineStates, type CaseTypeDefinition } from '../cases';
+import {
+  caseTypeDefinition,
+  caseTypeNames,
+  deadlineStates,
+  type CaseTypeDefinition,
+} from '../../client/cases';
 import { rolesWith, type Permission } from './auth';
 import { apiErrorCodes } from './errors';
 import { routes, type RouteSpec } from './routes';

@@ -22,7 +22,7 @@ import {
   type CaseType,
   type DocketClient,
   type UpdateOptions,
-} from '../cases';
+} from '../../client/cases';
 import type { AcknowledgeInput, ExtensionRequestInput } from '../../domain/cases/common';
 import { verifyAckLink } from '../../activities/ack-link';
 import {
@@ -38,7 +38,7 @@ import { ApiError, errorBody } from './errors';
 import { createApiMetrics, isLoopback, type ApiMetrics } from './metrics';
 import { buildOpenApiDocument, renderDocsPage } from './openapi';
 import { routes, type RouteSpec } from './routes';
-import { undeliveredNotices } from '../undelivered';
+import { undeliveredNotices } from '../../client/undelivered';
 import {
   ackFormSchema,
   ackLinkQuerySchema,

@@ -8,8 +8,14 @@ import { refusalCodes, type RefusalCode } from '../../domain/errors';
 import type { Schedule } from '../../domain/types';
 import type { CaseView } from '../../workflows/case-support';
 import type { TimelineEvent } from '../../workflows/deadlines';
-import { caseTypeNames, deadlineStates, type CaseType, type DeadlinesDue, type OpenedCase } from '../cases';
-import type { UndeliveredNotices } from '../undelivered';
+import {
+  caseTypeNames,
+  deadlineStates,
+  type CaseType,
+  type DeadlinesDue,
+  type OpenedCase,
+} from '../../client/cases';
+import type { UndeliveredNotices } from '../../client/undelivered';
 
 /** A compile-time check that a documented schema produces exactly the type the code returns. */
 const describes =

@@ -20,7 +20,7 @@ const tlsSchema = z
     message: 'clientCertPath and clientKeyPath must be given together (mTLS needs both)',
   });
 
-/** Who may do what through the HTTP API (client/api/auth.ts maps roles to permissions). */
+/** Who may do what through the HTTP API (server/api/auth.ts maps roles to permissions). */
 export const apiRoles = ['case-system', 'supervisor', 'administrator'] as const;
 export type ApiRole = (typeof apiRoles)[number];
 
@@ -182,7 +182,7 @@ export const configSchema = z.object({
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     /**
      * API keys as SHA-256 digests of their tokens, so the file holds nothing that can call the API.
-     * Raw tokens may instead come from the environment (DOCKET_API_KEYS, see client/api/auth.ts).
+     * Raw tokens may instead come from the environment (DOCKET_API_KEYS, see server/api/auth.ts).
      */
     keys: z.array(apiKeySchema).default([]),
     /** How long one request may wait on Temporal (an update waits for the worker) before a 504. */

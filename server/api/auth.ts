@@ -10,7 +10,7 @@ import {
   type ApiKeyConfig,
   type ApiRole,
   type DocketConfig,
-} from '../../worker/config';
+} from '../../infra/config';
 
 export type { ApiRole };
 

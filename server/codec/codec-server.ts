@@ -33,9 +33,9 @@ import Fastify, {
 } from 'fastify';
 import { z } from 'zod';
 import { type AccessTokenVerifier, createAccessTokenVerifier, type OidcSettings } from './codec-oidc';
-import { CodecError, EncryptionCodec } from '../worker/codec';
-import { loadKeyring, type Keyring } from '../worker/keys';
-import { createLogger, type Logger } from '../worker/logger';
+import { CodecError, EncryptionCodec } from '../../infra/codec';
+import { loadKeyring, type Keyring } from '../../infra/keys';
+import { createLogger, type Logger } from '../../infra/logger';
 
 export const DEFAULT_CODEC_PORT = 8234;
 export const SESSION_COOKIE = 'docket_codec_session';
