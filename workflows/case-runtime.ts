@@ -39,7 +39,7 @@ import {
   type CaseView,
   type ServiceTask,
 } from './case-support';
-import { DeadlineBook, type DeadlineBookOptions } from './deadlines';
+import { DeadlineBook, type DeadlineBookOptions, type TrackedDeadline } from './deadlines';
 import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
 
 export interface CaseRuntimeOptions<Stage extends string> {
@@ -120,7 +120,7 @@ export class CaseRuntime<Stage extends string> {
   readonly facts: Record<string, string | number | boolean>;
   readonly extensions: ExtensionRecord[] = [];
   readonly serviceTasks: ServiceTask[] = [];
-  readonly book: DeadlineBook;
+  private readonly book: DeadlineBook;
   readonly queue = new SerialQueue();
   stage: Stage;
   outcome?: string;
@@ -152,6 +152,69 @@ export class CaseRuntime<Stage extends string> {
 
   get closed(): boolean {
     return !this.options.openStages.includes(this.stage);
+  }
+
+  // What a workflow needs from its deadlines, so no workflow reaches into the book.
+
+  /** Adds an entry to the case's timeline. */
+  record(event: Parameters<DeadlineBook['record']>[0]): void {
+    this.book.record(event);
+  }
+
+  deadline(key: string): TrackedDeadline | undefined {
+    return this.book.get(key);
+  }
+
+  lowerBound(key: string): ScheduleEntry | undefined {
+    return this.book.lowerBound(key);
+  }
+
+  /** Sends one notice; a permanent failure goes to the administrators and into the timeline. */
+  notify(request: Parameters<DeadlineBook['notify']>[0]): Promise<boolean> {
+    return this.book.notify(request);
+  }
+
+  acknowledge(key: string, by: string): TrackedDeadline {
+    return this.book.acknowledge(key, by);
+  }
+
+  requireBreached(key: string): TrackedDeadline {
+    return this.book.requireBreached(key);
+  }
+
+  waiveDeadline(key: string, reason: string, actor?: string): void {
+    this.book.waive(key, reason, actor);
+  }
+
+  /** Publishes the search attributes and the UI's status text for the current deadlines. */
+  publish(extraDetails?: string): void {
+    this.book.publish(extraDetails);
+  }
+
+  deadlineViews(): ReturnType<DeadlineBook['view']> {
+    return this.book.view();
+  }
+
+  /** Runs one step of the case, publishing its search attributes once at the end. */
+  step<T>(fn: () => Promise<T>): Promise<T> {
+    return this.book.step(fn);
+  }
+
+  setSearchAttributes(pairs: Parameters<DeadlineBook['setSearchAttributes']>[0]): void {
+    this.book.setSearchAttributes(pairs);
+  }
+
+  /** Tracks a schedule's deadlines directly (records whose schedule is assembled by the workflow). */
+  applySchedule(schedule: Schedule, completed?: Iterable<string>): void {
+    this.book.apply(schedule, completed);
+  }
+
+  get sendingNotices(): boolean {
+    return this.book.sendingNotices;
+  }
+
+  deadlineSnapshot(): ReturnType<DeadlineBook['snapshot']> {
+    return this.book.snapshot();
   }
 
   view(): CaseView {

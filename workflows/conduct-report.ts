@@ -198,7 +198,7 @@ export async function conductReport(rawIntake: ConductIntakeInput): Promise<Cond
     document: string,
     text: { alert: string; action: string; rule: string; source: string },
   ): Promise<boolean> =>
-    c.book.notify({
+    c.notify({
       kind: 'party-notice',
       noticeKey,
       role,
@@ -262,7 +262,7 @@ export async function conductReport(rawIntake: ConductIntakeInput): Promise<Cond
         alert: `retaliation/${n}`,
       };
       retaliation.push(record);
-      c.book.record({
+      c.record({
         at: event.at,
         type: 'retaliation.reported',
         actor: event.by,
@@ -304,7 +304,7 @@ export async function conductReport(rawIntake: ConductIntakeInput): Promise<Cond
   await c.open();
   if (report) {
     contact = guard(() => contactStatusOf(report.person, entryOf('ex-offender.period')));
-    c.book.record({ type: 'contact.status', detail: `${contact.status}: ${contact.explanation}` });
+    c.record({ type: 'contact.status', detail: `${contact.status}: ${contact.explanation}` });
     const start = entryOf('investigation.start');
     const completion = entryOf('investigation.completion');
     await alert('report.made/received', 'hr', 'A report of prohibited conduct was received', {
@@ -315,7 +315,7 @@ export async function conductReport(rawIntake: ConductIntakeInput): Promise<Cond
     });
     const { late, entry } = reportTimeliness();
     if (late && entry) {
-      c.book.record({
+      c.record({
         type: 'report.late',
         detail: `reported ${report.reportedAt}, after the limit ${entry.localText} (${entry.sourceText})`,
       });

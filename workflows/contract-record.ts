@@ -243,7 +243,7 @@ export class ContractRecord {
   }
 
   tracked(v: ContractViolation, base: string): TrackedDeadline | undefined {
-    return this.c.book.get(`${v.id}:${base}`);
+    return this.c.deadline(`${v.id}:${base}`);
   }
 
   priors(): PriorViolation[] {
@@ -292,7 +292,7 @@ export class ContractRecord {
   }
 
   adopt(v: ContractViolation, schedule: Schedule): void {
-    this.c.book.apply({ ...schedule, entries: schedule.entries.map((e) => prefixed(v.id, e)) });
+    this.c.applySchedule({ ...schedule, entries: schedule.entries.map((e) => prefixed(v.id, e)) });
   }
 
   /** Records an event on one violation's schedule: recomputed first, so a failure changes nothing. */
@@ -316,8 +316,8 @@ export class ContractRecord {
     // Queued like an update's work, so an event that arrives while the record opens is applied (and
     // checked again) after it: none needs the version before a violation exists.
     await this.c.queue.run(() =>
-      this.c.book.step(async () => {
-        this.c.book.setSearchAttributes([
+      this.c.step(async () => {
+        this.c.setSearchAttributes([
           { key: CaseTypeKey, value: CONTRACT_CASE_TYPE },
           { key: JurisdictionKey, value: CONTRACT_JURISDICTION },
           { key: FacilityKey, value: this.intake.facility },
@@ -328,16 +328,16 @@ export class ContractRecord {
           const probe = await this.computeFor({ heading: 'a', rung: 1 }, {}, []);
           this.policyVersion = probe.policyVersion;
           this.settings = probe.settings ?? [];
-          this.c.book.record({
+          this.c.record({
             type: 'opened',
             detail: `contract record at ${this.intake.facility}`,
             actor: workflowInfo().workflowId,
           });
         }
-        this.c.book.setSearchAttributes([
+        this.c.setSearchAttributes([
           { key: PolicyVersionKey, value: `${CONTRACT_POLICY_ID}@${this.policyVersion}` },
         ]);
-        this.c.book.publish();
+        this.c.publish();
       }),
     );
   }
@@ -352,7 +352,7 @@ export class ContractRecord {
     what: string,
     context: Record<string, string>,
   ): Promise<void> {
-    await this.c.book.notify({
+    await this.c.notify({
       kind: 'reminder',
       noticeKey,
       role,
@@ -378,7 +378,7 @@ export class ContractRecord {
       'Deciding authority': AUTHORITY_TITLES[rung.authority],
       Source: entry.entry.sourceText,
     };
-    const bound = this.c.book.lowerBound(`${v.id}:resumption.earliest`);
+    const bound = this.c.lowerBound(`${v.id}:resumption.earliest`);
     if (bound) context['Earliest resumption'] = bound.localText;
     context['Before resumption'] = this.requirements(v)
       .map((r) => REQUIREMENT_LABELS[r.requirement])
@@ -416,7 +416,7 @@ export class ContractRecord {
       v.countEndedAt = deadline.entry.dueAt;
       const left = this.priors().filter((p) => p.heading === v.heading && p.id !== v.id);
       const still = left.filter((p) => p.countsUntil && Date.parse(p.countsUntil) > Date.now());
-      this.c.book.record({
+      this.c.record({
         type: 'count.dropped',
         detail: `${v.id} no longer counts under D.0705(${v.heading}) after ${deadline.entry.localText}: the count is now ${still.length}`,
       });
@@ -429,7 +429,7 @@ export class ContractRecord {
   private async onTermEnded(v: ContractViolation, deadline: TrackedDeadline): Promise<void> {
     v.termEndedAt = deadline.entry.dueAt;
     const missing = v.resumedAt ? [] : missingAt(this.suspensionState(v), nowIso());
-    this.c.book.record({
+    this.c.record({
       type: 'suspension.term-ended',
       detail: `${v.id}: the suspension ran through ${deadline.entry.localText}${missing.length > 0 ? `; still missing ${missing.map((m) => m.requirement).join(', ')}` : ''}`,
     });
@@ -527,7 +527,7 @@ export class ContractRecord {
     if (suspended.length === 0)
       refuse('NOT_SUSPENDED', 'the contract is not suspended: there is nothing to resume');
     for (const v of suspended) {
-      const bound = this.c.book.lowerBound(`${v.id}:resumption.earliest`);
+      const bound = this.c.lowerBound(`${v.id}:resumption.earliest`);
       if (bound) guard(() => checkNotBefore(bound, at));
     }
     guard(() =>
@@ -546,11 +546,11 @@ export class ContractRecord {
     this.c.requireOpen('an extension');
     refuseFutureEvent(request.at);
     const parts = splitKey(request.key);
-    const deadline = this.c.book.get(request.key);
+    const deadline = this.c.deadline(request.key);
     if (!parts || !deadline) {
       refuse('UNKNOWN_DEADLINE', `no deadline ${request.key} on this record`, {
         key: request.key,
-        known: this.c.book.view().map((d) => d.key),
+        known: this.c.deadlineViews().map((d) => d.key),
       });
     }
     const v = this.find(parts.violationId);
@@ -596,7 +596,7 @@ export class ContractRecord {
     const schedule = await this.computeFor(v, v.events, []);
     this.violations.push(v);
     this.adopt(v, schedule);
-    this.c.book.record({
+    this.c.record({
       at: input.at,
       type: 'violation.confirmed',
       actor: input.by,
@@ -612,7 +612,7 @@ export class ContractRecord {
   ): Promise<void> {
     const v = this.requirementTarget(kind, input);
     await this.recordOn(v, REQUIREMENT_EVENTS[kind], input.at);
-    this.c.book.record({
+    this.c.record({
       at: input.at,
       type: REQUIREMENT_EVENTS[kind],
       actor: input.by,
@@ -633,7 +633,7 @@ export class ContractRecord {
       v.resumedAt = input.at;
       this.adopt(v, schedules[i] as Schedule);
     });
-    this.c.book.record({
+    this.c.record({
       at: input.at,
       type: 'contract.resumed',
       actor: input.by,
@@ -649,7 +649,7 @@ export class ContractRecord {
 
   async end(input: { at: string; by: string; reason: string }): Promise<void> {
     this.c.waiveOpen(`contract ended (${input.reason})`, input.by);
-    this.c.book.record({ at: input.at, type: 'contract.ended', actor: input.by, detail: input.reason });
+    this.c.record({ at: input.at, type: 'contract.ended', actor: input.by, detail: input.reason });
     this.c.moveTo('ended', input.reason);
     this.touch();
   }
@@ -660,15 +660,15 @@ export class ContractRecord {
     const schedule = await this.computeFor(v, v.events, extensions);
     v.extensions = extensions;
     this.adopt(v, schedule);
-    const entry = (this.c.book.get(request.key) as TrackedDeadline).entry;
-    this.c.book.record({
+    const entry = (this.c.deadline(request.key) as TrackedDeadline).entry;
+    this.c.record({
       at: request.at,
       type: 'deadline.extended',
       actor: request.approvedBy,
       detail: `${request.key} to ${record.dueAt} by ${record.approverRole}: ${record.reason}`,
     });
     this.touch();
-    await this.c.book.notify({
+    await this.c.notify({
       kind: 'extension',
       noticeKey: `${request.key}/extension/${extensions.length}`,
       role: entry.responsibleRole,
@@ -728,7 +728,7 @@ export class ContractRecord {
   }
 
   private suspensionView(v: ContractViolation): ViolationView['suspension'] {
-    const bound = this.c.book.lowerBound(`${v.id}:resumption.earliest`);
+    const bound = this.c.lowerBound(`${v.id}:resumption.earliest`);
     const term = this.tracked(v, 'suspension.term');
     return {
       startsAt: v.at,
@@ -775,7 +775,7 @@ export class ContractRecord {
     if (!this.policyVersion) return base;
     const suspended = this.inForce();
     const bounds = suspended
-      .map((v) => this.c.book.lowerBound(`${v.id}:resumption.earliest`))
+      .map((v) => this.c.lowerBound(`${v.id}:resumption.earliest`))
       .filter((e): e is ScheduleEntry => e !== undefined)
       .sort((a, b) => Date.parse(b.earliest as string) - Date.parse(a.earliest as string));
     return {
@@ -802,7 +802,7 @@ export class ContractRecord {
   // The record's life: it hands over to a new run (continue-as-new) before its history grows large
 
   private get busy(): boolean {
-    return this.working > 0 || this.c.book.sendingNotices;
+    return this.working > 0 || this.c.sendingNotices;
   }
 
   private wantsToContinue(): boolean {
@@ -814,7 +814,7 @@ export class ContractRecord {
   private msUntilQuiet(): number {
     const now = Date.now();
     const instants: number[] = [];
-    for (const d of this.c.book.view()) {
+    for (const d of this.c.deadlineViews()) {
       if (d.kind !== 'deadline' || (d.state !== 'pending' && d.state !== 'extended') || !d.dueAt) continue;
       instants.push(Date.parse(d.dueAt), ...d.reminders.map((r) => Date.parse(r.at)));
     }
@@ -833,7 +833,7 @@ export class ContractRecord {
       policyVersion: this.policyVersion,
       settings: this.settings,
       violations: this.violations,
-      book: this.c.book.snapshot(),
+      book: this.c.deadlineSnapshot(),
       runs: this.runs,
     };
   }
@@ -856,7 +856,7 @@ export class ContractRecord {
     }
     // Let the update that closed the record answer, and any notice under way finish.
     await condition(() => allHandlersFinished() && !this.busy);
-    this.c.book.publish();
+    this.c.publish();
   }
 
   touch(): void {

@@ -102,8 +102,8 @@ export async function contractRecord(input: ContractRecordInput): Promise<Contra
   // one schedule, so acknowledgements and extensions are answered here.
   c.handle(acknowledgeUpdate, {
     schema: acknowledgeSchema,
-    validate: (ack) => void c.book.requireBreached(ack.key),
-    apply: async (ack) => void c.book.acknowledge(ack.key, ack.by),
+    validate: (ack) => void c.requireBreached(ack.key),
+    apply: async (ack) => void c.acknowledge(ack.key, ack.by),
   });
   c.handle(extendDeadlineUpdate, {
     schema: extensionRequestSchema,

@@ -56,7 +56,7 @@ async function terminate(
   event: ProjectTerminatedInput & { at: string; by: string },
 ): Promise<void> {
   c.waiveOpen(`project ended: ${event.reason}`, event.by);
-  c.book.record({ at: event.at, type: 'project.terminated', actor: event.by, detail: event.reason });
+  c.record({ at: event.at, type: 'project.terminated', actor: event.by, detail: event.reason });
   c.moveTo('terminated', event.reason);
 }
 

@@ -391,8 +391,8 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
     // The record answers when the case opens; a conclusion within moments of opening waits briefly.
     if (priors === undefined) await condition(() => priors !== undefined, '10 seconds');
     repeat = assessRepeat(offense, at, priors, intake.caseNumber);
-    c.book.record({ at, type: 'repeat.assessed', actor: by, detail: repeat.statement });
-    await c.book.notify({
+    c.record({ at, type: 'repeat.assessed', actor: by, detail: repeat.statement });
+    await c.notify({
       kind: 'party-notice',
       noticeKey: 'finding.guilty/repeat-rule',
       role: 'disciplinary-officer',
@@ -504,7 +504,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
   async function recordRestoration(code: string, at: string, by: string, note?: string): Promise<void> {
     // The timeline's entry names the event (privilege.restored-<code>); a note goes beside it.
     await c.recordEvents({ [restoredEventOf(code)]: at }, { at, by }, 'privilege.restored');
-    if (note) c.book.record({ at, type: 'restoration.note', actor: by, detail: note });
+    if (note) c.record({ at, type: 'restoration.note', actor: by, detail: note });
     const task = c.serviceTasks.find((t) => t.task.startsWith(`${RESTORE_TASK}${code}/service/`));
     if (task && !task.proof) {
       task.proof = {
@@ -573,7 +573,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
           ],
           staticSummary: 'Suspended sanctions and findings by rule of one subject (OP-060125 §IV)',
         });
-        c.book.record({ type: 'subject-watch.started', detail: what });
+        c.record({ type: 'subject-watch.started', detail: what });
         return;
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -582,14 +582,14 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
         const handle = getExternalWorkflowHandle(workflowId);
         if (isFinding) await handle.signal(guiltyFindingSignal, message.finding);
         else await handle.signal(recordSubscribeSignal, message.subscription);
-        c.book.record({ type: 'subject-watch.told', detail: what });
+        c.record({ type: 'subject-watch.told', detail: what });
         return;
       } catch {
         // The watch completed after our start was refused: the next attempt starts a new one.
       }
     }
     log.error('the subject watch could not be told', { caseNumber: intake.caseNumber });
-    c.book.record({ type: 'subject-watch.failed', detail: `${what} not delivered` });
+    c.record({ type: 'subject-watch.failed', detail: `${what} not delivered` });
   }
 
   /** Asks the per-subject record for this rule's earlier findings; it answers now and on each new one. */
@@ -667,7 +667,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
     },
     apply: async (event) => {
       await c.recordEvents({ 'inmate.unavailable': event.at }, event, 'inmate.unavailable');
-      c.book.record({
+      c.record({
         at: event.at,
         type: 'unavailability.documented',
         actor: event.by,
@@ -774,7 +774,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
       if (finding.finding === 'not-guilty') {
         // §IV.C.10: all related material is expunged and not used in decisions about the inmate.
         c.waiveOpen('not guilty (§IV.C.10)', finding.by);
-        c.book.record({
+        c.record({
           at: finding.at,
           type: 'material.expunged',
           actor: finding.by,
@@ -784,7 +784,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
         c.moveTo('expunged', 'not-guilty');
         return;
       }
-      c.book.record({
+      c.record({
         at: finding.at,
         type: 'finding.guilty',
         actor: finding.by,
@@ -819,7 +819,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
     },
     apply: async (event) => {
       await c.recordEvents({ 'hearing.waived': event.at }, event, 'hearing.waived');
-      c.book.record({
+      c.record({
         at: event.at,
         type: 'plea.guilty',
         actor: event.by,
@@ -850,7 +850,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
           withinSuspensionLimit(disposition.sanctions),
           conviction.facts,
         );
-      c.book.record({
+      c.record({
         at: disposition.at,
         type: 'disposition',
         actor: disposition.by,
@@ -982,7 +982,7 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
     },
     onLapse: () => {
       const window = openWindow();
-      c.book.record({
+      c.record({
         type: 'appeal.lapsed',
         detail: `no appeal filed by ${window?.localText ?? 'the deadline'} (${window?.key ?? 'appeal'}): the decision is final`,
       });

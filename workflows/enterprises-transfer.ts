@@ -78,7 +78,7 @@ function checkCancel(c: Transfer, event: Event): void {
 
 async function cancel(c: Transfer, event: Event): Promise<void> {
   c.waiveOpen('transfer cancelled', event.by);
-  c.book.record({ at: event.at, type: 'transfer.cancelled', actor: event.by, detail: 'transfer cancelled' });
+  c.record({ at: event.at, type: 'transfer.cancelled', actor: event.by, detail: 'transfer cancelled' });
   c.moveTo('cancelled', 'cancelled');
 }
 

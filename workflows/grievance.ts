@@ -76,7 +76,7 @@ export async function grievance(rawIntake: GrievanceIntakeInput): Promise<Grieva
     // 28 CFR 115.52(d)(4): with no response by the final due date, the inmate may consider the
     // absence of a response a denial. Record it, and have staff tell the inmate.
     if (!(deadline.key.startsWith('prea.') && deadline.key.endsWith('final-decision'))) return;
-    c.book.record({
+    c.record({
       type: 'prea.deemed-denial',
       detail: `no final decision by ${deadline.entry.localText} (28 CFR 115.52(d)(4))`,
     });
@@ -200,9 +200,9 @@ export async function grievance(rawIntake: GrievanceIntakeInput): Promise<Grieva
       await c.recordEvents(decisionEvents(decision.at), decision, 'decision.issued');
       c.moveTo('decided', decision.outcome);
       const decider =
-        c.book.get('grievance.response') ??
-        c.book.get('prea.final-decision') ??
-        c.book.get('prea.emergency.final-decision');
+        c.deadline('grievance.response') ??
+        c.deadline('prea.final-decision') ??
+        c.deadline('prea.emergency.final-decision');
       await c.addServiceTask(
         {
           key: 'grievance.decision',
@@ -220,7 +220,7 @@ export async function grievance(rawIntake: GrievanceIntakeInput): Promise<Grieva
     validate: () => c.requireStage(['informal', 'awaiting-filing', 'formal'], 'a withdrawal'),
     apply: async (event) => {
       c.waiveOpen('grievance withdrawn', event.by);
-      c.book.record({ at: event.at, type: 'withdrawn', actor: event.by, detail: 'grievance withdrawn' });
+      c.record({ at: event.at, type: 'withdrawn', actor: event.by, detail: 'grievance withdrawn' });
       c.moveTo('withdrawn', 'withdrawn');
     },
   });
@@ -239,7 +239,7 @@ export async function grievance(rawIntake: GrievanceIntakeInput): Promise<Grieva
       return candidates.sort((a, b) => Date.parse(b) - Date.parse(a))[0];
     },
     onLapse: (at) => {
-      c.book.record({ type: 'lapsed', detail: `nothing filed by ${at}` });
+      c.record({ type: 'lapsed', detail: `nothing filed by ${at}` });
       c.moveTo('lapsed', 'lapsed');
     },
   });

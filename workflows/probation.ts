@@ -310,7 +310,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
   }
 
   const tracked = (action: ProbationAction, base: string | undefined): TrackedDeadline | undefined =>
-    base ? c.book.get(`${action.id}:${base}`) : undefined;
+    base ? c.deadline(`${action.id}:${base}`) : undefined;
 
   const issuedAt = (action: ProbationAction): string =>
     action.events['action.issued'] ?? action.events.hired ?? action.events.promoted ?? '';
@@ -455,7 +455,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
   function adopt(action: ProbationAction, schedule: Schedule): void {
     action.policyVersion = schedule.policyVersion;
     const entries = schedule.entries.map((entry) => prefixed(action.id, entry));
-    c.book.apply({ ...schedule, entries });
+    c.applySchedule({ ...schedule, entries });
     action.keys = entries.map((e) => e.key);
     action.awaiting = (schedule.awaiting ?? []).map((a) => a.key);
     publishPolicyVersion();
@@ -480,7 +480,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
     what: string,
     context: Record<string, string>,
   ): Promise<void> {
-    await c.book.notify({ kind: 'reminder', noticeKey, role, entry: { ...entry, action: what }, context });
+    await c.notify({ kind: 'reminder', noticeKey, role, entry: { ...entry, action: what }, context });
   }
 
   /**
@@ -499,7 +499,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
     const what = isDisciplinary(action.action)
       ? `The disciplinary probation for ${label} has ended: from now on it is not a consideration for further progressive discipline (SD 2022-17 §III.E.3). Its documentation stays in the Personnel File.`
       : `The initial probation that began with the ${label} has ended (SD 2022-17 §III.F.2).`;
-    c.book.record({ type: 'probation.ended', detail: `${deadline.key} ended ${deadline.entry.localText}` });
+    c.record({ type: 'probation.ended', detail: `${deadline.key} ended ${deadline.entry.localText}` });
     refreshStage();
     const context = {
       Notice: 'Probation period ended',
@@ -535,15 +535,15 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
       const blockers = incidentsAfter(action);
       if (blockers.length > 0) {
         removal.blockedBy = blockers.map((i) => i.id);
-        c.book.record({
+        c.record({
           type: 'verbal-warning.removal-barred',
           detail: `${action.id}: other incidents since the warning (${removal.blockedBy.join(', ')}), so its documentation stays (SD 2022-17 §III.D.3.a.iii)`,
         });
         continue;
       }
       removal.notifiedAt = nowIso();
-      const bound = c.book.lowerBound(`${action.id}:verbal-warning.removal`) as ScheduleEntry;
-      c.book.record({
+      const bound = c.lowerBound(`${action.id}:verbal-warning.removal`) as ScheduleEntry;
+      c.record({
         type: 'verbal-warning.removal-eligible',
         detail: `${action.id}: eligible for removal from ${removal.eligibleText}`,
       });
@@ -737,7 +737,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
     adopt(action, schedule);
     const bound = schedule.entries.find((e) => e.key === 'verbal-warning.removal');
     if (bound?.earliest) action.removal = { eligibleFrom: bound.earliest, eligibleText: bound.localText };
-    c.book.record({
+    c.record({
       at: actionDate(input),
       type: `action.${input.action}`,
       actor: input.by,
@@ -783,7 +783,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
       const schedule = await computeFor(action, events, action.extensions);
       action.events = events;
       adopt(action, schedule);
-      c.book.record({
+      c.record({
         at: input.at,
         type: 'notification.received',
         actor: input.by,
@@ -811,7 +811,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
       });
       const advice = lookBack({ id, occurredAt: input.occurredAt }, priorActions(), initial);
       violations.push({ id, occurredAt: input.occurredAt, reportedBy: input.by, advice });
-      c.book.record({
+      c.record({
         at: input.occurredAt,
         type: 'violation.reported',
         actor: input.by,
@@ -831,7 +831,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
     const inside = advice.findings.filter((f) => f.within);
     const pool = inside.length > 0 ? inside : advice.findings;
     const decisive = [...pool].sort((a, b) => Date.parse(b.until) - Date.parse(a.until))[0];
-    const entry = decisive ? c.book.get(decisive.key)?.entry : undefined;
+    const entry = decisive ? c.deadline(decisive.key)?.entry : undefined;
     if (!decisive || !entry) return; // nothing on record to look back at: the answer is in the view
     const context: Record<string, string> = {
       Notice: 'Look-back on a new violation (SD 2022-17 §III.D.4-5)',
@@ -874,7 +874,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
       }
       if (action.removal.removedAt)
         refuse('DUPLICATE_EVENT', `${action.id} was already removed at ${action.removal.removedAt}`);
-      const bound = c.book.lowerBound(`${action.id}:verbal-warning.removal`) as ScheduleEntry;
+      const bound = c.lowerBound(`${action.id}:verbal-warning.removal`) as ScheduleEntry;
       guard(() => checkNotBefore(unprefixed(bound), input.at));
       const blockers = incidentsAfter(action);
       if (blockers.length > 0) {
@@ -892,7 +892,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
       action.events = events;
       adopt(action, schedule);
       (action.removal as NonNullable<ProbationAction['removal']>).removedAt = input.at;
-      c.book.record({
+      c.record({
         at: input.at,
         type: 'verbal-warning.removed',
         actor: input.by,
@@ -918,8 +918,8 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
       const schedule = await computeFor(action, action.events, extensions);
       action.extensions = extensions;
       adopt(action, schedule);
-      const entry = (c.book.get(request.key) as TrackedDeadline).entry;
-      c.book.record({
+      const entry = (c.deadline(request.key) as TrackedDeadline).entry;
+      c.record({
         at: request.at,
         type: 'deadline.extended',
         actor: request.approvedBy,
@@ -927,7 +927,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
       });
       refreshStage();
       revision += 1;
-      await c.book.notify({
+      await c.notify({
         kind: 'extension',
         noticeKey: `${request.key}/extension/${extensions.length}`,
         role: entry.responsibleRole,
@@ -951,11 +951,11 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
     record: ExtensionRecord;
   } {
     const parts = splitKey(request.key);
-    const deadline = c.book.get(request.key);
+    const deadline = c.deadline(request.key);
     if (!parts || !deadline) {
       refuse('UNKNOWN_DEADLINE', `no deadline ${request.key} on this record`, {
         key: request.key,
-        known: c.book.view().map((d) => d.key),
+        known: c.deadlineViews().map((d) => d.key),
       });
     }
     const action = findAction(parts.actionId);
@@ -989,7 +989,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
     },
     apply: async (input) => {
       c.waiveOpen(`employee separated (${input.reason})`, input.by);
-      c.book.record({
+      c.record({
         at: input.at,
         type: 'separated',
         actor: input.by,
@@ -1011,15 +1011,15 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
   ]);
   publishPolicyVersion();
   if (!carried) {
-    c.book.record({
+    c.record({
       type: 'opened',
       detail: `probation record at ${intake.facility}`,
       actor: workflowInfo().workflowId,
     });
   }
-  c.book.publish();
+  c.publish();
 
-  const busy = (): boolean => working > 0 || c.book.sendingNotices;
+  const busy = (): boolean => working > 0 || c.sendingNotices;
 
   const wantsToContinue = (): boolean => {
     const info = workflowInfo();
@@ -1030,7 +1030,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
   function msUntilQuiet(): number {
     const now = Date.now();
     const instants: number[] = [];
-    for (const d of c.book.view()) {
+    for (const d of c.deadlineViews()) {
       if (d.kind !== 'deadline' || (d.state !== 'pending' && d.state !== 'extended') || !d.dueAt) continue;
       instants.push(Date.parse(d.dueAt), ...d.reminders.map((r) => Date.parse(r.at)));
     }
@@ -1057,7 +1057,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
         ...(c.outcome !== undefined ? { outcome: c.outcome } : {}),
         actions,
         violations,
-        book: c.book.snapshot(),
+        book: c.deadlineSnapshot(),
         serviceTasks: [...c.serviceTasks],
         runs,
       };
@@ -1085,7 +1085,7 @@ export async function probationRecord(input: ProbationRecordInput): Promise<Prob
 
   // Let the update that closed the record answer, and any notice under way finish.
   await condition(() => allHandlersFinished() && !busy());
-  c.book.publish();
+  c.publish();
   await c.archive('closed');
   return { employeeId: intake.employeeId, stage: c.stage, outcome: c.outcome, actions: actions.length, runs };
 }

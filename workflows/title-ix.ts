@@ -224,7 +224,7 @@ export async function titleIx(rawIntake: TitleIxIntakeInput): Promise<TitleIxRes
     await Promise.all(
       who.map((party) => {
         const { document, context } = letter(party);
-        return c.book.notify({
+        return c.notify({
           kind: 'party-notice',
           noticeKey: `${step}/party-notice/${party.id}`,
           role: 'title-ix-coordinator',
@@ -342,7 +342,7 @@ export async function titleIx(rawIntake: TitleIxIntakeInput): Promise<TitleIxRes
         status: record.status,
         inWriting: record.inWriting,
       });
-      c.book.record({
+      c.record({
         at: record.at,
         type: `supportive-measures.${record.status}`,
         actor: record.by,
@@ -370,7 +370,7 @@ export async function titleIx(rawIntake: TitleIxIntakeInput): Promise<TitleIxRes
     apply: async ({ by, party }) => {
       const isNew = !parties.has(party.id);
       parties.set(party.id, party);
-      c.book.record({
+      c.record({
         type: isNew ? 'party.added' : 'party.updated',
         actor: by,
         detail: `${party.role} ${party.id}`,
@@ -542,7 +542,7 @@ export async function titleIx(rawIntake: TitleIxIntakeInput): Promise<TitleIxRes
       if (appeals.length === 0) {
         await c.recordEvents({ 'appeal.filed': appeal.at }, appeal, 'appeal.filed');
       } else {
-        c.book.record({
+        c.record({
           at: appeal.at,
           type: 'appeal.filed',
           actor: appeal.by,
@@ -615,7 +615,7 @@ export async function titleIx(rawIntake: TitleIxIntakeInput): Promise<TitleIxRes
       const at = nowIso();
       await c.recordEvents({ 'complaint.dismissed': at }, { at, by: dismissal.by }, 'complaint.dismissed');
       decisionMakers.add(dismissal.by);
-      c.book.waive('notice.parties', 'formal complaint dismissed', dismissal.by);
+      c.waiveDeadline('notice.parties', 'formal complaint dismissed', dismissal.by);
       c.moveTo('dismissed', `dismissed (${dismissal.grounds}: ${dismissal.reason})`);
       const appealBy = scheduled('appeal.filing.dismissal').localText;
       const standsOn = scheduled('dismissal.final').localText;
@@ -660,20 +660,20 @@ export async function titleIx(rawIntake: TitleIxIntakeInput): Promise<TitleIxRes
   await c.runUntilClosed({
     at: () =>
       c.stage === 'determined'
-        ? c.book.lowerBound('determination.final')?.earliest
+        ? c.lowerBound('determination.final')?.earliest
         : c.stage === 'dismissed'
-          ? c.book.lowerBound('dismissal.final')?.earliest
+          ? c.lowerBound('dismissal.final')?.earliest
           : undefined,
     onLapse: (at) =>
       c.queue.run(async () => {
         if (c.stage === 'determined') {
-          c.book.record({ at, type: 'determination.final', detail: 'no appeal filed in the appeal period' });
+          c.record({ at, type: 'determination.final', detail: 'no appeal filed in the appeal period' });
           await close('final', c.outcome, at, 'docket');
         } else if (c.stage === 'dismissed') {
-          c.book.record({ at, type: 'dismissal.final', detail: 'no appeal filed in the appeal period' });
+          c.record({ at, type: 'dismissal.final', detail: 'no appeal filed in the appeal period' });
           await close('dismissal-final', c.outcome, at, 'docket');
         }
-        c.book.publish();
+        c.publish();
       }),
   });
   // The workflow ends here; the records date stays in the closing view and in the result. A 7-year
