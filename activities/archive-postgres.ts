@@ -4,8 +4,11 @@
 // hold placed at the same moment either lands first and is honoured, or waits for the disposal.
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import {
+  caseIndexFromRow,
   disposalReport,
   planDisposal,
+  storedRunFromRow,
+  type ArchiveRow,
   type ArchiveStore,
   type CaseIndexRow,
   type CaseKey,
@@ -56,42 +59,6 @@ CREATE TABLE IF NOT EXISTS docket_records_disposals (
 
 /** Arbitrary, constant: the advisory lock under which the tables are created. */
 const SCHEMA_LOCK = 0x646f636b;
-
-type Row = Record<string, unknown>;
-
-const optionalText = (value: unknown): string | null =>
-  value === null || value === undefined ? null : String(value);
-const bytes = (value: unknown): Uint8Array =>
-  value instanceof Uint8Array ? new Uint8Array(value) : new Uint8Array();
-
-function toRun(row: Row): StoredRun {
-  return {
-    workflowId: String(row.workflow_id),
-    runId: String(row.run_id),
-    contentHash: String(row.content_hash),
-    caseType: String(row.case_type),
-    caseNumber: String(row.case_number),
-    segment: String(row.segment) as StoredRun['segment'],
-    archivedAt: String(row.archived_at),
-    writtenAt: String(row.written_at),
-    keyId: String(row.key_id),
-    payload: bytes(row.payload),
-  };
-}
-
-function toCase(row: Row): CaseIndexRow {
-  const since = optionalText(row.hold_since);
-  return {
-    caseType: String(row.case_type),
-    caseNumber: String(row.case_number),
-    workflowId: String(row.workflow_id),
-    closedAt: optionalText(row.closed_at),
-    retainUntil: optionalText(row.retain_until),
-    retentionSource: optionalText(row.retention_source),
-    hold: since === null ? null : { since, keyId: String(row.hold_key_id), note: bytes(row.hold_note) },
-    runs: Number(row.runs ?? 0),
-  };
-}
 
 const CASES_SELECT = `SELECT c.*, (SELECT COUNT(*) FROM docket_records_runs r WHERE r.case_type = c.case_type AND r.case_number = c.case_number) AS runs FROM docket_records_cases c`;
 
@@ -187,31 +154,31 @@ class PostgresArchiveStore implements ArchiveStore {
 
   async getRun(workflowId: string, runId: string, contentHash: string): Promise<StoredRun | undefined> {
     await this.schema();
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<ArchiveRow>(
       'SELECT * FROM docket_records_runs WHERE workflow_id = $1 AND run_id = $2 AND content_hash = $3',
       [workflowId, runId, contentHash],
     );
-    return rows[0] ? toRun(rows[0]) : undefined;
+    return rows[0] ? storedRunFromRow(rows[0]) : undefined;
   }
 
   async runsOf(key: CaseKey): Promise<StoredRun[]> {
     await this.schema();
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<ArchiveRow>(
       'SELECT * FROM docket_records_runs WHERE case_type = $1 AND case_number = $2 ORDER BY archived_at, written_at, seq',
       [key.caseType, key.caseNumber],
     );
-    return rows.map(toRun);
+    return rows.map(storedRunFromRow);
   }
 
   async cases(filter: { caseNumber?: string } = {}): Promise<CaseIndexRow[]> {
     await this.schema();
     const { rows } =
       filter.caseNumber === undefined
-        ? await this.pool.query<Row>(`${CASES_SELECT} ORDER BY c.case_type, c.case_number`)
-        : await this.pool.query<Row>(`${CASES_SELECT} WHERE c.case_number = $1 ORDER BY c.case_type`, [
+        ? await this.pool.query<ArchiveRow>(`${CASES_SELECT} ORDER BY c.case_type, c.case_number`)
+        : await this.pool.query<ArchiveRow>(`${CASES_SELECT} WHERE c.case_number = $1 ORDER BY c.case_type`, [
             filter.caseNumber,
           ]);
-    return rows.map(toCase);
+    return rows.map(caseIndexFromRow);
   }
 
   async setHold(key: CaseKey, hold: StoredHold | null): Promise<boolean> {
@@ -232,8 +199,8 @@ class PostgresArchiveStore implements ArchiveStore {
   async dispose(request: DisposalRequest): Promise<DisposalReport> {
     return this.transaction(async (client) => {
       await client.query('SELECT 1 FROM docket_records_cases FOR UPDATE');
-      const { rows } = await client.query<Row>(CASES_SELECT);
-      const plan = planDisposal(rows.map(toCase), request);
+      const { rows } = await client.query<ArchiveRow>(CASES_SELECT);
+      const plan = planDisposal(rows.map(caseIndexFromRow), request);
       for (const row of plan.remove) {
         const key = [row.caseType, row.caseNumber];
         await client.query('DELETE FROM docket_records_runs WHERE case_type = $1 AND case_number = $2', key);

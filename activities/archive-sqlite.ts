@@ -15,8 +15,10 @@ import path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
 import {
+  caseIndexFromRow,
   disposalReport,
   planDisposal,
+  storedRunFromRow,
   type ArchiveStore,
   type CaseIndexRow,
   type CaseKey,
@@ -81,41 +83,6 @@ function all(db: Database, sql: string, params: SqlValue[] = []): Row[] {
   } finally {
     statement.free();
   }
-}
-
-const text = (value: SqlValue | undefined): string => String(value);
-const optionalText = (value: SqlValue | undefined): string | null =>
-  value === null || value === undefined ? null : String(value);
-const bytes = (value: SqlValue | undefined): Uint8Array =>
-  value instanceof Uint8Array ? value : new Uint8Array();
-
-function toRun(row: Row): StoredRun {
-  return {
-    workflowId: text(row.workflow_id),
-    runId: text(row.run_id),
-    contentHash: text(row.content_hash),
-    caseType: text(row.case_type),
-    caseNumber: text(row.case_number),
-    segment: text(row.segment) as StoredRun['segment'],
-    archivedAt: text(row.archived_at),
-    writtenAt: text(row.written_at),
-    keyId: text(row.key_id),
-    payload: bytes(row.payload),
-  };
-}
-
-function toCase(row: Row): CaseIndexRow {
-  const since = optionalText(row.hold_since);
-  return {
-    caseType: text(row.case_type),
-    caseNumber: text(row.case_number),
-    workflowId: text(row.workflow_id),
-    closedAt: optionalText(row.closed_at),
-    retainUntil: optionalText(row.retain_until),
-    retentionSource: optionalText(row.retention_source),
-    hold: since === null ? null : { since, keyId: text(row.hold_key_id), note: bytes(row.hold_note) },
-    runs: Number(row.runs ?? 0),
-  };
 }
 
 const CASES_SELECT = `SELECT c.*, (SELECT COUNT(*) FROM runs r WHERE r.case_type = c.case_type AND r.case_number = c.case_number) AS runs FROM cases c`;
@@ -183,7 +150,7 @@ class SqliteArchiveStore implements ArchiveStore {
         runId,
         contentHash,
       ]);
-      return row ? toRun(row) : undefined;
+      return row ? storedRunFromRow(row) : undefined;
     }, undefined);
   }
 
@@ -194,7 +161,7 @@ class SqliteArchiveStore implements ArchiveStore {
           db,
           'SELECT * FROM runs WHERE case_type = ? AND case_number = ? ORDER BY archived_at, written_at, rowid',
           [key.caseType, key.caseNumber],
-        ).map(toRun),
+        ).map(storedRunFromRow),
       [],
     );
   }
@@ -205,7 +172,7 @@ class SqliteArchiveStore implements ArchiveStore {
         filter.caseNumber === undefined
           ? all(db, `${CASES_SELECT} ORDER BY c.case_type, c.case_number`)
           : all(db, `${CASES_SELECT} WHERE c.case_number = ? ORDER BY c.case_type`, [filter.caseNumber]);
-      return rows.map(toCase);
+      return rows.map(caseIndexFromRow);
     }, []);
   }
 
@@ -224,7 +191,7 @@ class SqliteArchiveStore implements ArchiveStore {
     const disposedAt = request.now;
     if (!(await this.exists())) return disposalReport(planDisposal([], request), disposedAt);
     return this.change((db) => {
-      const plan = planDisposal(all(db, CASES_SELECT).map(toCase), request);
+      const plan = planDisposal(all(db, CASES_SELECT).map(caseIndexFromRow), request);
       for (const row of plan.remove) {
         const key = [row.caseType, row.caseNumber];
         db.run('DELETE FROM runs WHERE case_type = ? AND case_number = ?', key);

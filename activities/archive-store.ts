@@ -203,3 +203,42 @@ export function disposalReport(plan: ReturnType<typeof planDisposal>, disposedAt
     })),
   };
 }
+
+/** A row of either store's tables as its driver returns it (column name → value). */
+export type ArchiveRow = Record<string, unknown>;
+
+const optionalText = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
+const bytes = (value: unknown): Uint8Array =>
+  value instanceof Uint8Array ? new Uint8Array(value) : new Uint8Array();
+
+/** One stored run from a row of the runs table; both stores use the same column names. */
+export function storedRunFromRow(row: ArchiveRow): StoredRun {
+  return {
+    workflowId: String(row.workflow_id),
+    runId: String(row.run_id),
+    contentHash: String(row.content_hash),
+    caseType: String(row.case_type),
+    caseNumber: String(row.case_number),
+    segment: String(row.segment) as StoredRun['segment'],
+    archivedAt: String(row.archived_at),
+    writtenAt: String(row.written_at),
+    keyId: String(row.key_id),
+    payload: bytes(row.payload),
+  };
+}
+
+/** One case's index entry from a row of the cases table with its `runs` count. */
+export function caseIndexFromRow(row: ArchiveRow): CaseIndexRow {
+  const since = optionalText(row.hold_since);
+  return {
+    caseType: String(row.case_type),
+    caseNumber: String(row.case_number),
+    workflowId: String(row.workflow_id),
+    closedAt: optionalText(row.closed_at),
+    retainUntil: optionalText(row.retain_until),
+    retentionSource: optionalText(row.retention_source),
+    hold: since === null ? null : { since, keyId: String(row.hold_key_id), note: bytes(row.hold_note) },
+    runs: Number(row.runs ?? 0),
+  };
+}
