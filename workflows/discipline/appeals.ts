@@ -5,16 +5,16 @@ import { eventBaseSchema } from '../../domain/cases/common';
 import { appealDecisionSchema } from '../../domain/cases/discipline';
 import { refuse } from '../case-support';
 import { DIRECTOR_DECISION, FACILITY_RESPONSE, type DisciplineCase } from './case';
-import { update, type DisciplineRuntime } from './model';
+import { updateHandler, type DisciplineRuntime } from './model';
 
 export class AppealEvents {
   private readonly runtime: DisciplineRuntime;
 
-  constructor(private readonly kase: DisciplineCase) {
-    this.runtime = kase.runtime;
+  constructor(private readonly disciplineCase: DisciplineCase) {
+    this.runtime = disciplineCase.runtime;
   }
 
-  readonly facilityAppealFiled = update({
+  readonly facilityAppealFiled = updateHandler({
     schema: eventBaseSchema,
     validate: (event) => {
       this.refuseForfeitedAppeal();
@@ -30,7 +30,7 @@ export class AppealEvents {
     },
   });
 
-  readonly facilityAppealDecided = update({
+  readonly facilityAppealDecided = updateHandler({
     schema: appealDecisionSchema,
     validate: (decision) => {
       this.runtime.requireStage(['facility-appeal'], "the facility head's response");
@@ -43,7 +43,7 @@ export class AppealEvents {
         decision,
         'appeal.facility.decided',
       );
-      this.kase.sanctions.appealDecided(decision.outcome);
+      this.disciplineCase.sanctions.appealDecided(decision.outcome);
       this.runtime.moveTo('facility-decided', decision.outcome);
       // Receipt of the response starts the inmate's 15 calendar days to go to the director (§IV.C.12).
       await this.runtime.addServiceTask(
@@ -53,12 +53,12 @@ export class AppealEvents {
           to: 'inmate',
           role: 'facility-head',
         },
-        this.kase.entry('appeal.facility.response'),
+        this.disciplineCase.entry('appeal.facility.response'),
       );
     },
   });
 
-  readonly directorAppealFiled = update({
+  readonly directorAppealFiled = updateHandler({
     schema: eventBaseSchema,
     validate: (event) => {
       this.refuseForfeitedAppeal();
@@ -73,7 +73,7 @@ export class AppealEvents {
     },
   });
 
-  readonly directorAppealDecided = update({
+  readonly directorAppealDecided = updateHandler({
     schema: appealDecisionSchema,
     validate: (decision) => {
       this.runtime.requireStage(['director-appeal'], "the director's decision");
@@ -86,7 +86,7 @@ export class AppealEvents {
         decision,
         'appeal.director.decided',
       );
-      this.kase.sanctions.appealDecided(decision.outcome);
+      this.disciplineCase.sanctions.appealDecided(decision.outcome);
       this.runtime.moveTo('director-decided', decision.outcome);
       await this.runtime.addServiceTask(
         {
@@ -95,7 +95,7 @@ export class AppealEvents {
           to: 'inmate',
           role: 'director',
         },
-        this.kase.entry('appeal.director.review'),
+        this.disciplineCase.entry('appeal.director.review'),
       );
     },
   });

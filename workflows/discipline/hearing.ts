@@ -14,16 +14,16 @@ import { checkNotBefore } from '../../domain/deadline/checks';
 import type { Schedule } from '../../domain/types';
 import { guard, refuse, refuseFutureEvent } from '../case-support';
 import { HEARING_ACTIONS, type DisciplineCase } from './case';
-import { entryOf, update, type DisciplineRuntime } from './model';
+import { entryOf, updateHandler, type DisciplineRuntime } from './model';
 
 export class HearingEvents {
   private readonly runtime: DisciplineRuntime;
 
-  constructor(private readonly kase: DisciplineCase) {
-    this.runtime = kase.runtime;
+  constructor(private readonly disciplineCase: DisciplineCase) {
+    this.runtime = disciplineCase.runtime;
   }
 
-  readonly investigationStarted = update({
+  readonly investigationStarted = updateHandler({
     schema: eventBaseSchema,
     validate: (event) => {
       this.runtime.requireOpen('starting the investigation');
@@ -37,7 +37,7 @@ export class HearingEvents {
 
   // §IV.C.2: unavailability is documented, and the report is then served within 24 hours after
   // availability occurs. The domain restarts the clock; the runtime stops its timers meanwhile.
-  readonly inmateUnavailable = update({
+  readonly inmateUnavailable = updateHandler({
     schema: inmateUnavailableSchema,
     validate: (event) => {
       this.runtime.requireStage(['awaiting-service'], 'documenting that the inmate is unavailable');
@@ -56,7 +56,7 @@ export class HearingEvents {
     },
   });
 
-  readonly inmateAvailable = update({
+  readonly inmateAvailable = updateHandler({
     schema: eventBaseSchema,
     validate: (event) => {
       this.runtime.requireStage(['awaiting-service'], 'recording that the inmate is available');
@@ -68,7 +68,7 @@ export class HearingEvents {
     apply: (event) => this.runtime.recordEvents({ 'inmate.available': event.at }, event, 'inmate.available'),
   });
 
-  readonly representativeRequested = update({
+  readonly representativeRequested = updateHandler({
     schema: representativeRequestSchema,
     validate: (request) => {
       this.runtime.requireStage(
@@ -77,7 +77,11 @@ export class HearingEvents {
       );
       this.runtime.refuseDuplicate('representative.requested', 'the request for a staff representative');
       if (request.representativeId)
-        this.kase.refuseInvolved(request.representativeId, 'the staff representative', 'representativeId');
+        this.disciplineCase.refuseInvolved(
+          request.representativeId,
+          'the staff representative',
+          'representativeId',
+        );
       this.runtime.requireAfter(request.at, 'report.accepted', 'the request');
       this.runtime.checkTimely('representative.requested', request.at);
     },
@@ -89,7 +93,7 @@ export class HearingEvents {
       ),
   });
 
-  readonly representativeConsulted = update({
+  readonly representativeConsulted = updateHandler({
     schema: eventBaseSchema,
     validate: (event) => {
       this.runtime.requireStage(
@@ -98,7 +102,7 @@ export class HearingEvents {
       );
       this.runtime.requireEvent('representative.requested', 'the consultation');
       this.runtime.refuseDuplicate('representative.consulted', 'the consultation');
-      this.kase.refuseInvolved(event.by, 'the staff representative', 'by');
+      this.disciplineCase.refuseInvolved(event.by, 'the staff representative', 'by');
       this.runtime.requireAfter(event.at, 'representative.requested', 'the consultation');
       this.runtime.checkTimely('representative.consulted', event.at);
     },
@@ -108,12 +112,12 @@ export class HearingEvents {
 
   // Scheduling is recorded so the representative's 24 hours (§IV.C.8) can be counted back from it;
   // a time inside the preparation period (§IV.C.2) or past the 7 working days (§IV.B.3) is refused.
-  readonly hearingScheduled = update({
+  readonly hearingScheduled = updateHandler({
     schema: hearingScheduleSchema,
     validate: (input) => {
       this.runtime.requireStage(['awaiting-hearing'], 'scheduling the hearing');
       refuseFutureEvent(input.at);
-      const earliest = this.kase.entry('hearing.earliest');
+      const earliest = this.disciplineCase.entry('hearing.earliest');
       if (earliest) guard(() => checkNotBefore(earliest, input.hearingAt));
       this.refuseAfterConclusionLimit(input.hearingAt, 'a hearing scheduled');
     },
@@ -125,15 +129,15 @@ export class HearingEvents {
         (next) => this.refuseWithoutConsultation(next, input.hearingAt),
       );
       // Renews the request for earlier findings, which lapses after a while on its own.
-      if (this.kase.modern) await this.kase.watch.subscribeToRecord();
+      if (this.disciplineCase.modern) await this.disciplineCase.watch.subscribeToRecord();
     },
   });
 
-  readonly hearingConcluded = update({
+  readonly hearingConcluded = updateHandler({
     schema: hearingFindingSchema,
     validate: (finding) => {
       this.runtime.requireStage(['awaiting-hearing'], 'the hearing');
-      this.kase.refuseInvolved(finding.by, 'the disciplinary officer', 'by');
+      this.disciplineCase.refuseInvolved(finding.by, 'the disciplinary officer', 'by');
       this.runtime.requireEvent('hearing.scheduledFor', 'recording the hearing');
       this.runtime.requireAfter(finding.at, 'hearing.scheduledFor', 'the end of the hearing');
       this.runtime.checkTimely('hearing.held', finding.at);
@@ -141,10 +145,10 @@ export class HearingEvents {
       const schedule = this.runtime.requireReady();
       this.refuseUnconsulted(schedule);
       this.refuseWithoutConsultation(schedule, this.runtime.events['hearing.scheduledFor'] as string);
-      this.kase.sanctions.check(finding.sanctions, finding.at);
+      this.disciplineCase.sanctions.check(finding.sanctions, finding.at);
     },
     apply: async (finding) => {
-      const { sanctions } = this.kase;
+      const { sanctions } = this.disciplineCase;
       const conviction =
         finding.finding === 'guilty'
           ? sanctions.convictionRecord(finding.at, finding.sanctions)
@@ -167,7 +171,7 @@ export class HearingEvents {
 
   // §IV.C.2: waiving the hearing is a plea of guilty and forfeits the appeal; the report goes to the
   // disciplinary officer for disposition and sanctions (§IV.C.5). The policy arms no appeal limits.
-  readonly hearingWaived = update({
+  readonly hearingWaived = updateHandler({
     schema: eventBaseSchema,
     validate: (event) => {
       this.runtime.requireStage(['awaiting-hearing'], 'waiving the hearing');
@@ -187,18 +191,18 @@ export class HearingEvents {
     },
   });
 
-  readonly dispositionRecorded = update({
+  readonly dispositionRecorded = updateHandler({
     schema: dispositionSchema,
     validate: (disposition) => {
       this.runtime.requireStage(['awaiting-disposition'], 'the disposition of a guilty plea');
-      this.kase.refuseInvolved(disposition.by, 'the disciplinary officer', 'by');
+      this.disciplineCase.refuseInvolved(disposition.by, 'the disciplinary officer', 'by');
       refuseFutureEvent(disposition.at);
       this.runtime.requireAfter(disposition.at, 'hearing.waived', 'the disposition');
-      this.kase.sanctions.check(disposition.sanctions, disposition.at);
+      this.disciplineCase.sanctions.check(disposition.sanctions, disposition.at);
     },
     apply: async (disposition) => {
       const { at, by, sanctions: imposed } = disposition;
-      const { sanctions, watch } = this.kase;
+      const { sanctions, watch } = this.disciplineCase;
       const conviction = sanctions.convictionRecord(at, imposed);
       const events = { ...sanctions.findingEvents(at, imposed), ...conviction.events };
       if (Object.keys(events).length > 0)
@@ -215,15 +219,15 @@ export class HearingEvents {
         actor: by,
         detail: `guilty plea; sanctions ${imposed.map((s) => s.code).join(', ')}`,
       });
-      if (this.kase.modern) await sanctions.afterConviction(at, by, imposed);
+      if (this.disciplineCase.modern) await sanctions.afterConviction(at, by, imposed);
       await watch.reportConviction(at, imposed);
-      this.kase.finish('guilty-plea');
+      this.disciplineCase.finish('guilty-plea');
     },
   });
 
   /** "Updates that schedule or record a hearing against these limits are rejected." */
   private refuseAfterConclusionLimit(at: string, what: string): void {
-    const limit = this.kase.entry('hearing.conclusion');
+    const limit = this.disciplineCase.entry('hearing.conclusion');
     if (!limit?.dueAt || Date.parse(at) <= Date.parse(limit.dueAt)) return;
     refuse(
       'DEADLINE_PASSED',
@@ -299,10 +303,10 @@ export class HearingEvents {
         to: 'inmate',
         role: 'disciplinary-officer',
       },
-      this.kase.entry('hearing.conclusion'),
+      this.disciplineCase.entry('hearing.conclusion'),
     );
-    if (this.kase.modern)
-      await this.kase.sanctions.afterConviction(finding.at, finding.by, finding.sanctions);
-    await this.kase.watch.reportConviction(finding.at, finding.sanctions);
+    if (this.disciplineCase.modern)
+      await this.disciplineCase.sanctions.afterConviction(finding.at, finding.by, finding.sanctions);
+    await this.disciplineCase.watch.reportConviction(finding.at, finding.sanctions);
   }
 }

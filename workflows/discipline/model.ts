@@ -56,7 +56,7 @@ export type DisciplineRuntime = CaseRuntime<DisciplineStage>;
 export type DisciplineUpdate<Parsed> = Omit<CaseEventHandler<unknown, Parsed>, '_input'>;
 
 /** Lets a handler's payload type follow from its schema. */
-export const update = <Parsed>(handler: DisciplineUpdate<Parsed>): DisciplineUpdate<Parsed> => handler;
+export const updateHandler = <Parsed>(handler: DisciplineUpdate<Parsed>): DisciplineUpdate<Parsed> => handler;
 
 export interface DisciplineResult {
   caseNumber: string;

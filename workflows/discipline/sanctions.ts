@@ -29,7 +29,7 @@ import type { Schedule, ScheduleEntry } from '../../domain/types';
 import { guard, refuse, refuseFutureEvent } from '../case-support';
 import {
   entryOf,
-  update,
+  updateHandler,
   type DisciplineRuntime,
   type ImposedSanctionView,
   type SanctionsView,
@@ -63,7 +63,7 @@ export class CaseSanctions {
   }
 
   /** The unit restored a privilege at the end of a sanction's term (or early, after an appeal). */
-  readonly privilegeRestored = update({
+  readonly privilegeRestored = updateHandler({
     schema: privilegeRestoredSchema,
     validate: (event) => void this.validateRestoration(event.sanction, event.at),
     apply: (event) => this.recordRestoration(event.sanction, event.at, event.by, event.note),
