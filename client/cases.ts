@@ -847,6 +847,26 @@ const REACHABILITY_PROBE_MS = 1_000;
 /** How long to keep retrying an event that reached a case still computing its first schedule. */
 const INITIALIZING_RETRY_MS = 10_000;
 
+/**
+ * A closed case's number stays its own once Temporal has deleted the workflow (the namespace's
+ * retention): the records archive still holds the case, so a start would silently open a second one.
+ */
+async function refuseArchivedCaseNumber(
+  archive: CaseArchive | undefined,
+  caseType: CaseType,
+  caseNumber: string,
+): Promise<void> {
+  const rows = archive ? await archive.store.cases({ caseNumber }) : [];
+  const closed = rows.find((row) => row.caseType === caseType && row.closedAt !== null);
+  if (!closed) return;
+  throw new DocketClientError(
+    'CASE_CONFLICT',
+    `${caseType} case ${caseNumber} is closed (${closed.closedAt}) and archived; a case number names exactly one case, so it is not opened again`,
+    { caseType, caseNumber, workflowId: closed.workflowId, closedAt: closed.closedAt },
+    409,
+  );
+}
+
 export class DocketClient {
   constructor(private readonly options: DocketClientOptions) {}
 
@@ -859,6 +879,7 @@ export class DocketClient {
     const { caseNumber, intake } = fromDomain(() => definition.parse(rawIntake));
     const workflowId = definition.workflowId(caseNumber);
     const digest = intakeDigest(intake);
+    await refuseArchivedCaseNumber(this.options.archive, caseType, caseNumber);
     try {
       await this.withTimeout(() =>
         this.options.client.workflow.start(definition.workflowType, {

@@ -4,41 +4,56 @@
 // the one DeadlineBook, keyed `V2:<policy key>` (`V2:suspension.term`, `V2:resumption.earliest`,
 // `V2:count.window`, `V1:warning.response`). The book arms the warning letter's answer, each
 // suspension's end and each count's twelve months; this class decides the rung a violation draws,
-// what a suspended contract waits for, and tells the people who decide.
-import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
+// what a suspended contract waits for, and tells the people who decide. What the validators check
+// is in workflows/contract-checks.ts, what the record shows in workflows/contract-view.ts.
+import { allHandlersFinished, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { extensionRequestSchema } from '../domain/cases/common';
+import { acknowledgeSchema, extensionRequestSchema } from '../domain/cases/common';
 import {
+  contractEndedSchema,
+  contractResumedSchema,
   CONTRACT_CASE_TYPE,
   CONTRACT_JURISDICTION,
   CONTRACT_POLICY_ID,
-  cite,
   decideSanction,
   ladderOf,
   missingAt,
   ordinal,
   REQUIREMENT_EVENTS,
   REQUIREMENT_LABELS,
+  requirementEventSchema,
   requirementsOf,
-  requireResumable,
   sanctionWords,
+  splitViolationKey,
+  violationConfirmedSchema,
+  violationEntry,
   type BeyondLastRung,
   type ContractHeading,
   type ContractIntake,
+  type ContractViolation,
   type LadderDecision,
   type PriorViolation,
   type Requirement,
   type ResumptionRequirement,
   type SuspensionState,
 } from '../domain/cases/contract';
-import { checkNotBefore } from '../domain/deadline/checks';
-import { validateExtension } from '../domain/deadline/extensions';
 import { AUTHORITY_TITLES, type LadderRung } from '../domain/policies/nc-doc-contract';
 import type { AppliedSetting, ExtensionRecord, Schedule, ScheduleEntry } from '../domain/types';
-import { computeScheduleRecorded, guard, refuse, refuseFutureEvent, type CaseView } from './case-support';
-import { CaseRuntime } from './case-runtime';
+import { computeScheduleRecorded, refuse } from './case-support';
+import { CaseRuntime, type CaseEventHandler } from './case-runtime';
+import {
+  checkEnd,
+  checkResumption,
+  checkViolation,
+  extensionFor,
+  requirementTarget,
+  type ExtensionRequest,
+} from './contract-checks';
+import { contractRecordView, type ContractView } from './contract-view';
 import type { DeadlineBook, TrackedDeadline } from './deadlines';
 import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
+
+export type { ContractViolation } from '../domain/cases/contract';
 
 /** Where the contract stands; the Stage search attribute, so staff can list suspended contracts. */
 export type ContractStage = 'active' | 'suspended' | 'ended';
@@ -50,26 +65,6 @@ const OPEN_STAGES: readonly ContractStage[] = ['active', 'suspended'];
  * the run hands over would otherwise never be sent.
  */
 const HANDOVER_GUARD_MS = 60 * 60_000;
-
-export interface ContractViolation {
-  /** V1, V2, ... in the order confirmed. */
-  id: string;
-  heading: ContractHeading;
-  reference: string;
-  at: string;
-  confirmedBy: string;
-  position: number;
-  countedWith: string[];
-  rung: number;
-  beyondLadder: boolean;
-  summary: string;
-  /** The events of its schedule (policy event keys → instants). */
-  events: Record<string, string>;
-  extensions: ExtensionRecord[];
-  resumedAt?: string;
-  termEndedAt?: string;
-  countEndedAt?: string;
-}
 
 /** Everything a run hands to the next one. */
 export interface ContractCarry {
@@ -83,99 +78,16 @@ export interface ContractCarry {
   runs: number;
 }
 
-export interface ViolationView {
-  id: string;
-  reference: string;
-  heading: ContractHeading;
-  headingTitle: string;
-  at: string;
-  confirmedBy: string;
-  /** Its place in its heading's twelve-month count (for (e), among all fatalities). */
-  position: number;
-  countedWith: string[];
-  beyondLadder: boolean;
-  /** The action it drew: a warning letter, or a suspension with its length and deciding authority. */
-  action: {
-    sanction: 'warning-letter' | 'suspension';
-    words: string;
-    length?: string;
-    authority: string;
-    authorityTitle: string;
-    rule: string;
-    source: string;
-  };
-  warning?: { responseDueAt?: string; responseDueText?: string; state?: string; responseReceivedAt?: string };
-  suspension?: {
-    startsAt: string;
-    /** The first instant it may resume (the suspension has run). */
-    earliestEnd?: string;
-    earliestEndText?: string;
-    /** The last day of the suspension, end of day. */
-    lastDayText?: string;
-    resumedAt?: string;
-    /** What resumption still waits for, each with its rule and source. */
-    waitingFor: Requirement[];
-  };
-  count: { counting: boolean; countsUntil?: string; countsUntilText?: string; forever: boolean };
-  summary: string;
-}
-
-export interface HeadingCountView {
-  heading: ContractHeading;
-  title: string;
-  /** Violations of the heading that count now. */
-  count: number;
-  violations: string[];
-  /** When the count next drops back (the end of the earliest of their twelve months). */
-  dropsBackAfter?: string;
-  /** What a violation confirmed now would draw. */
-  next: string;
-}
-
-export interface ContractRecordView {
-  contractNumber: string;
-  status: ContractStage;
-  policyVersion: string;
-  settings: AppliedSetting[];
-  violations: ViolationView[];
-  counts: HeadingCountView[];
-  suspension?: {
-    inForce: string[];
-    earliestResumption?: string;
-    earliestResumptionText?: string;
-    waitingFor: Array<Requirement & { violationId: string }>;
-  };
-}
-
-/** The `schedule` query and every update answer with this: the case view plus the record. */
-export type ContractView = CaseView & { contract: ContractRecordView };
-
 const nowIso = (): string => new Date(Date.now()).toISOString();
 
-type ExtensionRequest = z.output<typeof extensionRequestSchema>;
-
-/** `V3:suspension.term` → the violation and the policy key. */
-function splitKey(key: string): { violationId: string; base: string } | undefined {
-  const match = /^(V\d+):(.+)$/.exec(key);
-  return match ? { violationId: match[1] as string, base: match[2] as string } : undefined;
-}
-
-function prefixed(id: string, entry: ScheduleEntry): ScheduleEntry {
-  return {
-    ...entry,
-    key: `${id}:${entry.key}`,
-    extensions: entry.extensions.map((x) => ({ ...x, key: `${id}:${x.key}` })),
-  };
-}
-
 export class ContractRecord {
-  readonly c: CaseRuntime<ContractStage>;
+  readonly runtime: CaseRuntime<ContractStage>;
   readonly violations: ContractViolation[];
   readonly runs: number;
   policyVersion: string;
   settings: AppliedSetting[];
   /** Bumped on every change the main loop must look at again. */
-  private revision = 0;
+  private changes = 0;
   /** Record work (period ends) under way outside an update handler. */
   private working = 0;
 
@@ -187,7 +99,7 @@ export class ContractRecord {
     this.runs = (carried?.runs ?? 0) + 1;
     this.policyVersion = carried?.policyVersion ?? '';
     this.settings = carried?.settings ?? [];
-    this.c = new CaseRuntime<ContractStage>({
+    this.runtime = new CaseRuntime<ContractStage>({
       caseType: CONTRACT_CASE_TYPE,
       caseNumber: intake.contractNumber,
       facility: intake.facility,
@@ -207,16 +119,16 @@ export class ContractRecord {
       extendView: (view): ContractView => ({
         ...view,
         policyVersion: this.policyVersion,
-        contract: this.view(),
+        contract: contractRecordView(this),
       }),
     });
-    if (carried?.outcome !== undefined) this.c.outcome = carried.outcome;
+    if (carried?.outcome !== undefined) this.runtime.outcome = carried.outcome;
   }
 
   // ---------------------------------------------------------------------------------------------
   // Reading the record
 
-  private setting(key: string): string {
+  setting(key: string): string {
     const value = this.settings.find((s) => s.key === key)?.value;
     return typeof value === 'string' ? value : '';
   }
@@ -243,7 +155,7 @@ export class ContractRecord {
   }
 
   tracked(v: ContractViolation, base: string): TrackedDeadline | undefined {
-    return this.c.deadline(`${v.id}:${base}`);
+    return this.runtime.deadline(`${v.id}:${base}`);
   }
 
   priors(): PriorViolation[] {
@@ -292,7 +204,10 @@ export class ContractRecord {
   }
 
   adopt(v: ContractViolation, schedule: Schedule): void {
-    this.c.applySchedule({ ...schedule, entries: schedule.entries.map((e) => prefixed(v.id, e)) });
+    this.runtime.applySchedule({
+      ...schedule,
+      entries: schedule.entries.map((e) => violationEntry(v.id, e)),
+    });
   }
 
   /** Records an event on one violation's schedule: recomputed first, so a failure changes nothing. */
@@ -304,9 +219,9 @@ export class ContractRecord {
   }
 
   refreshStage(): void {
-    if (this.c.closed) return;
-    this.c.moveTo(this.inForce().length > 0 ? 'suspended' : 'active');
-    this.revision += 1;
+    if (this.runtime.closed) return;
+    this.runtime.moveTo(this.inForce().length > 0 ? 'suspended' : 'active');
+    this.changes += 1;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -315,29 +230,29 @@ export class ContractRecord {
   async open(carried: boolean): Promise<void> {
     // Queued like an update's work, so an event that arrives while the record opens is applied (and
     // checked again) after it: none needs the version before a violation exists.
-    await this.c.queue.run(() =>
-      this.c.step(async () => {
-        this.c.setSearchAttributes([
+    await this.runtime.queue.run(() =>
+      this.runtime.step(async () => {
+        this.runtime.setSearchAttributes([
           { key: CaseTypeKey, value: CONTRACT_CASE_TYPE },
           { key: JurisdictionKey, value: CONTRACT_JURISDICTION },
           { key: FacilityKey, value: this.intake.facility },
-          { key: StageKey, value: this.c.stage },
+          { key: StageKey, value: this.runtime.stage },
         ]);
         if (!carried) {
           // No events: it dates nothing, and records which version and settings the record runs on.
           const probe = await this.computeFor({ heading: 'a', rung: 1 }, {}, []);
           this.policyVersion = probe.policyVersion;
           this.settings = probe.settings ?? [];
-          this.c.record({
+          this.runtime.record({
             type: 'opened',
             detail: `contract record at ${this.intake.facility}`,
             actor: workflowInfo().workflowId,
           });
         }
-        this.c.setSearchAttributes([
+        this.runtime.setSearchAttributes([
           { key: PolicyVersionKey, value: `${CONTRACT_POLICY_ID}@${this.policyVersion}` },
         ]);
-        this.c.publish();
+        this.runtime.publish();
       }),
     );
   }
@@ -352,7 +267,7 @@ export class ContractRecord {
     what: string,
     context: Record<string, string>,
   ): Promise<void> {
-    await this.c.notify({
+    await this.runtime.notify({
       kind: 'reminder',
       noticeKey,
       role,
@@ -378,7 +293,7 @@ export class ContractRecord {
       'Deciding authority': AUTHORITY_TITLES[rung.authority],
       Source: entry.entry.sourceText,
     };
-    const bound = this.c.lowerBound(`${v.id}:resumption.earliest`);
+    const bound = this.runtime.lowerBound(`${v.id}:resumption.earliest`);
     if (bound) context['Earliest resumption'] = bound.localText;
     context['Before resumption'] = this.requirements(v)
       .map((r) => REQUIREMENT_LABELS[r.requirement])
@@ -401,22 +316,22 @@ export class ContractRecord {
     try {
       // A book restored in CaseRuntime's constructor may call back before the constructor returns.
       await Promise.resolve();
-      await this.c.queue.run(work);
+      await this.runtime.queue.run(work);
     } finally {
       this.working -= 1;
-      this.revision += 1;
+      this.changes += 1;
     }
   }
 
   async onPeriodEnd(deadline: TrackedDeadline): Promise<void> {
-    const parts = splitKey(deadline.key);
+    const parts = splitViolationKey(deadline.key);
     const v = parts ? this.violations.find((x) => x.id === parts.violationId) : undefined;
     if (!parts || !v) return;
     if (parts.base === 'count.window') {
       v.countEndedAt = deadline.entry.dueAt;
       const left = this.priors().filter((p) => p.heading === v.heading && p.id !== v.id);
       const still = left.filter((p) => p.countsUntil && Date.parse(p.countsUntil) > Date.now());
-      this.c.record({
+      this.runtime.record({
         type: 'count.dropped',
         detail: `${v.id} no longer counts under D.0705(${v.heading}) after ${deadline.entry.localText}: the count is now ${still.length}`,
       });
@@ -429,7 +344,7 @@ export class ContractRecord {
   private async onTermEnded(v: ContractViolation, deadline: TrackedDeadline): Promise<void> {
     v.termEndedAt = deadline.entry.dueAt;
     const missing = v.resumedAt ? [] : missingAt(this.suspensionState(v), nowIso());
-    this.c.record({
+    this.runtime.record({
       type: 'suspension.term-ended',
       detail: `${v.id}: the suspension ran through ${deadline.entry.localText}${missing.length > 0 ? `; still missing ${missing.map((m) => m.requirement).join(', ')}` : ''}`,
     });
@@ -442,131 +357,6 @@ export class ContractRecord {
       'Still missing': missing.map((m) => REQUIREMENT_LABELS[m.requirement]).join('; '),
       Rule: missing.map((m) => `"${m.rule}" (${m.source})`).join(' '),
     });
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Checks the update validators run (a refusal leaves no trace in history)
-
-  checkViolation(input: { at: string; heading: ContractHeading; reference: string }): void {
-    this.c.requireOpen('confirming a violation');
-    refuseFutureEvent(input.at);
-    const same = this.violations.find((v) => v.reference === input.reference);
-    if (same) {
-      refuse(
-        'DUPLICATE_EVENT',
-        `violation ${input.reference} was already confirmed as ${same.id} (${same.at})`,
-        {
-          field: 'reference',
-          value: input.reference,
-        },
-      );
-    }
-    // The count depends on the order of the violations, so they are recorded in the order confirmed.
-    const latest = this.violations.at(-1);
-    if (latest && Date.parse(input.at) < Date.parse(latest.at)) {
-      refuse(
-        'EVENT_OUT_OF_ORDER',
-        `the violation confirmed ${input.at} is dated before ${latest.id} (${latest.at}); record violations in the order they were confirmed`,
-        { field: 'at', value: input.at, earlier: latest.id },
-      );
-    }
-  }
-
-  /** The violation a letter, review or survey is for: the one named, or the only one waiting. */
-  requirementTarget(
-    kind: ResumptionRequirement,
-    input: { at: string; violationId?: string },
-  ): ContractViolation {
-    this.c.requireOpen(`recording ${REQUIREMENT_LABELS[kind]}`);
-    refuseFutureEvent(input.at);
-    const event = REQUIREMENT_EVENTS[kind];
-    const needs = (v: ContractViolation) => this.requirements(v).some((r) => r.requirement === kind);
-    const waiting = this.violations.filter((v) => needs(v) && !v.events[event] && !v.resumedAt);
-    const v = input.violationId ? this.find(input.violationId) : waiting[0];
-    if (!v || !needs(v)) this.refuseNotApplicable(kind, v);
-    if (!input.violationId && waiting.length > 1) {
-      refuse(
-        'AMBIGUOUS_VIOLATION',
-        `${waiting.map((w) => w.id).join(' and ')} both wait for ${REQUIREMENT_LABELS[kind]}: name one in violationId`,
-        {
-          field: 'violationId',
-          known: waiting.map((w) => w.id),
-        },
-      );
-    }
-    if (v.events[event])
-      refuse('DUPLICATE_EVENT', `${event} for ${v.id} was already recorded at ${v.events[event]}`);
-    if (Date.parse(input.at) < Date.parse(v.at)) {
-      refuse('EVENT_OUT_OF_ORDER', `${event} at ${input.at} is before ${v.id} was confirmed (${v.at})`, {
-        field: 'at',
-        value: input.at,
-        earlier: v.id,
-      });
-    }
-    return v;
-  }
-
-  private refuseNotApplicable(kind: ResumptionRequirement, v: ContractViolation | undefined): never {
-    const osha = kind === 'osha-survey' && this.setting('osha-survey') !== 'required';
-    const why = v
-      ? `${v.id} (${sanctionWords(this.rungOf(v))}, ${this.rungOf(v).section}) does not require it`
-      : osha && this.policyVersion
-        ? 'the agency does not require the OSHA survey (agency setting nc-doc-contract.osha-survey = not-required)'
-        : 'no violation on this record is waiting for it';
-    refuse('NOT_APPLICABLE', `${REQUIREMENT_LABELS[kind]}: ${why}`, {
-      requirement: kind,
-      ...(v ? { violationId: v.id } : {}),
-    });
-  }
-
-  /** A resumption before a suspension has run, or before what it requires, is refused with the rule. */
-  checkResumption(at: string): void {
-    this.c.requireOpen('resuming the contract');
-    refuseFutureEvent(at);
-    const suspended = this.inForce();
-    if (suspended.length === 0)
-      refuse('NOT_SUSPENDED', 'the contract is not suspended: there is nothing to resume');
-    for (const v of suspended) {
-      const bound = this.c.lowerBound(`${v.id}:resumption.earliest`);
-      if (bound) guard(() => checkNotBefore(bound, at));
-    }
-    guard(() =>
-      requireResumable(
-        suspended.map((v) => this.suspensionState(v)),
-        at,
-      ),
-    );
-  }
-
-  /** The book's extension entry for a request, validated against the terms recorded with it. */
-  extensionFor(request: ExtensionRequest): {
-    v: ContractViolation;
-    record: ExtensionRecord;
-  } {
-    this.c.requireOpen('an extension');
-    refuseFutureEvent(request.at);
-    const parts = splitKey(request.key);
-    const deadline = this.c.deadline(request.key);
-    if (!parts || !deadline) {
-      refuse('UNKNOWN_DEADLINE', `no deadline ${request.key} on this record`, {
-        key: request.key,
-        known: this.c.deadlineViews().map((d) => d.key),
-      });
-    }
-    const v = this.find(parts.violationId);
-    const entry = { ...deadline.entry, key: parts.base };
-    const record = guard(() =>
-      validateExtension(
-        {
-          id: CONTRACT_POLICY_ID,
-          version: this.policyVersion,
-          rules: [{ key: parts.base, extension: entry.extensionPolicy }],
-        },
-        entry,
-        { ...request, grantedAt: request.at },
-      ),
-    );
-    return { v, record };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -596,7 +386,7 @@ export class ContractRecord {
     const schedule = await this.computeFor(v, v.events, []);
     this.violations.push(v);
     this.adopt(v, schedule);
-    this.c.record({
+    this.runtime.record({
       at: input.at,
       type: 'violation.confirmed',
       actor: input.by,
@@ -610,9 +400,9 @@ export class ContractRecord {
     kind: ResumptionRequirement,
     input: { at: string; by: string; violationId?: string },
   ): Promise<void> {
-    const v = this.requirementTarget(kind, input);
+    const v = requirementTarget(this, kind, input);
     await this.recordOn(v, REQUIREMENT_EVENTS[kind], input.at);
-    this.c.record({
+    this.runtime.record({
       at: input.at,
       type: REQUIREMENT_EVENTS[kind],
       actor: input.by,
@@ -633,7 +423,7 @@ export class ContractRecord {
       v.resumedAt = input.at;
       this.adopt(v, schedules[i] as Schedule);
     });
-    this.c.record({
+    this.runtime.record({
       at: input.at,
       type: 'contract.resumed',
       actor: input.by,
@@ -642,33 +432,28 @@ export class ContractRecord {
     this.refreshStage();
   }
 
-  checkEnd(at: string): void {
-    this.c.requireOpen('ending the contract');
-    refuseFutureEvent(at);
-  }
-
   async end(input: { at: string; by: string; reason: string }): Promise<void> {
-    this.c.waiveOpen(`contract ended (${input.reason})`, input.by);
-    this.c.record({ at: input.at, type: 'contract.ended', actor: input.by, detail: input.reason });
-    this.c.moveTo('ended', input.reason);
+    this.runtime.waiveOpen(`contract ended (${input.reason})`, input.by);
+    this.runtime.record({ at: input.at, type: 'contract.ended', actor: input.by, detail: input.reason });
+    this.runtime.moveTo('ended', input.reason);
     this.touch();
   }
 
   async extend(request: ExtensionRequest): Promise<void> {
-    const { v, record } = this.extensionFor(request);
+    const { v, record } = extensionFor(this, request);
     const extensions = [...v.extensions, record];
     const schedule = await this.computeFor(v, v.events, extensions);
     v.extensions = extensions;
     this.adopt(v, schedule);
-    const entry = (this.c.deadline(request.key) as TrackedDeadline).entry;
-    this.c.record({
+    const entry = (this.runtime.deadline(request.key) as TrackedDeadline).entry;
+    this.runtime.record({
       at: request.at,
       type: 'deadline.extended',
       actor: request.approvedBy,
       detail: `${request.key} to ${record.dueAt} by ${record.approverRole}: ${record.reason}`,
     });
     this.touch();
-    await this.c.notify({
+    await this.runtime.notify({
       kind: 'extension',
       noticeKey: `${request.key}/extension/${extensions.length}`,
       role: entry.responsibleRole,
@@ -677,144 +462,28 @@ export class ContractRecord {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The view
-
-  violationView(v: ContractViolation): ViolationView {
-    const ladder = ladderOf(this.policyVersion, v.heading);
-    const rung = this.rungOf(v);
-    const window = this.tracked(v, 'count.window');
-    const countsUntil = window?.entry.dueAt;
-    return {
-      id: v.id,
-      reference: v.reference,
-      heading: v.heading,
-      headingTitle: ladder.title,
-      at: v.at,
-      confirmedBy: v.confirmedBy,
-      position: v.position,
-      countedWith: v.countedWith,
-      beyondLadder: v.beyondLadder,
-      action: {
-        sanction: rung.sanction,
-        words: sanctionWords(rung),
-        ...(rung.length ? { length: rung.length.words } : {}),
-        authority: rung.authority,
-        authorityTitle: AUTHORITY_TITLES[rung.authority],
-        rule: rung.quote,
-        source: cite(rung.section),
-      },
-      ...(rung.sanction === 'warning-letter'
-        ? { warning: this.warningView(v) }
-        : { suspension: this.suspensionView(v) }),
-      count: {
-        counting: countsUntil === undefined ? true : Date.now() <= Date.parse(countsUntil),
-        ...(countsUntil ? { countsUntil, countsUntilText: window?.entry.localText } : {}),
-        forever: ladder.window === 'ever',
-      },
-      summary: v.summary,
-    };
-  }
-
-  private warningView(v: ContractViolation): ViolationView['warning'] {
-    const due = this.tracked(v, 'warning.response');
-    return {
-      ...(due
-        ? { responseDueAt: due.entry.dueAt, responseDueText: due.entry.localText, state: due.state }
-        : {}),
-      ...(v.events['response-letter.received']
-        ? { responseReceivedAt: v.events['response-letter.received'] }
-        : {}),
-    };
-  }
-
-  private suspensionView(v: ContractViolation): ViolationView['suspension'] {
-    const bound = this.c.lowerBound(`${v.id}:resumption.earliest`);
-    const term = this.tracked(v, 'suspension.term');
-    return {
-      startsAt: v.at,
-      ...(bound ? { earliestEnd: bound.earliest, earliestEndText: bound.localText } : {}),
-      ...(term ? { lastDayText: term.entry.localText } : {}),
-      ...(v.resumedAt ? { resumedAt: v.resumedAt } : {}),
-      waitingFor: v.resumedAt ? [] : missingAt(this.suspensionState(v), nowIso()),
-    };
-  }
-
-  private countView(heading: ContractHeading): HeadingCountView {
-    const ladder = ladderOf(this.policyVersion, heading);
-    const now = nowIso();
-    const counting = this.priors().filter(
-      (p) =>
-        p.heading === heading &&
-        Date.parse(p.at) <= Date.parse(now) &&
-        (p.countsUntil === undefined || Date.parse(now) <= Date.parse(p.countsUntil)),
-    );
-    const ends = counting
-      .map((p) => this.violations.find((v) => v.id === p.id))
-      .map((v) => (v ? this.tracked(v, 'count.window') : undefined))
-      .filter((d): d is TrackedDeadline => d !== undefined)
-      .sort((a, b) => Date.parse(a.entry.dueAt as string) - Date.parse(b.entry.dueAt as string));
-    return {
-      heading,
-      title: ladder.title,
-      count: counting.length,
-      violations: counting.map((p) => p.id),
-      ...(ends[0] ? { dropsBackAfter: ends[0].entry.localText } : {}),
-      next: this.decide(heading, now).summary,
-    };
-  }
-
-  view(): ContractRecordView {
-    const base: ContractRecordView = {
-      contractNumber: this.intake.contractNumber,
-      status: this.c.stage,
-      policyVersion: this.policyVersion,
-      settings: this.settings,
-      violations: [],
-      counts: [],
-    };
-    if (!this.policyVersion) return base;
-    const suspended = this.inForce();
-    const bounds = suspended
-      .map((v) => this.c.lowerBound(`${v.id}:resumption.earliest`))
-      .filter((e): e is ScheduleEntry => e !== undefined)
-      .sort((a, b) => Date.parse(b.earliest as string) - Date.parse(a.earliest as string));
-    return {
-      ...base,
-      violations: this.violations.map((v) => this.violationView(v)),
-      counts: (['a', 'b', 'c', 'd', 'e'] as const).map((h) => this.countView(h)),
-      ...(suspended.length > 0
-        ? {
-            suspension: {
-              inForce: suspended.map((v) => v.id),
-              ...(bounds[0]
-                ? { earliestResumption: bounds[0].earliest, earliestResumptionText: bounds[0].localText }
-                : {}),
-              waitingFor: suspended.flatMap((v) =>
-                missingAt(this.suspensionState(v), nowIso()).map((m) => ({ ...m, violationId: v.id })),
-              ),
-            },
-          }
-        : {}),
-    };
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // The record's life: it hands over to a new run (continue-as-new) before its history grows large
 
-  private get busy(): boolean {
-    return this.working > 0 || this.c.sendingNotices;
+  /** Changes so far: the main loop waits for this to move. */
+  get revision(): number {
+    return this.changes;
   }
 
-  private wantsToContinue(): boolean {
+  /** Period-end work or a notice under way. */
+  get busy(): boolean {
+    return this.working > 0 || this.runtime.sendingNotices;
+  }
+
+  wantsToContinue(): boolean {
     const info = workflowInfo();
     return info.historyLength >= this.intake.continueAsNewAtEvents || info.continueAsNewSuggested;
   }
 
   /** Milliseconds until no timer of the record lies within HANDOVER_GUARD_MS of now (0: now). */
-  private msUntilQuiet(): number {
+  msUntilQuiet(): number {
     const now = Date.now();
     const instants: number[] = [];
-    for (const d of this.c.deadlineViews()) {
+    for (const d of this.runtime.deadlineViews()) {
       if (d.kind !== 'deadline' || (d.state !== 'pending' && d.state !== 'extended') || !d.dueAt) continue;
       instants.push(Date.parse(d.dueAt), ...d.reminders.map((r) => Date.parse(r.at)));
     }
@@ -822,44 +491,77 @@ export class ContractRecord {
     return near.length === 0 ? 0 : Math.max(...near) + HANDOVER_GUARD_MS - now + 1;
   }
 
-  private readyToContinue(): boolean {
+  readyToContinue(): boolean {
     return allHandlersFinished() && !this.busy && this.msUntilQuiet() === 0;
   }
 
   carry(): ContractCarry {
     return {
-      stage: this.c.stage,
-      ...(this.c.outcome !== undefined ? { outcome: this.c.outcome } : {}),
+      stage: this.runtime.stage,
+      ...(this.runtime.outcome !== undefined ? { outcome: this.runtime.outcome } : {}),
       policyVersion: this.policyVersion,
       settings: this.settings,
       violations: this.violations,
-      book: this.c.deadlineSnapshot(),
+      book: this.runtime.deadlineSnapshot(),
       runs: this.runs,
     };
   }
 
-  /** Runs until the contract ends, handing over through `continueAsNew` when history grows. */
-  async run(continueAsNew: (carry: ContractCarry) => Promise<never>): Promise<void> {
-    while (!this.c.closed) {
-      if (this.wantsToContinue() && this.readyToContinue()) await continueAsNew(this.carry());
-      const seen = this.revision;
-      // A handover held back by a timer close to now is retried once that timer is well past; one held
-      // back by a running handler or notice is retried by the predicate when that finishes.
-      const quietIn = this.wantsToContinue() ? this.msUntilQuiet() : 0;
-      const woken = () =>
-        this.c.closed || this.revision !== seen || (this.wantsToContinue() && this.readyToContinue());
-      if (quietIn === 0) await condition(woken);
-      else
-        await condition(woken, quietIn, {
-          summary: `hand over to a new run (continue-as-new) at ${new Date(Date.now() + quietIn).toISOString()}`,
-        });
-    }
-    // Let the update that closed the record answer, and any notice under way finish.
-    await condition(() => allHandlersFinished() && !this.busy);
-    this.c.publish();
-  }
-
   touch(): void {
-    this.revision += 1;
+    this.changes += 1;
   }
+}
+
+type Handler<S extends z.ZodTypeAny> = Omit<CaseEventHandler<unknown, z.output<S>>, '_input'>;
+
+/** An update's handler: its payload schema, the check its validator runs, what it does once accepted. */
+function on<S extends z.ZodTypeAny>(
+  schema: S,
+  validate: (input: z.output<S>) => void,
+  apply: (input: z.output<S>) => Promise<void>,
+): Handler<S> {
+  return { schema, validate, apply };
+}
+
+/** The record's updates, each delegating to its check and its action. */
+export function contractHandlers(record: ContractRecord) {
+  const { runtime } = record;
+  const requirement = (kind: ResumptionRequirement) =>
+    on(
+      requirementEventSchema,
+      (event) => void requirementTarget(record, kind, event),
+      (event) => record.recordRequirement(kind, event),
+    );
+  return {
+    violationConfirmed: on(
+      violationConfirmedSchema,
+      (event) => checkViolation(record, event),
+      (event) => record.confirm(event),
+    ),
+    responseLetterReceived: requirement('response-letter'),
+    safetyReviewCompleted: requirement('safety-review'),
+    oshaSurveyCompleted: requirement('osha-survey'),
+    contractResumed: on(
+      contractResumedSchema,
+      (event) => checkResumption(record, event.at),
+      (event) => record.resume(event),
+    ),
+    contractEnded: on(
+      contractEndedSchema,
+      (event) => checkEnd(record, event.at),
+      (event) => record.end(event),
+    ),
+    // The record's deadlines live in its own book entries (`V1:warning.response`), not in
+    // CaseRuntime's one schedule, so acknowledgements and extensions are answered here.
+    acknowledge: on(
+      acknowledgeSchema,
+      (ack) => void runtime.requireBreached(ack.key),
+      async (ack) => void runtime.acknowledge(ack.key, ack.by),
+    ),
+    extendDeadline: on(
+      extensionRequestSchema,
+      (request) => void extensionFor(record, request),
+      (request) => record.extend(request),
+    ),
+  };
 }

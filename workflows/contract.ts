@@ -12,14 +12,9 @@
 //
 // Events from the case system arrive as Updates; their validators refuse anything out of order, too
 // early or not yet allowed, so a refused event leaves no trace in history.
-import { continueAsNew, defineUpdate } from '@temporalio/workflow';
-import { acknowledgeSchema, extensionRequestSchema } from '../domain/cases/common';
+import { allHandlersFinished, condition, continueAsNew, defineUpdate, patched } from '@temporalio/workflow';
 import {
-  contractEndedSchema,
-  contractResumedSchema,
   parseContractIntake,
-  requirementEventSchema,
-  violationConfirmedSchema,
   type ContractEndedInput,
   type ContractIntakeInput,
   type ContractResumedInput,
@@ -27,10 +22,10 @@ import {
   type ViolationConfirmedInput,
 } from '../domain/cases/contract';
 import { acknowledgeUpdate, extendDeadlineUpdate, guard, type CaseView } from './case-support';
-import { ContractRecord, type ContractCarry, type ContractStage } from './contract-record';
+import { contractHandlers, ContractRecord, type ContractCarry, type ContractStage } from './contract-record';
 
 export { CONTRACT_CASE_TYPE } from '../domain/cases/contract';
-export type { ContractView, ViolationView, ContractRecordView } from './contract-record';
+export type { ContractView, ViolationView, ContractRecordView } from './contract-view';
 
 export const violationConfirmedUpdate = defineUpdate<CaseView, [ViolationConfirmedInput]>(
   'violationConfirmed',
@@ -47,6 +42,13 @@ export const oshaSurveyCompletedUpdate = defineUpdate<CaseView, [RequirementEven
 export const contractResumedUpdate = defineUpdate<CaseView, [ContractResumedInput]>('contractResumed');
 export const contractEndedUpdate = defineUpdate<CaseView, [ContractEndedInput]>('contractEnded');
 
+/**
+ * patched() id: the record writes each run to the records archive before it continues as new (the
+ * run's history goes with the namespace's retention) and its closing record before it completes.
+ * Runs from before it continue and complete without the archive activity.
+ */
+export const ARCHIVE_CONTRACT_RUNS = 'contract-record-archive-runs';
+
 export type ContractRecordInput = ContractIntakeInput & { carried?: ContractCarry };
 
 export interface ContractRecordResult {
@@ -61,63 +63,68 @@ export function contractWorkflowId(contractNumber: string): string {
   return `contract-${contractNumber}`;
 }
 
+/** Waits for a change, or for a handover held back by a timer close to now to become possible. */
+async function nextChange(record: ContractRecord): Promise<void> {
+  const seen = record.revision;
+  // A handover held back by a timer close to now is retried once that timer is well past; one held
+  // back by a running handler or notice is retried by the predicate when that finishes.
+  const quietIn = record.wantsToContinue() ? record.msUntilQuiet() : 0;
+  const woken = () =>
+    record.runtime.closed ||
+    record.revision !== seen ||
+    (record.wantsToContinue() && record.readyToContinue());
+  if (quietIn === 0) await condition(woken);
+  else
+    await condition(woken, quietIn, {
+      summary: `hand over to a new run (continue-as-new) at ${new Date(Date.now() + quietIn).toISOString()}`,
+    });
+}
+
+/** Runs until the contract ends, handing over through continue-as-new when history grows. */
+async function runUntilEnded(record: ContractRecord, raw: ContractIntakeInput): Promise<void> {
+  const { runtime } = record;
+  while (!runtime.closed) {
+    if (record.wantsToContinue() && record.readyToContinue()) {
+      if (patched(ARCHIVE_CONTRACT_RUNS)) {
+        // This run's history will be deleted with the namespace's retention: archive what it holds first.
+        await runtime.archive('continued');
+        // An update or notice that came in while the archive was written waits for the next attempt.
+        if (!record.readyToContinue() || runtime.closed) continue;
+      }
+      await continueAsNew<typeof contractRecord>({ ...raw, carried: record.carry() });
+    }
+    await nextChange(record);
+  }
+  // Let the update that closed the record answer, and any notice under way finish.
+  await condition(() => allHandlersFinished() && !record.busy);
+  runtime.publish();
+  if (patched(ARCHIVE_CONTRACT_RUNS)) await runtime.archive('closed');
+}
+
 export async function contractRecord(input: ContractRecordInput): Promise<ContractRecordResult> {
   const { carried, ...raw } = input;
   const intake = guard(() => parseContractIntake(raw));
-  const r = new ContractRecord(intake, carried);
-  const c = r.c;
+  const record = new ContractRecord(intake, carried);
+  const { runtime } = record;
+  const on = contractHandlers(record);
 
-  c.registerCommonHandlers();
-  c.handle(violationConfirmedUpdate, {
-    schema: violationConfirmedSchema,
-    validate: (event) => r.checkViolation(event),
-    apply: (event) => r.confirm(event),
-  });
-  c.handle(responseLetterReceivedUpdate, {
-    schema: requirementEventSchema,
-    validate: (event) => void r.requirementTarget('response-letter', event),
-    apply: (event) => r.recordRequirement('response-letter', event),
-  });
-  c.handle(safetyReviewCompletedUpdate, {
-    schema: requirementEventSchema,
-    validate: (event) => void r.requirementTarget('safety-review', event),
-    apply: (event) => r.recordRequirement('safety-review', event),
-  });
-  c.handle(oshaSurveyCompletedUpdate, {
-    schema: requirementEventSchema,
-    validate: (event) => void r.requirementTarget('osha-survey', event),
-    apply: (event) => r.recordRequirement('osha-survey', event),
-  });
-  c.handle(contractResumedUpdate, {
-    schema: contractResumedSchema,
-    validate: (event) => r.checkResumption(event.at),
-    apply: (event) => r.resume(event),
-  });
-  c.handle(contractEndedUpdate, {
-    schema: contractEndedSchema,
-    validate: (event) => r.checkEnd(event.at),
-    apply: (event) => r.end(event),
-  });
-  // The record's deadlines live in its own book entries (`V1:warning.response`), not in CaseRuntime's
-  // one schedule, so acknowledgements and extensions are answered here.
-  c.handle(acknowledgeUpdate, {
-    schema: acknowledgeSchema,
-    validate: (ack) => void c.requireBreached(ack.key),
-    apply: async (ack) => void c.acknowledge(ack.key, ack.by),
-  });
-  c.handle(extendDeadlineUpdate, {
-    schema: extensionRequestSchema,
-    validate: (request) => void r.extensionFor(request),
-    apply: (request) => r.extend(request),
-  });
+  runtime.registerCommonHandlers();
+  runtime.handle(violationConfirmedUpdate, on.violationConfirmed);
+  runtime.handle(responseLetterReceivedUpdate, on.responseLetterReceived);
+  runtime.handle(safetyReviewCompletedUpdate, on.safetyReviewCompleted);
+  runtime.handle(oshaSurveyCompletedUpdate, on.oshaSurveyCompleted);
+  runtime.handle(contractResumedUpdate, on.contractResumed);
+  runtime.handle(contractEndedUpdate, on.contractEnded);
+  runtime.handle(acknowledgeUpdate, on.acknowledge);
+  runtime.handle(extendDeadlineUpdate, on.extendDeadline);
 
-  await r.open(carried !== undefined);
-  await r.run((carry) => continueAsNew<typeof contractRecord>({ ...raw, carried: carry }));
+  await record.open(carried !== undefined);
+  await runUntilEnded(record, raw);
   return {
     contractNumber: intake.contractNumber,
-    stage: c.stage,
-    ...(c.outcome !== undefined ? { outcome: c.outcome } : {}),
-    violations: r.violations.length,
-    runs: r.runs,
+    stage: runtime.stage,
+    ...(runtime.outcome !== undefined ? { outcome: runtime.outcome } : {}),
+    violations: record.violations.length,
+    runs: record.runs,
   };
 }

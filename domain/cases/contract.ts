@@ -22,6 +22,7 @@ import {
 } from '../policies/nc-doc-contract';
 import { getPolicy, policyVersionSchema } from '../policies/registry';
 import { resolveSettings } from '../schedule/inputs';
+import type { ExtensionRecord, ScheduleEntry } from '../types';
 import {
   agencySettingsSchema,
   caseNumberSchema,
@@ -291,4 +292,43 @@ export function requireResumable(suspensions: readonly SuspensionState[], at: st
       },
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The record's violations and their keys in the one deadline book
+
+/** One confirmed violation as the record keeps it (and carries over at continue-as-new). */
+export interface ContractViolation {
+  /** V1, V2, ... in the order confirmed. */
+  id: string;
+  heading: ContractHeading;
+  reference: string;
+  at: string;
+  confirmedBy: string;
+  position: number;
+  countedWith: string[];
+  rung: number;
+  beyondLadder: boolean;
+  summary: string;
+  /** The events of its schedule (policy event keys → instants). */
+  events: Record<string, string>;
+  extensions: ExtensionRecord[];
+  resumedAt?: string;
+  termEndedAt?: string;
+  countEndedAt?: string;
+}
+
+/** `V3:suspension.term` → the violation and the policy key. */
+export function splitViolationKey(key: string): { violationId: string; base: string } | undefined {
+  const match = /^(V\d+):(.+)$/.exec(key);
+  return match ? { violationId: match[1] as string, base: match[2] as string } : undefined;
+}
+
+/** A violation's schedule entry under its key in the record's book (`V3:suspension.term`). */
+export function violationEntry(violationId: string, entry: ScheduleEntry): ScheduleEntry {
+  return {
+    ...entry,
+    key: `${violationId}:${entry.key}`,
+    extensions: entry.extensions.map((x) => ({ ...x, key: `${violationId}:${x.key}` })),
+  };
 }

@@ -20,7 +20,11 @@ export const apiErrorCodes = {
       'The case type has no such event; `details.known` lists them (422 when the event is a field of a preview body).',
   },
   UNKNOWN_POLICY: { status: 404, meaning: 'No such policy (preview).' },
-  CASE_CONFLICT: { status: 409, meaning: 'The case number is taken by a case with a different intake.' },
+  CASE_CONFLICT: {
+    status: 409,
+    meaning:
+      'The case number is taken by a case with a different intake, or by a closed case in the records archive.',
+  },
   CASE_CLOSED: { status: 409, meaning: 'The case is closed and records no further events.' },
   ACK_LINK_INVALID: {
     status: 403,

@@ -489,6 +489,16 @@ test('a record continues as new before its history grows large, and keeps its vi
     await bed.advanceTo(EST('2027-01-20T12:00:00'));
     const described = await handle.describe();
     expect(described.runId).not.toBe(handle.firstExecutionRunId);
+    // The run that handed over archived itself first (patched contract-record-archive-runs).
+    const firstRun = bed.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    const firstHistory = await firstRun.fetchHistory();
+    const scheduled = (firstHistory.events ?? []).flatMap((e) =>
+      e.activityTaskScheduledEventAttributes?.activityType?.name
+        ? [e.activityTaskScheduledEventAttributes.activityType.name]
+        : [],
+    );
+    expect(scheduled).toContain('archiveCaseRecord');
+    await recordHistoryIfAsked(firstRun, 'contract-record-continued');
     const view = await viewOf(handle);
     expect(view.contract.violations.map((v) => `${v.id}:${v.heading}${v.position}`)).toEqual([
       'V1:a1',
