@@ -43,14 +43,6 @@ export interface AdminAlertChannels {
   messageIdDomain: string;
 }
 
-function currentActivity(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
-
 const failureType = (err: unknown): string | undefined =>
   err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined;
 
@@ -164,7 +156,7 @@ export function createAdminAlertDelivery(
   };
 
   return async function alertAdministrators(request: AdminAlertRequest): Promise<AdminAlertResult> {
-    const activity = currentActivity();
+    const activity = Context.current();
     // No heartbeat of its own: the relays' gated mailers heartbeat while they wait or send, and a
     // heartbeat here could overwrite the one that records an accepted alert (notifications.ts).
     // The webhook's own timeout stays well inside the heartbeat timeout.
@@ -172,7 +164,7 @@ export function createAdminAlertDelivery(
     const [mailed, posted] = await Promise.all([
       email(request),
       webhook
-        ? post(request, activity?.cancellationSignal).then(
+        ? post(request, activity.cancellationSignal).then(
             (fresh) => ({ ok: true as const, fresh }),
             (error: unknown) => ({ ok: false as const, error }),
           )
@@ -181,7 +173,7 @@ export function createAdminAlertDelivery(
     if (posted && !posted.ok && failureType(posted.error) === NoticeErrorType.NOTICE_INPUT_INVALID) {
       throw posted.error;
     }
-    if (activity?.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
+    if (activity.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
 
     const deliveredBy: AlertChannel[] = [];
     if (mailed.ok) deliveredBy.push(mailed.via);
@@ -229,7 +221,7 @@ export function createAdminAlertDelivery(
       !(posted.error instanceof AlertWebhookError && !posted.error.retryable);
     const retryable = emailRetryable || webhookRetryable;
     log.error(
-      { failures, ...(retryable ? { nextRetryAt: nextRetryAt(activity?.info) } : {}) },
+      { failures, ...(retryable ? { nextRetryAt: nextRetryAt(activity.info) } : {}) },
       "administrators' alert reached no channel",
     );
     throw ApplicationFailure.create({

@@ -14,27 +14,33 @@
 // Never a name, never an address, never the case's free context.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { redactForLog } from './failure-cause';
+import type { AdminAlertRequest } from './notice-requests';
 
 export const SIGNATURE_HEADER = 'Docket-Signature';
 export const EVENT_ID_HEADER = 'Docket-Event-Id';
 /** Below this a secret is a password, not an HMAC key. */
 export const MIN_SECRET_LENGTH = 32;
 
-export interface UndeliveredNoticeEvent {
+/**
+ * A post's body: the failed notice as the administrators' alert request describes it (the failure's
+ * code, e.g. SMTP_PERMANENT, and its message, posted with mail addresses withheld), under an event
+ * identity of its own.
+ */
+export interface UndeliveredNoticeEvent extends Pick<
+  AdminAlertRequest,
+  | 'workflowId'
+  | 'noticeKey'
+  | 'errorCode'
+  | 'errorMessage'
+  | 'caseNumber'
+  | 'caseType'
+  | 'kind'
+  | 'facility'
+  | 'role'
+> {
   /** Stable per alert (see EVENT_ID_HEADER). */
   id: string;
   type: 'docket.notice.undelivered';
-  workflowId: string;
-  noticeKey: string;
-  /** The failure's code, e.g. SMTP_TRANSIENT, SMTP_PERMANENT, DIRECTORY_UNKNOWN_RECIPIENT. */
-  errorCode: string;
-  /** The failure's message, mail addresses withheld. */
-  errorMessage: string;
-  caseNumber?: string;
-  caseType?: string;
-  kind?: string;
-  facility?: string;
-  role?: string;
   deadline?: { key: string; dueAt?: string };
   /** When the workflow asked for the alert (ISO). */
   raisedAt?: string;

@@ -1,6 +1,7 @@
 // Notice templates: one handlebars file per notice kind and part (subject, plain text, HTML), kept
-// as files so compliance staff can change the wording without touching code. The activities
-// compute everything a template may show (the view below); templates only choose words and layout.
+// as files so compliance staff can change the wording without touching code. The views below
+// (NoticeView, built from a request by deadlineView and contextView) are everything a template may
+// show; templates only choose words and layout.
 //
 // Templates compile in strict mode, so a misspelt field ({{deadline.locl}}) is an error rather than
 // a silently blank line in a legal notice. Every template set is rendered once against a complete
@@ -9,7 +10,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { formatLocalText, localWeekdayName } from '../domain/time';
+import type { ScheduleEntry } from '../domain/types';
 import { TEMPLATE_KINDS, type TemplateKind } from './notice-codes';
+import type { ContextValue } from './notice-requests';
 
 /** The deadline as a notice shows it. Every field is always present (null when it does not apply) for strict mode. */
 export interface DeadlineView {
@@ -73,6 +77,60 @@ export interface NoticeView {
     errorType: string;
     errorMessage: string;
   } | null;
+}
+
+// The domain's formatting, whose zone names are cached: luxon's `toFormat` with a zone token builds an
+// Intl.DateTimeFormat per call, which showed in the notice activity's profile (BENCHMARKS.md).
+function formatLocal(iso: string, zone: string): { local: string; weekday: string } {
+  const instant = Date.parse(iso); // validated by the request schemas (notice-requests.ts) as an ISO instant
+  return { local: formatLocalText(instant, zone), weekday: localWeekdayName(instant, zone) };
+}
+
+/** The deadline as every template shows it, in the deadline's own zone. */
+export function deadlineView(entry: ScheduleEntry): DeadlineView {
+  const instant = entry.kind === 'deadline' ? entry.dueAt : entry.earliest;
+  const when =
+    instant !== undefined ? formatLocal(instant, entry.zone) : { local: entry.localText, weekday: '' };
+  const last = entry.extensions.at(-1);
+  const previous = entry.extensions.at(-2)?.dueAt;
+  let extension: DeadlineView['extension'] = null;
+  if (last) {
+    // The limit before the last extension: the previous extension's, or the original one, which
+    // the schedule no longer carries once extended; fall back to saying so rather than guessing.
+    extension = {
+      previousLocal: previous !== undefined ? formatLocal(previous, entry.zone).local : 'the original limit',
+      reason: last.reason,
+      approverRole: last.approverRole,
+      overrideAuthority: last.overrideAuthority ?? null,
+      grantedLocal: formatLocal(last.grantedAt, entry.zone).local,
+    };
+  }
+  return {
+    key: entry.key,
+    isLowerBound: entry.kind === 'lowerBound',
+    rule: entry.rule,
+    source: entry.sourceText,
+    action: entry.action,
+    responsibleRole: entry.responsibleRole,
+    local: when.local,
+    weekday: when.weekday,
+    zone: entry.zone,
+    instant: instant ?? '',
+    calendar: entry.calendar,
+    anchorEvent: entry.anchorEvent,
+    anchorLocal: formatLocal(entry.anchorAt, entry.zone).local,
+    explanation: entry.explanation.summary,
+    extension,
+    hasCalendarFile: entry.kind === 'deadline' && entry.dueAt !== undefined,
+  };
+}
+
+/** The workflow's free fields, by name and as a list. */
+export function contextView(
+  context: Record<string, ContextValue> | undefined,
+): Pick<NoticeView, 'context' | 'details'> {
+  const entries = Object.entries(context ?? {}).map(([key, value]) => [key, String(value)] as const);
+  return { context: Object.fromEntries(entries), details: entries.map(([key, value]) => ({ key, value })) };
 }
 
 export interface RenderedNotice {

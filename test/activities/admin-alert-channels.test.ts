@@ -22,6 +22,7 @@ import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { buildActivities } from '../../worker/activities';
 import { parseConfig } from '../../infra/config';
 import { alertWebhookFromConfig } from '../../worker/main';
+import { asAttempts } from '../helpers/activity-attempt';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { rtsResponseEntry, SAMPLE_DIRECTORY } from './support/fixtures';
 
@@ -132,7 +133,8 @@ async function wire(options: { fallbackPort?: number; webhookUrl?: string }) {
   // The primary relay is known to be down: one send found it so.
   await primary.sendMail({ from: 'a@b.example', to: 'c@d.example', text: 'x' }).catch(() => undefined);
   expect(primaryHealth.state().unreachable).toBe(true);
-  return { activities, lines, ledger, close: () => primaryHealth.close() };
+  // Each call one attempt in an activity context, as the worker runs it.
+  return { activities: asAttempts(activities), lines, ledger, close: () => primaryHealth.close() };
 }
 
 let fallback: SmtpReceiver;

@@ -1,6 +1,9 @@
-// Alerts with acknowledgement links, called directly against a real SMTP receiver: one message per
-// recipient, each with its own signed link and its own Message-ID and ledger record, so a retry after
-// a partial send re-sends only what the relay has not accepted.
+// Alerts with acknowledgement links, run as activity attempts (MockActivityEnvironment) against a real
+// SMTP receiver: one message per recipient, each with its own signed link and its own Message-ID and
+// ledger record, so a retry after a partial send re-sends only what the relay has not accepted.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { verifyAckLink } from '../../activities/ack-link';
 import {
   noticeMessageId,
@@ -8,10 +11,18 @@ import {
   SMTP_PERMANENT,
   SMTP_TRANSIENT,
   type NoticeRequest,
+  type NoticeResult,
 } from '../../activities/notifications';
-import { createMemorySentLedger } from '../../activities/sent-ledger';
+import { createMemorySentLedger, openFileSentLedger } from '../../activities/sent-ledger';
+import { asAttempts } from '../helpers/activity-attempt';
 import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from '../helpers/smtp';
-import { ACK_LINK_KEY, activitiesFor, MESSAGE_ID_DOMAIN, rtsResponseEntry } from './support/fixtures';
+import {
+  ACK_LINK_KEY,
+  activitiesFor,
+  captureLogs,
+  MESSAGE_ID_DOMAIN,
+  rtsResponseEntry,
+} from './support/fixtures';
 
 const ACK_BASE_URL = 'https://docket.agency.example.org/ack';
 const DAY = 86_400_000;
@@ -143,27 +154,25 @@ test('the same alert from two workers: the same Message-IDs and the same bytes, 
   expect(messages[3]?.raw.equals(messages[1]?.raw ?? Buffer.alloc(0))).toBe(true);
 });
 
-/** Makes the relay answer `code` to the message after the first recipient's, once that one is accepted. */
-function afterFirstAccepted(code: number) {
+/**
+ * A heartbeat listener that makes the relay answer `code` to the message after the first recipient's,
+ * once that one is accepted (the activity heartbeats right after each acceptance).
+ */
+function afterFirstAccepted(code: number): (details: unknown) => void {
   let armed = false;
-  return {
-    afterAccepted: () => {
-      if (armed) return;
-      armed = true;
-      receiver.replyNext(code);
-    },
+  return () => {
+    if (armed) return;
+    armed = true;
+    receiver.replyNext(code);
   };
 }
 
 test('a partial send: the retry re-sends only the recipient whose message was not accepted', async () => {
   const ledger = createMemorySentLedger();
-  const { activities } = await activitiesFor(receiver, {
-    ackBaseUrl: ACK_BASE_URL,
-    ledger,
-    testHooks: afterFirstAccepted(451),
-  });
+  const { activities, registered } = await activitiesFor(receiver, { ackBaseUrl: ACK_BASE_URL, ledger });
   const request = breach();
-  const failure = await activities.sendNotice(request).then(
+  const first = asAttempts(registered, { onHeartbeat: afterFirstAccepted(451) });
+  const failure = await first.sendNotice(request).then(
     () => undefined,
     (e: unknown) => e as { type?: string; nonRetryable?: boolean },
   );
@@ -184,11 +193,68 @@ test('a partial send: the retry re-sends only the recipient whose message was no
   expect(ledger.records()).toHaveLength(2);
 });
 
+test("an alert sent one message per recipient, on hosts without each other's ledger: a crash after each 250; every retry skips what the heartbeats say was accepted", async () => {
+  // Each attempt runs on another host, with a ledger file of its own; only the heartbeat details,
+  // which Temporal hands from one attempt to the next, connect them.
+  const dir = await mkdtemp(path.join(tmpdir(), 'docket-hosts-'));
+  const logs = captureLogs();
+  let lastBeat: unknown;
+  let crashes = 0;
+  const crashAfterFirstTwo = (details: unknown) => {
+    lastBeat = details;
+    crashes += 1;
+    // Attempt 1 dies after the first recipient's 250, attempt 2 after the second's.
+    if (crashes <= 2) throw new Error('simulated worker crash after the relay accepted the message');
+  };
+  const request = breach();
+  let notice: NoticeResult | undefined;
+  try {
+    for (let attempt = 1; notice === undefined && attempt <= 5; attempt += 1) {
+      const host = await activitiesFor(receiver, {
+        ackBaseUrl: ACK_BASE_URL,
+        ledger: await openFileSentLedger(path.join(dir, `host-${attempt}`, 'sent.jsonl')),
+        logs,
+      });
+      const run = asAttempts(host.registered, {
+        attempt,
+        heartbeatDetails: lastBeat,
+        onHeartbeat: crashAfterFirstTwo,
+      });
+      notice = await run.sendNotice(request).catch((err: unknown) => {
+        if (!(err instanceof Error) || !err.message.startsWith('simulated worker crash')) throw err;
+        return undefined;
+      });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  expect(notice?.status).toBe('already-sent');
+  expect(notice?.messages?.map((m) => [m.recipientId, m.status])).toEqual([
+    ['ACSD-S012', 'already-sent'],
+    ['ACSD-S112', 'already-sent'],
+  ]);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(receiver.messages.map((m) => m.envelope.to)).toEqual([
+    ['supervisor@acsd.example.org'],
+    ['supervisor.backup@acsd.example.org'],
+  ]);
+  for (const m of notice?.messages ?? []) expect(receiver.byMessageId(m.messageId)).toHaveLength(1);
+  // Attempt 3 knows the first message from the heartbeat attempt 2 carried it on in.
+  expect(
+    logs
+      .lines()
+      .filter((l) => l.msg === 'notice already accepted by the mail relay; not sending again')
+      .map((l) => [l.attempt, l.recipientId]),
+  ).toEqual([
+    [2, 'ACSD-S012'],
+    [3, 'ACSD-S012'],
+    [3, 'ACSD-S112'],
+  ]);
+});
+
 test('one recipient refused permanently, the other accepted: sent, with rejectedCount for the workflow to act on', async () => {
-  const { activities } = await activitiesFor(receiver, {
-    ackBaseUrl: ACK_BASE_URL,
-    testHooks: afterFirstAccepted(550),
-  });
+  const { registered } = await activitiesFor(receiver, { ackBaseUrl: ACK_BASE_URL });
+  const activities = asAttempts(registered, { onHeartbeat: afterFirstAccepted(550) });
   const result = await activities.sendNotice(breach());
   expect(result).toMatchObject({ status: 'sent', recipientCount: 2, rejectedCount: 1 });
   expect(result.messages?.map((m) => m.status)).toEqual(['sent', 'refused']);

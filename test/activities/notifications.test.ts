@@ -1,6 +1,7 @@
-// The notice activities called directly (no Temporal), against a real SMTP receiver: what each
-// notice says, the .ics it carries, deterministic identities, directory resolution at send time,
-// failure classification on real SMTP replies, and what reaches the logs.
+// The notice activities run as single attempts (MockActivityEnvironment, no worker or server),
+// against a real SMTP receiver: what each notice says, the .ics it carries, deterministic identities,
+// directory resolution at send time, failure classification on real SMTP replies, and what reaches
+// the logs.
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';

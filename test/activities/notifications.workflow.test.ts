@@ -10,7 +10,7 @@ import {
   adminAlertMessageId,
   DIRECTORY_UNKNOWN_RECIPIENT,
   SMTP_PERMANENT,
-  type NotificationDeps,
+  type NoticeRequest,
 } from '../../activities/notifications';
 import type { SentLedger } from '../../activities/sent-ledger';
 import {
@@ -66,7 +66,7 @@ async function run<T>(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await bundleFor(workflowsPath),
-    activities: under.activities,
+    activities: under.registered,
   });
   const result = worker.runUntil(
     env.client.workflow.execute(workflow, { taskQueue, workflowId, args: [input] }),
@@ -109,17 +109,28 @@ async function expectFailureChain(result: Promise<unknown>, type: string): Promi
   return appFailure as ApplicationFailure;
 }
 
-/** A test hook that fails the first attempt right after the relay accepted the message and the ledger recorded it. */
-function crashOnceAfterAccepted(): NonNullable<NotificationDeps['testHooks']> {
-  let crashed = false;
-  return {
-    afterAccepted: () => {
-      if (crashed) return;
-      crashed = true;
-      throw new Error('simulated worker crash after the relay accepted the message');
-    },
+/**
+ * `under` with `fault` striking the first attempt of `sendNotice` once the activity has done its work
+ * (the relay accepted the message, the ledger and the heartbeat recorded it) and before the worker
+ * reports the completion: the fault is around the activity, the activity itself is the real one.
+ */
+function faultAfterFirstSend(under: ActivitiesUnderTest, fault: () => Promise<void>): ActivitiesUnderTest {
+  const { sendNotice } = under.registered;
+  let struck = false;
+  const faulty = async (request: NoticeRequest) => {
+    const result = await sendNotice(request);
+    if (!struck) {
+      struck = true;
+      await fault();
+    }
+    return result;
   };
+  return { ...under, registered: { ...under.registered, sendNotice: faulty } };
 }
+
+const crash = async (): Promise<void> => {
+  throw new Error('simulated worker crash after the relay accepted the message');
+};
 
 function logLine(under: ActivitiesUnderTest, msg: string): Record<string, unknown>[] {
   return under.logs.lines().filter((l) => l.msg === msg);
@@ -190,7 +201,7 @@ test('an unknown role fails as DIRECTORY_UNKNOWN_RECIPIENT, and reaches the admi
 
 describe('accepted by the relay, then the attempt dies before completing', () => {
   test('a crash after the 250: the retry finds the ledger record; exactly one message with that Message-ID', async () => {
-    const under = await activitiesFor(receiver, { testHooks: crashOnceAfterAccepted() });
+    const under = faultAfterFirstSend(await activitiesFor(receiver), crash);
     const { result } = await run(under, sendOneNotice, reminder());
     const notice = await result;
     expect(notice.status).toBe('already-sent');
@@ -207,7 +218,7 @@ describe('accepted by the relay, then the attempt dies before completing', () =>
   test('the retry lands on a worker without that ledger: the heartbeat checkpoint still prevents a second message', async () => {
     // A ledger that remembers nothing stands in for another host's empty ledger file.
     const forgetful: SentLedger = { find: async () => undefined, record: async () => undefined };
-    const under = await activitiesFor(receiver, { ledger: forgetful, testHooks: crashOnceAfterAccepted() });
+    const under = faultAfterFirstSend(await activitiesFor(receiver, { ledger: forgetful }), crash);
     const { result } = await run(under, sendOneNotice, reminder());
     const notice = await result;
     expect(notice.status).toBe('already-sent');
@@ -216,16 +227,9 @@ describe('accepted by the relay, then the attempt dies before completing', () =>
   });
 
   test('Temporal times the attempt out after the 250: the retry sends nothing new', async () => {
-    let stalled = false;
-    const under = await activitiesFor(receiver, {
-      testHooks: {
-        afterAccepted: async () => {
-          if (stalled) return;
-          stalled = true;
-          // Hang until Temporal gives up on this attempt (start-to-close 2 s) and cancels it.
-          await Context.current().sleep(60_000);
-        },
-      },
+    const under = faultAfterFirstSend(await activitiesFor(receiver), async () => {
+      // Hang until Temporal gives up on this attempt (start-to-close 2 s) and cancels it.
+      await Context.current().sleep(60_000);
     });
     const { result } = await run(under, sendOneNoticeShortTimeout, reminder());
     const notice = await result;
@@ -250,50 +254,4 @@ describe('accepted by the relay, then the attempt dies before completing', () =>
     expect(accepted?.raw.equals(dropped?.raw ?? Buffer.alloc(0))).toBe(true);
     expect(receiver.messages.filter((m) => m.outcome === 'accepted')).toHaveLength(1);
   });
-});
-
-test("an alert sent one message per recipient, on hosts without each other's ledger: a crash after each 250; every retry skips what the heartbeats say was accepted", async () => {
-  const forgetful: SentLedger = { find: async () => undefined, record: async () => undefined };
-  let crashes = 0;
-  const under = await activitiesFor(receiver, {
-    ackBaseUrl: 'https://docket.agency.example.org/ack',
-    ledger: forgetful,
-    testHooks: {
-      // Attempt 1 dies after the first recipient's 250, attempt 2 after the second's.
-      afterAccepted: () => {
-        crashes += 1;
-        if (crashes <= 2) throw new Error('simulated worker crash after the relay accepted the message');
-      },
-    },
-  });
-  // ACSD's rts.responder escalates to a supervisor role with two recipients.
-  const { result } = await run(under, sendOneNotice, {
-    ...reminder(),
-    kind: 'breach',
-    noticeKey: 'rts.response/breach/1',
-    facility: 'ACSD',
-  });
-  const notice = await result;
-  expect(notice.status).toBe('already-sent');
-  expect(notice.messages?.map((m) => [m.recipientId, m.status])).toEqual([
-    ['ACSD-S012', 'already-sent'],
-    ['ACSD-S112', 'already-sent'],
-  ]);
-  await new Promise((r) => setTimeout(r, 300));
-  expect(receiver.messages.map((m) => m.envelope.to)).toEqual([
-    ['supervisor@acsd.example.org'],
-    ['supervisor.backup@acsd.example.org'],
-  ]);
-  for (const m of notice.messages ?? []) expect(receiver.byMessageId(m.messageId)).toHaveLength(1);
-  // Attempt 3 knows the first message from the heartbeat attempt 2 carried it on in.
-  expect(
-    logLine(under, 'notice already accepted by the mail relay; not sending again').map((l) => [
-      l.attempt,
-      l.recipientId,
-    ]),
-  ).toEqual([
-    [2, 'ACSD-S012'],
-    [3, 'ACSD-S012'],
-    [3, 'ACSD-S112'],
-  ]);
 });

@@ -33,6 +33,7 @@ import {
   titleIxDetailsQuery,
   titleIxWorkflowId,
 } from '../../workflows/title-ix';
+import { asAttempts } from '../helpers/activity-attempt';
 import { DIRECTORY_PATH, startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import type { ReceivedMessage } from '../helpers/smtp';
@@ -266,21 +267,24 @@ describe('the policy: rules added for the workflow (3.26 Appeals, Records)', () 
 
 describe('party notices through the notification activity', () => {
   const logLines: string[] = [];
+  // Each call one attempt in an activity context (MockActivityEnvironment), as a worker runs it.
   async function activities() {
-    return createNotificationActivities({
-      mailer: createMailTransport({
-        ...bed.smtp.transportOptions(),
-        timeoutsMs: { connection: 2_000, socket: 5_000 },
+    return asAttempts(
+      createNotificationActivities({
+        mailer: createMailTransport({
+          ...bed.smtp.transportOptions(),
+          timeoutsMs: { connection: 2_000, socket: 5_000 },
+        }),
+        directory: await loadDirectory(DIRECTORY_PATH),
+        logger: pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) }),
+        ledger: createMemorySentLedger(),
+        config: {
+          from: 'Docket <docket@docket.example.org>',
+          adminFallback: 'docket-admin@ops.example.org',
+          messageIdDomain: 'docket.example.org',
+        },
       }),
-      directory: await loadDirectory(DIRECTORY_PATH),
-      logger: pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) }),
-      ledger: createMemorySentLedger(),
-      config: {
-        from: 'Docket <docket@docket.example.org>',
-        adminFallback: 'docket-admin@ops.example.org',
-        messageIdDomain: 'docket.example.org',
-      },
-    });
+    );
   }
   const base = {
     workflowId: 'title-ix-T9-ACTIVITY-1',

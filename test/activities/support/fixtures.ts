@@ -1,6 +1,6 @@
 // Shared set-up for the notification tests: schedule entries like the domain layer produces, a
 // private copy of the sample directory, a log capture, and the activities wired to a real SMTP
-// receiver.
+// receiver: as a worker registers them, and as one attempt each in an activity context.
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,9 @@ import pino, { type Logger } from 'pino';
 import type { ScheduleEntry } from '../../../domain/types';
 import { watchDirectoryFile, type DirectorySource } from '../../../activities/directory';
 import { createMailTransport } from '../../../activities/mail-transport';
-import { createNotificationActivities, type NotificationDeps } from '../../../activities/notifications';
+import { createNotificationActivities, type NotificationActivities } from '../../../activities/notifications';
 import { createMemorySentLedger, type SentLedger } from '../../../activities/sent-ledger';
+import { asAttempts } from '../../helpers/activity-attempt';
 import type { ReceivedMessage, SmtpReceiver } from '../../helpers/smtp';
 
 export const SAMPLE_DIRECTORY = path.join(__dirname, '..', '..', '..', 'config', 'directory.yaml');
@@ -126,7 +127,10 @@ export async function editFile(file: string, edit: (text: string) => string): Pr
 }
 
 export interface ActivitiesUnderTest {
-  activities: ReturnType<typeof createNotificationActivities>;
+  /** Each call is one first attempt in its own activity context (MockActivityEnvironment). */
+  activities: NotificationActivities;
+  /** The activities as the factory made them, for a worker to host (or `asAttempts` to run). */
+  registered: NotificationActivities;
   ledger: SentLedger;
   logs: LogCapture;
   directory: DirectorySource;
@@ -144,15 +148,16 @@ export async function activitiesFor(
     ackLinkKey?: Buffer | null;
     ackLinkTtlDays?: number;
     templatesDir?: string;
-    testHooks?: NotificationDeps['testHooks'];
+    /** Shared by several activity sets, e.g. one per host in a test of retries across hosts. */
+    logs?: LogCapture;
     smtp?: ReturnType<SmtpReceiver['transportOptions']>;
   } = {},
 ): Promise<ActivitiesUnderTest> {
-  const logs = captureLogs(options.logLevel ?? 'info');
+  const logs = options.logs ?? captureLogs(options.logLevel ?? 'info');
   const directory =
     options.directory ?? (await watchDirectoryFile(options.directoryPath ?? SAMPLE_DIRECTORY));
   const ledger = options.ledger ?? createMemorySentLedger();
-  const activities = createNotificationActivities({
+  const registered = createNotificationActivities({
     mailer: createMailTransport({
       ...(options.smtp ?? receiver.transportOptions()),
       timeoutsMs: { connection: 3_000 },
@@ -173,9 +178,8 @@ export async function activitiesFor(
         : {}),
       ...(options.templatesDir !== undefined ? { templatesDir: options.templatesDir } : {}),
     },
-    ...(options.testHooks ? { testHooks: options.testHooks } : {}),
   });
-  return { activities, ledger, logs, directory };
+  return { activities: asAttempts(registered), registered, ledger, logs, directory };
 }
 
 /** The iCalendar parts of a received message (nodemailer sends it as a text/calendar alternative and an .ics attachment). */
