@@ -11,7 +11,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { ArchiveActivities, CaseRecordSnapshot } from '../activities/archive';
 import type { ZodError } from 'zod';
 import {
@@ -93,9 +93,9 @@ export interface CaseRuntimeOptions<Stage extends string> {
 }
 
 /**
- * patched() id: a long-lived record (`openRecord`) opens in one step and runs its own work (`work`) as
- * steps, so its search attributes go out in one upsert per step like every case's (DeadlineBook.step).
- * Records opened before it upsert as they go, as they did then.
+ * patched() id: a long-lived record's policy version (`publishPolicyVersion`) goes out with the rest of
+ * the step's search attributes, and its own work (`work`) runs as a step, so each step costs one upsert
+ * like every case's (DeadlineBook.step). Records from before it upsert the version on its own.
  */
 export const RECORD_STEPS = 'record-search-attributes-in-steps';
 
@@ -169,8 +169,8 @@ export class CaseRuntime<Stage extends string> {
   private revision = 0;
   /** The case's own work under way outside an update handler (`work`). */
   private working = 0;
-  /** Whether this run opens a record and runs its work in steps (RECORD_STEPS); set by `openRecord`. */
-  private recordSteps = false;
+  /** Whether this run batches a record's upserts (RECORD_STEPS): asked once, when first needed. */
+  private recordStepsPatch?: boolean;
   private publishedPolicy = '';
 
   constructor(readonly options: CaseRuntimeOptions<Stage>) {
@@ -521,39 +521,38 @@ export class CaseRuntime<Stage extends string> {
   /**
    * Opens a long-lived record: its static search attributes, the policy version it runs on, the
    * `opened` entry (`openedDetail`; undefined when continued from an earlier run). It runs at once,
-   * before the main loop starts, as records always have; with RECORD_STEPS its search attributes go
-   * out together when the step ends.
+   * outside any step, before the main loop starts: no patch marker is written, so an update refused
+   * before the first one accepted still leaves no trace in history.
    */
   openRecord(policyLabel: string, openedDetail?: string): void {
-    // Asked once, here: asked again after replay has caught up, a missing patch would read as present.
-    this.recordSteps = patched(RECORD_STEPS);
-    const open = (): void => {
-      this.setSearchAttributesNow([
-        { key: CaseTypeKey, value: this.options.caseType },
-        { key: JurisdictionKey, value: this.options.jurisdiction },
-        { key: FacilityKey, value: this.options.facility },
-        { key: StageKey, value: this.stage },
-      ]);
-      this.publishPolicyVersion(policyLabel);
-      if (openedDetail !== undefined)
-        this.book.record({ type: 'opened', detail: openedDetail, actor: workflowInfo().workflowId });
-      this.book.publish();
-    };
-    if (this.recordSteps) void this.book.step(async () => open());
-    else open();
+    this.book.setSearchAttributes([
+      { key: CaseTypeKey, value: this.options.caseType },
+      { key: JurisdictionKey, value: this.options.jurisdiction },
+      { key: FacilityKey, value: this.options.facility },
+      { key: StageKey, value: this.stage },
+    ]);
+    this.publishPolicyVersion(policyLabel);
+    if (openedDetail !== undefined)
+      this.book.record({ type: 'opened', detail: openedDetail, actor: workflowInfo().workflowId });
+    this.book.publish();
   }
 
   /** Publishes the policy version a record runs on (`adc-probation@2024-01`), when it changes. */
   publishPolicyVersion(label: string): void {
     if (!label || label === this.publishedPolicy) return;
     this.publishedPolicy = label;
-    this.setSearchAttributesNow([{ key: PolicyVersionKey, value: label }]);
-  }
-
-  /** With RECORD_STEPS, part of the current step; before it, an upsert of its own right away. */
-  private setSearchAttributesNow(pairs: SearchAttributeUpdatePair[]): void {
+    const pairs = [{ key: PolicyVersionKey, value: label }];
     if (this.recordSteps) this.book.setSearchAttributes(pairs);
     else upsertSearchAttributes(pairs);
+  }
+
+  /**
+   * RECORD_STEPS, asked once per run, the first time it matters: asked again once replay has caught
+   * up, a patch absent from the history so far would read as present.
+   */
+  private get recordSteps(): boolean {
+    this.recordStepsPatch ??= patched(RECORD_STEPS);
+    return this.recordStepsPatch;
   }
 
   /** Tells a record's main loop (`runRecord`) to look again: an update changed the record. */
