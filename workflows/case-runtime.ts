@@ -8,6 +8,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -83,7 +84,45 @@ export interface CaseRuntimeOptions<Stage extends string> {
   extendView?: (view: CaseView) => CaseView;
   /** The case type's own part of the archived record, in opaque IDs (e.g. a Title IX case's parties and roles). */
   archiveDetails?: () => Record<string, unknown>;
+  /**
+   * Called when a period of the book ends (a probation, a count's twelve months). It runs as the
+   * case's own work (`work`): serialised with the updates, and never before the runtime and the case
+   * type's object exist, even for a period a restored book finds already over.
+   */
+  onPeriodEnd?: (deadline: TrackedDeadline) => Promise<void>;
 }
+
+/**
+ * patched() id: a long-lived record's policy version (`publishPolicyVersion`) goes out with the rest of
+ * the step's search attributes, and its own work (`work`) runs as a step, so each step costs one upsert
+ * like every case's (DeadlineBook.step). Records from before it upsert the version on its own.
+ */
+export const RECORD_STEPS = 'record-search-attributes-in-steps';
+
+/** How a long-lived record lives (`runRecord`): its own timed work and its hand-over to a new run. */
+export interface RecordLife {
+  /** Work of the record due at an instant of its own, not a deadline of the book (a removal eligibility). */
+  due?: {
+    /** Epoch milliseconds of the next such work; undefined when none is pending. */
+    at: () => number | undefined;
+    summary: string;
+    run: () => Promise<void>;
+  };
+  handover: {
+    /** History length at which the record continues as new (or sooner, when Temporal suggests it). */
+    atEvents: number;
+    /**
+     * No hand-over while a timer of the record lies within this much of now, on either side: a
+     * restored watcher skips reminders whose time has passed, so one due meanwhile would be lost.
+     */
+    guardMs: number;
+    /** Continues as new, carrying what the next run needs; never returns. */
+    continueAsNew: () => Promise<never>;
+  };
+}
+
+/** A case-type update's validation and effect (`handle`), or one replacing a common update. */
+export type CaseUpdateSpec<Input, Parsed> = Omit<CaseEventHandler<Input, Parsed>, '_input'>;
 
 /**
  * patched() id: a case's record is written to the records archive, and the write confirmed, before
@@ -126,6 +165,13 @@ export class CaseRuntime<Stage extends string> {
   outcome?: string;
   private current?: Schedule;
   private version = 0;
+  /** Bumped on every change a record's main loop must look at again (`touch`, `work`). */
+  private revision = 0;
+  /** The case's own work under way outside an update handler (`work`). */
+  private working = 0;
+  /** Whether this run batches a record's upserts (RECORD_STEPS): asked once, when first needed. */
+  private recordStepsPatch?: boolean;
+  private publishedPolicy = '';
 
   constructor(readonly options: CaseRuntimeOptions<Stage>) {
     this.events = { ...options.events };
@@ -136,9 +182,13 @@ export class CaseRuntime<Stage extends string> {
       caseType: options.caseType,
       facility: options.facility,
     };
+    const onPeriodEnd = options.onPeriodEnd;
+    const bookOptions: DeadlineBookOptions | undefined = onPeriodEnd
+      ? { ...options.bookOptions, onPeriodEnd: (deadline) => this.work(() => onPeriodEnd(deadline)) }
+      : options.bookOptions;
     this.book = options.bookSnapshot
-      ? DeadlineBook.restore(context, options.bookSnapshot, options.bookOptions)
-      : new DeadlineBook(context, options.bookOptions);
+      ? DeadlineBook.restore(context, options.bookSnapshot, bookOptions)
+      : new DeadlineBook(context, bookOptions);
   }
 
   get schedule(): Schedule | undefined {
@@ -250,8 +300,14 @@ export class CaseRuntime<Stage extends string> {
     });
   }
 
-  /** Registers the queries and updates every case has. Call before the first await. */
-  registerCommonHandlers(): void {
+  /**
+   * Registers the queries and updates every case has. Call before the first await. A record whose
+   * deadlines are entries of its own (`A3:probation.written-warning`) answers extensions itself: its
+   * handler is registered instead of the common one.
+   */
+  registerCommonHandlers(
+    overrides: { extendDeadline?: CaseUpdateSpec<ExtensionRequestInput, ExtensionRequestInput> } = {},
+  ): void {
     setHandler(scheduleQuery, () => this.view());
     setHandler(timelineQuery, () => this.book.timeline());
 
@@ -266,7 +322,7 @@ export class CaseRuntime<Stage extends string> {
       apply: async (ack) => void this.book.acknowledge(ack.key, ack.by),
     });
 
-    this.handle(extendDeadlineUpdate, {
+    const commonExtension: CaseUpdateSpec<ExtensionRequestInput, ExtensionRequestInput> = {
       schema: extensionRequestSchema,
       validate: (request) => {
         this.requireOpen('an extension');
@@ -296,7 +352,8 @@ export class CaseRuntime<Stage extends string> {
         }
         await this.options.onExtended?.(entry, record, request);
       },
-    });
+    };
+    this.handle(extendDeadlineUpdate, overrides.extendDeadline ?? commonExtension);
 
     this.handle(recordServiceUpdate, {
       schema: serviceProofSchema,
@@ -456,6 +513,143 @@ export class CaseRuntime<Stage extends string> {
       await condition(allHandlersFinished);
       if (content(this.recordSnapshot(segment)) === content(snapshot)) return;
     }
+  }
+
+  // Long-lived records (probation, contracts): one entry per action in the book, their own timed work,
+  // and a hand-over to a new run before their history grows large.
+
+  /**
+   * Opens a long-lived record: its static search attributes, the policy version it runs on, the
+   * `opened` entry (`openedDetail`; undefined when continued from an earlier run). It runs at once,
+   * outside any step, before the main loop starts: no patch marker is written, so an update refused
+   * before the first one accepted still leaves no trace in history.
+   */
+  openRecord(policyLabel: string, openedDetail?: string): void {
+    this.book.setSearchAttributes([
+      { key: CaseTypeKey, value: this.options.caseType },
+      { key: JurisdictionKey, value: this.options.jurisdiction },
+      { key: FacilityKey, value: this.options.facility },
+      { key: StageKey, value: this.stage },
+    ]);
+    this.publishPolicyVersion(policyLabel);
+    if (openedDetail !== undefined)
+      this.book.record({ type: 'opened', detail: openedDetail, actor: workflowInfo().workflowId });
+    this.book.publish();
+  }
+
+  /** Publishes the policy version a record runs on (`adc-probation@2024-01`), when it changes. */
+  publishPolicyVersion(label: string): void {
+    if (!label || label === this.publishedPolicy) return;
+    this.publishedPolicy = label;
+    const pairs = [{ key: PolicyVersionKey, value: label }];
+    if (this.recordSteps) this.book.setSearchAttributes(pairs);
+    else upsertSearchAttributes(pairs);
+  }
+
+  /**
+   * RECORD_STEPS, asked once per run, the first time it matters: asked again once replay has caught
+   * up, a patch absent from the history so far would read as present.
+   */
+  private get recordSteps(): boolean {
+    this.recordStepsPatch ??= patched(RECORD_STEPS);
+    return this.recordStepsPatch;
+  }
+
+  /** Tells a record's main loop (`runRecord`) to look again: an update changed the record. */
+  touch(): void {
+    this.revision += 1;
+  }
+
+  /** Whether the case's own work (`work`) or a notice is under way: no hand-over meanwhile. */
+  get busy(): boolean {
+    return this.working > 0 || this.book.sendingNotices;
+  }
+
+  /**
+   * Runs the case's own work (a period's end, a notice on a date of its own) serialised with the
+   * updates, since it reads and changes the same state, and counted so a hand-over waits for it. It
+   * starts a turn later: a book restored in the constructor calls back before the case type's object
+   * holding the runtime is complete.
+   */
+  async work(fn: () => Promise<void>): Promise<void> {
+    this.working += 1;
+    try {
+      await Promise.resolve();
+      await this.queue.run(() => (this.recordSteps ? this.book.step(fn) : fn()));
+    } finally {
+      this.working -= 1;
+      this.revision += 1;
+    }
+  }
+
+  /**
+   * Runs a long-lived record until it closes: its own timed work once due, and a hand-over to a new
+   * run (continue-as-new) once its history is long and nothing is in flight or about to be. Between
+   * them it waits for a change, the next timed work, or the moment a held-back hand-over may go (in
+   * line, not in a helper: an extra await would move its timers among other coroutines' commands).
+   */
+  async runRecord(life: RecordLife): Promise<void> {
+    while (!this.closed) {
+      const dueNow = life.due?.at();
+      if (life.due && dueNow !== undefined && dueNow <= Date.now()) {
+        await this.work(life.due.run);
+        continue;
+      }
+      if (this.wantsHandover(life) && this.readyForHandover(life)) {
+        // This run's history will be deleted with the namespace's retention: archive what it holds first.
+        await this.archive('continued');
+        // An update or notice that came in while the archive was written waits for the next attempt.
+        if (!this.readyForHandover(life) || this.closed) continue;
+        await life.handover.continueAsNew();
+      }
+      const seen = this.revision;
+      // A hand-over held back by a timer close to now is retried once that timer is well past; one held
+      // back by a running handler or notice is retried by the predicate when that finishes.
+      const quietIn = this.wantsHandover(life) ? this.msUntilQuiet(life) : 0;
+      const due = life.due?.at();
+      const timers = [
+        ...(life.due && due !== undefined ? [{ at: due, summary: life.due.summary }] : []),
+        ...(quietIn > 0
+          ? [{ at: Date.now() + quietIn, summary: 'hand over to a new run (continue-as-new)' }]
+          : []),
+      ].sort((a, b) => a.at - b.at);
+      const woken = () =>
+        this.closed || this.revision !== seen || (this.wantsHandover(life) && this.readyForHandover(life));
+      const next = timers[0];
+      if (!next) await condition(woken);
+      else
+        await condition(woken, Math.max(1, next.at - Date.now()), {
+          summary: `${next.summary} at ${new Date(next.at).toISOString()}`,
+        });
+    }
+    // Let the update that closed the record answer, and any notice under way finish.
+    await condition(() => allHandlersFinished() && !this.busy);
+    this.book.publish();
+    await this.archive('closed');
+  }
+
+  private wantsHandover(life: RecordLife): boolean {
+    const info = workflowInfo();
+    return info.historyLength >= life.handover.atEvents || info.continueAsNewSuggested;
+  }
+
+  private readyForHandover(life: RecordLife): boolean {
+    return allHandlersFinished() && !this.busy && this.msUntilQuiet(life) === 0;
+  }
+
+  /** Milliseconds until no timer of the record lies within the hand-over guard of now (0: now). */
+  private msUntilQuiet(life: RecordLife): number {
+    const now = Date.now();
+    const guard = life.handover.guardMs;
+    const instants: number[] = [];
+    for (const d of this.book.view()) {
+      if (d.kind !== 'deadline' || (d.state !== 'pending' && d.state !== 'extended') || !d.dueAt) continue;
+      instants.push(Date.parse(d.dueAt), ...d.reminders.map((r) => Date.parse(r.at)));
+    }
+    const due = life.due?.at();
+    if (due !== undefined) instants.push(due);
+    const near = instants.filter((t) => Math.abs(t - now) <= guard);
+    return near.length === 0 ? 0 : Math.max(...near) + guard - now + 1;
   }
 
   requireReady(): Schedule {

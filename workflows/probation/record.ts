@@ -1,0 +1,661 @@
+// The state and rules of one employee's probation record, used by the `probationRecord` workflow
+// (workflows/probation.ts). Each action is an entry with its own schedule, computed by the same
+// recorded local activity as every case's, and its own entries in the runtime's one deadline book,
+// keyed `A3:<policy key>` (`A3:probation.written-warning`, `A3:lookback.warning`). The book arms their
+// reminders and period ends; this class decides what each update does to the record and who is told.
+import {
+  ACTION_LABELS,
+  actionDate,
+  actionInputSchema,
+  notificationInputSchema,
+  removalInputSchema,
+  separationInputSchema,
+  violationInputSchema,
+  type ActionInput,
+  checkSuspensionStart,
+  incidentsSince,
+  isDisciplinary,
+  localDateOf,
+  lookBack,
+  PROBATION_CASE_TYPE,
+  PROBATION_JURISDICTION,
+  PROBATION_POLICY_ID,
+  type Incident,
+  type LookbackAdvice,
+  type NotificationInput,
+  type ParsedAction,
+  type PriorAction,
+  type ProbationIntake,
+  type RemovalInput,
+  type SeparationInput,
+  type ViolationInput,
+} from '../../domain/cases/probation';
+import {
+  eventsOf,
+  factsOf,
+  issuedAt,
+  lookbackKeyOf,
+  prefixed,
+  probationKeyOf,
+  splitKey,
+  unprefixed,
+  type ProbationAction,
+} from '../../domain/cases/probation-actions';
+import { checkNotBefore } from '../../domain/deadline/checks';
+import { validateExtension } from '../../domain/deadline/extensions';
+import { extensionRequestSchema, type ExtensionRequestInput } from '../../domain/cases/common';
+import type { ExtensionRecord, Schedule, ScheduleEntry } from '../../domain/types';
+import { computeScheduleRecorded, guard, refuse, refuseFutureEvent } from '../case-support';
+import { CaseRuntime, type CaseUpdateSpec } from '../case-runtime';
+import type { TrackedDeadline } from '../deadlines';
+import { checkAction } from './checks';
+import type { ProbationCarry, ProbationView, ProbationViolation, RecordStage } from './types';
+import { recordView, running } from './view';
+
+const OPEN_STAGES: readonly RecordStage[] = ['clear', 'initial-probation', 'disciplinary-probation'];
+const nowIso = (): string => new Date(Date.now()).toISOString();
+type Removal = NonNullable<ProbationAction['removal']>;
+
+export class ProbationRecord {
+  readonly runtime: CaseRuntime<RecordStage>;
+  readonly actions: ProbationAction[];
+  readonly violations: ProbationViolation[];
+  /** Runs so far, counting this one. */
+  readonly runs: number;
+
+  constructor(
+    readonly intake: ProbationIntake,
+    carried?: ProbationCarry,
+  ) {
+    this.actions = carried?.actions ?? [];
+    this.violations = carried?.violations ?? [];
+    this.runs = (carried?.runs ?? 0) + 1;
+    this.runtime = new CaseRuntime<RecordStage>({
+      caseType: PROBATION_CASE_TYPE,
+      caseNumber: intake.employeeId,
+      facility: intake.facility,
+      jurisdiction: PROBATION_JURISDICTION,
+      policyId: PROBATION_POLICY_ID,
+      policyVersion: intake.policyVersion,
+      facts: {},
+      settings: intake.settings,
+      events: {},
+      stage: carried?.stage ?? 'clear',
+      openStages: OPEN_STAGES,
+      onPeriodEnd: (deadline) => this.periodEnded(deadline),
+      bookOptions: { maxTimelineEvents: intake.maxTimelineEvents },
+      bookSnapshot: carried?.book,
+      extendView: (view): ProbationView => ({
+        ...view,
+        policyVersion: this.actions.at(-1)?.policyVersion ?? '',
+        record: this.view(),
+      }),
+    });
+    if (carried) {
+      this.runtime.serviceTasks.push(...carried.serviceTasks);
+      this.runtime.outcome = carried.outcome;
+    }
+  }
+
+  /** Opens this run: a new record's `opened` entry, or a continued one's search attributes again. */
+  open(continued: boolean): void {
+    this.runtime.openRecord(
+      this.policyLabel(),
+      continued ? undefined : `probation record at ${this.intake.facility}`,
+    );
+  }
+
+  carry(): ProbationCarry {
+    return {
+      stage: this.runtime.stage,
+      ...(this.runtime.outcome !== undefined ? { outcome: this.runtime.outcome } : {}),
+      actions: this.actions,
+      violations: this.violations,
+      book: this.runtime.deadlineSnapshot(),
+      serviceTasks: [...this.runtime.serviceTasks],
+      runs: this.runs,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading the record
+
+  find(id: string): ProbationAction {
+    const found = this.actions.find((a) => a.id === id);
+    if (!found) {
+      refuse('UNKNOWN_ACTION', `no action ${id} on this record`, {
+        field: 'actionId',
+        value: id,
+        known: this.actions.map((a) => a.id),
+      });
+    }
+    return found;
+  }
+
+  private readonly tracked = (
+    action: ProbationAction,
+    base: string | undefined,
+  ): TrackedDeadline | undefined => (base ? this.runtime.deadline(`${action.id}:${base}`) : undefined);
+
+  view(): ProbationView['record'] {
+    return recordView(this.intake.employeeId, this.actions, this.violations, this.tracked);
+  }
+
+  private priorActions(): PriorAction[] {
+    return this.actions.flatMap((a): PriorAction[] => {
+      if (!isDisciplinary(a.action)) return [];
+      const window = this.tracked(a, lookbackKeyOf(a.action));
+      const probation = this.tracked(a, probationKeyOf(a.action));
+      const prior: PriorAction = {
+        id: a.id,
+        action: a.action,
+        issuedAt: issuedAt(a),
+        removed: a.removal?.removedAt !== undefined,
+        ...(window
+          ? {
+              window: {
+                key: window.key,
+                from: window.entry.anchorAt,
+                until: window.entry.dueAt as string,
+                untilText: window.entry.localText,
+                source: window.entry.sourceText,
+              },
+            }
+          : {}),
+        ...(probation
+          ? { probation: { until: probation.entry.dueAt as string, untilText: probation.entry.localText } }
+          : {}),
+      };
+      return [prior];
+    });
+  }
+
+  /** Other incidents recorded after a verbal warning (§III.D.3.a.iii). */
+  private incidentsAfter(warning: ProbationAction): Incident[] {
+    const all: Incident[] = [
+      ...this.violations.map((v) => ({ id: v.id, at: v.occurredAt })),
+      ...this.actions
+        .filter((a) => a.id !== warning.id && isDisciplinary(a.action))
+        .map((a) => ({ id: a.id, at: a.incidentAt ?? issuedAt(a) })),
+    ];
+    return incidentsSince(issuedAt(warning), all);
+  }
+
+  /** The stage follows the periods: disciplinary probation outranks an initial one. */
+  private refreshStage(): void {
+    if (this.runtime.closed) return;
+    const view = this.view();
+    const next: RecordStage =
+      view.onDisciplinaryProbation.length > 0
+        ? 'disciplinary-probation'
+        : view.onInitialProbation.length > 0
+          ? 'initial-probation'
+          : 'clear';
+    this.runtime.moveTo(next);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Schedules: one per action, computed and recorded like every case's
+
+  private computeFor(
+    action: ProbationAction,
+    events: Record<string, string>,
+    extensions: ExtensionRecord[],
+  ): Promise<Schedule> {
+    return computeScheduleRecorded({
+      policyId: PROBATION_POLICY_ID,
+      policyVersion: action.policyVersion ?? this.intake.policyVersion,
+      facts: action.facts,
+      events,
+      extensions,
+      settings: this.intake.settings,
+    });
+  }
+
+  private adopt(action: ProbationAction, schedule: Schedule): void {
+    action.policyVersion = schedule.policyVersion;
+    const entries = schedule.entries.map((entry) => prefixed(action.id, entry));
+    this.runtime.applySchedule({ ...schedule, entries });
+    action.keys = entries.map((e) => e.key);
+    action.awaiting = (schedule.awaiting ?? []).map((a) => a.key);
+    this.runtime.publishPolicyVersion(this.policyLabel());
+  }
+
+  /** The version the latest action's schedule runs on (`adc-probation@...`); empty before any. */
+  private policyLabel(): string {
+    const version = this.actions.at(-1)?.policyVersion;
+    return version ? `${PROBATION_POLICY_ID}@${version}` : '';
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Notices. Workflows hold roles; the directory resolves them when each notice is sent.
+
+  /** A notice about one of the record's entries, with what happened and what to do in its words. */
+  private async tell(
+    role: string,
+    noticeKey: string,
+    entry: ScheduleEntry,
+    what: string,
+    context: Record<string, string>,
+  ): Promise<void> {
+    await this.runtime.notify({
+      kind: 'reminder',
+      noticeKey,
+      role,
+      entry: { ...entry, action: what },
+      context,
+    });
+  }
+
+  /**
+   * A probation period has ended: the supervisor and HR are told. From then on a disciplinary action
+   * "should not be used as a consideration for further progressive discipline" (§III.E.3).
+   */
+  private async periodEnded(deadline: TrackedDeadline): Promise<void> {
+    const parts = splitKey(deadline.key);
+    const action = parts ? this.actions.find((a) => a.id === parts.actionId) : undefined;
+    if (!parts || !action || parts.base !== probationKeyOf(action.action)) {
+      this.refreshStage();
+      return;
+    }
+    action.probationEndedAt = deadline.entry.dueAt;
+    const label = `${action.id} ${ACTION_LABELS[action.action]} of ${localDateOf(issuedAt(action))}`;
+    const what = isDisciplinary(action.action)
+      ? `The disciplinary probation for ${label} has ended: from now on it is not a consideration for further progressive discipline (SD 2022-17 §III.E.3). Its documentation stays in the Personnel File.`
+      : `The initial probation that began with the ${label} has ended (SD 2022-17 §III.F.2).`;
+    this.runtime.record({
+      type: 'probation.ended',
+      detail: `${deadline.key} ended ${deadline.entry.localText}`,
+    });
+    this.refreshStage();
+    const context = {
+      Notice: 'Probation period ended',
+      Action: label,
+      'Probation began': localDateOf(deadline.entry.anchorAt),
+      'Probation ended': deadline.entry.localText,
+    };
+    for (const role of ['supervisor', 'hr']) {
+      await this.tell(
+        role,
+        `${deadline.key}/ended/${role}/${deadline.attempt}`,
+        deadline.entry,
+        what,
+        context,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Verbal-warning removal eligibility (§III.D.3.a.iii): the record's own timed work (`runRecord`),
+  // since the book arms deadlines, not lower bounds.
+
+  private eligibilityPending(): ProbationAction[] {
+    if (this.runtime.closed) return [];
+    return this.actions.filter(
+      (a) => a.removal && !a.removal.notifiedAt && !a.removal.blockedBy && !a.removal.removedAt,
+    );
+  }
+
+  /** When the next verbal warning becomes eligible for removal (epoch ms), if one is waiting. */
+  nextEligibility(): number | undefined {
+    const times = this.eligibilityPending().map((a) => Date.parse(a.removal?.eligibleFrom as string));
+    return times.length > 0 ? Math.min(...times) : undefined;
+  }
+
+  async announceEligibility(): Promise<void> {
+    for (const action of this.eligibilityPending()) {
+      const removal = action.removal as Removal;
+      if (Date.parse(removal.eligibleFrom) > Date.now()) continue;
+      const blockers = this.incidentsAfter(action);
+      if (blockers.length > 0) {
+        removal.blockedBy = blockers.map((i) => i.id);
+        this.runtime.record({
+          type: 'verbal-warning.removal-barred',
+          detail: `${action.id}: other incidents since the warning (${removal.blockedBy.join(', ')}), so its documentation stays (SD 2022-17 §III.D.3.a.iii)`,
+        });
+        continue;
+      }
+      removal.notifiedAt = nowIso();
+      const bound = this.runtime.lowerBound(`${action.id}:verbal-warning.removal`) as ScheduleEntry;
+      this.runtime.record({
+        type: 'verbal-warning.removal-eligible',
+        detail: `${action.id}: eligible for removal from ${removal.eligibleText}`,
+      });
+      // The reminder template needs a dated entry: the lower bound, shown at the instant it opens.
+      const entry: ScheduleEntry = { ...bound, kind: 'deadline', dueAt: bound.earliest };
+      const warning = `${action.id} verbal warning of ${localDateOf(issuedAt(action))}`;
+      await this.tell(
+        'supervisor',
+        `${bound.key}/eligible`,
+        entry,
+        `From ${removal.eligibleText}, the verbal warning ${action.id} of ${localDateOf(issuedAt(action))} may be removed from the Supervisor's File on the employee's written request and your approval: no other incident is on record since it (SD 2022-17 §III.D.3.a.iii).`,
+        {
+          Notice: 'Verbal warning eligible for removal',
+          Action: warning,
+          'Eligible from': removal.eligibleText,
+          'Other incidents since the warning': 'none on record',
+        },
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Updates: each one's check (in its validator: a refusal leaves no trace) and its effect.
+
+  readonly onAction: CaseUpdateSpec<ActionInput, ParsedAction> = {
+    schema: actionInputSchema,
+    validate: (input) => this.checkAction(input),
+    apply: (input) => this.recordAction(input),
+  };
+  readonly onNotification: CaseUpdateSpec<NotificationInput, NotificationInput> = {
+    schema: notificationInputSchema,
+    validate: (input) => this.checkNotification(input),
+    apply: (input) => this.notificationReceived(input),
+  };
+  readonly onViolation: CaseUpdateSpec<ViolationInput, ViolationInput> = {
+    schema: violationInputSchema,
+    validate: (input) => this.checkViolation(input),
+    apply: (input) => this.violationReported(input),
+  };
+  readonly onRemoval: CaseUpdateSpec<RemovalInput, RemovalInput> = {
+    schema: removalInputSchema,
+    validate: (input) => this.checkRemoval(input),
+    apply: (input) => this.verbalWarningRemoved(input),
+  };
+  readonly onExtension: CaseUpdateSpec<ExtensionRequestInput, ExtensionRequestInput> = {
+    schema: extensionRequestSchema,
+    validate: (request) => this.checkExtension(request),
+    apply: (request) => this.extend(request),
+  };
+  readonly onSeparation: CaseUpdateSpec<SeparationInput, SeparationInput> = {
+    schema: separationInputSchema,
+    validate: (input) => this.checkSeparation(input),
+    apply: (input) => this.separate(input),
+  };
+
+  checkAction(input: ParsedAction): void {
+    this.runtime.requireOpen('recording an action');
+    checkAction(input, this.actions, this.violations, this.intake.policyVersion);
+  }
+
+  async recordAction(input: ParsedAction): Promise<void> {
+    const id = `A${this.actions.length + 1}`;
+    const { events, prior } = eventsOf(input, this.actions);
+    const action: ProbationAction = {
+      id,
+      action: input.action,
+      events,
+      facts: factsOf(input),
+      extensions: [],
+      recordedBy: input.by,
+      keys: [],
+      awaiting: [],
+    };
+    if (prior) action.priorWrittenWarning = prior;
+    if (input.action !== 'initial-hire' && input.action !== 'promotion') {
+      const violation = input.violationId
+        ? this.violations.find((v) => v.id === input.violationId)
+        : undefined;
+      if (input.violationId) action.violationId = input.violationId;
+      const incident = input.incidentAt ?? violation?.occurredAt;
+      if (incident) action.incidentAt = incident;
+    }
+    if (input.action === 'suspension') action.suspension = { ...input.suspension };
+
+    const schedule = await this.computeFor(action, events, []);
+    if (input.action === 'suspension') checkSuspensionDays(schedule, input.suspension.firstDay);
+    this.actions.push(action);
+    this.adopt(action, schedule);
+    const bound = schedule.entries.find((e) => e.key === 'verbal-warning.removal');
+    if (bound?.earliest) action.removal = { eligibleFrom: bound.earliest, eligibleText: bound.localText };
+    this.runtime.record({
+      at: actionDate(input),
+      type: `action.${input.action}`,
+      actor: input.by,
+      detail: `${id} ${ACTION_LABELS[input.action]}${prior ? ` (a second written warning within a year of ${prior}: at least 9 months, SD 2022-17 §III.D.3.b)` : ''}`,
+    });
+    this.refreshStage();
+    this.runtime.touch();
+  }
+
+  checkNotification(input: NotificationInput): void {
+    this.runtime.requireOpen('recording a notification');
+    refuseFutureEvent(input.at);
+    const action = this.find(input.actionId);
+    if (!probationKeyOf(action.action) || !isDisciplinary(action.action)) {
+      refuse(
+        'NOT_APPLICABLE',
+        action.action === 'verbal-warning'
+          ? 'a verbal warning carries no disciplinary probation (SD 2022-17 §III.D.3.a.ii): there is no notification to record'
+          : `a ${ACTION_LABELS[action.action]} starts its initial probation itself (SD 2022-17 §III.F.2)`,
+        { field: 'actionId', value: input.actionId },
+      );
+    }
+    const recorded = action.events['notification.received'];
+    if (recorded)
+      refuse('DUPLICATE_EVENT', `the notification of ${action.id} was already recorded at ${recorded}`);
+    if (Date.parse(input.at) < Date.parse(issuedAt(action))) {
+      refuse(
+        'EVENT_OUT_OF_ORDER',
+        `the notification at ${input.at} is before ${action.id} was issued (${issuedAt(action)})`,
+        { field: 'at', value: input.at, earlier: 'action.issued' },
+      );
+    }
+  }
+
+  async notificationReceived(input: NotificationInput): Promise<void> {
+    const action = this.find(input.actionId);
+    const events = { ...action.events, 'notification.received': input.at };
+    const schedule = await this.computeFor(action, events, action.extensions);
+    action.events = events;
+    this.adopt(action, schedule);
+    this.runtime.record({
+      at: input.at,
+      type: 'notification.received',
+      actor: input.by,
+      detail: `${action.id}: the employee received official notification; the probation commences (SD 2022-17 §III.F.1)`,
+    });
+    this.refreshStage();
+    this.runtime.touch();
+  }
+
+  checkViolation(input: ViolationInput): void {
+    this.runtime.requireOpen('reporting a violation');
+    refuseFutureEvent(input.occurredAt, 'occurredAt');
+  }
+
+  async violationReported(input: ViolationInput): Promise<void> {
+    const id = `V${this.violations.length + 1}`;
+    const at = Date.parse(input.occurredAt);
+    const initial = this.actions.some((a) => {
+      const d = this.tracked(a, isDisciplinary(a.action) ? undefined : 'probation.initial');
+      return (
+        d !== undefined && Date.parse(d.entry.anchorAt) <= at && at <= Date.parse(d.entry.dueAt as string)
+      );
+    });
+    const advice = lookBack({ id, occurredAt: input.occurredAt }, this.priorActions(), initial);
+    this.violations.push({ id, occurredAt: input.occurredAt, reportedBy: input.by, advice });
+    this.runtime.record({
+      at: input.occurredAt,
+      type: 'violation.reported',
+      actor: input.by,
+      detail: `${id}: ${advice.moreSevereActionCalledFor ? 'more severe action called for if equal or more substantial (SD 2022-17 §III.D.4-5)' : 'no look-back window applies (SD 2022-17 §III.D.4-5)'}`,
+    });
+    this.runtime.touch();
+    await this.adviseDecisionMaker(advice);
+  }
+
+  /**
+   * The decision-making supervisor decides the discipline (§III.D.1) and is told what the look-back
+   * calls for, with the dates and the rule. The notice is about the window that decides it: one the
+   * violation falls in, or else the one that ended last.
+   */
+  private async adviseDecisionMaker(advice: LookbackAdvice): Promise<void> {
+    const inside = advice.findings.filter((f) => f.within);
+    const pool = inside.length > 0 ? inside : advice.findings;
+    const decisive = [...pool].sort((a, b) => Date.parse(b.until) - Date.parse(a.until))[0];
+    const entry = decisive ? this.runtime.deadline(decisive.key)?.entry : undefined;
+    if (!decisive || !entry) return; // nothing on record to look back at: the answer is in the view
+    const context: Record<string, string> = {
+      Notice: 'Look-back on a new violation (SD 2022-17 §III.D.4-5)',
+      Violation: `${advice.violationId} occurred ${advice.occurredAt}`,
+      'More severe action called for': advice.moreSevereActionCalledFor
+        ? 'yes, if the violation is equal or more substantial'
+        : 'no',
+    };
+    for (const f of advice.findings) {
+      context[`${f.actionId} ${ACTION_LABELS[f.action]}`] =
+        `window ${localDateOf(f.from)} through ${f.untilText} (SD 2022-17 §${f.rule}): ${f.within ? 'the violation is inside it' : 'the violation is outside it'}`;
+    }
+    if (advice.expired.length > 0) context['Probation expired (§III.E.3)'] = advice.expired.join(', ');
+    if (advice.initialProbation)
+      context['Initial probation (§III.F.3)'] = 'the employee is on initial probation';
+    await this.tell(
+      'decision-making-supervisor',
+      `${advice.violationId}/lookback`,
+      entry,
+      advice.summary,
+      context,
+    );
+  }
+
+  checkRemoval(input: RemovalInput): void {
+    this.runtime.requireOpen('removing a verbal warning');
+    refuseFutureEvent(input.at);
+    const action = this.find(input.actionId);
+    if (action.action !== 'verbal-warning' || !action.removal) {
+      refuse(
+        'NOT_APPLICABLE',
+        `${action.id} is a ${ACTION_LABELS[action.action]}, not a verbal warning (SD 2022-17 §III.D.3.a.iii)`,
+        { field: 'actionId', value: input.actionId },
+      );
+    }
+    if (action.removal.removedAt)
+      refuse('DUPLICATE_EVENT', `${action.id} was already removed at ${action.removal.removedAt}`);
+    const bound = this.runtime.lowerBound(`${action.id}:verbal-warning.removal`) as ScheduleEntry;
+    guard(() => checkNotBefore(unprefixed(bound), input.at));
+    const blockers = this.incidentsAfter(action);
+    if (blockers.length > 0) {
+      refuse(
+        'OTHER_INCIDENT',
+        `${action.id} may not be removed: other incidents occurred after it (${blockers.map((b) => `${b.id} ${b.at}`).join(', ')}); removal requires that no other incidents have occurred (SD 2022-17 §III.D.3.a.iii)`,
+        { field: 'actionId', value: input.actionId, incidents: blockers, source: bound.sourceText },
+      );
+    }
+  }
+
+  async verbalWarningRemoved(input: RemovalInput): Promise<void> {
+    const action = this.find(input.actionId);
+    const events = { ...action.events, 'verbal-warning.removed': input.at };
+    const schedule = await this.computeFor(action, events, action.extensions);
+    action.events = events;
+    this.adopt(action, schedule);
+    (action.removal as Removal).removedAt = input.at;
+    this.runtime.record({
+      at: input.at,
+      type: 'verbal-warning.removed',
+      actor: input.by,
+      detail: `${action.id}: documentation removed from the Supervisor's File (SD 2022-17 §III.D.3.a.iii)`,
+    });
+    this.runtime.touch();
+  }
+
+  // The extension update, answered per action: the initial probation "may be extended by the
+  // appropriate Decision-Making Supervisor in lieu of disciplinary action with written notification"
+  // (§III.F.2), and a written warning's probation may be longer than its minimum (§III.D.3.b).
+
+  checkExtension(request: ExtensionRequestInput): void {
+    this.runtime.requireOpen('an extension');
+    refuseFutureEvent(request.at);
+    this.extensionFor(request);
+  }
+
+  private extensionFor(request: ExtensionRequestInput): { action: ProbationAction; record: ExtensionRecord } {
+    const parts = splitKey(request.key);
+    const deadline = this.runtime.deadline(request.key);
+    if (!parts || !deadline) {
+      refuse('UNKNOWN_DEADLINE', `no deadline ${request.key} on this record`, {
+        key: request.key,
+        known: this.runtime.deadlineViews().map((d) => d.key),
+      });
+    }
+    const action = this.find(parts.actionId);
+    if (!running(deadline) || Date.parse(request.at) > Date.parse(deadline.entry.dueAt as string)) {
+      refuse(
+        'PERIOD_ENDED',
+        `${request.key} ended ${deadline.entry.localText}: a period can be extended only before it ends`,
+        { key: request.key, dueAt: deadline.entry.dueAt },
+      );
+    }
+    const entry = unprefixed(deadline.entry);
+    const record = guard(() =>
+      validateExtension(
+        {
+          id: PROBATION_POLICY_ID,
+          version: action.policyVersion ?? '',
+          rules: [{ key: entry.key, extension: entry.extensionPolicy }],
+        },
+        entry,
+        { ...request, grantedAt: request.at },
+      ),
+    );
+    return { action, record };
+  }
+
+  async extend(request: ExtensionRequestInput): Promise<void> {
+    const { action, record } = this.extensionFor(request);
+    const extensions = [...action.extensions, record];
+    const schedule = await this.computeFor(action, action.events, extensions);
+    action.extensions = extensions;
+    this.adopt(action, schedule);
+    const entry = (this.runtime.deadline(request.key) as TrackedDeadline).entry;
+    this.runtime.record({
+      at: request.at,
+      type: 'deadline.extended',
+      actor: request.approvedBy,
+      detail: `${request.key} to ${record.dueAt} by ${record.approverRole}: ${record.reason}`,
+    });
+    this.refreshStage();
+    this.runtime.touch();
+    await this.runtime.notify({
+      kind: 'extension',
+      noticeKey: `${request.key}/extension/${extensions.length}`,
+      role: entry.responsibleRole,
+      entry,
+    });
+    // The employee is told in writing: staff hand it over or mail it (§III.F.1-2) and record it.
+    await this.runtime.addServiceTask(
+      {
+        key: `${request.key}.extension-${extensions.length}`,
+        document: `Written notification: ${isDisciplinary(action.action) ? 'disciplinary' : 'initial'} probation extended through ${entry.localText} (${entry.sourceText})`,
+        to: entry.extensionPolicy?.noticeTo ?? 'employee',
+        role: request.approverRole,
+      },
+      entry,
+    );
+  }
+
+  checkSeparation(input: SeparationInput): void {
+    this.runtime.requireOpen('closing the record');
+    refuseFutureEvent(input.at);
+  }
+
+  async separate(input: SeparationInput): Promise<void> {
+    this.runtime.waiveOpen(`employee separated (${input.reason})`, input.by);
+    this.runtime.record({
+      at: input.at,
+      type: 'separated',
+      actor: input.by,
+      detail: `record closed: ${input.reason}`,
+    });
+    this.runtime.moveTo('separated', input.reason);
+    this.runtime.touch();
+  }
+}
+
+/** A suspension's first day checked against its working days and look-back, as computed (recorded). */
+function checkSuspensionDays(schedule: Schedule, firstDay: string): void {
+  const days = schedule.entries.find((e) => e.key === 'suspension.days');
+  const window = schedule.entries.find((e) => e.key === 'lookback.suspension');
+  if (days && window) guard(() => checkSuspensionStart(days, firstDay, localDateOf(window.anchorAt)));
+}
