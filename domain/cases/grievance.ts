@@ -8,6 +8,7 @@ import {
   agencySettingsSchema,
   caseNumberSchema,
   describeIssues,
+  eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
   staffIdSchema,
@@ -93,3 +94,9 @@ export function grievanceFacts(intake: GrievanceIntake): { category: string; tra
       return { category: 'sexual-abuse', track: intake.preaEmergency ? 'emergency' : 'standard' };
   }
 }
+
+/** The reviewing authority's decision on a grievance. */
+export const decisionSchema = eventBaseSchema.extend({
+  outcome: z.enum(['granted', 'denied', 'partially-granted', 'dismissed']),
+});
+export type DecisionInput = z.input<typeof decisionSchema>;
