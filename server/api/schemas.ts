@@ -14,13 +14,9 @@ import {
 import type { Schedule } from '../../domain/types';
 import type { CaseView } from '../../workflows/case-support';
 import type { TimelineEvent } from '../../workflows/deadlines';
-import {
-  caseTypeNames,
-  deadlineStates,
-  type CaseType,
-  type DeadlinesDue,
-  type OpenedCase,
-} from '../../client/cases';
+import { caseTypeNames, type CaseType } from '../../client/case-types';
+import { type OpenedCase } from '../../client/cases';
+import { deadlineStates, type DeadlinesDue } from '../../client/deadlines-due';
 import type { UndeliveredNotices } from '../../client/undelivered';
 
 /** A compile-time check that a documented schema produces exactly the type the code returns. */
