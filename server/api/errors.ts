@@ -3,7 +3,7 @@
 // through unchanged with status 422 (their list is `refusalCodes` in domain/errors.ts); the API's own
 // codes are listed here.
 import type { ClientErrorCode, DocketClientError } from '../../client/errors';
-import type { RefusalCode } from '../../domain/errors';
+import { refusalCodes, type RefusalCode } from '../../domain/errors';
 import type { ErrorBody } from './schemas';
 
 export const apiErrorCodes = {
@@ -50,6 +50,11 @@ export const apiErrorCodes = {
 } as const;
 
 export type ApiErrorCode = keyof typeof apiErrorCodes;
+
+/** Every code a JSON error carries: the API's own codes, then the refusals not among them. */
+export const errorCodeList = [
+  ...new Set<string>([...Object.keys(apiErrorCodes), ...Object.keys(refusalCodes)]),
+] as [string, ...string[]];
 
 // Every code the client gives its own errors has its status in the table (a compile-time check).
 const clientErrorStatus: Record<ClientErrorCode, { status: number }> = apiErrorCodes;

@@ -18,6 +18,7 @@ import { caseTypeNames, type CaseType } from '../../client/case-types';
 import { type OpenedCase } from '../../client/cases';
 import { deadlineStates, type DeadlinesDue } from '../../client/deadlines-due';
 import type { UndeliveredNotices } from '../../client/undelivered';
+import { errorCodeList } from './errors';
 
 /** A compile-time check that a documented schema produces exactly the type the code returns. */
 const describes =
@@ -29,9 +30,10 @@ const caseTypeSchema = z.enum(caseTypeNames() as [CaseType, ...CaseType[]]);
 
 export const errorSchema = z.object({
   error: z.object({
-    code: z
-      .string()
-      .meta({ description: 'Stable, never reworded: branch on this.', example: 'CASE_NOT_FOUND' }),
+    code: z.enum(errorCodeList).meta({
+      description: 'Stable, never reworded: branch on this. One of the API codes or the refusals.',
+      example: 'CASE_NOT_FOUND',
+    }),
     message: z.string().meta({
       description: 'One line naming the problem; for a refusal, the rule, the limit and its source.',
     }),
