@@ -16,7 +16,7 @@ import { TEMPLATE_KINDS, type TemplateKind } from './notice-codes';
 import type { ContextValue } from './notice-requests';
 
 /** The deadline as a notice shows it. Every field is always present (null when it does not apply) for strict mode. */
-export interface DeadlineView {
+export interface NoticeDeadline {
   key: string;
   isLowerBound: boolean;
   rule: string;
@@ -46,6 +46,12 @@ export interface DeadlineView {
   hasCalendarFile: boolean;
 }
 
+/**
+ * The former name of NoticeDeadline, which the case view's DeadlineView (workflows/deadlines.ts) also
+ * bears: kept only until activities/notifications.ts imports NoticeDeadline.
+ */
+export type DeadlineView = NoticeDeadline;
+
 export interface NoticeView {
   kind: TemplateKind;
   workflowId: string;
@@ -60,7 +66,7 @@ export interface NoticeView {
   escalationLevel: number | null;
   /** True when the requested escalation level was above the top of the directory's chain. */
   escalationCapped: boolean;
-  deadline: DeadlineView | null;
+  deadline: NoticeDeadline | null;
   ackUrl: string | null;
   /** For service tasks and party notices: what to deliver and to whom (a role in the case, never a name). */
   delivery: { document: string; to: string } | null;

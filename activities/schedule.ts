@@ -2,14 +2,8 @@
 // a later holiday-data or policy update cannot move a deadline a running case has already been given.
 // The agency's business hours come from the worker's configuration here, never inside workflow code;
 // each schedule records the hours its reminders were placed in (`Schedule.businessHours`).
-import { ApplicationFailure } from '@temporalio/common';
-import {
-  computeSchedule,
-  isDomainError,
-  type BusinessHours,
-  type Schedule,
-  type ScheduleInput,
-} from '../domain';
+import { computeSchedule, type BusinessHours, type Schedule, type ScheduleInput } from '../domain';
+import { withDomainFailures } from '../infra/domain-failure';
 
 export interface ScheduleActivityOptions {
   /** The agency's business hours per calendar ID (worker config `calendars.<id>.businessHours`). */
@@ -19,13 +13,10 @@ export interface ScheduleActivityOptions {
 export function createScheduleActivities(options: ScheduleActivityOptions = {}) {
   return {
     async computeCaseSchedule(input: ScheduleInput): Promise<Schedule> {
-      try {
-        return computeSchedule({ ...input, businessHours: input.businessHours ?? options.businessHours });
-      } catch (err) {
-        // Bad input does not get better on retry: fail at once, with the domain's code and details.
-        if (isDomainError(err)) throw ApplicationFailure.nonRetryable(err.message, err.code, err.details);
-        throw err;
-      }
+      // Bad input does not get better on retry: fail at once, with the domain's code and details.
+      return withDomainFailures(() =>
+        computeSchedule({ ...input, businessHours: input.businessHours ?? options.businessHours }),
+      );
     },
   };
 }

@@ -25,14 +25,10 @@ import {
 import type { temporal } from '@temporalio/proto';
 import { timelineQuery } from '../workflows/case-support';
 import type { TimelineEvent } from '../workflows/deadlines';
-import {
-  caseOfWorkflowId,
-  caseTypeNames,
-  deadlinesDueQuery,
-  DocketClientError,
-  type CaseType,
-  type DocketClient,
-} from './cases';
+import { caseOfWorkflowId, caseTypeNames, type CaseType } from './case-types';
+import { type DocketClient } from './cases';
+import { deadlinesDueQuery } from './deadlines-due';
+import { DocketClientError } from './errors';
 
 /** The notice activities whose pending attempts count as undelivered notices. */
 const NOTICE_ACTIVITIES = ['sendNotice', 'alertAdministrators'] as const;
@@ -193,7 +189,7 @@ export async function undeliveredNotices(
 ): Promise<UndeliveredNotices> {
   const limit = filters.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new DocketClientError(
+    throw DocketClientError.of(
       'INVALID_INPUT',
       `undelivered notices: limit: an integer from 1 to ${MAX_LIMIT}`,
       { field: 'limit' },

@@ -1,60 +1,38 @@
 // The contract between the pure domain layer and everything that uses it (workflows, activities,
 // API, CLI). Schedules cross the Temporal boundary as plain JSON, so every type here is plain data:
-// ISO-8601 strings, numbers, no Date or luxon objects.
+// ISO-8601 strings, numbers, no Date or luxon objects. The schedule entry and the parts it is made of
+// are inferred from their zod schemas (schedule/entry.ts), their one definition.
+import type { z } from 'zod';
+import type {
+  deadlineEntrySchema,
+  deadlineExplanationSchema,
+  deadlineStateSchema,
+  durationSpecSchema,
+  durationUnitSchema,
+  escalationSpecSchema,
+  extensionPolicySchema,
+  extensionRecordSchema,
+  lowerBoundEntrySchema,
+  lowerBoundReadingSchema,
+  reminderSpecSchema,
+  skippedDaySchema,
+  sourceSchema,
+} from './schedule/entry';
 
 /** An ISO-8601 instant with an explicit offset, e.g. `2026-12-09T23:59:59.999-06:00`. */
 export type IsoInstant = string;
 /** An ISO-8601 calendar date, e.g. `2026-12-09`. */
 export type IsoDate = string;
 
-export type DurationUnit = 'hours' | 'calendarDays' | 'workingDays' | 'months';
-
-export interface DurationSpec {
-  amount: number;
-  unit: DurationUnit;
-}
-
-/**
- * Where a rule comes from. Every rule Docket enforces cites either a seed policy (file + section)
- * or an explicit agency setting, with whether the value in force is the shipped default.
- */
-export type Source =
-  | { kind: 'seed'; file: string; document: string; section: string; quote?: string }
-  | { kind: 'statute'; citation: string }
-  | { kind: 'agency-setting'; setting: string; isDefault: boolean; note?: string };
-
-export type ScheduleEntryKind = 'deadline' | 'lowerBound';
-
-export type DeadlineState = 'pending' | 'met' | 'breached' | 'extended' | 'waived';
-
-export interface SkippedDay {
-  date: IsoDate;
-  reason: 'weekend' | 'holiday';
-  /** Holiday name, when reason is holiday. */
-  name?: string;
-}
-
-export interface DeadlineExplanation {
-  /** One readable sentence, e.g. "10 working days after 2026-11-20 (day 0), skipping 2026-11-26 Thanksgiving Day ...". */
-  summary: string;
-  skipped: SkippedDay[];
-  /** Set when a calendar-day deadline landed on a non-working day and moved forward. */
-  rolledForwardFrom?: IsoDate;
-  /**
-   * How the days were counted, in words: which day is day 0 (or day 1), which day the limit includes,
-   * and for a lower bound which reading was used (clear days or inclusive). Absent for hour limits.
-   */
-  counting?: string;
-  /** For a day-based lower bound: the reading used (LowerBoundReading). */
-  reading?: LowerBoundReading;
-}
-
-/**
- * How "no earlier than N days after X" (or "at least N days") is counted. `clear-days`: N full days
- * must pass after the day of X, so the earliest instant is the start of day N + 1. `inclusive`: day N
- * itself counts as the Nth day, so the earliest instant is the start of day N.
- */
-export type LowerBoundReading = 'clear-days' | 'inclusive';
+export type DurationUnit = z.infer<typeof durationUnitSchema>;
+export type DurationSpec = z.infer<typeof durationSpecSchema>;
+/** Where a rule comes from: a seed policy's section, a statute, or an agency setting. */
+export type Source = z.infer<typeof sourceSchema>;
+export type DeadlineState = z.infer<typeof deadlineStateSchema>;
+export type SkippedDay = z.infer<typeof skippedDaySchema>;
+export type DeadlineExplanation = z.infer<typeof deadlineExplanationSchema>;
+/** How a day-based lower bound is counted: `clear-days` or `inclusive` (schedule/entry.ts). */
+export type LowerBoundReading = z.infer<typeof lowerBoundReadingSchema>;
 
 /** Local wall-clock times (HH:mm) on a working day: from `start` (included) to `end` (excluded). */
 export interface BusinessHours {
@@ -68,110 +46,28 @@ export interface AppliedBusinessHours extends BusinessHours {
   isDefault: boolean;
 }
 
-export interface ReminderSpec {
-  /** When the reminder goes out: within business hours on a working day, unless `outsideBusinessHours` says why not. */
-  at: IsoInstant;
-  /** Stable key unique within the entry, e.g. `half-time`, `1-working-day-before`; part of the notice key. */
-  key: string;
-  /** The instant the policy's lead time gives, when the reminder was moved from it into business hours. */
-  computedAt?: IsoInstant;
-  /**
-   * Why the reminder was moved, e.g. "outside business hours (08:00–17:00 America/Chicago): Saturday is
-   * not a working day; moved to the start of the previous working day".
-   */
-  movedBecause?: string;
-  /** Set when the reminder goes out outside business hours, because there were none before the deadline. */
-  outsideBusinessHours?: string;
-}
+export type ReminderSpec = z.infer<typeof reminderSpecSchema>;
+export type EscalationSpec = z.infer<typeof escalationSpecSchema>;
+export type ExtensionRecord = z.infer<typeof extensionRecordSchema>;
+export type ExtensionPolicy = z.infer<typeof extensionPolicySchema>;
 
-export interface EscalationSpec {
-  /** Interval between repeated breach alerts while unacknowledged (exact hours: the workflow adds it with plain arithmetic). */
-  cadenceHours: number;
-  /** How many levels up the directory's escalation chain to go at most, after the first breach alert. */
-  maxLevels: number;
-}
-
-export interface ExtensionRecord {
-  key: string;
-  /** The new limit. */
-  dueAt: IsoInstant;
-  reason: string;
-  approverRole: string;
-  /** Opaque staff ID of the approver. */
-  approvedBy: string;
-  /** Set when the extension goes past the policy cap on the strength of an override (court order, director...). */
-  overrideAuthority?: string;
-  grantedAt: IsoInstant;
-}
-
-export interface ScheduleEntry {
-  /** Deadline key from the policy's rule table (docs/rules.md), e.g. `rts.response`. */
-  key: string;
-  kind: ScheduleEntryKind;
-  /** The rule in words, e.g. "Staff respond in writing within 10 working days of receipt". */
-  rule: string;
-  source: Source;
-  /** Rendered citation, e.g. "OP-090124 §III.E.10.b (seed 002_5a28f52881808cb3.txt)". */
-  sourceText: string;
-  /** Role that must act (a directory role, never a person). */
-  responsibleRole: string;
-  /** What the responsible role must do, for notices. */
-  action: string;
-  /** The event the limit is counted from, and its instant. */
-  anchorEvent: string;
-  anchorAt: IsoInstant;
-  limit: DurationSpec;
-  calendar: string;
-  zone: string;
-  /** For kind 'deadline': the last instant by which the step must be done. */
+/** A deadline: `dueAt` is the last instant by which the step must be done (the last extension's, if any). */
+export type DeadlineEntry = z.infer<typeof deadlineEntrySchema>;
+/** A lower bound: `earliest` is the first instant at which the step may happen. */
+export type LowerBoundEntry = z.infer<typeof lowerBoundEntrySchema>;
+/** One dated entry of a schedule, as the domain computes it: `kind` tells which of the two it is. */
+export type DatedEntry = DeadlineEntry | LowerBoundEntry;
+/**
+ * Either kind of entry with `dueAt` and `earliest` both optional: what the workflows and activities
+ * still take, until they narrow on `kind`. Every DatedEntry is one; the domain's checks take it and
+ * narrow it themselves (`deadlineEntry`, `lowerBoundEntry`).
+ */
+export type ScheduleEntry = Omit<DeadlineEntry, 'kind' | 'dueAt'> & {
+  kind: DatedEntry['kind'];
   dueAt?: IsoInstant;
-  /** For kind 'lowerBound': the first instant at which the step may happen. */
   earliest?: IsoInstant;
-  /** `dueAt` or `earliest` in local time with its zone abbreviation, e.g. "2026-12-09 23:59 CST". */
-  localText: string;
-  explanation: DeadlineExplanation;
-  reminders: ReminderSpec[];
-  escalation?: EscalationSpec;
-  /** Extensions applied to this entry, oldest first; `dueAt` already reflects the last one. */
-  extensions: ExtensionRecord[];
-  /**
-   * Who the limit binds. `staff`: missing it is a breach that alerts and escalates, but the late act is
-   * still recorded. `subject` (inmate, party, employee): the subject gets no reminders (inmates get no
-   * email) and a late filing is refused (`checkEvent`), e.g. OP-090124 §III.E.2.c.
-   */
-  actor?: 'staff' | 'subject';
-  /** The event that satisfies a deadline, or that a lower bound constrains (e.g. `rts.responded`). */
-  completedBy?: string;
-  /** When `completedBy` was recorded. */
-  completedAt?: IsoInstant;
-  /** Where the entry stands given the recorded events (and `now`, when the caller passed one). */
-  state?: DeadlineState;
-  /** The entry marks the end of a period (probation, look-back window): reaching it is not a breach. */
-  periodEnd?: boolean;
-  /** This entry is the furthest an extension of the named entry may reach without an override. */
-  capOf?: string;
-  /** Whether and how this entry may be extended (docs/rules.md "Extensions"). */
-  extensionPolicy?: ExtensionPolicy;
-  /** Further sources, e.g. the seed clause an agency setting fills in. */
-  relatedSources?: Source[];
-}
-
-export interface ExtensionPolicy {
-  /** Roles that may approve an extension within the cap. */
-  approverRoles: string[];
-  /** The cap, when the policy sets one; absent = the source sets no cap. */
-  cap?: DurationSpec & { from: 'anchor' | 'due' };
-  /** The latest instant an extension may reach without an override. */
-  capAt?: IsoInstant;
-  capSourceText?: string;
-  /** Authorities whose order allows going past the cap (court, director, ...); empty = never. */
-  overrideAuthorities: string[];
-  overrideSourceText?: string;
-  /** Who must be told of an extension, e.g. `inmate` (a service task for staff). */
-  noticeTo?: string;
-  /** What the extension needs, in words ("good cause", "written notice with the new date"). */
-  requirement: string;
-}
+};
+export type ScheduleEntryKind = ScheduleEntry['kind'];
 
 /** An entry that will exist once its anchor event (or a condition) is recorded. */
 export interface AwaitingEntry {

@@ -4,7 +4,7 @@
 // initial response yet, so its 48-hour limit is already breached: the alert reaches the inbox within
 // seconds.
 import { loadConfig } from '../infra/config';
-import { DocketClientError } from '../client/cases';
+import { DocketClientError } from '../client/errors';
 import { connectDocket } from '../client/connect';
 
 const DAY = 86_400_000;

@@ -12,6 +12,7 @@ import type {
 } from '../domain/cases/common';
 import { describeIssues } from '../domain/cases/common';
 import type { RefusalCode } from '../domain/errors';
+import { withDomainFailures } from '../infra/domain-failure';
 import type { AwaitingEntry, Schedule, ScheduleInput } from '../domain/types';
 import type { DeadlineView, OverallDeadlineState, TimelineEvent } from './deadlines';
 
@@ -58,27 +59,12 @@ export function computeScheduleRecorded(input: ScheduleInput): Promise<Schedule>
   return computeCaseSchedule(input);
 }
 
-interface DomainLikeError {
-  name: string;
-  code: string;
-  message: string;
-  details?: unknown;
-}
-
-const isDomainLike = (err: unknown): err is DomainLikeError =>
-  typeof err === 'object' && err !== null && (err as DomainLikeError).name === 'DomainError';
-
 /**
  * Runs a validator check and turns a domain error into a non-retryable ApplicationFailure with the
  * domain's stable code and details, so the caller (API, CLI) sees the rule, the limit and its source.
  */
 export function guard<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    if (isDomainLike(err)) throw ApplicationFailure.nonRetryable(err.message, err.code, err.details);
-    throw err;
-  }
+  return withDomainFailures(check);
 }
 
 /** Parses an update's payload with its zod schema; a bad payload is refused naming the field. */

@@ -6,15 +6,10 @@ import type { Command } from 'commander';
 import { DomainError, type DomainErrorCode } from '../../domain/errors';
 import { loadConfig } from '../../infra/config';
 import type { CaseView } from '../../workflows/case-support';
-import {
-  caseTypeNames,
-  deadlineStates,
-  DocketClientError,
-  isCaseType,
-  refusalOf,
-  type CaseType,
-  type DocketClient,
-} from '../cases';
+import { caseTypeNames, isCaseType, type CaseType } from '../case-types';
+import { type DocketClient } from '../cases';
+import { deadlineStates } from '../deadlines-due';
+import { DocketClientError, refusalOf } from '../errors';
 import { connectDocket } from '../connect';
 import type { Output } from './shared';
 

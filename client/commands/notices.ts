@@ -2,7 +2,7 @@
 // from Temporal itself; the same list as GET /notices/undelivered (client/undelivered.ts).
 import type { Command } from 'commander';
 import { DomainError } from '../../domain/errors';
-import { caseTypeNames } from '../cases';
+import { caseTypeNames } from '../case-types';
 import { undeliveredNotices } from '../undelivered';
 import { caseTypeArg, table, withDocket } from './cases';
 import type { Output } from './shared';

@@ -8,6 +8,7 @@
 // Employees are identified by an opaque employee ID only. Nothing here takes a name, and notes are not
 // accepted: the case system keeps the narrative, Docket keeps dates and codes.
 import { z } from 'zod';
+import { dueAtOf } from '../deadline/checks';
 import { DomainError } from '../errors';
 import { policyVersionSchema } from '../policies/registry';
 import { SEED_003 } from '../policies/common';
@@ -202,7 +203,8 @@ export interface SuspensionWindow {
  */
 export function suspensionWindow(entry: ScheduleEntry): SuspensionWindow {
   const dayZero = localDateOf(entry.anchorAt);
-  const lastDay = localDateOf(entry.dueAt as string);
+  const endsAt = dueAtOf(entry);
+  const lastDay = localDateOf(endsAt);
   const skipped = new Map(entry.explanation.skipped.map((s) => [s.date, s]));
   const days: string[] = [];
   for (let day = addDays(dayZero, 1); day <= lastDay; day = addDays(day, 1)) {
@@ -214,7 +216,7 @@ export function suspensionWindow(entry: ScheduleEntry): SuspensionWindow {
     lastDay,
     days,
     skipped: [...skipped.values()].filter((s) => s.date > dayZero && s.date <= lastDay),
-    endsAt: entry.dueAt as string,
+    endsAt,
     localText: entry.localText,
     source: entry.sourceText,
   };

@@ -2,38 +2,50 @@
 // recorded in workflow history), so a validator needs no calendar, policy or holiday data to run.
 import { DomainError } from '../errors';
 import { parseInstant } from '../time';
-import type { Schedule, ScheduleEntry } from '../types';
+import type { IsoInstant, Schedule, ScheduleEntry } from '../types';
 
 function ruleDetails(entry: ScheduleEntry): { key: string; rule: string; source: string } {
   return { key: entry.key, rule: entry.rule, source: entry.sourceText };
 }
 
-/** Throws DEADLINE_PASSED when `at` is after the entry's deadline. */
-export function checkDeadline(entry: ScheduleEntry, at: string): void {
+/** The last instant of a deadline entry; UNKNOWN_ENTRY when the entry is not a deadline. */
+export function dueAtOf(entry: ScheduleEntry): IsoInstant {
   if (entry.kind !== 'deadline' || !entry.dueAt) {
     throw new DomainError('UNKNOWN_ENTRY', `${entry.key} is not a deadline`, { key: entry.key });
   }
+  return entry.dueAt;
+}
+
+/** The first instant of a lower-bound entry; UNKNOWN_ENTRY when the entry is not a lower bound. */
+export function earliestOf(entry: ScheduleEntry): IsoInstant {
+  if (entry.kind !== 'lowerBound' || !entry.earliest) {
+    throw new DomainError('UNKNOWN_ENTRY', `${entry.key} is not a lower bound`, { key: entry.key });
+  }
+  return entry.earliest;
+}
+
+/** Throws DEADLINE_PASSED when `at` is after the entry's deadline. */
+export function checkDeadline(entry: ScheduleEntry, at: string): void {
+  const dueAt = dueAtOf(entry);
   const when = parseInstant(at, entry.completedBy ?? entry.key);
-  if (when > parseInstant(entry.dueAt, 'dueAt')) {
+  if (when > parseInstant(dueAt, 'dueAt')) {
     throw new DomainError(
       'DEADLINE_PASSED',
       `${entry.key}: ${at} is after the deadline ${entry.localText} (${entry.rule}; ${entry.sourceText})`,
-      { ...ruleDetails(entry), field: entry.completedBy ?? entry.key, value: at, dueAt: entry.dueAt },
+      { ...ruleDetails(entry), field: entry.completedBy ?? entry.key, value: at, dueAt },
     );
   }
 }
 
 /** Throws TOO_EARLY when `at` is before the entry's lower bound. */
 export function checkNotBefore(entry: ScheduleEntry, at: string): void {
-  if (entry.kind !== 'lowerBound' || !entry.earliest) {
-    throw new DomainError('UNKNOWN_ENTRY', `${entry.key} is not a lower bound`, { key: entry.key });
-  }
+  const earliest = earliestOf(entry);
   const when = parseInstant(at, entry.completedBy ?? entry.key);
-  if (when < parseInstant(entry.earliest, 'earliest')) {
+  if (when < parseInstant(earliest, 'earliest')) {
     throw new DomainError(
       'TOO_EARLY',
       `${entry.key}: ${at} is too early; the earliest allowed time is ${entry.localText} (${entry.rule}; ${entry.sourceText})`,
-      { ...ruleDetails(entry), field: entry.completedBy ?? entry.key, value: at, earliest: entry.earliest },
+      { ...ruleDetails(entry), field: entry.completedBy ?? entry.key, value: at, earliest },
     );
   }
 }

@@ -4,19 +4,10 @@
 // original limit, when the schedule is computed, so a validator needs only the entry.
 import { DomainError } from '../errors';
 import { formatInstant, parseInstant } from '../time';
-import type { ExtensionRecord, IsoInstant, ScheduleEntry } from '../types';
+import type { ExtensionRecord, ScheduleEntry } from '../types';
 
-export interface ExtensionRequest {
-  /** The new limit. */
-  dueAt: IsoInstant;
-  reason: string;
-  approverRole: string;
-  /** Opaque staff ID of the approver. */
-  approvedBy: string;
-  /** Cited when the extension goes past the cap on the strength of an order. */
-  overrideAuthority?: string;
-  grantedAt: IsoInstant;
-}
+/** What is asked for: the record the extension becomes, before it is bound to an entry's key. */
+export type ExtensionRequest = Omit<ExtensionRecord, 'key'>;
 
 /** The policy's view needed to validate: which entries it lets be extended. */
 export interface ExtensiblePolicy {

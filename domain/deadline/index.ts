@@ -18,6 +18,6 @@ export {
   type ReminderPlacement,
   type ReminderRule,
 } from './reminders';
-export { checkDeadline, checkEvent, checkNotBefore, findEntry } from './checks';
+export { checkDeadline, checkEvent, checkNotBefore, dueAtOf, earliestOf, findEntry } from './checks';
 export { validateExtension, type ExtensionRequest, type ExtensiblePolicy } from './extensions';
 export { dueFromAnchorText, type DueResult } from './due';

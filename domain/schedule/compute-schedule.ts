@@ -23,13 +23,13 @@ import { formatInstant, formatLocalText, localDateOf, parseInstant, type Instant
 import type {
   AppliedBusinessHours,
   AwaitingEntry,
+  DatedEntry,
   DeadlineState,
   DurationSpec,
   ExtensionPolicy,
   ExtensionRecord,
   LowerBoundReading,
   Schedule,
-  ScheduleEntry,
   ScheduleInput,
   Source,
 } from '../types';
@@ -42,23 +42,14 @@ import {
   type FactValue,
   type ResolvedSetting,
 } from './inputs';
-
-const ExtensionRecordSchema = z.object({
-  key: z.string().min(1),
-  dueAt: z.string(),
-  reason: z.string(),
-  approverRole: z.string(),
-  approvedBy: z.string(),
-  overrideAuthority: z.string().optional(),
-  grantedAt: z.string(),
-});
+import { extensionRecordSchema } from './entry';
 
 const ScheduleInputSchema = z.object({
   policyId: z.string().min(1),
   policyVersion: z.string().min(1).optional(),
   facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   events: z.record(z.string(), z.string()),
-  extensions: z.array(ExtensionRecordSchema).optional(),
+  extensions: z.array(extensionRecordSchema).optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
   businessHours: z.record(z.string(), z.unknown()).optional(),
   now: z.string().optional(),
@@ -76,7 +67,7 @@ interface Context {
 }
 
 type Evaluation =
-  | { type: 'entry'; entry: ScheduleEntry }
+  | { type: 'entry'; entry: DatedEntry }
   | { type: 'awaiting'; awaiting: AwaitingEntry }
   | { type: 'not-applicable' };
 
@@ -299,7 +290,7 @@ function resolveAnchor(ctx: Context, rule: PolicyRule): ResolvedAnchor | string[
 
 function stateOf(
   ctx: Context,
-  entry: ScheduleEntry,
+  entry: DatedEntry,
   limitAt: Instant,
   completedAt: Instant | undefined,
 ): DeadlineState {
@@ -403,9 +394,7 @@ function evaluateRule(ctx: Context, rule: PolicyRule): Evaluation {
     `${anchor.event} ${formatLocalText(anchor.at, zone)}: ${computed.explanation.summary}`,
     ...notes,
   ].join('; ');
-  const entry: ScheduleEntry = {
-    key: rule.key,
-    kind: rule.kind,
+  const fields = {
     rule: rule.rule,
     source,
     sourceText,
@@ -416,15 +405,16 @@ function evaluateRule(ctx: Context, rule: PolicyRule): Evaluation {
     limit,
     calendar: calendar.id,
     zone,
-    ...(rule.kind === 'deadline'
-      ? { dueAt: formatInstant(at, zone) }
-      : { earliest: formatInstant(at, zone) }),
     localText: formatLocalText(at, zone),
     explanation: { ...computed.explanation, summary },
     reminders: [],
     extensions: [],
     actor: rule.actor,
   };
+  const entry: DatedEntry =
+    rule.kind === 'deadline'
+      ? { key: rule.key, kind: 'deadline', ...fields, dueAt: formatInstant(at, zone) }
+      : { key: rule.key, kind: 'lowerBound', ...fields, earliest: formatInstant(at, zone) };
   if (rule.periodEnd) entry.periodEnd = true;
   if (rule.capOf) entry.capOf = rule.capOf;
   if (related.length > 0) entry.relatedSources = related;
@@ -436,7 +426,8 @@ function evaluateRule(ctx: Context, rule: PolicyRule): Evaluation {
   for (const record of ctx.extensions.filter((e) => e.key === rule.key)) {
     const applied = validateExtension(policy, entry, record);
     entry.extensions.push(applied);
-    entry.dueAt = applied.dueAt;
+    // validateExtension refuses to extend anything but a deadline.
+    if (entry.kind === 'deadline') entry.dueAt = applied.dueAt;
     const newDue = parseInstant(applied.dueAt);
     limitAt = newDue;
     entry.localText = formatLocalText(newDue, zone);
@@ -476,12 +467,12 @@ export function computeSchedule(input: ScheduleInput): Schedule {
     facts: resolveFacts(policy, parsed.facts),
     settings: resolveSettings(policy, parsed.settings),
     events: parseEvents(policy, parsed.events),
-    extensions: (parsed.extensions ?? []) as ExtensionRecord[],
+    extensions: parsed.extensions ?? [],
     businessHours: resolveBusinessHours(calendar, parsed.businessHours),
   };
   if (parsed.now !== undefined) ctx.now = parseInstant(parsed.now, 'now');
 
-  const entries: ScheduleEntry[] = [];
+  const entries: DatedEntry[] = [];
   const awaiting = new Map<string, AwaitingEntry>();
   for (const rule of policy.rules) {
     const result = evaluateRule(ctx, rule);

@@ -6,3 +6,9 @@ export {
   type FactValue,
   type SettingValue,
 } from './inputs';
+export {
+  deadlineEntrySchema,
+  extensionRecordSchema,
+  lowerBoundEntrySchema,
+  scheduleEntrySchema,
+} from './entry';

@@ -2,6 +2,8 @@
 // from the domain and the workflows' validators (DEADLINE_PASSED, EXTENSION_OVER_CAP, ...) pass
 // through unchanged with status 422 (their list is `refusalCodes` in domain/errors.ts); the API's own
 // codes are listed here.
+import type { ClientErrorCode, DocketClientError } from '../../client/errors';
+import { refusalCodes, type RefusalCode } from '../../domain/errors';
 import type { ErrorBody } from './schemas';
 
 export const apiErrorCodes = {
@@ -52,6 +54,33 @@ export const apiErrorCodes = {
 } as const;
 
 export type ApiErrorCode = keyof typeof apiErrorCodes;
+
+/** Every code a JSON error carries: the API's own codes, then the refusals not among them. */
+export const errorCodeList = [
+  ...new Set<string>([...Object.keys(apiErrorCodes), ...Object.keys(refusalCodes)]),
+] as [string, ...string[]];
+
+// Every code the client gives its own errors has its status in the table (a compile-time check).
+const clientErrorStatus: Record<ClientErrorCode, { status: number }> = apiErrorCodes;
+
+/**
+ * The status of a client error: a refusal by a case or by the domain's rules is 422 whatever its
+ * code (e.g. a case's UNKNOWN_EVENT); the client's own errors take their code's status above.
+ */
+export function clientErrorStatusOf(error: DocketClientError): number {
+  if (error.refusal) return 422;
+  return (clientErrorStatus as Record<string, { status: number } | undefined>)[error.code]?.status ?? 500;
+}
+
+/**
+ * The acknowledgement page answers the refusals that mean "nothing to do here" with the statuses a
+ * browser expects of a page, instead of 422.
+ */
+export const ackPageStatus = {
+  ALREADY_ACKNOWLEDGED: 409,
+  NOTHING_TO_ACKNOWLEDGE: 409,
+  UNKNOWN_DEADLINE: 404,
+} as const satisfies Partial<Record<RefusalCode, number>>;
 
 /** An error the API answers with as is. */
 export class ApiError extends Error {

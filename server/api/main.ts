@@ -12,7 +12,8 @@ import { temporalConnectionOptions } from '../../infra/connection';
 import { createDataConverter } from '../../infra/data-converter';
 import { loadKeyring } from '../../infra/keys';
 import { createLogger } from '../../infra/logger';
-import { caseTypeNames, DocketClient } from '../../client/cases';
+import { caseTypeNames } from '../../client/case-types';
+import { DocketClient } from '../../client/cases';
 import { loadApiAuth } from './auth';
 import { buildApi } from './server';
 

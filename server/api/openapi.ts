@@ -6,12 +6,8 @@
 import { z } from 'zod';
 import { acknowledgeSchema, eventBaseSchema, extensionRequestSchema } from '../../domain/cases/common';
 import { listPolicies } from '../../domain/policies';
-import {
-  caseTypeDefinition,
-  caseTypeNames,
-  deadlineStates,
-  type CaseTypeDefinition,
-} from '../../client/cases';
+import { caseTypeDefinition, caseTypeNames, type CaseTypeDefinition } from '../../client/case-types';
+import { deadlineStates } from '../../client/deadlines-due';
 import { rolesWith, type Permission } from './auth';
 import { apiErrorCodes } from './errors';
 import { routes, type RouteSpec } from './routes';

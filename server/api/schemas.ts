@@ -5,17 +5,20 @@
 import { z } from 'zod';
 import { serviceProofSchema } from '../../domain/cases/common';
 import { refusalCodes, type RefusalCode } from '../../domain/errors';
+import {
+  deadlineStateSchema,
+  extensionRecordSchema,
+  reminderSpecSchema,
+  scheduleEntrySchema,
+} from '../../domain/schedule/entry';
 import type { Schedule } from '../../domain/types';
 import type { CaseView } from '../../workflows/case-support';
 import type { TimelineEvent } from '../../workflows/deadlines';
-import {
-  caseTypeNames,
-  deadlineStates,
-  type CaseType,
-  type DeadlinesDue,
-  type OpenedCase,
-} from '../../client/cases';
+import { caseTypeNames, type CaseType } from '../../client/case-types';
+import { type OpenedCase } from '../../client/cases';
+import { deadlineStates, type DeadlinesDue } from '../../client/deadlines-due';
 import type { UndeliveredNotices } from '../../client/undelivered';
+import { errorCodeList } from './errors';
 
 /** A compile-time check that a documented schema produces exactly the type the code returns. */
 const describes =
@@ -27,9 +30,10 @@ const caseTypeSchema = z.enum(caseTypeNames() as [CaseType, ...CaseType[]]);
 
 export const errorSchema = z.object({
   error: z.object({
-    code: z
-      .string()
-      .meta({ description: 'Stable, never reworded: branch on this.', example: 'CASE_NOT_FOUND' }),
+    code: z.enum(errorCodeList).meta({
+      description: 'Stable, never reworded: branch on this. One of the API codes or the refusals.',
+      example: 'CASE_NOT_FOUND',
+    }),
     message: z.string().meta({
       description: 'One line naming the problem; for a refusal, the rule, the limit and its source.',
     }),
@@ -57,113 +61,6 @@ export const refusalSchema = errorSchema
     description:
       'A refusal: the request was well formed, but the case, the policy or the input breaks a rule. Nothing was changed.',
   });
-
-const sourceSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('seed'),
-    file: z.string(),
-    document: z.string(),
-    section: z.string(),
-    quote: z.string().optional(),
-  }),
-  z.object({ kind: z.literal('statute'), citation: z.string() }),
-  z.object({
-    kind: z.literal('agency-setting'),
-    setting: z.string(),
-    isDefault: z.boolean(),
-    note: z.string().optional(),
-  }),
-]);
-
-const durationSchema = z.object({
-  amount: z.number(),
-  unit: z.enum(['hours', 'calendarDays', 'workingDays', 'months']),
-});
-
-const deadlineStateSchema = z.enum(['pending', 'met', 'breached', 'extended', 'waived']);
-
-const extensionRecordSchema = z.object({
-  key: z.string(),
-  dueAt: z.string(),
-  reason: z.string(),
-  approverRole: z.string(),
-  approvedBy: z.string(),
-  overrideAuthority: z.string().optional(),
-  grantedAt: z.string(),
-});
-
-const reminderSchema = z.object({
-  at: z.string().meta({
-    description:
-      'When the reminder goes out: within business hours on a working day, unless `outsideBusinessHours` says why not.',
-  }),
-  key: z.string(),
-  computedAt: z.string().optional().meta({
-    description: "The instant the policy's lead time gives, when the reminder was moved into business hours.",
-  }),
-  movedBecause: z.string().optional().meta({
-    example:
-      'outside business hours (08:00–17:00 America/Chicago): Saturday is not a working day; moved to the start of the previous working day',
-  }),
-  outsideBusinessHours: z.string().optional().meta({
-    description: 'Set when no business hours lie between the clock start and the deadline.',
-  }),
-});
-
-const scheduleEntrySchema = z.object({
-  key: z.string().meta({ example: 'rts.response' }),
-  kind: z.enum(['deadline', 'lowerBound']),
-  rule: z.string(),
-  source: sourceSchema,
-  sourceText: z.string(),
-  responsibleRole: z.string(),
-  action: z.string(),
-  anchorEvent: z.string(),
-  anchorAt: z.string(),
-  limit: durationSchema,
-  calendar: z.string(),
-  zone: z.string(),
-  dueAt: z.string().optional(),
-  earliest: z.string().optional(),
-  localText: z.string(),
-  explanation: z.object({
-    summary: z.string(),
-    skipped: z.array(
-      z.object({ date: z.string(), reason: z.enum(['weekend', 'holiday']), name: z.string().optional() }),
-    ),
-    rolledForwardFrom: z.string().optional(),
-    counting: z.string().optional().meta({
-      description:
-        'How the days were counted: day 0 (or day 1), the last day included, and for a lower bound the reading used.',
-    }),
-    reading: z.enum(['clear-days', 'inclusive']).optional().meta({
-      description:
-        'A day-based lower bound: clear-days (N full days pass; the earliest is the start of day N + 1) or inclusive (day N counts).',
-    }),
-  }),
-  reminders: z.array(reminderSchema),
-  escalation: z.object({ cadenceHours: z.number(), maxLevels: z.number() }).optional(),
-  extensions: z.array(extensionRecordSchema),
-  actor: z.enum(['staff', 'subject']).optional(),
-  completedBy: z.string().optional(),
-  completedAt: z.string().optional(),
-  state: deadlineStateSchema.optional(),
-  periodEnd: z.boolean().optional(),
-  capOf: z.string().optional(),
-  extensionPolicy: z
-    .object({
-      approverRoles: z.array(z.string()),
-      cap: durationSchema.extend({ from: z.enum(['anchor', 'due']) }).optional(),
-      capAt: z.string().optional(),
-      capSourceText: z.string().optional(),
-      overrideAuthorities: z.array(z.string()),
-      overrideSourceText: z.string().optional(),
-      noticeTo: z.string().optional(),
-      requirement: z.string(),
-    })
-    .optional(),
-  relatedSources: z.array(sourceSchema).optional(),
-});
 
 const awaitingSchema = z.object({
   key: z.string(),
@@ -209,7 +106,7 @@ const deadlineViewSchema = z.object({
   rule: z.string(),
   source: z.string(),
   explanation: z.string(),
-  reminders: z.array(reminderSchema),
+  reminders: z.array(reminderSpecSchema),
   attempt: z.number(),
   metAt: z.string().optional(),
   breachedAt: z.string().optional(),

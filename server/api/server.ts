@@ -17,12 +17,11 @@ import {
   caseOfWorkflowId,
   caseTypeDefinition,
   caseTypeNames,
-  DocketClientError,
   isCaseType,
   type CaseType,
-  type DocketClient,
-  type UpdateOptions,
-} from '../../client/cases';
+} from '../../client/case-types';
+import { type DocketClient, type UpdateOptions } from '../../client/cases';
+import { DocketClientError } from '../../client/errors';
 import type { AcknowledgeInput, ExtensionRequestInput } from '../../domain/cases/common';
 import { verifyAckLink } from '../../activities/ack-link';
 import {
@@ -34,7 +33,7 @@ import {
   type AckLinkView,
 } from './ack-pages';
 import { can, canAccessCaseType, rolesWith, type ApiAuth, type Permission, type Principal } from './auth';
-import { ApiError, errorBody } from './errors';
+import { ackPageStatus, ApiError, clientErrorStatusOf, errorBody } from './errors';
 import { createApiMetrics, isLoopback, type ApiMetrics } from './metrics';
 import { buildOpenApiDocument, renderDocsPage } from './openapi';
 import { routes, type RouteSpec } from './routes';
@@ -79,12 +78,6 @@ const ACK_BODY_LIMIT = 32 * 1024;
 const ACK_LOOKUP_MS = 3_000;
 
 /** The case's refusals of an acknowledgement, as the link's pages answer them. */
-const ACK_REFUSAL_STATUS: Record<string, number> = {
-  ALREADY_ACKNOWLEDGED: 409,
-  NOTHING_TO_ACKNOWLEDGE: 409,
-  UNKNOWN_DEADLINE: 404,
-};
-
 export function buildApi(options: BuildApiOptions): FastifyInstance {
   const { docket, auth, logger } = options;
   const app = Fastify({
@@ -472,27 +465,27 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       if ('error' in answer) {
         const { error } = answer;
         // Temporal or the worker slow or away: show the page; the POST will get the case's answer.
-        if (error instanceof DocketClientError && error.status >= 500) return undefined;
+        if (error instanceof DocketClientError && clientErrorStatusOf(error) >= 500) return undefined;
         throw error;
       }
       const found = answer.view.deadlines.find((d) => d.key === link.deadline);
       if (!found) {
         throw new ApiError(
-          404,
+          ackPageStatus.UNKNOWN_DEADLINE,
           'UNKNOWN_DEADLINE',
           `case ${link.caseNumber} has no deadline ${link.deadline}`,
         );
       }
       if (found.acknowledged) {
         throw new ApiError(
-          409,
+          ackPageStatus.ALREADY_ACKNOWLEDGED,
           'ALREADY_ACKNOWLEDGED',
           `The alert for ${link.deadline} was already acknowledged by ${found.acknowledged.by} at ${found.acknowledged.at}.`,
         );
       }
       if (found.state !== 'breached') {
         throw new ApiError(
-          409,
+          ackPageStatus.NOTHING_TO_ACKNOWLEDGE,
           'NOTHING_TO_ACKNOWLEDGE',
           `Deadline ${link.deadline} is ${found.state}, not breached: there is no alert to acknowledge.`,
         );
@@ -517,7 +510,10 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
           by: link.recipientId,
         });
       } catch (err) {
-        const status = err instanceof DocketClientError ? ACK_REFUSAL_STATUS[err.code] : undefined;
+        const status =
+          err instanceof DocketClientError && err.refusal && Object.hasOwn(ackPageStatus, err.code)
+            ? ackPageStatus[err.code as keyof typeof ackPageStatus]
+            : undefined;
         if (status === undefined) throw err;
         const refusal = err as DocketClientError;
         throw new ApiError(status, refusal.code, refusal.message, refusal.details);
@@ -599,7 +595,7 @@ function toErrorResponse(error: Error & { statusCode?: number; code?: string }):
     return { status: error.status, body: errorBody(error.code, error.message, error.details) };
   }
   if (error instanceof DocketClientError) {
-    return { status: error.status, body: errorBody(error.code, error.message, error.details) };
+    return { status: clientErrorStatusOf(error), body: errorBody(error.code, error.message, error.details) };
   }
   if (isDomainError(error)) {
     return { status: 422, body: errorBody(error.code, error.message, { ...error.details }) };

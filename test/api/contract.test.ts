@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { apiErrorCodes } from '../../server/api/errors';
-import { caseTypeNames, type CaseType } from '../../client/cases';
+import { caseTypeNames, type CaseType } from '../../client/case-types';
 import { refusalCodes } from '../../domain/errors';
 import { grievanceIntake, HOUR, iso, newCaseNumber, startApiTestbed, type ApiTestbed } from './support';
 

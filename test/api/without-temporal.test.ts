@@ -8,7 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { ApiAuth, ApiAuthConfigError, loadApiAuth, parseApiKeysEnv, sha256Hex } from '../../server/api/auth';
 import { signAckLink } from '../../activities/ack-link';
 import { buildApi } from '../../server/api/server';
-import { caseTypeNames, DocketClient } from '../../client/cases';
+import { apiErrorCodes } from '../../server/api/errors';
+import { caseTypeNames } from '../../client/case-types';
+import { DocketClient } from '../../client/cases';
 import { refusalCodes } from '../../domain/errors';
 import { ConfigError, parseConfig } from '../../infra/config';
 import { grievanceIntake } from './support';
@@ -223,6 +225,13 @@ describe('what the OpenAPI document promises about requests', () => {
     expect(code['x-enum-descriptions']).toEqual(Object.values(refusalCodes));
     expect(code.enum).toEqual(
       expect.arrayContaining(['OUT_OF_ORDER', 'DUPLICATE_EVENT', 'EXTENSION_OVER_CAP']),
+    );
+    // Any other error carries an API code or a refusal code, and the Error schema lists them all.
+    const anyCode = (
+      document.components.schemas.Error as { properties: { error: { properties: { code: Json } } } }
+    ).properties.error.properties.code;
+    expect(new Set(anyCode.enum as string[])).toEqual(
+      new Set([...Object.keys(apiErrorCodes), ...Object.keys(refusalCodes)]),
     );
   });
 });

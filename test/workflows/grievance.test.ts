@@ -22,7 +22,9 @@ import type { GrievanceIntakeInput } from '../../domain/cases/grievance';
 import { computeSchedule, findEntry, getCalendar } from '../../domain';
 import type { ScheduleActivityOptions } from '../../activities/schedule';
 import { ADMIN_FALLBACK, startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
-import { DocketClient, DocketClientError } from '../../client/cases';
+import { DocketClient } from '../../client/cases';
+import { DocketClientError } from '../../client/errors';
+import { clientErrorStatusOf } from '../../server/api/errors';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import { expectDeadlineNotice } from '../helpers/notices';
 import { uniqueName } from '../helpers/temporal';
@@ -230,7 +232,9 @@ describe('opening a grievance through the client', () => {
       .openCase('grievance', { ...intake, category: 'medical' })
       .catch((e: unknown) => e);
     expect(conflict).toBeInstanceOf(DocketClientError);
-    expect(conflict).toMatchObject({ code: 'CASE_CONFLICT', status: 409 });
+    expect(conflict).toMatchObject({ code: 'CASE_CONFLICT', refusal: false });
+    // The client error carries no HTTP status: the API's table gives it.
+    expect(clientErrorStatusOf(conflict as DocketClientError)).toBe(409);
     // Still the one and only run of that workflow ID.
     const described = await bed.env.client.workflow.getHandle(first.workflowId).describe();
     expect(described.memo?.intakeDigest).toBeDefined();
