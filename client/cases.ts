@@ -118,7 +118,6 @@ async function refuseArchivedCaseNumber(
     'CASE_CONFLICT',
     `${caseType} case ${caseNumber} is closed (${closed.closedAt}) and archived; a case number names exactly one case, so it is not opened again`,
     { caseType, caseNumber, workflowId: closed.workflowId, closedAt: closed.closedAt },
-    409,
   );
 }
 
