@@ -13,6 +13,7 @@ import { CaseArchive } from '../../activities/archive';
 import { openSqliteArchiveStore, SQLITE_ARCHIVE_FILE } from '../../activities/archive-sqlite';
 import { type CaseRecord } from '../../client/cases';
 import { DocketClientError } from '../../client/errors';
+import { clientErrorStatusOf } from '../../server/api/errors';
 import { generateKey, Keyring } from '../../infra/keys';
 import type { ContractView } from '../../workflows/contract';
 import { DAY, eventually, HOUR, iso, newCaseNumber, startApiTestbed, type ApiTestbed } from '../api/support';
@@ -138,9 +139,9 @@ test('the run a contract record hands over at continue-as-new is archived; after
   // The number names the archived case: neither the client nor the API opens a new one over it.
   const refused = await d.openCase('contract', { ...intake }).catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(DocketClientError);
+  expect(clientErrorStatusOf(refused as DocketClientError)).toBe(409);
   expect(refused).toMatchObject({
     code: 'CASE_CONFLICT',
-    status: 409,
     details: { caseNumber: contractNumber },
   });
   const message = new RegExp(`contract case ${contractNumber} is closed \\(.*\\) and archived`);
