@@ -46,12 +46,6 @@ export interface NoticeDeadline {
   hasCalendarFile: boolean;
 }
 
-/**
- * The former name of NoticeDeadline, which the case view's DeadlineView (workflows/deadlines.ts) also
- * bears: kept only until activities/notifications.ts imports NoticeDeadline.
- */
-export type DeadlineView = NoticeDeadline;
-
 export interface NoticeView {
   kind: TemplateKind;
   workflowId: string;
@@ -93,13 +87,13 @@ function formatLocal(iso: string, zone: string): { local: string; weekday: strin
 }
 
 /** The deadline as every template shows it, in the deadline's own zone. */
-export function deadlineView(entry: ScheduleEntry): DeadlineView {
+export function deadlineView(entry: ScheduleEntry): NoticeDeadline {
   const instant = entry.kind === 'deadline' ? entry.dueAt : entry.earliest;
   const when =
     instant !== undefined ? formatLocal(instant, entry.zone) : { local: entry.localText, weekday: '' };
   const last = entry.extensions.at(-1);
   const previous = entry.extensions.at(-2)?.dueAt;
-  let extension: DeadlineView['extension'] = null;
+  let extension: NoticeDeadline['extension'] = null;
   if (last) {
     // The limit before the last extension: the previous extension's, or the original one, which
     // the schedule no longer carries once extended; fall back to saying so rather than guessing.
