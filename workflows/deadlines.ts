@@ -51,7 +51,10 @@ export interface DeadlineBookOptions {
   onBreach?: (deadline: TrackedDeadline) => Promise<void>;
   /** Called when a period-end entry (probation, look-back window) is reached: not a breach. */
   onPeriodEnd?: (deadline: TrackedDeadline) => Promise<void>;
-  /** Keep timeline size bounded for long-lived records; the oldest entries are dropped first. */
+  /**
+   * Keep timeline size bounded for long-lived records; the oldest entries are dropped first. It bounds
+   * the timeline of `caseParts`, built by CaseRuntime or by a book given no parts.
+   */
   maxTimelineEvents?: number;
 }
 
