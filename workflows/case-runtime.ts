@@ -2,6 +2,10 @@
 // computed from them (in a local activity, so it is in history), the deadline book, service tasks,
 // stages, and the update plumbing. A case-type workflow supplies only its own rules: which events
 // exist, in which stages they are allowed, and what else happens when they are recorded.
+//
+// It composes the case's pieces (`caseParts`: steps, timeline, publisher, notice sender) with its
+// deadline book, and is all a workflow talks to. The common queries and updates are registered from
+// case-handlers.ts; a long-lived record's loop and hand-over are in record-loop.ts.
 import {
   allHandlersFinished,
   condition,
