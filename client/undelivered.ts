@@ -165,7 +165,7 @@ function failedNotices(
         : alertPending
           ? 'alert-pending'
           : null;
-    // The detail is "<kind> to <role>: <CODE>" (DeadlineBook.sendAndRecord).
+    // The detail is "<kind> to <role>: <CODE>" (NoticeSender.sendAndRecord).
     const code = /: ([A-Z][A-Z0-9_]*)$/.exec(event.detail)?.[1] ?? null;
     out.push({
       ...found,

@@ -2,46 +2,49 @@
 // computed from them (in a local activity, so it is in history), the deadline book, service tasks,
 // stages, and the update plumbing. A case-type workflow supplies only its own rules: which events
 // exist, in which stages they are allowed, and what else happens when they are recorded.
+//
+// It composes the case's pieces (`caseParts`: steps, timeline, publisher, notice sender) with its
+// deadline book, and is all a workflow talks to. The common queries and updates are registered from
+// case-handlers.ts; a long-lived record's loop and hand-over are in record-loop.ts.
 import {
   allHandlersFinished,
   condition,
   patched,
   proxyActivities,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { ArchiveActivities, CaseRecordSnapshot } from '../activities/archive';
 import type { ZodError } from 'zod';
-import {
-  acknowledgeSchema,
-  extensionRequestSchema,
-  serviceProofSchema,
-  type EventBase,
-  type ExtensionRequestInput,
-  type ServiceProof,
-} from '../domain/cases/common';
-import { checkEvent, findEntry } from '../domain/deadline/checks';
-import { validateExtension } from '../domain/deadline/extensions';
+import type { EventBase, ExtensionRequestInput, ServiceProof } from '../domain/cases/common';
+import { checkEvent } from '../domain/deadline/checks';
 import type { ExtensionRecord, Schedule, ScheduleEntry } from '../domain/types';
+import { registerCommonHandlers, type ExtensionSpec } from './case-handlers';
 import {
-  acknowledgeUpdate,
   computeScheduleRecorded,
-  extendDeadlineUpdate,
   guard,
   parsePayload,
-  recordServiceUpdate,
   refuse,
   refuseFutureEvent,
-  scheduleQuery,
   SerialQueue,
-  timelineQuery,
   type CaseView,
   type ServiceTask,
 } from './case-support';
-import { DeadlineBook, type DeadlineBookOptions, type TrackedDeadline } from './deadlines';
+import {
+  caseParts,
+  DeadlineBook,
+  type BookSnapshot,
+  type CaseParts,
+  type DeadlineBookOptions,
+  type TrackedDeadline,
+} from './deadlines';
+import type { CaseNotice } from './notice-sender';
+import { RecordLoop, type RecordLife } from './record-loop';
 import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
+import type { Timeline, TimelineEvent } from './timeline';
+
+export { RECORD_STEPS, type RecordLife } from './record-loop';
 
 export interface CaseRuntimeOptions<Stage extends string> {
   caseType: string;
@@ -79,7 +82,7 @@ export interface CaseRuntimeOptions<Stage extends string> {
    * The deadline book a previous run carried across continue-as-new (`book.snapshot()`): restored
    * with `bookOptions`, its open deadlines re-armed, instead of a new, empty book.
    */
-  bookSnapshot?: ReturnType<DeadlineBook['snapshot']>;
+  bookSnapshot?: BookSnapshot;
   /** Adds the case type's own state to the view every query and update returns (e.g. a record's actions). */
   extendView?: (view: CaseView) => CaseView;
   /** The case type's own part of the archived record, in opaque IDs (e.g. a Title IX case's parties and roles). */
@@ -90,35 +93,6 @@ export interface CaseRuntimeOptions<Stage extends string> {
    * type's object exist, even for a period a restored book finds already over.
    */
   onPeriodEnd?: (deadline: TrackedDeadline) => Promise<void>;
-}
-
-/**
- * patched() id: a long-lived record's policy version (`publishPolicyVersion`) goes out with the rest of
- * the step's search attributes, and its own work (`work`) runs as a step, so each step costs one upsert
- * like every case's (DeadlineBook.step). Records from before it upsert the version on its own.
- */
-export const RECORD_STEPS = 'record-search-attributes-in-steps';
-
-/** How a long-lived record lives (`runRecord`): its own timed work and its hand-over to a new run. */
-export interface RecordLife {
-  /** Work of the record due at an instant of its own, not a deadline of the book (a removal eligibility). */
-  due?: {
-    /** Epoch milliseconds of the next such work; undefined when none is pending. */
-    at: () => number | undefined;
-    summary: string;
-    run: () => Promise<void>;
-  };
-  handover: {
-    /** History length at which the record continues as new (or sooner, when Temporal suggests it). */
-    atEvents: number;
-    /**
-     * No hand-over while a timer of the record lies within this much of now, on either side: a
-     * restored watcher skips reminders whose time has passed, so one due meanwhile would be lost.
-     */
-    guardMs: number;
-    /** Continues as new, carrying what the next run needs; never returns. */
-    continueAsNew: () => Promise<never>;
-  };
 }
 
 /** A case-type update's validation and effect (`handle`), or one replacing a common update. */
@@ -159,19 +133,16 @@ export class CaseRuntime<Stage extends string> {
   readonly facts: Record<string, string | number | boolean>;
   readonly extensions: ExtensionRecord[] = [];
   readonly serviceTasks: ServiceTask[] = [];
+  /** The case's steps, timeline, published status and notices, shared with its deadline book. */
+  private readonly parts: CaseParts;
   private readonly book: DeadlineBook;
   readonly queue = new SerialQueue();
+  /** A long-lived record's own work, hand-over and policy version (`runRecord`). */
+  private readonly recordLoop = new RecordLoop(this);
   stage: Stage;
   outcome?: string;
   private current?: Schedule;
   private version = 0;
-  /** Bumped on every change a record's main loop must look at again (`touch`, `work`). */
-  private revision = 0;
-  /** The case's own work under way outside an update handler (`work`). */
-  private working = 0;
-  /** Whether this run batches a record's upserts (RECORD_STEPS): asked once, when first needed. */
-  private recordStepsPatch?: boolean;
-  private publishedPolicy = '';
 
   constructor(readonly options: CaseRuntimeOptions<Stage>) {
     this.events = { ...options.events };
@@ -186,9 +157,10 @@ export class CaseRuntime<Stage extends string> {
     const bookOptions: DeadlineBookOptions | undefined = onPeriodEnd
       ? { ...options.bookOptions, onPeriodEnd: (deadline) => this.work(() => onPeriodEnd(deadline)) }
       : options.bookOptions;
+    this.parts = caseParts(context, bookOptions?.maxTimelineEvents);
     this.book = options.bookSnapshot
-      ? DeadlineBook.restore(context, options.bookSnapshot, bookOptions)
-      : new DeadlineBook(context, bookOptions);
+      ? DeadlineBook.restore(context, options.bookSnapshot, bookOptions, this.parts)
+      : new DeadlineBook(context, bookOptions, this.parts);
   }
 
   get schedule(): Schedule | undefined {
@@ -207,8 +179,12 @@ export class CaseRuntime<Stage extends string> {
   // What a workflow needs from its deadlines, so no workflow reaches into the book.
 
   /** Adds an entry to the case's timeline. */
-  record(event: Parameters<DeadlineBook['record']>[0]): void {
-    this.book.record(event);
+  record(event: Parameters<Timeline['record']>[0]): void {
+    this.parts.timeline.record(event);
+  }
+
+  timeline(): TimelineEvent[] {
+    return this.parts.timeline.events();
   }
 
   deadline(key: string): TrackedDeadline | undefined {
@@ -220,8 +196,8 @@ export class CaseRuntime<Stage extends string> {
   }
 
   /** Sends one notice; a permanent failure goes to the administrators and into the timeline. */
-  notify(request: Parameters<DeadlineBook['notify']>[0]): Promise<boolean> {
-    return this.book.notify(request);
+  notify(request: CaseNotice): Promise<boolean> {
+    return this.parts.notices.notify(request);
   }
 
   acknowledge(key: string, by: string): TrackedDeadline {
@@ -238,7 +214,7 @@ export class CaseRuntime<Stage extends string> {
 
   /** Publishes the search attributes and the UI's status text for the current deadlines. */
   publish(extraDetails?: string): void {
-    this.book.publish(extraDetails);
+    this.parts.publisher.publish(extraDetails);
   }
 
   deadlineViews(): ReturnType<DeadlineBook['view']> {
@@ -247,11 +223,12 @@ export class CaseRuntime<Stage extends string> {
 
   /** Runs one step of the case, publishing its search attributes once at the end. */
   step<T>(fn: () => Promise<T>): Promise<T> {
-    return this.book.step(fn);
+    return this.parts.steps.run(fn);
   }
 
-  setSearchAttributes(pairs: Parameters<DeadlineBook['setSearchAttributes']>[0]): void {
-    this.book.setSearchAttributes(pairs);
+  /** Upserts now, or with the rest of the current step's changes when one is running. */
+  setSearchAttributes(pairs: SearchAttributeUpdatePair[]): void {
+    this.parts.publisher.setSearchAttributes(pairs);
   }
 
   /** Tracks a schedule's deadlines directly (records whose schedule is assembled by the workflow). */
@@ -259,11 +236,12 @@ export class CaseRuntime<Stage extends string> {
     this.book.apply(schedule, completed);
   }
 
+  /** A notice is being sent: no continue-as-new meanwhile (see NoticeSender.sending). */
   get sendingNotices(): boolean {
-    return this.book.sendingNotices;
+    return this.parts.notices.sending;
   }
 
-  deadlineSnapshot(): ReturnType<DeadlineBook['snapshot']> {
+  deadlineSnapshot(): BookSnapshot {
     return this.book.snapshot();
   }
 
@@ -305,85 +283,8 @@ export class CaseRuntime<Stage extends string> {
    * deadlines are entries of its own (`A3:probation.written-warning`) answers extensions itself: its
    * handler is registered instead of the common one.
    */
-  registerCommonHandlers(
-    overrides: { extendDeadline?: CaseUpdateSpec<ExtensionRequestInput, ExtensionRequestInput> } = {},
-  ): void {
-    setHandler(scheduleQuery, () => this.view());
-    setHandler(timelineQuery, () => this.book.timeline());
-
-    this.handle(acknowledgeUpdate, {
-      schema: acknowledgeSchema,
-      validate: (ack) => {
-        // Before the first schedule the book knows no deadline: "unknown deadline" would be wrong,
-        // and CASE_INITIALIZING is the refusal the client retries.
-        this.requireReady();
-        this.book.requireBreached(ack.key);
-      },
-      apply: async (ack) => void this.book.acknowledge(ack.key, ack.by),
-    });
-
-    const commonExtension: CaseUpdateSpec<ExtensionRequestInput, ExtensionRequestInput> = {
-      schema: extensionRequestSchema,
-      validate: (request) => {
-        this.requireOpen('an extension');
-        refuseFutureEvent(request.at);
-        this.extensionRecordFor(request);
-      },
-      apply: async (request) => {
-        const record = this.extensionRecordFor(request);
-        const nextExtensions = [...this.extensions, record];
-        const next = await this.computeSchedule(this.events, nextExtensions);
-        this.extensions.push(record);
-        this.adopt(next);
-        this.book.record({
-          at: request.at,
-          type: 'deadline.extended',
-          actor: request.approvedBy,
-          detail: `${record.key} to ${record.dueAt} by ${record.overrideAuthority ?? record.approverRole}: ${record.reason}`,
-        });
-        const entry = findEntry(next, record.key);
-        if (entry.actor !== 'subject') {
-          await this.book.notify({
-            kind: 'extension',
-            noticeKey: `${record.key}/extension/${nextExtensions.length}`,
-            role: entry.responsibleRole,
-            entry,
-          });
-        }
-        await this.options.onExtended?.(entry, record, request);
-      },
-    };
-    this.handle(extendDeadlineUpdate, overrides.extendDeadline ?? commonExtension);
-
-    this.handle(recordServiceUpdate, {
-      schema: serviceProofSchema,
-      validate: (proof) => {
-        refuseFutureEvent(proof.at);
-        const task = this.serviceTasks.find((t) => t.task === proof.task);
-        if (!task) {
-          refuse('UNKNOWN_SERVICE_TASK', `no service task ${proof.task} in this case`, {
-            field: 'task',
-            value: proof.task,
-            known: this.serviceTasks.map((t) => t.task),
-          });
-        }
-        if (task.proof)
-          refuse('DUPLICATE_EVENT', `service of ${proof.task} was already recorded at ${task.proof.at}`);
-        this.options.validateService?.(task, proof);
-      },
-      apply: async (proof: ServiceProof) => {
-        const task = this.serviceTasks.find((t) => t.task === proof.task) as ServiceTask;
-        task.proof = proof;
-        this.book.record({
-          at: proof.at,
-          type: proof.refused ? 'service.refused' : 'service.completed',
-          actor: proof.servedBy,
-          detail: `${task.document} (${proof.method})`,
-          noticeKey: task.task,
-        });
-        await this.options.onServiceRecorded?.(task);
-      },
-    });
+  registerCommonHandlers(overrides: { extendDeadline?: ExtensionSpec } = {}): void {
+    registerCommonHandlers(this, overrides);
   }
 
   /**
@@ -400,12 +301,12 @@ export class CaseRuntime<Stage extends string> {
       update,
       (raw: Input) =>
         this.queue.run(() =>
-          this.book.step(async () => {
+          this.parts.steps.run(async () => {
             const input = parsePayload(handler.schema, raw, what);
             // State may have moved since validation while this update waited its turn.
             handler.validate(input);
             await handler.apply(input);
-            this.book.publish();
+            this.parts.publisher.publish();
             return this.view();
           }),
         ),
@@ -420,18 +321,18 @@ export class CaseRuntime<Stage extends string> {
 
   /** Upserts the case's static search attributes, computes the first schedule and arms it. */
   async open(): Promise<void> {
-    await this.book.step(async () => {
-      this.book.setSearchAttributes([
+    await this.parts.steps.run(async () => {
+      this.setSearchAttributes([
         { key: CaseTypeKey, value: this.options.caseType },
         { key: JurisdictionKey, value: this.options.jurisdiction },
         { key: FacilityKey, value: this.options.facility },
         { key: StageKey, value: this.stage },
       ]);
       const first = await this.computeSchedule(this.events, this.extensions);
-      this.book.setSearchAttributes([
+      this.setSearchAttributes([
         { key: PolicyVersionKey, value: `${first.policyId}@${first.policyVersion}` },
       ]);
-      this.book.record({
+      this.record({
         type: 'opened',
         detail: `${this.options.caseType} at ${this.options.facility}`,
         actor: workflowInfo().workflowId,
@@ -462,7 +363,7 @@ export class CaseRuntime<Stage extends string> {
       if (await condition(changed, remaining, { summary: `window closes ${lapseAt}` })) continue;
       if (lapse?.at() === lapseAt) await lapse.onLapse(lapseAt);
     }
-    this.book.publish();
+    this.publish();
     // Let the update that closed the case return its answer before the workflow completes.
     await condition(allHandlersFinished);
     await this.archive('closed');
@@ -490,7 +391,7 @@ export class CaseRuntime<Stage extends string> {
       events: { ...this.events },
       extensions: [...this.extensions],
       view: this.view(),
-      timeline: this.book.timeline(),
+      timeline: this.timeline(),
       ...(details ? { details } : {}),
     };
   }
@@ -515,54 +416,26 @@ export class CaseRuntime<Stage extends string> {
     }
   }
 
-  // Long-lived records (probation, contracts): one entry per action in the book, their own timed work,
-  // and a hand-over to a new run before their history grows large.
+  // Long-lived records (probation, contracts): see record-loop.ts.
 
-  /**
-   * Opens a long-lived record: its static search attributes, the policy version it runs on, the
-   * `opened` entry (`openedDetail`; undefined when continued from an earlier run). It runs at once,
-   * outside any step, before the main loop starts: no patch marker is written, so an update refused
-   * before the first one accepted still leaves no trace in history.
-   */
+  /** Opens a long-lived record: its search attributes, policy version and `opened` entry (RecordLoop.open). */
   openRecord(policyLabel: string, openedDetail?: string): void {
-    this.book.setSearchAttributes([
-      { key: CaseTypeKey, value: this.options.caseType },
-      { key: JurisdictionKey, value: this.options.jurisdiction },
-      { key: FacilityKey, value: this.options.facility },
-      { key: StageKey, value: this.stage },
-    ]);
-    this.publishPolicyVersion(policyLabel);
-    if (openedDetail !== undefined)
-      this.book.record({ type: 'opened', detail: openedDetail, actor: workflowInfo().workflowId });
-    this.book.publish();
+    this.recordLoop.open(policyLabel, openedDetail);
   }
 
   /** Publishes the policy version a record runs on (`adc-probation@2024-01`), when it changes. */
   publishPolicyVersion(label: string): void {
-    if (!label || label === this.publishedPolicy) return;
-    this.publishedPolicy = label;
-    const pairs = [{ key: PolicyVersionKey, value: label }];
-    if (this.recordSteps) this.book.setSearchAttributes(pairs);
-    else upsertSearchAttributes(pairs);
-  }
-
-  /**
-   * RECORD_STEPS, asked once per run, the first time it matters: asked again once replay has caught
-   * up, a patch absent from the history so far would read as present.
-   */
-  private get recordSteps(): boolean {
-    this.recordStepsPatch ??= patched(RECORD_STEPS);
-    return this.recordStepsPatch;
+    this.recordLoop.publishPolicyVersion(label);
   }
 
   /** Tells a record's main loop (`runRecord`) to look again: an update changed the record. */
   touch(): void {
-    this.revision += 1;
+    this.recordLoop.touch();
   }
 
   /** Whether the case's own work (`work`) or a notice is under way: no hand-over meanwhile. */
   get busy(): boolean {
-    return this.working > 0 || this.book.sendingNotices;
+    return this.recordLoop.busy;
   }
 
   /**
@@ -571,85 +444,17 @@ export class CaseRuntime<Stage extends string> {
    * starts a turn later: a book restored in the constructor calls back before the case type's object
    * holding the runtime is complete.
    */
-  async work(fn: () => Promise<void>): Promise<void> {
-    this.working += 1;
-    try {
-      await Promise.resolve();
-      await this.queue.run(() => (this.recordSteps ? this.book.step(fn) : fn()));
-    } finally {
-      this.working -= 1;
-      this.revision += 1;
-    }
+  work(fn: () => Promise<void>): Promise<void> {
+    return this.recordLoop.work(fn);
   }
 
   /**
    * Runs a long-lived record until it closes: its own timed work once due, and a hand-over to a new
    * run (continue-as-new) once its history is long and nothing is in flight or about to be. Between
-   * them it waits for a change, the next timed work, or the moment a held-back hand-over may go (in
-   * line, not in a helper: an extra await would move its timers among other coroutines' commands).
+   * them it waits for a change, the next timed work, or the moment a held-back hand-over may go.
    */
-  async runRecord(life: RecordLife): Promise<void> {
-    while (!this.closed) {
-      const dueNow = life.due?.at();
-      if (life.due && dueNow !== undefined && dueNow <= Date.now()) {
-        await this.work(life.due.run);
-        continue;
-      }
-      if (this.wantsHandover(life) && this.readyForHandover(life)) {
-        // This run's history will be deleted with the namespace's retention: archive what it holds first.
-        await this.archive('continued');
-        // An update or notice that came in while the archive was written waits for the next attempt.
-        if (!this.readyForHandover(life) || this.closed) continue;
-        await life.handover.continueAsNew();
-      }
-      const seen = this.revision;
-      // A hand-over held back by a timer close to now is retried once that timer is well past; one held
-      // back by a running handler or notice is retried by the predicate when that finishes.
-      const quietIn = this.wantsHandover(life) ? this.msUntilQuiet(life) : 0;
-      const due = life.due?.at();
-      const timers = [
-        ...(life.due && due !== undefined ? [{ at: due, summary: life.due.summary }] : []),
-        ...(quietIn > 0
-          ? [{ at: Date.now() + quietIn, summary: 'hand over to a new run (continue-as-new)' }]
-          : []),
-      ].sort((a, b) => a.at - b.at);
-      const woken = () =>
-        this.closed || this.revision !== seen || (this.wantsHandover(life) && this.readyForHandover(life));
-      const next = timers[0];
-      if (!next) await condition(woken);
-      else
-        await condition(woken, Math.max(1, next.at - Date.now()), {
-          summary: `${next.summary} at ${new Date(next.at).toISOString()}`,
-        });
-    }
-    // Let the update that closed the record answer, and any notice under way finish.
-    await condition(() => allHandlersFinished() && !this.busy);
-    this.book.publish();
-    await this.archive('closed');
-  }
-
-  private wantsHandover(life: RecordLife): boolean {
-    const info = workflowInfo();
-    return info.historyLength >= life.handover.atEvents || info.continueAsNewSuggested;
-  }
-
-  private readyForHandover(life: RecordLife): boolean {
-    return allHandlersFinished() && !this.busy && this.msUntilQuiet(life) === 0;
-  }
-
-  /** Milliseconds until no timer of the record lies within the hand-over guard of now (0: now). */
-  private msUntilQuiet(life: RecordLife): number {
-    const now = Date.now();
-    const guard = life.handover.guardMs;
-    const instants: number[] = [];
-    for (const d of this.book.view()) {
-      if (d.kind !== 'deadline' || (d.state !== 'pending' && d.state !== 'extended') || !d.dueAt) continue;
-      instants.push(Date.parse(d.dueAt), ...d.reminders.map((r) => Date.parse(r.at)));
-    }
-    const due = life.due?.at();
-    if (due !== undefined) instants.push(due);
-    const near = instants.filter((t) => Math.abs(t - now) <= guard);
-    return near.length === 0 ? 0 : Math.max(...near) + guard - now + 1;
+  runRecord(life: RecordLife): Promise<void> {
+    return this.recordLoop.run(life);
   }
 
   requireReady(): Schedule {
@@ -721,7 +526,7 @@ export class CaseRuntime<Stage extends string> {
     accept?.(next);
     Object.assign(this.events, recorded);
     if (facts) Object.assign(this.facts, facts);
-    this.book.record({
+    this.record({
       at: event.at,
       type: label,
       actor: event.by,
@@ -733,9 +538,9 @@ export class CaseRuntime<Stage extends string> {
   moveTo(next: Stage, outcome?: string): void {
     if (outcome !== undefined) this.outcome = outcome;
     if (next === this.stage) return;
-    this.book.record({ type: 'stage', detail: `${this.stage} → ${next}` });
+    this.record({ type: 'stage', detail: `${this.stage} → ${next}` });
     this.stage = next;
-    this.book.setSearchAttributes([{ key: StageKey, value: next }]);
+    this.setSearchAttributes([{ key: StageKey, value: next }]);
   }
 
   /** Ends every open deadline as waived (withdrawal, dismissal, waiver). */
@@ -759,7 +564,7 @@ export class CaseRuntime<Stage extends string> {
       dueAt: task.dueAt,
     };
     this.serviceTasks.push(created);
-    await this.book.notify({
+    await this.notify({
       kind: 'service-task',
       noticeKey: created.task,
       role: task.role,
@@ -791,24 +596,8 @@ export class CaseRuntime<Stage extends string> {
     );
   }
 
-  private extensionRecordFor(request: ExtensionRequestInput): ExtensionRecord {
-    const current = this.requireReady();
-    const entry = guard(() => findEntry(current, request.key));
-    return guard(() =>
-      validateExtension(
-        // The entry carries the extension terms recorded with its schedule: no policy lookup here.
-        {
-          id: current.policyId,
-          version: current.policyVersion,
-          rules: [{ key: entry.key, extension: entry.extensionPolicy }],
-        },
-        entry,
-        { ...request, grantedAt: request.at },
-      ),
-    );
-  }
-
-  private adopt(next: Schedule, cause?: string): void {
+  /** Takes a recomputed schedule: the book arms it, and deadlines it dropped are settled. */
+  adopt(next: Schedule, cause?: string): void {
     this.current = next;
     this.version += 1;
     this.book.apply(next);

@@ -5,60 +5,23 @@
 // Deadlines are never computed here: schedules arrive from the domain layer through a local
 // activity, so they are recorded in history and a later calendar or policy change cannot move a
 // deadline a running case has already been given.
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  log,
-  patched,
-  proxyActivities,
-  setCurrentDetails,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { condition, log, patched } from '@temporalio/workflow';
 import type { DeadlineState, Schedule, ScheduleEntry } from '../domain/types';
-import type { NotificationActivities, NoticeRequest } from '../activities/notifications';
 import { refuse } from './case-support';
-import { DeadlineStateKey, NextDeadlineKey } from './search-attributes';
+import { CasePublisher, type DeadlineStatusSource } from './case-publisher';
+import { CaseSteps } from './case-steps';
 import { countAcknowledgement, countBreach } from './metrics';
+import { NoticeSender, type CaseNotice } from './notice-sender';
+import { Timeline, type TimelineEvent } from './timeline';
 
-// A notice must not be lost to a transient SMTP outage, so retries continue for a day before the
-// failure goes to the administrators instead. Retries stay seconds apart for that whole day: the
-// worker holds notices at its relay gate while the relay is unreachable (activities/relay-health.ts)
-// and releases them the moment it answers, so a short interval costs no SMTP connections during an
-// outage, and a notice between attempts when the relay recovers waits at most the maximum interval.
-// The heartbeat timeout lets Temporal see a dead worker within seconds; the activity heartbeats
-// whenever it waits or talks to the relay for longer than a moment. Start-to-close only bounds a
-// stuck attempt on a live worker: gate wait (30 s) plus nodemailer's connect, greeting and socket
-// timeouts fit inside it.
-// Activity options are not part of a workflow's commands' identity: changing them does not break
-// the replay of running cases (test/replay.test.ts).
-const NOTICE_OPTIONS = {
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  scheduleToCloseTimeout: '1 day',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-} as const;
-const notices = proxyActivities<NotificationActivities>(NOTICE_OPTIONS);
+export type { TimelineEvent } from './timeline';
 
-/** patched() id: a step's search attributes go out in one upsert (DeadlineBook.step). */
-const ONE_UPSERT_PER_STEP = 'one-search-attribute-upsert-per-step';
 /**
  * patched() id: reminders are placed within business hours (domain placeReminder), so a schedule
  * recomputed for a case armed before that can bring other reminders for an unchanged deadline; the
  * book keeps showing the reminders its watcher has armed (DeadlineBook.apply).
  */
 const REMINDERS_BUSINESS_HOURS = 'reminders-business-hours';
-
-// The administrators' alert goes out over every channel configured (fallback relay, paging webhook),
-// so it does not wait on the relay that failed; when none takes it, it is retried for a week.
-const adminAlerts = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  scheduleToCloseTimeout: '7 days',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 export type OverallDeadlineState = 'on-track' | 'at-risk' | 'breached';
 
@@ -77,15 +40,6 @@ export interface TrackedDeadline {
   tolled?: string;
 }
 
-export interface TimelineEvent {
-  at: string;
-  type: string;
-  /** Opaque staff ID or role, never a name. */
-  actor?: string;
-  detail: string;
-  noticeKey?: string;
-}
-
 export interface CaseContext {
   caseNumber: string;
   caseType: string;
@@ -97,8 +51,32 @@ export interface DeadlineBookOptions {
   onBreach?: (deadline: TrackedDeadline) => Promise<void>;
   /** Called when a period-end entry (probation, look-back window) is reached: not a breach. */
   onPeriodEnd?: (deadline: TrackedDeadline) => Promise<void>;
-  /** Keep timeline size bounded for long-lived records; the oldest entries are dropped first. */
+  /**
+   * Keep timeline size bounded for long-lived records; the oldest entries are dropped first. It bounds
+   * the timeline of `caseParts`, built by CaseRuntime or by a book given no parts.
+   */
   maxTimelineEvents?: number;
+}
+
+/**
+ * What a book writes to besides its deadlines: the case's steps, timeline, published status and
+ * notices. CaseRuntime builds them once (`caseParts`) and uses them too.
+ */
+export interface CaseParts {
+  steps: CaseSteps;
+  timeline: Timeline;
+  publisher: CasePublisher;
+  notices: NoticeSender;
+}
+
+/**
+ * What a book carries across continue-as-new: its deadlines and the timeline it writes to. Running
+ * records hand this shape to their next run, so it stays as it is.
+ */
+export interface BookSnapshot {
+  deadlines: TrackedDeadline[];
+  lowerBounds: ScheduleEntry[];
+  timeline: TimelineEvent[];
 }
 
 export interface DeadlineView {
@@ -122,6 +100,7 @@ export interface DeadlineView {
 }
 
 const nowIso = (): string => new Date(Date.now()).toISOString();
+
 const msUntil = (iso: string): number => Math.max(0, Date.parse(iso) - Date.now());
 const settled = (state: DeadlineState): boolean => state === 'met' || state === 'waived';
 
@@ -146,30 +125,44 @@ function currentState(deadline: TrackedDeadline): DeadlineState {
   return deadline.state;
 }
 
-export class DeadlineBook {
+/** Builds the pieces of one case (see `CaseParts`), its timeline bounded by `maxTimelineEvents`. */
+export function caseParts(context: CaseContext, maxTimelineEvents?: number): CaseParts {
+  const steps = new CaseSteps();
+  const timeline = new Timeline(maxTimelineEvents);
+  const publisher = new CasePublisher(context, steps);
+  return { steps, timeline, publisher, notices: new NoticeSender(context, timeline, publisher) };
+}
+
+/**
+ * The case's deadlines and their timers: their state, arming, reminders, breach, escalation, and the
+ * snapshot a new run restores. What happens to them goes into the case's timeline, their reminders and
+ * alerts go through its notice sender, and its publisher shows the status after each change.
+ */
+export class DeadlineBook implements DeadlineStatusSource {
   private readonly tracked = new Map<string, TrackedDeadline>();
   private readonly lowerBounds = new Map<string, ScheduleEntry>();
-  private readonly timelineEvents: TimelineEvent[] = [];
-  private lastSearchAttributes = '';
-  /** Search attributes waiting for the end of the current step (see `step`), by key. */
-  private readonly pendingAttributes = new Map<string, SearchAttributeUpdatePair>();
-  private stepDepth = 0;
-  private noticesInFlight = 0;
+  private readonly parts: CaseParts;
 
+  /** `parts`: the case's own pieces; a book built without them (a watch's) gets its own. */
   constructor(
     private readonly context: CaseContext,
     private readonly options: DeadlineBookOptions = {},
-  ) {}
+    parts?: CaseParts,
+  ) {
+    this.parts = parts ?? caseParts(context, options.maxTimelineEvents);
+    this.parts.publisher.show(this);
+  }
 
   /** Restores state carried across continue-as-new; watchers restart for anything still open. */
   static restore(
     context: CaseContext,
-    snapshot: { deadlines: TrackedDeadline[]; lowerBounds: ScheduleEntry[]; timeline: TimelineEvent[] },
+    snapshot: BookSnapshot,
     options: DeadlineBookOptions = {},
+    parts?: CaseParts,
   ): DeadlineBook {
-    const book = new DeadlineBook(context, options);
+    const book = new DeadlineBook(context, options, parts);
     for (const entry of snapshot.lowerBounds) book.lowerBounds.set(entry.key, entry);
-    book.timelineEvents.push(...snapshot.timeline);
+    book.parts.timeline.restore(snapshot.timeline);
     for (const deadline of snapshot.deadlines) {
       book.tracked.set(deadline.key, deadline);
       if (!settled(deadline.state) && !deadline.acknowledged) book.startWatcher(deadline);
@@ -178,11 +171,11 @@ export class DeadlineBook {
     return book;
   }
 
-  snapshot(): { deadlines: TrackedDeadline[]; lowerBounds: ScheduleEntry[]; timeline: TimelineEvent[] } {
+  snapshot(): BookSnapshot {
     return {
       deadlines: [...this.tracked.values()],
       lowerBounds: [...this.lowerBounds.values()],
-      timeline: [...this.timelineEvents],
+      timeline: this.parts.timeline.events(),
     };
   }
 
@@ -327,16 +320,15 @@ export class DeadlineBook {
     return this.lowerBounds.get(key);
   }
 
-  record(event: Omit<TimelineEvent, 'at'> & { at?: string }): void {
-    this.timelineEvents.push({ at: event.at ?? nowIso(), ...event } as TimelineEvent);
-    const max = this.options.maxTimelineEvents;
-    if (max !== undefined && this.timelineEvents.length > max) {
-      this.timelineEvents.splice(0, this.timelineEvents.length - max);
-    }
+  // A book used on its own (a subject's watch) is written to and read through these.
+
+  /** Adds an entry to the timeline the book writes to. */
+  record(event: Parameters<Timeline['record']>[0]): void {
+    this.parts.timeline.record(event);
   }
 
   timeline(): TimelineEvent[] {
-    return [...this.timelineEvents];
+    return this.parts.timeline.events();
   }
 
   view(): DeadlineView[] {
@@ -398,178 +390,18 @@ export class DeadlineBook {
     return atRisk ? 'at-risk' : 'on-track';
   }
 
-  /**
-   * Runs one step of the case (its opening, an event from the case system) with every search attribute
-   * it changes upserted once, when it ends: each upsert is a history event, and a step used to spend up
-   * to three (stage, policy version, next deadline). Cases whose history predates the patch keep
-   * upserting as they go, so their replay is unchanged.
-   */
-  async step<T>(fn: () => Promise<T>): Promise<T> {
-    if (!patched(ONE_UPSERT_PER_STEP)) return fn();
-    this.stepDepth += 1;
-    try {
-      return await fn();
-    } finally {
-      this.stepDepth -= 1;
-      if (this.stepDepth === 0) this.flushSearchAttributes();
-    }
+  /** Every tracked deadline with the state it shows now (a lapsed window reads breached). */
+  states(): Array<[TrackedDeadline, DeadlineState]> {
+    return [...this.tracked.values()].map((d): [TrackedDeadline, DeadlineState] => [d, currentState(d)]);
   }
 
-  /** Upserts now, or with the rest of the current step's changes when one is running. */
-  setSearchAttributes(pairs: SearchAttributeUpdatePair[]): void {
-    for (const pair of pairs) {
-      this.pendingAttributes.delete(pair.key.name);
-      this.pendingAttributes.set(pair.key.name, pair);
-    }
-    if (this.stepDepth === 0) this.flushSearchAttributes();
+  /** Sends one notice through the case's notice sender (see NoticeSender.notify). */
+  notify(request: CaseNotice): Promise<boolean> {
+    return this.parts.notices.notify(request);
   }
 
-  private flushSearchAttributes(): void {
-    if (this.pendingAttributes.size === 0) return;
-    const pairs = [...this.pendingAttributes.values()];
-    this.pendingAttributes.clear();
-    upsertSearchAttributes(pairs);
-  }
-
-  /**
-   * Keeps the Temporal UI truthful: NextDeadline and DeadlineState search attributes (upserted only
-   * when they change, to keep history small) and the workflow's current details.
-   */
-  publish(extraDetails = ''): void {
-    const next = this.nextDeadline();
-    const state = this.overallState();
-    const nextDue = next?.entry.dueAt ? new Date(next.entry.dueAt) : undefined;
-    const signature = `${nextDue?.toISOString() ?? '-'}|${state}`;
-    if (signature !== this.lastSearchAttributes) {
-      this.lastSearchAttributes = signature;
-      this.setSearchAttributes([
-        nextDue ? { key: NextDeadlineKey, value: nextDue } : { key: NextDeadlineKey, value: null },
-        { key: DeadlineStateKey, value: state },
-      ]);
-    }
-    const rows = [...this.tracked.values()]
-      .filter((d) => !d.entry.capOf)
-      .map(
-        (d) =>
-          `| ${d.key} | ${d.tolled ? 'clock stopped' : d.entry.localText} | ${d.tolled ? 'tolled' : currentState(d)} | ${d.entry.responsibleRole} | ${d.entry.sourceText} |`,
-      );
-    setCurrentDetails(
-      // Markdown: paragraphs need blank lines between them, the table needs its lines together.
-      [
-        `**${this.context.caseType} ${this.context.caseNumber}** (${this.context.facility}): ${state}`,
-        next ? `Next: ${next.key} due ${next.entry.localText}` : 'No open deadline',
-        extraDetails,
-        ['| deadline | due | state | role | source |', '|---|---|---|---|---|', ...rows].join('\n'),
-      ]
-        .filter((paragraph) => paragraph !== '')
-        .join('\n\n'),
-    );
-  }
-
-  /**
-   * Whether a notice is being sent right now (a reminder, an alert, or a notice a workflow sent through
-   * `notify`). A workflow must not continue-as-new while one is: the new run would not send it again,
-   * because a restored watcher skips reminders whose time has passed.
-   */
-  get sendingNotices(): boolean {
-    return this.noticesInFlight > 0;
-  }
-
-  /** Sends one notice; a permanent failure goes to the administrators and into the timeline. */
-  async notify(
-    request: Omit<NoticeRequest, 'workflowId' | 'caseNumber' | 'caseType' | 'facility'> & {
-      facility?: string;
-      /** A notice about another case than the book's own (e.g. a per-subject watch telling one case). */
-      caseNumber?: string;
-    },
-  ): Promise<boolean> {
-    // A notice may be retried for a day: what the step has changed must not wait for it to be delivered.
-    this.flushSearchAttributes();
-    this.noticesInFlight += 1;
-    try {
-      return await this.sendAndRecord(request);
-    } finally {
-      this.noticesInFlight -= 1;
-    }
-  }
-
-  private async sendAndRecord(request: Parameters<DeadlineBook['notify']>[0]): Promise<boolean> {
-    const full: NoticeRequest = {
-      workflowId: workflowInfo().workflowId,
-      caseNumber: this.context.caseNumber,
-      caseType: this.context.caseType,
-      facility: this.context.facility,
-      sentAt: nowIso(),
-      ...request,
-    };
-    try {
-      const result = await notices.sendNotice.executeWithOptions(
-        { ...NOTICE_OPTIONS, summary: `${request.kind} ${request.noticeKey}` },
-        [full],
-      );
-      this.record({
-        type: 'notice.sent',
-        detail: `${request.kind} to ${result.recipientRole} (${result.recipientCount} recipient(s))`,
-        noticeKey: request.noticeKey,
-        actor: 'docket',
-        at: result.sentAt,
-      });
-      if (result.rejectedCount > 0) {
-        await this.alertAdministrators(
-          full,
-          'SMTP_PARTIAL_REJECTION',
-          `${result.rejectedCount} recipient(s) of ${request.noticeKey} were refused by the relay`,
-        );
-      }
-      return true;
-    } catch (err) {
-      const cause =
-        err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
-      const code = cause?.type ?? 'NOTICE_FAILED';
-      log.warn('notice failed permanently; alerting administrators', { noticeKey: request.noticeKey, code });
-      this.record({
-        type: 'notice.failed',
-        detail: `${request.kind} to ${request.role}: ${code}`,
-        noticeKey: request.noticeKey,
-      });
-      await this.alertAdministrators(full, code, cause?.message ?? (err as Error).message);
-      this.publish();
-      return false;
-    }
-  }
-
-  private async alertAdministrators(
-    notice: NoticeRequest,
-    errorCode: string,
-    errorMessage: string,
-  ): Promise<void> {
-    try {
-      await adminAlerts.alertAdministrators({
-        workflowId: notice.workflowId,
-        noticeKey: notice.noticeKey,
-        errorCode,
-        errorMessage,
-        caseNumber: notice.caseNumber,
-        caseType: notice.caseType,
-        kind: notice.kind,
-        facility: notice.facility,
-        role: notice.role,
-        entry: notice.entry,
-        sentAt: nowIso(),
-      });
-      this.record({
-        type: 'admin.alerted',
-        detail: `administrators told of ${errorCode}`,
-        noticeKey: notice.noticeKey,
-      });
-    } catch (adminErr) {
-      log.error('administrator alert failed', { noticeKey: notice.noticeKey });
-      this.record({
-        type: 'admin.alert-failed',
-        detail: (adminErr as Error).message,
-        noticeKey: notice.noticeKey,
-      });
-    }
+  private publish(): void {
+    this.parts.publisher.publish();
   }
 
   private startWatcher(deadline: TrackedDeadline): void {
@@ -592,7 +424,7 @@ export class DeadlineBook {
       if (Date.parse(reminder.at) <= Date.now()) continue;
       if (await condition(done, msUntil(reminder.at), { summary: `reminder (${reminder.key}): ${label}` }))
         return;
-      await this.notify({
+      await this.parts.notices.notify({
         kind: 'reminder',
         noticeKey: `${deadline.key}/reminder/${reminder.key}/${attempt}`,
         role: entry.responsibleRole,
@@ -640,7 +472,7 @@ export class DeadlineBook {
 
   private async sendBreachAlert(deadline: TrackedDeadline, attempt: number, level: number): Promise<void> {
     deadline.alertsSent += 1;
-    await this.notify({
+    await this.parts.notices.notify({
       kind: level === 0 ? 'breach' : 'escalation',
       noticeKey: `${deadline.key}/${level === 0 ? 'breach' : `escalation-${level}`}/${attempt}`,
       role: deadline.entry.responsibleRole,
