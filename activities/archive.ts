@@ -15,7 +15,7 @@ import { ApplicationFailure, defaultPayloadConverter, METADATA_ENCODING_KEY } fr
 import { isDomainError } from '../domain/errors';
 import { addPeriod, resolveRetention, type ResolvedRetention } from '../domain/policies/records';
 import type { ExtensionRecord } from '../domain/types';
-import type { CaseView, ServiceTask } from '../workflows/case-support';
+import type { CaseView, ServiceTask } from '../workflows/case-messages';
 import type { DeadlineView, TimelineEvent } from '../workflows/deadlines';
 import {
   CIPHER,

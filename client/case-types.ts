@@ -63,7 +63,7 @@ import {
   supportiveMeasuresSchema,
   titleIxIntakeSchema,
 } from '../domain/cases/title-ix';
-import { recordServiceUpdate, type CaseView } from '../workflows/case-support';
+import { recordServiceUpdate, type CaseView } from '../workflows/case-messages';
 import {
   directorAppealDecidedUpdate,
   directorAppealFiledUpdate,

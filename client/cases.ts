@@ -23,7 +23,7 @@ import {
   scheduleQuery,
   timelineQuery,
   type CaseView,
-} from '../workflows/case-support';
+} from '../workflows/case-messages';
 import type { TimelineEvent } from '../workflows/deadlines';
 import { caseTypeDefinition, type CaseType } from './case-types';
 import { dueSearch, listDueCases, type DeadlinesDue, type DeadlinesDueFilters } from './deadlines-due';

@@ -23,7 +23,7 @@ import {
   decodeOptionalFailureToOptionalError,
 } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
-import { timelineQuery } from '../workflows/case-support';
+import { timelineQuery } from '../workflows/case-messages';
 import type { TimelineEvent } from '../workflows/deadlines';
 import { caseOfWorkflowId, caseTypeNames, type CaseType } from './case-types';
 import { type DocketClient } from './cases';

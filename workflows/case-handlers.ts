@@ -16,14 +16,12 @@ import type { CaseRuntime, CaseUpdateSpec } from './case-runtime';
 import {
   acknowledgeUpdate,
   extendDeadlineUpdate,
-  guard,
   recordServiceUpdate,
-  refuse,
-  refuseFutureEvent,
   scheduleQuery,
   timelineQuery,
   type ServiceTask,
-} from './case-support';
+} from './case-messages';
+import { guard, refuse, refuseFutureEvent } from './refusals';
 
 export type ExtensionSpec = CaseUpdateSpec<ExtensionRequestInput, ExtensionRequestInput>;
 

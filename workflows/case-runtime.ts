@@ -21,16 +21,10 @@ import type { EventBase, ExtensionRequestInput, ServiceProof } from '../domain/c
 import { checkEvent } from '../domain/deadline/checks';
 import type { ExtensionRecord, Schedule, ScheduleEntry } from '../domain/types';
 import { registerCommonHandlers, type ExtensionSpec } from './case-handlers';
-import {
-  computeScheduleRecorded,
-  guard,
-  parsePayload,
-  refuse,
-  refuseFutureEvent,
-  SerialQueue,
-  type CaseView,
-  type ServiceTask,
-} from './case-support';
+import { computeCaseSchedule } from './case-schedule';
+import { guard, parsePayload, refuse, refuseFutureEvent } from './refusals';
+import { SerialQueue } from './serial-queue';
+import { type CaseView, type ServiceTask } from './case-messages';
 import {
   caseParts,
   DeadlineBook,
@@ -268,7 +262,7 @@ export class CaseRuntime<Stage extends string> {
     extensions: ExtensionRecord[],
     facts: Record<string, string | number | boolean> = this.facts,
   ): Promise<Schedule> {
-    return computeScheduleRecorded({
+    return computeCaseSchedule({
       policyId: this.options.policyId,
       policyVersion: this.current?.policyVersion ?? this.options.policyVersion,
       facts,

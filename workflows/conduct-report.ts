@@ -22,7 +22,8 @@ import {
   type RetaliationInput,
   type WardenDecisionInput,
 } from '../domain/cases/conduct-report';
-import { guard, type CaseView } from './case-support';
+import { guard } from './refusals';
+import { type CaseView } from './case-messages';
 import { ConductCase } from './conduct-report/case';
 import type { ConductResult } from './conduct-report/types';
 

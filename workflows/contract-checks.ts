@@ -16,7 +16,7 @@ import {
 import { checkNotBefore } from '../domain/deadline/checks';
 import { validateExtension } from '../domain/deadline/extensions';
 import type { ExtensionRecord } from '../domain/types';
-import { guard, refuse, refuseFutureEvent } from './case-support';
+import { guard, refuse, refuseFutureEvent } from './refusals';
 import type { ContractRecord } from './contract-record';
 
 export type ExtensionRequest = z.output<typeof extensionRequestSchema>;

@@ -39,7 +39,8 @@ import {
 } from '../domain/cases/contract';
 import { AUTHORITY_TITLES, type LadderRung } from '../domain/policies/nc-doc-contract';
 import type { AppliedSetting, ExtensionRecord, Schedule, ScheduleEntry } from '../domain/types';
-import { computeScheduleRecorded, refuse } from './case-support';
+import { computeCaseSchedule } from './case-schedule';
+import { refuse } from './refusals';
 import { CaseRuntime, type CaseEventHandler } from './case-runtime';
 import {
   checkEnd,
@@ -192,7 +193,7 @@ export class ContractRecord {
     events: Record<string, string>,
     extensions: ExtensionRecord[],
   ): Promise<Schedule> {
-    return computeScheduleRecorded({
+    return computeCaseSchedule({
       policyId: CONTRACT_POLICY_ID,
       // Empty only for the opening probe, which finds the version (the intake's, or the latest).
       policyVersion: this.policyVersion || this.intake.policyVersion,

@@ -11,7 +11,7 @@ import {
 } from '../domain/cases/contract';
 import { AUTHORITY_TITLES } from '../domain/policies/nc-doc-contract';
 import type { AppliedSetting, ScheduleEntry } from '../domain/types';
-import type { CaseView } from './case-support';
+import type { CaseView } from './case-messages';
 import type { ContractRecord, ContractStage } from './contract-record';
 import type { TrackedDeadline } from './deadlines';
 

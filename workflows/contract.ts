@@ -21,7 +21,8 @@ import {
   type RequirementEventInput,
   type ViolationConfirmedInput,
 } from '../domain/cases/contract';
-import { acknowledgeUpdate, extendDeadlineUpdate, guard, type CaseView } from './case-support';
+import { acknowledgeUpdate, extendDeadlineUpdate, type CaseView } from './case-messages';
+import { guard } from './refusals';
 import { contractHandlers, ContractRecord, type ContractCarry, type ContractStage } from './contract-record';
 
 export { CONTRACT_CASE_TYPE } from '../domain/cases/contract';

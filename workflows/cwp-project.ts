@@ -13,7 +13,8 @@ import {
   type CwpIntakeInput,
   type ProjectTerminatedInput,
 } from '../domain/cases/work-programs';
-import { guard, refuseFutureEvent, type CaseView } from './case-support';
+import { guard, refuseFutureEvent } from './refusals';
+import { type CaseView } from './case-messages';
 import { CaseRuntime } from './case-runtime';
 
 export { CWP_CASE_TYPE };

@@ -7,7 +7,7 @@
 // deadline a running case has already been given.
 import { condition, log, patched } from '@temporalio/workflow';
 import type { DeadlineState, Schedule, ScheduleEntry } from '../domain/types';
-import { refuse } from './case-support';
+import { refuse } from './refusals';
 import { CasePublisher, type DeadlineStatusSource } from './case-publisher';
 import { CaseSteps } from './case-steps';
 import { countAcknowledgement, countBreach } from './metrics';

@@ -27,7 +27,8 @@ import {
   type PrivilegeRestoredInput,
   type RepresentativeRequestInput,
 } from '../domain/cases/discipline';
-import { guard, type CaseView } from './case-support';
+import { guard } from './refusals';
+import { type CaseView } from './case-messages';
 import { AppealEvents } from './discipline/appeals';
 import { DisciplineCase } from './discipline/case';
 import { HearingEvents } from './discipline/hearing';

@@ -13,7 +13,8 @@ import {
   TRANSFER_POLICY_ID,
   type TransferIntakeInput,
 } from '../domain/cases/work-programs';
-import { guard, refuse, refuseFutureEvent, type CaseView } from './case-support';
+import { guard, refuse, refuseFutureEvent } from './refusals';
+import { type CaseView } from './case-messages';
 import { CaseRuntime } from './case-runtime';
 
 export { TRANSFER_CASE_TYPE };

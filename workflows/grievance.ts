@@ -10,7 +10,8 @@ import {
   type DecisionInput,
   type GrievanceIntakeInput,
 } from '../domain/cases/grievance';
-import { guard, type CaseView } from './case-support';
+import { guard } from './refusals';
+import { type CaseView } from './case-messages';
 import { GrievanceCase, type GrievanceResult } from './grievance/case';
 
 export { decisionSchema, type DecisionInput } from '../domain/cases/grievance';

@@ -22,7 +22,8 @@ import {
   type SeparationInput,
   type ViolationInput,
 } from '../domain/cases/probation';
-import { guard, type CaseView } from './case-support';
+import { guard } from './refusals';
+import { type CaseView } from './case-messages';
 import { ProbationRecord } from './probation/record';
 import type { ProbationCarry, ProbationRecordResult } from './probation/types';
 

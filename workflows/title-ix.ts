@@ -27,7 +27,8 @@ import {
   type SupportiveMeasuresInput,
   type TitleIxIntakeInput,
 } from '../domain/cases/title-ix';
-import { guard, type CaseView } from './case-support';
+import { guard } from './refusals';
+import { type CaseView } from './case-messages';
 import { TitleIxCase } from './title-ix/case';
 import type { TitleIxDetails, TitleIxResult } from './title-ix/types';
 

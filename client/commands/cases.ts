@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DomainError, type DomainErrorCode } from '../../domain/errors';
 import { loadConfig } from '../../infra/config';
-import type { CaseView } from '../../workflows/case-support';
+import type { CaseView } from '../../workflows/case-messages';
 import { caseTypeNames, isCaseType, type CaseType } from '../case-types';
 import { type DocketClient } from '../cases';
 import { deadlineStates } from '../deadlines-due';

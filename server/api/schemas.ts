@@ -12,7 +12,7 @@ import {
   scheduleEntrySchema,
 } from '../../domain/schedule/entry';
 import type { Schedule } from '../../domain/types';
-import type { CaseView } from '../../workflows/case-support';
+import type { CaseView } from '../../workflows/case-messages';
 import type { TimelineEvent } from '../../workflows/deadlines';
 import { caseTypeNames, type CaseType } from '../../client/case-types';
 import { type OpenedCase } from '../../client/cases';

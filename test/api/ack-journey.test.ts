@@ -3,7 +3,7 @@
 // button acknowledges it, and the escalation a day later never comes, while the same alert left
 // unacknowledged on another case does escalate.
 import type { ReceivedMessage } from '../helpers/smtp';
-import type { CaseView } from '../../workflows/case-support';
+import type { CaseView } from '../../workflows/case-messages';
 import { DAY, eventually, grievanceIntake, iso, type ApiTestbed, startApiTestbed } from './support';
 
 let bed: ApiTestbed;

@@ -1,7 +1,7 @@
 // The HTTP API end to end on the official dev server: each endpoint's success and each error path,
 // with a real worker, real schedules, real mail and the encrypting data converter.
 import { signAckLink } from '../../activities/ack-link';
-import type { CaseView } from '../../workflows/case-support';
+import type { CaseView } from '../../workflows/case-messages';
 import type { TimelineEvent } from '../../workflows/deadlines';
 import { decodedText, findLeaks } from '../confidentiality/support';
 import {

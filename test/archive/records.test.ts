@@ -14,7 +14,7 @@ import { CaseArchive } from '../../activities/archive';
 import { openSqliteArchiveStore, SQLITE_ARCHIVE_FILE } from '../../activities/archive-sqlite';
 import type { CaseType } from '../../client/case-types';
 import type { CaseRecord } from '../../client/cases';
-import type { CaseView } from '../../workflows/case-support';
+import type { CaseView } from '../../workflows/case-messages';
 import { generateKey, Keyring } from '../../infra/keys';
 import { DAY, HOUR, iso, newCaseNumber, startApiTestbed, type ApiTestbed } from '../api/support';
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { ConductIntakeInput } from '../../domain/cases/conduct-report';
-import { scheduleQuery, timelineQuery } from '../../workflows/case-support';
+import { scheduleQuery, timelineQuery } from '../../workflows/case-messages';
 import {
   conductInvestigationCompletedUpdate,
   conductInvestigationStartedUpdate,

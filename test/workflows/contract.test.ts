@@ -8,7 +8,12 @@
 import { type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ContractIntakeInput } from '../../domain/cases/contract';
-import { acknowledgeUpdate, scheduleQuery, timelineQuery, type CaseView } from '../../workflows/case-support';
+import {
+  acknowledgeUpdate,
+  scheduleQuery,
+  timelineQuery,
+  type CaseView,
+} from '../../workflows/case-messages';
 import {
   contractEndedUpdate,
   contractRecord,

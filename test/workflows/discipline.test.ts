@@ -20,7 +20,7 @@ import {
   scheduleQuery,
   timelineQuery,
   type CaseView,
-} from '../../workflows/case-support';
+} from '../../workflows/case-messages';
 import {
   directorAppealDecidedUpdate,
   directorAppealFiledUpdate,

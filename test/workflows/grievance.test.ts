@@ -1,14 +1,14 @@
 // Inmate grievances end to end on the time-skipping server: real worker wiring, real schedules, and
 // every notice read back from a real SMTP receiver.
 import { DateTime } from 'luxon';
-import type { CaseView } from '../../workflows/case-support';
+import type { CaseView } from '../../workflows/case-messages';
 import {
   acknowledgeUpdate,
   extendDeadlineUpdate,
   recordServiceUpdate,
   scheduleQuery,
   timelineQuery,
-} from '../../workflows/case-support';
+} from '../../workflows/case-messages';
 import {
   decisionIssuedUpdate,
   grievance,

@@ -13,7 +13,7 @@ import {
   scheduleQuery,
   timelineQuery,
   type CaseView,
-} from '../../workflows/case-support';
+} from '../../workflows/case-messages';
 import {
   notificationReceivedUpdate,
   probationRecord,

@@ -14,8 +14,8 @@ import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { computeSchedule } from '../../domain';
 import type { PartyInput, TitleIxIntakeInput } from '../../domain/cases/title-ix';
 import { parseTitleIxIntake } from '../../domain/cases/title-ix';
-import type { CaseView } from '../../workflows/case-support';
-import { scheduleQuery, timelineQuery } from '../../workflows/case-support';
+import type { CaseView } from '../../workflows/case-messages';
+import { scheduleQuery, timelineQuery } from '../../workflows/case-messages';
 import {
   appealDecidedUpdate,
   appealFiledUpdate,

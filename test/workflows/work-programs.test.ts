@@ -5,7 +5,7 @@
 // Carolina state calendar (America/New_York, EST in January; 2027-01-18 is Martin Luther King Jr. Day).
 import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { extendDeadlineUpdate, scheduleQuery, type CaseView } from '../../workflows/case-support';
+import { extendDeadlineUpdate, scheduleQuery, type CaseView } from '../../workflows/case-messages';
 import { cwpProject, cwpProjectWorkflowId, projectCompletedUpdate } from '../../workflows/cwp-project';
 import {
   crewReleasedUpdate,

@@ -20,7 +20,7 @@ import type { Policy } from '../../domain/policies/schema';
 import type { ScheduleEntry } from '../../domain/types';
 import { casePolicy, caseEvent } from '../case-events';
 import { CaseRuntime } from '../case-runtime';
-import { guard, refuse, refuseFutureEvent } from '../case-support';
+import { guard, refuse, refuseFutureEvent } from '../refusals';
 import {
   disclosureReviewAlert,
   lateReportAlert,

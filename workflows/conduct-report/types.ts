@@ -6,7 +6,7 @@ import type {
   DisclosureIntake,
   RetaliationInput,
 } from '../../domain/cases/conduct-report';
-import type { CaseView } from '../case-support';
+import type { CaseView } from '../case-messages';
 
 export type ConductStage = 'reported' | 'investigating' | 'investigated' | 'notice-received' | 'decided';
 

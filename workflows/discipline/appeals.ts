@@ -3,7 +3,7 @@
 // (§IV.C.12). A waived hearing was a plea of guilty and forfeits both (§IV.C.2).
 import { eventBaseSchema } from '../../domain/cases/common';
 import { appealDecisionSchema } from '../../domain/cases/discipline';
-import { refuse } from '../case-support';
+import { refuse } from '../refusals';
 import { DIRECTOR_DECISION, FACILITY_RESPONSE, type DisciplineCase } from './case';
 import { updateHandler, type DisciplineRuntime } from './model';
 

@@ -8,7 +8,8 @@ import {
 } from '../../domain/cases/discipline';
 import type { ScheduleEntry } from '../../domain/types';
 import { CaseRuntime } from '../case-runtime';
-import { refuse, type ServiceTask } from '../case-support';
+import { refuse } from '../refusals';
+import { type ServiceTask } from '../case-messages';
 import {
   DISCIPLINE_CASE_TYPE,
   entryOf,

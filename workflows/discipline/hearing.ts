@@ -12,7 +12,7 @@ import {
 } from '../../domain/cases/discipline';
 import { checkNotBefore } from '../../domain/deadline/checks';
 import type { Schedule } from '../../domain/types';
-import { guard, refuse, refuseFutureEvent } from '../case-support';
+import { guard, refuse, refuseFutureEvent } from '../refusals';
 import { HEARING_ACTIONS, type DisciplineCase } from './case';
 import { entryOf, updateHandler, type DisciplineRuntime } from './model';
 

@@ -3,7 +3,7 @@ import type { RepeatAssessment, RuleFinding } from '../../domain/cases/disciplin
 import type { SanctionClass } from '../../domain/policies/ok-doc-sanctions';
 import type { Schedule, ScheduleEntry } from '../../domain/types';
 import type { CaseEventHandler, CaseRuntime } from '../case-runtime';
-import type { CaseView } from '../case-support';
+import type { CaseView } from '../case-messages';
 
 export const DISCIPLINE_CASE_TYPE = 'discipline';
 /** Opaque jurisdiction code of every discipline case and subject watch (search attribute). */

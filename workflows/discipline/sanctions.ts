@@ -26,7 +26,7 @@ import {
 import { versionAtLeast } from '../../domain/policies/versions';
 import { formatLocalText, startOfLocalDay } from '../../domain/time';
 import type { Schedule, ScheduleEntry } from '../../domain/types';
-import { guard, refuse, refuseFutureEvent } from '../case-support';
+import { guard, refuse, refuseFutureEvent } from '../refusals';
 import {
   entryOf,
   updateHandler,

@@ -1,6 +1,6 @@
 // Suspended sanctions and findings by rule, per subject (§IV.C.9; the Range of Allowable Sanctions).
 import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { timelineQuery } from '../case-support';
+import { timelineQuery } from '../case-messages';
 import { SubjectRecord } from './subject-record';
 import {
   guiltyFindingSignal,

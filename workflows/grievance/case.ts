@@ -14,7 +14,7 @@ import { citeConstraint } from '../../domain/policies/citations';
 import type { ExtensionRecord, ScheduleEntry } from '../../domain/types';
 import { casePolicy, caseEvent } from '../case-events';
 import { CaseRuntime } from '../case-runtime';
-import { refuse } from '../case-support';
+import { refuse } from '../refusals';
 import type { TrackedDeadline } from '../deadlines';
 
 export const GRIEVANCE_CASE_TYPE = 'grievance';

@@ -10,7 +10,7 @@ import {
 import { issuedAt, type ProbationAction } from '../../domain/cases/probation-actions';
 import { getPolicy } from '../../domain/policies/registry';
 import { resolveFacts } from '../../domain/schedule/inputs';
-import { guard, refuse, refuseFutureEvent } from '../case-support';
+import { guard, refuse, refuseFutureEvent } from '../refusals';
 import type { ProbationViolation } from './types';
 
 type Disciplinary = Exclude<ParsedAction, { action: 'initial-hire' | 'promotion' }>;

@@ -45,7 +45,8 @@ import { checkNotBefore } from '../../domain/deadline/checks';
 import { validateExtension } from '../../domain/deadline/extensions';
 import { extensionRequestSchema, type ExtensionRequestInput } from '../../domain/cases/common';
 import type { ExtensionRecord, Schedule, ScheduleEntry } from '../../domain/types';
-import { computeScheduleRecorded, guard, refuse, refuseFutureEvent } from '../case-support';
+import { computeCaseSchedule } from '../case-schedule';
+import { guard, refuse, refuseFutureEvent } from '../refusals';
 import { CaseRuntime, type CaseUpdateSpec } from '../case-runtime';
 import type { TrackedDeadline } from '../deadlines';
 import { checkAction } from './checks';
@@ -202,7 +203,7 @@ export class ProbationRecord {
     events: Record<string, string>,
     extensions: ExtensionRecord[],
   ): Promise<Schedule> {
-    return computeScheduleRecorded({
+    return computeCaseSchedule({
       policyId: PROBATION_POLICY_ID,
       policyVersion: action.policyVersion ?? this.intake.policyVersion,
       facts: action.facts,

@@ -2,7 +2,7 @@
 // (./record.ts), its views (./view.ts) and the workflow (../probation.ts) its clients import.
 import type { LookbackAdvice, ActionKind, SuspensionWindow } from '../../domain/cases/probation';
 import type { ProbationAction } from '../../domain/cases/probation-actions';
-import type { CaseView, ServiceTask } from '../case-support';
+import type { CaseView, ServiceTask } from '../case-messages';
 import type { DeadlineBook } from '../deadlines';
 
 export type { ProbationAction };

@@ -22,7 +22,7 @@ import { citeSection } from '../../domain/policies/citations';
 import type { ScheduleEntry } from '../../domain/types';
 import { casePolicy, caseEvent } from '../case-events';
 import { CaseRuntime } from '../case-runtime';
-import { refuse, refuseFutureEvent } from '../case-support';
+import { refuse, refuseFutureEvent } from '../refusals';
 import { letters, PartyNotices } from './notices';
 import { Participants } from './participants';
 import {

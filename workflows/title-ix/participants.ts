@@ -2,7 +2,7 @@
 // notices use) and the staff who have held each role, for the role separation of 3.26.
 import type { NoticeRecipient } from '../../activities/notifications';
 import { NOTICED_ROLES, type Party } from '../../domain/cases/title-ix';
-import { refuse } from '../case-support';
+import { refuse } from '../refusals';
 import type { StaffRoles, TitleIxDetails } from './types';
 
 export type StaffRole = keyof StaffRoles;
