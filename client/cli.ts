@@ -6,6 +6,7 @@ import { isDomainError } from '../domain/errors';
 import { registerCalendarCommands } from './commands/calendar';
 import { registerCaseCommands } from './commands/cases';
 import { registerCodecCommands } from './commands/codec';
+import { registerImportCommand } from './commands/import';
 import { registerNoticeCommands } from './commands/notices';
 import { registerPreviewCommand } from './commands/preview';
 import { registerRecordsCommands } from './commands/records';
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerCalendarCommands(program, io);
   registerPreviewCommand(program, io);
   registerCaseCommands(program, io, progressIo);
+  registerImportCommand(program, io, progressIo);
   registerNoticeCommands(program, io, progressIo);
   registerSetupCommand(program, io, progressIo);
   registerRecordsCommands(program, io, progressIo);

@@ -17,6 +17,7 @@ export type { ApiRole };
 /** Everything the API lets a caller do; each route requires exactly one. */
 export type Permission =
   | 'cases:open'
+  | 'cases:import'
   | 'cases:read'
   | 'events:record'
   | 'extensions:grant'
@@ -30,10 +31,18 @@ export type Permission =
  * Reading a case is open to all three, within a key's case types.
  */
 export const rolePermissions: Readonly<Record<ApiRole, readonly Permission[]>> = {
-  'case-system': ['cases:open', 'cases:read', 'events:record', 'extensions:grant', 'policies:preview'],
+  'case-system': [
+    'cases:open',
+    'cases:import',
+    'cases:read',
+    'events:record',
+    'extensions:grant',
+    'policies:preview',
+  ],
   supervisor: ['alerts:acknowledge', 'cases:read', 'policies:preview'],
   administrator: [
     'cases:open',
+    'cases:import',
     'cases:read',
     'events:record',
     'extensions:grant',

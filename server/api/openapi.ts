@@ -13,6 +13,7 @@ import {
   type CaseTypeDefinition,
 } from '../../client/cases';
 import { rolesWith, type Permission } from './auth';
+import { IMPORT_DESCRIPTION, importRequestSchema, importResultSchema } from './import-route';
 import { apiErrorCodes } from './errors';
 import { routes, type RouteSpec } from './routes';
 import {
@@ -183,6 +184,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     Schedule: scheduleSchema,
     Policies: policiesSchema,
     Health: healthSchema,
+    ImportResult: importResultSchema,
   })) {
     responses.add(schema, { id });
   }
@@ -192,6 +194,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     [extensionRequestSchema, 'ExtensionRequest'],
     [acknowledgeSchema, 'Acknowledgement'],
     [previewBodySchema, 'PreviewRequest'],
+    [importRequestSchema, 'ImportRequest'],
   ]);
   const requestId = (schema: z.ZodType, id: string): string => {
     const existing = requestIds.get(schema);
@@ -249,6 +252,19 @@ export function buildOpenApiDocument(): OpenApiDocument {
         },
       },
       errors: ['FORBIDDEN'],
+    }),
+  );
+
+  add(
+    '/cases/import',
+    'post',
+    operation(routes.importCases, {
+      operationId: 'importCases',
+      tags: ['import'],
+      description: IMPORT_DESCRIPTION,
+      requestBody: { required: true, content: json(ref('ImportRequest')) },
+      responses: { '200': { description: 'A result per line', content: json(ref('ImportResult')) } },
+      errors: ['INVALID_INPUT'],
     }),
   );
 

@@ -34,6 +34,14 @@ export const routes = {
     summary: 'Open a case',
     jsonBody: true,
   },
+  // Static, so it wins over `/cases/:caseType` (no case type is named `import`).
+  importCases: {
+    method: 'POST',
+    url: '/cases/import',
+    permission: 'cases:import',
+    summary: 'Import cases and their recorded events, with a result per line',
+    jsonBody: true,
+  },
   getCase: {
     method: 'GET',
     url: '/cases/:caseType/:caseNumber',

@@ -39,6 +39,7 @@ import { createApiMetrics, isLoopback, type ApiMetrics } from './metrics';
 import { buildOpenApiDocument, renderDocsPage } from './openapi';
 import { routes, type RouteSpec } from './routes';
 import { undeliveredNotices } from '../../client/undelivered';
+import { importCases, importRequestSchema } from './import-route';
 import {
   ackFormSchema,
   ackLinkQuerySchema,
@@ -283,6 +284,14 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       .header('location', `/cases/${caseType}/${opened.caseNumber}`)
       .send(opened);
   });
+
+  route(routes.importCases, async (request) =>
+    importCases(
+      docket,
+      parseWith(importRequestSchema, request.body, 'import'),
+      principals.get(request) as Principal,
+    ),
+  );
 
   route(routes.getCase, async (request) => {
     const { caseType, caseNumber } = caseParams(request);

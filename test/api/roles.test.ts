@@ -24,6 +24,7 @@ const allRoles: ApiRole[] = ['case-system', 'supervisor', 'administrator'];
 /** Issue 10 and the API brief: who may do what. */
 const expectedRoles = {
   openCase: ['case-system', 'administrator'],
+  importCases: ['case-system', 'administrator'],
   getCase: ['case-system', 'supervisor', 'administrator'],
   recordEvent: ['case-system', 'administrator'],
   grantExtension: ['case-system', 'administrator'],
@@ -63,6 +64,22 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
         method: 'POST',
         path: '/cases/grievance',
         body: intake,
+        unchanged: async () => {
+          await expect(bed.docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(
+            /not found/i,
+          );
+        },
+      };
+    },
+  },
+  importCases: {
+    success: 200,
+    make: async () => {
+      const intake = grievanceIntake();
+      return {
+        method: 'POST',
+        path: '/cases/import',
+        body: { lines: [{ caseType: 'grievance', intake, events: [] }] },
         unchanged: async () => {
           await expect(bed.docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(
             /not found/i,
