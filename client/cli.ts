@@ -9,6 +9,7 @@ import { registerCodecCommands } from './commands/codec';
 import { registerImportCommand } from './commands/import';
 import { registerNoticeCommands } from './commands/notices';
 import { registerPreviewCommand } from './commands/preview';
+import { registerRecordCommand } from './commands/record';
 import { registerRecordsCommands } from './commands/records';
 import { registerSetupCommand } from './commands/setup';
 import type { Output } from './commands/shared';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerPreviewCommand(program, io);
   registerCaseCommands(program, io, progressIo);
   registerImportCommand(program, io, progressIo);
+  registerRecordCommand(program, io, progressIo);
   registerNoticeCommands(program, io, progressIo);
   registerSetupCommand(program, io, progressIo);
   registerRecordsCommands(program, io, progressIo);

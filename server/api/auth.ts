@@ -23,7 +23,8 @@ export type Permission =
   | 'extensions:grant'
   | 'alerts:acknowledge'
   | 'policies:preview'
-  | 'notices:read';
+  | 'notices:read'
+  | 'records:export';
 
 /**
  * Issue 10: a case system opens cases and records events (extensions are events of the case
@@ -50,6 +51,8 @@ export const rolePermissions: Readonly<Record<ApiRole, readonly Permission[]>> =
     'policies:preview',
     // Delivery trouble is an operator's concern: failure messages name relays and error codes.
     'notices:read',
+    // The whole record, decrypted, in one document: for court and audit, by an administrator.
+    'records:export',
   ],
 };
 

@@ -169,6 +169,12 @@ API codes: ${Object.entries(apiErrorCodes)
   .map(([code, { status }]) => `\`${code}\` (${status})`)
   .join(', ')}.`;
 
+const CASE_RECORD_DESCRIPTION =
+  'The court-ready record: every event with who recorded it and when; every deadline with its rule, source, due ' +
+  'time, explanation and outcome (met and when, extended by whom and why, breached, alert acknowledged); every ' +
+  "notice with its Message-ID; every proof of service. Read from the case's workflow, or from the records archive " +
+  'once Temporal no longer has it (the document says which). Decrypted and printed in the API process; administrators only.';
+
 export function buildOpenApiDocument(): OpenApiDocument {
   const requests = z.registry<{ id: string }>();
   const responses = z.registry<{ id: string }>();
@@ -314,6 +320,25 @@ export function buildOpenApiDocument(): OpenApiDocument {
           },
         },
         errors: ['CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'],
+      }),
+    );
+    add(
+      `${casePath}/record.pdf`,
+      'get',
+      operation(routes.caseRecordPdf, {
+        operationId: `get${name}RecordPdf`,
+        tags,
+        description: CASE_RECORD_DESCRIPTION,
+        parameters: [caseNumberParam],
+        responses: {
+          '200': {
+            description: 'The record, as PDF',
+            content: {
+              'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } },
+            },
+          },
+        },
+        errors: ['CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT', 'RECORD_RENDERER_UNAVAILABLE'],
       }),
     );
     for (const [event, eventDefinition] of Object.entries(definition.events)) {

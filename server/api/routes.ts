@@ -48,6 +48,12 @@ export const routes = {
     permission: 'cases:read',
     summary: 'A case: its schedule and its timeline',
   },
+  caseRecordPdf: {
+    method: 'GET',
+    url: '/cases/:caseType/:caseNumber/record.pdf',
+    permission: 'records:export',
+    summary: "A case's court-ready record as PDF: events, deadlines and outcomes, notices, proofs of service",
+  },
   recordEvent: {
     method: 'POST',
     url: '/cases/:caseType/:caseNumber/events/:event',

@@ -33,6 +33,7 @@ const expectedRoles = {
   preview: ['case-system', 'supervisor', 'administrator'],
   deadlinesDue: ['case-system', 'supervisor', 'administrator'],
   undeliveredNotices: ['administrator'],
+  caseRecordPdf: ['administrator'],
 } satisfies Partial<Record<RouteName, ApiRole[]>>;
 type ProtectedRoute = keyof typeof expectedRoles;
 
@@ -162,6 +163,10 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
   undeliveredNotices: {
     success: 200,
     make: async () => ({ method: 'GET', path: '/notices/undelivered' }),
+  },
+  caseRecordPdf: {
+    success: 200,
+    make: async () => ({ method: 'GET', path: `/cases/grievance/${await openedCase()}/record.pdf` }),
   },
 };
 

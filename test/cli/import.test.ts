@@ -1,7 +1,8 @@
 // `docket cases import` as an administrator runs it: the real CLI process against a real dev server
 // and a real worker. Refused lines land in a rejects file with their refusal and state; fixed there
-// and imported again, every case ends open with all its events, and a re-run changes nothing.
-import { spawn } from 'node:child_process';
+// and imported again, every case ends open with all its events, and a re-run changes nothing. Then
+// `docket cases record` prints an imported case's court-ready record to PDF.
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -247,3 +248,31 @@ test('bad flags and files are one line with the field', async () => {
   expect(headless.status).toBe(2);
   expect(headless.stderr).toMatch(/needs the columns caseType, intake, events \(missing: caseType, events\)/);
 }, 60_000);
+
+test('docket cases record: the PDF of an imported case, printed by the CLI with its own keys and config', async () => {
+  const now = Date.now();
+  const number = caseNumber();
+  const file = path.join(dir, 'one.jsonl');
+  writeFileSync(
+    file,
+    `${JSON.stringify({ caseType: 'grievance', intake: intake(number, now), events: [submitted(now), responded(now)] })}\n`,
+  );
+  expect((await docket('cases', 'import', file, '--no-progress')).status).toBe(0);
+  const pdf = path.join(dir, `${number}.pdf`);
+  const html = path.join(dir, `${number}.html`);
+  const recorded = await docket('cases', 'record', 'grievance', number, '--pdf', pdf, '--html', html);
+  expect(recorded.status).toBe(0);
+  expect(recorded.stdout).toMatch(
+    /^wrote .*\.pdf \(\d+ bytes\): \d+ events, \d+ deadlines, \d+ notices, 0 service tasks; from the live case/,
+  );
+  const text = execFileSync(process.env.DOCKET_PDFTOTEXT ?? 'pdftotext', ['-raw', pdf, '-'], {
+    encoding: 'utf8',
+  }).replace(/\s+/g, '');
+  expect(text).toContain(`Caserecord:grievance${number}`);
+  expect(text).toMatch(new RegExp(`${submitted(now).at.replace(/\./g, '\\.')}rts\\.submittedS-0100`));
+  expect(text).toMatch(/Produced\d{4}-\S*?bydocketCLI\(/);
+  expect(readFileSync(html, 'utf8')).not.toMatch(/<script/i);
+  const missing = await docket('cases', 'record', 'grievance', caseNumber(), '--pdf', pdf);
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toMatch(/no grievance with case number .* \[CASE_NOT_FOUND\]/);
+}, 120_000);
