@@ -1,7 +1,7 @@
 // `docket cases import <file>`: opens the cases of a JSON Lines or CSV file and replays the events
 // already recorded for them (client/import/importer.ts), a bounded number at a time, with a progress
 // bar on stderr. Refused lines go to a rejects file in the input's format, ready to fix and import.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DomainError } from '../../domain/errors';
@@ -42,7 +42,7 @@ export function registerImportCommand(program: Command, io: Output, progress: Ou
     .argument('<file>', 'a .jsonl or .csv file, or - for stdin (JSON Lines)')
     .option('--format <format>', 'jsonl or csv (default: from the file name)')
     .option('--concurrency <n>', 'cases imported at once', '8')
-    .option('--rejects <file>', 'where refused lines go (default: <file>.rejects.<ext>)')
+    .option('--rejects <file>', 'where refused lines go, rewritten each run (default: <file>.rejects.<ext>)')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the per-line results as JSON')
     .addHelpText('after', HELP)
@@ -111,7 +111,7 @@ function readSources(file: string, format: ImportFormat): SourceLine[] {
 
 function rejectsPathOf(file: string, format: ImportFormat): string {
   if (file === '-') return `rejects.${format}`;
-  return `${file.replace(/(\.rejects)?\.(jsonl|ndjson|json|csv)$/i, '')}.rejects.${format}`;
+  return `${file.replace(/\.(jsonl|ndjson|json|csv)$/i, '')}.rejects.${format}`;
 }
 
 const rateOf = (done: number, started: number): string =>
@@ -150,7 +150,10 @@ function reportResults(
       ? [{ source: sources[i] as SourceLine, rejection: result.rejection }]
       : [],
   );
-  if (rejected.length > 0) writeFileSync(run.rejectsPath, formatRejects(run.format, rejected));
+  // Rewritten on every run that has one to write or finds one there: it holds what the last run refused.
+  if (rejected.length > 0 || existsSync(run.rejectsPath)) {
+    writeFileSync(run.rejectsPath, formatRejects(run.format, rejected));
+  }
   const seconds = (Date.now() - run.started) / 1000;
   const count = (test: (r: LineResult) => boolean) => results.filter(test).length;
   const summary = {
