@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { noticeMessageId, recipientMessageId } from '../../activities/notifications';
+import { parseConfig } from '../../infra/config';
+import { ApiAuth, parseApiKeysEnv } from '../../server/api/auth';
+import { buildApi } from '../../server/api/server';
 import { DAY, HOUR, eventually, iso, newCaseNumber, startApiTestbed, type ApiTestbed } from './support';
 
 let bed: ApiTestbed;
@@ -224,3 +227,36 @@ test('administrators only; a case Temporal no longer has is printed from the rec
     (JSON.parse(missing.body.toString()) as { error: { code: string } }).error.code,
   ]).toEqual([404, 'CASE_NOT_FOUND']);
 }, 240_000);
+
+test('a Chromium that cannot start is 503 RECORD_RENDERER_UNAVAILABLE naming the setting; DOCKET_CHROMIUM sets it', async () => {
+  expect(parseConfig({}, { DOCKET_CHROMIUM: '/opt/chromium/chrome' }).records.chromiumPath).toBe(
+    '/opt/chromium/chrome',
+  );
+  const token = 'r'.repeat(32);
+  const app = buildApi({
+    docket: bed.docket,
+    auth: new ApiAuth(parseApiKeysEnv(`admin-broken:administrator:${token}`)),
+    ackLinkKey: bed.ackLinkKey,
+    caseRecords: { messageIdDomain: DOMAIN, chromiumPath: path.join(dir, 'no-chromium-here') },
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const caseNumber = newCaseNumber('GRV');
+    await bed.docket.openCase('grievance', {
+      caseNumber,
+      facility: 'LARC',
+      category: 'general',
+      incidentAt: iso(Date.now() - DAY),
+    });
+    const response = await fetch(`${url}/cases/grievance/${caseNumber}/record.pdf`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect([response.status, body.error.code]).toEqual([503, 'RECORD_RENDERER_UNAVAILABLE']);
+    expect(body.error.message).toMatch(
+      /no-chromium-here could not be started .*records\.chromiumPath or DOCKET_CHROMIUM/,
+    );
+  } finally {
+    await app.close();
+  }
+}, 60_000);
