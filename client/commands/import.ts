@@ -182,7 +182,7 @@ function reportResults(
   if (rejected.length > 0) {
     throw new DomainError(
       'INVALID_INPUT',
-      `${rejected.length} of ${results.length} lines rejected: they are in ${run.rejectsPath} with their refusals; fix them there and import that file`,
+      `${rejected.length} of ${results.length} lines not imported (refused, or not answered in time): they are in ${run.rejectsPath} with the reason and the state each case was left in; fix them there and import that file`,
       { rejectsFile: run.rejectsPath },
     );
   }

@@ -54,7 +54,12 @@ const rejectionOf = (err: unknown): Rejection => {
       ...(Object.keys(err.details).length > 0 ? { details: err.details } : {}),
     };
   }
-  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+  // Not a refusal: the SDK's error and what caused it (a failed Update names its cause only there).
+  const chain: string[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    chain.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+  }
+  return { code: 'INTERNAL', message: chain.join(' ← ') };
 };
 
 export async function importLine(

@@ -119,7 +119,9 @@ test('JSON Lines: refused lines go to the rejects file with the refusal and stat
 
   const first = await docket('cases', 'import', file, '--concurrency', '3', '--json');
   expect(first.status).toBe(2);
-  expect(first.stderr).toMatch(/4 of 5 lines rejected: they are in .*cases\.rejects\.jsonl/);
+  expect(first.stderr).toMatch(
+    /4 of 5 lines not imported \(refused, or not answered in time\): they are in .*cases\.rejects\.jsonl/,
+  );
   const firstRun = JSON.parse(first.stdout) as Summary;
   expect(firstRun.summary).toMatchObject({ imported: 1, rejected: 4, opened: 2, eventsRecorded: 4 });
   expect(await timelineTypes(good)).toEqual(
@@ -166,7 +168,7 @@ test('JSON Lines: refused lines go to the rejects file with the refusal and stat
   ];
   writeFileSync(rejectsPath, fixed.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const second = await docket('cases', 'import', rejectsPath, '--json');
-  expect(second.stderr).not.toMatch(/lines rejected/);
+  expect(second.stderr).not.toMatch(/not imported/);
   expect(second.status).toBe(0);
   const secondRun = JSON.parse(second.stdout) as Summary;
   expect(secondRun.results).toEqual([
