@@ -11,4 +11,9 @@ cd "$REPO_ROOT"
 [ -d node_modules/@temporalio/worker ] || die "run \`npm ci\` (or \`npm test\` once) first"
 export DOCKET_TEMPORAL_CLI="${DOCKET_TEMPORAL_CLI:-$(bash scripts/ensure-temporal-cli.sh)}"
 export DOCKET_TEST_SERVER="${DOCKET_TEST_SERVER:-$(bash scripts/ensure-test-server.sh)}"
+# `npm run bench -- import [flags]`: the bulk-import measurement (bench/import.ts) instead.
+if [ "${1:-}" = import ]; then
+  shift
+  exec npx tsx bench/import.ts "$@"
+fi
 exec npx tsx bench/main.ts "$@"

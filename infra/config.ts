@@ -223,6 +223,8 @@ export const configSchema = z.object({
        * Where the policy's source fixes a minimum (Title IX: 7 years) only a longer period is accepted.
        */
       retention: z.record(z.string(), z.string()).default({}),
+      /** The Chromium that prints court-ready case records to PDF (DOCKET_CHROMIUM). */
+      chromiumPath: z.string().min(1).default('/usr/bin/chromium'),
     })
     .superRefine((records, ctx) => {
       if (records.store === 'postgres' && !records.databaseUrl) {
@@ -310,6 +312,7 @@ const envOverrides: Array<[string, string[]]> = [
   ['DOCKET_RECORDS_STORE', ['records', 'store']],
   ['DOCKET_RECORDS_DATABASE_URL', ['records', 'databaseUrl']],
   ['DOCKET_HISTORY_RETENTION_DAYS', ['records', 'historyRetentionDays']],
+  ['DOCKET_CHROMIUM', ['records', 'chromiumPath']],
 ];
 
 function setPath(target: Record<string, unknown>, keys: string[], value: string): void {

@@ -14,4 +14,6 @@ function resolveBinary(script: string): string {
 export default function globalSetup(): void {
   process.env.DOCKET_TEST_SERVER ??= resolveBinary('ensure-test-server.sh');
   process.env.DOCKET_TEMPORAL_CLI ??= resolveBinary('ensure-temporal-cli.sh');
+  // The court-record tests read PDFs back with poppler's pdftotext: no npm package here extracts PDF text.
+  process.env.DOCKET_PDFTOTEXT ??= resolveBinary('ensure-poppler.sh');
 }

@@ -17,12 +17,14 @@ export type { ApiRole };
 /** Everything the API lets a caller do; each route requires exactly one. */
 export type Permission =
   | 'cases:open'
+  | 'cases:import'
   | 'cases:read'
   | 'events:record'
   | 'extensions:grant'
   | 'alerts:acknowledge'
   | 'policies:preview'
-  | 'notices:read';
+  | 'notices:read'
+  | 'records:export';
 
 /**
  * Issue 10: a case system opens cases and records events (extensions are events of the case
@@ -30,10 +32,18 @@ export type Permission =
  * Reading a case is open to all three, within a key's case types.
  */
 export const rolePermissions: Readonly<Record<ApiRole, readonly Permission[]>> = {
-  'case-system': ['cases:open', 'cases:read', 'events:record', 'extensions:grant', 'policies:preview'],
+  'case-system': [
+    'cases:open',
+    'cases:import',
+    'cases:read',
+    'events:record',
+    'extensions:grant',
+    'policies:preview',
+  ],
   supervisor: ['alerts:acknowledge', 'cases:read', 'policies:preview'],
   administrator: [
     'cases:open',
+    'cases:import',
     'cases:read',
     'events:record',
     'extensions:grant',
@@ -41,6 +51,8 @@ export const rolePermissions: Readonly<Record<ApiRole, readonly Permission[]>> =
     'policies:preview',
     // Delivery trouble is an operator's concern: failure messages name relays and error codes.
     'notices:read',
+    // The whole record, decrypted, in one document: for court and audit, by an administrator.
+    'records:export',
   ],
 };
 

@@ -47,6 +47,10 @@ export const apiErrorCodes = {
   UPDATE_FAILED: { status: 500, meaning: 'The case failed while applying an accepted event.' },
   INTERNAL: { status: 500, meaning: 'An unexpected error; it is logged by error class only.' },
   TEMPORAL_UNAVAILABLE: { status: 503, meaning: 'Temporal is not reachable; retry later.' },
+  RECORD_RENDERER_UNAVAILABLE: {
+    status: 503,
+    meaning: 'Chromium, which prints case records to PDF, could not be started (records.chromiumPath).',
+  },
   TEMPORAL_TIMEOUT: {
     status: 504,
     meaning: 'Temporal (or a worker) did not answer in time; retry with the same Idempotency-Key.',

@@ -48,7 +48,14 @@ export async function startApi(
     timeoutMs: config.api.temporalTimeoutMs,
     archive,
   });
-  const app = buildApi({ docket, auth, logger, ackLinkKey, businessHours: configuredBusinessHours(config) });
+  const app = buildApi({
+    docket,
+    auth,
+    logger,
+    ackLinkKey,
+    businessHours: configuredBusinessHours(config),
+    caseRecords: { messageIdDomain: config.mail.messageIdDomain, chromiumPath: config.records.chromiumPath },
+  });
   const url = await app.listen({ host: config.api.host, port: config.api.port });
   logger.info({ url, keys: auth.describe(), namespace: config.temporal.namespace }, 'api listening');
   return {

@@ -9,6 +9,7 @@ import { listPolicies } from '../../domain/policies';
 import { caseTypeDefinition, caseTypeNames, type CaseTypeDefinition } from '../../client/case-types';
 import { deadlineStates } from '../../client/deadlines-due';
 import { rolesWith, type Permission } from './auth';
+import { IMPORT_DESCRIPTION, importRequestSchema, importResultSchema } from './import-route';
 import { apiErrorCodes } from './errors';
 import { routes, type RouteSpec } from './routes';
 import {
@@ -164,6 +165,12 @@ API codes: ${Object.entries(apiErrorCodes)
   .map(([code, { status }]) => `\`${code}\` (${status})`)
   .join(', ')}.`;
 
+const CASE_RECORD_DESCRIPTION =
+  'The court-ready record: every event with who recorded it and when; every deadline with its rule, source, due ' +
+  'time, explanation and outcome (met and when, extended by whom and why, breached, alert acknowledged); every ' +
+  "notice with its Message-ID; every proof of service. Read from the case's workflow, or from the records archive " +
+  'once Temporal no longer has it (the document says which). Decrypted and printed in the API process; administrators only.';
+
 export function buildOpenApiDocument(): OpenApiDocument {
   const requests = z.registry<{ id: string }>();
   const responses = z.registry<{ id: string }>();
@@ -179,6 +186,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     Schedule: scheduleSchema,
     Policies: policiesSchema,
     Health: healthSchema,
+    ImportResult: importResultSchema,
   })) {
     responses.add(schema, { id });
   }
@@ -188,6 +196,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     [extensionRequestSchema, 'ExtensionRequest'],
     [acknowledgeSchema, 'Acknowledgement'],
     [previewBodySchema, 'PreviewRequest'],
+    [importRequestSchema, 'ImportRequest'],
   ]);
   const requestId = (schema: z.ZodType, id: string): string => {
     const existing = requestIds.get(schema);
@@ -248,6 +257,19 @@ export function buildOpenApiDocument(): OpenApiDocument {
     }),
   );
 
+  add(
+    '/cases/import',
+    'post',
+    operation(routes.importCases, {
+      operationId: 'importCases',
+      tags: ['import'],
+      description: IMPORT_DESCRIPTION,
+      requestBody: { required: true, content: json(ref('ImportRequest')) },
+      responses: { '200': { description: 'A result per line', content: json(ref('ImportResult')) } },
+      errors: ['INVALID_INPUT'],
+    }),
+  );
+
   for (const caseType of caseTypeNames()) {
     const definition = caseTypeDefinition(caseType);
     const name = pascal(caseType);
@@ -294,6 +316,25 @@ export function buildOpenApiDocument(): OpenApiDocument {
           },
         },
         errors: ['CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'],
+      }),
+    );
+    add(
+      `${casePath}/record.pdf`,
+      'get',
+      operation(routes.caseRecordPdf, {
+        operationId: `get${name}RecordPdf`,
+        tags,
+        description: CASE_RECORD_DESCRIPTION,
+        parameters: [caseNumberParam],
+        responses: {
+          '200': {
+            description: 'The record, as PDF',
+            content: {
+              'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } },
+            },
+          },
+        },
+        errors: ['CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT', 'RECORD_RENDERER_UNAVAILABLE'],
       }),
     );
     for (const [event, eventDefinition] of Object.entries(definition.events)) {

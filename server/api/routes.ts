@@ -34,11 +34,25 @@ export const routes = {
     summary: 'Open a case',
     jsonBody: true,
   },
+  // Static, so it wins over `/cases/:caseType` (no case type is named `import`).
+  importCases: {
+    method: 'POST',
+    url: '/cases/import',
+    permission: 'cases:import',
+    summary: 'Import cases and their recorded events, with a result per line',
+    jsonBody: true,
+  },
   getCase: {
     method: 'GET',
     url: '/cases/:caseType/:caseNumber',
     permission: 'cases:read',
     summary: 'A case: its schedule and its timeline',
+  },
+  caseRecordPdf: {
+    method: 'GET',
+    url: '/cases/:caseType/:caseNumber/record.pdf',
+    permission: 'records:export',
+    summary: "A case's court-ready record as PDF: events, deadlines and outcomes, notices, proofs of service",
   },
   recordEvent: {
     method: 'POST',

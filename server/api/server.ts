@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { describeIssues } from '../../domain/cases/common';
 import { isDomainError } from '../../domain/errors';
+import { parseConfig } from '../../infra/config';
 import type { BusinessHours } from '../../domain/types';
 import { listPolicies } from '../../domain/policies';
 import { computeSchedule } from '../../domain/schedule';
@@ -38,6 +39,8 @@ import { createApiMetrics, isLoopback, type ApiMetrics } from './metrics';
 import { buildOpenApiDocument, renderDocsPage } from './openapi';
 import { routes, type RouteSpec } from './routes';
 import { undeliveredNotices } from '../../client/undelivered';
+import { importCases, importRequestSchema } from './import-route';
+import { caseRecordPdf, type CaseRecordOptions } from './record-route';
 import {
   ackFormSchema,
   ackLinkQuerySchema,
@@ -60,6 +63,8 @@ export interface BuildApiOptions {
   ackLinkKey: Buffer;
   /** Request metrics served at GET /metrics; a fresh registry when omitted. */
   metrics?: ApiMetrics;
+  /** Court-ready records (GET .../record.pdf); the configuration's defaults when omitted. */
+  caseRecords?: CaseRecordOptions;
 }
 
 /** Values a handler validated as opaque codes: the only request data that reaches a log line. */
@@ -277,9 +282,33 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       .send(opened);
   });
 
+  route(routes.importCases, async (request) =>
+    importCases(
+      docket,
+      parseWith(importRequestSchema, request.body, 'import'),
+      principals.get(request) as Principal,
+    ),
+  );
+
   route(routes.getCase, async (request) => {
     const { caseType, caseNumber } = caseParams(request);
     return docket.getCase(caseType, caseNumber);
+  });
+
+  route(routes.caseRecordPdf, async (request, reply) => {
+    const { caseType, caseNumber } = caseParams(request);
+    const recordOptions = options.caseRecords ?? recordDefaults();
+    const pdf = await caseRecordPdf(
+      docket,
+      recordOptions,
+      caseType,
+      caseNumber,
+      principals.get(request) as Principal,
+    );
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="${caseType}-${caseNumber}-record.pdf"`)
+      .send(pdf);
   });
 
   route(routes.recordEvent, async (request) => {
@@ -557,6 +586,12 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   }
 
   return app;
+}
+
+/** The configuration's defaults (mail.messageIdDomain, records.chromiumPath), for an API built without them. */
+function recordDefaults(): CaseRecordOptions {
+  const config = parseConfig({});
+  return { messageIdDomain: config.mail.messageIdDomain, chromiumPath: config.records.chromiumPath };
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {

@@ -24,6 +24,7 @@ const allRoles: ApiRole[] = ['case-system', 'supervisor', 'administrator'];
 /** Issue 10 and the API brief: who may do what. */
 const expectedRoles = {
   openCase: ['case-system', 'administrator'],
+  importCases: ['case-system', 'administrator'],
   getCase: ['case-system', 'supervisor', 'administrator'],
   recordEvent: ['case-system', 'administrator'],
   grantExtension: ['case-system', 'administrator'],
@@ -32,6 +33,7 @@ const expectedRoles = {
   preview: ['case-system', 'supervisor', 'administrator'],
   deadlinesDue: ['case-system', 'supervisor', 'administrator'],
   undeliveredNotices: ['administrator'],
+  caseRecordPdf: ['administrator'],
 } satisfies Partial<Record<RouteName, ApiRole[]>>;
 type ProtectedRoute = keyof typeof expectedRoles;
 
@@ -63,6 +65,22 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
         method: 'POST',
         path: '/cases/grievance',
         body: intake,
+        unchanged: async () => {
+          await expect(bed.docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(
+            /not found/i,
+          );
+        },
+      };
+    },
+  },
+  importCases: {
+    success: 200,
+    make: async () => {
+      const intake = grievanceIntake();
+      return {
+        method: 'POST',
+        path: '/cases/import',
+        body: { lines: [{ caseType: 'grievance', intake, events: [] }] },
         unchanged: async () => {
           await expect(bed.docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(
             /not found/i,
@@ -145,6 +163,10 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
   undeliveredNotices: {
     success: 200,
     make: async () => ({ method: 'GET', path: '/notices/undelivered' }),
+  },
+  caseRecordPdf: {
+    success: 200,
+    make: async () => ({ method: 'GET', path: `/cases/grievance/${await openedCase()}/record.pdf` }),
   },
 };
 

@@ -19,6 +19,7 @@ import { EncryptionCodec } from '../../infra/codec';
 import { createDataConverter } from '../../infra/data-converter';
 import { generateKey, Keyring } from '../../infra/keys';
 import { docketBundleOptions } from '../../worker/workflow-bundle';
+import { CHROMIUM } from '../helpers/browser';
 import { TEST_ACK_LINK_KEY, testActivities, testArchive } from '../helpers/docket-env';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import {
@@ -133,7 +134,13 @@ export async function startApiTestbed(options: ApiTestbedOptions = {}): Promise<
   const apiLogLines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void apiLogLines.push(line) });
   const ackLinkKey = TEST_ACK_LINK_KEY;
-  const app = buildApi({ docket, auth, logger, ackLinkKey });
+  const app = buildApi({
+    docket,
+    auth,
+    logger,
+    ackLinkKey,
+    caseRecords: { messageIdDomain: 'docket.example.org', chromiumPath: CHROMIUM },
+  });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const worker = await Worker.create({
