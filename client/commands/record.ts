@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { DomainError } from '../../domain/errors';
 import { loadConfig } from '../../infra/config';
-import { caseTypeNames, type CaseType } from '../cases';
+import { caseTypeNames, type CaseType } from '../case-types';
 import { courtRecord, renderCourtRecordHtml } from '../record/court-record';
 import { printPdf, RendererUnavailableError } from '../record/pdf';
 import { caseTypeArg, withDocket } from './cases';

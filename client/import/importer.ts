@@ -9,15 +9,10 @@
 // match), skips the events already recorded (each carries an update ID derived from its content,
 // which Temporal keeps in the case's history), and continues from the refused event. A line is
 // never reported imported unless every one of its events is recorded.
-import {
-  caseTypeNames,
-  DocketClientError,
-  intakeDigest,
-  isCaseType,
-  type CaseType,
-  type DocketClient,
-} from '../cases';
-import type { CaseView } from '../../workflows/case-support';
+import { intakeDigest, type DocketClient } from '../cases';
+import { caseTypeNames, isCaseType, type CaseType } from '../case-types';
+import { DocketClientError } from '../errors';
+import type { CaseView } from '../../workflows/case-messages';
 import type { ImportLine, Rejection, SourceLine } from './format';
 
 export interface LineResult {

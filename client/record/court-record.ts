@@ -11,9 +11,10 @@ import {
   type ArchivedNotice,
   type DeadlineOutcome,
 } from '../../activities/archive';
-import type { ServiceTask } from '../../workflows/case-support';
+import type { ServiceTask } from '../../workflows/case-messages';
 import type { DeadlineView, TimelineEvent } from '../../workflows/deadlines';
-import { caseTypeDefinition, type CaseRecord, type CaseType } from '../cases';
+import type { CaseRecord } from '../cases';
+import { caseTypeDefinition, type CaseType } from '../case-types';
 
 export interface CourtRecord {
   caseType: CaseType;

@@ -3,7 +3,8 @@
 // record in Chromium here; the caller receives only the PDF.
 import { courtRecord, renderCourtRecordHtml } from '../../client/record/court-record';
 import { printPdf, RendererUnavailableError } from '../../client/record/pdf';
-import type { CaseType, DocketClient } from '../../client/cases';
+import type { DocketClient } from '../../client/cases';
+import type { CaseType } from '../../client/case-types';
 import type { Principal } from './auth';
 import { ApiError } from './errors';
 
