@@ -92,7 +92,27 @@ export interface CaseContext {
   facility: string;
 }
 
+/**
+ * One change of a deadline's state, as case systems are told of it (activities/deadline-events.ts):
+ * `attempt` with `key` and `state` names the change uniquely within a case, so its event ID is stable.
+ */
+export interface DeadlineChange {
+  key: string;
+  state: 'breached' | 'acknowledged' | 'met' | 'extended' | 'pending' | 'tolled' | 'waived';
+  attempt: number;
+  dueAt?: string;
+  /** When the change took effect (the breach: the due time; met: when the step was done). */
+  at: string;
+  /** Extensions granted so far: a deadline met after one counts as extended in the compliance figures. */
+  extensions: number;
+}
+
 export interface DeadlineBookOptions {
+  /**
+   * Receives the deadline changes of each step when it ends (an update, the opening), and a change
+   * made outside a step (a breach, a period's end) at once.
+   */
+  onChanges?: (changes: DeadlineChange[]) => void;
   /** Called (inside the workflow) right after a deadline is breached, e.g. PREA's deemed denial. */
   onBreach?: (deadline: TrackedDeadline) => Promise<void>;
   /** Called when a period-end entry (probation, look-back window) is reached: not a breach. */
@@ -155,6 +175,8 @@ export class DeadlineBook {
   private readonly pendingAttributes = new Map<string, SearchAttributeUpdatePair>();
   private stepDepth = 0;
   private noticesInFlight = 0;
+  /** Deadline changes waiting for the end of the current step (see `onChanges`). */
+  private pendingChanges: DeadlineChange[] = [];
 
   constructor(
     private readonly context: CaseContext,
@@ -213,6 +235,7 @@ export class DeadlineBook {
         if (done.has(entry.key)) {
           deadline.state = 'met';
           deadline.metAt = entry.completedAt ?? nowIso();
+          this.noteChange(deadline, 'met', deadline.metAt);
         } else {
           this.startWatcher(deadline);
         }
@@ -241,6 +264,7 @@ export class DeadlineBook {
       existing.acknowledged = undefined;
       existing.alertsSent = 0;
       existing.tolled = undefined;
+      this.noteChange(existing, existing.state === 'extended' ? 'extended' : 'pending');
       this.startWatcher(existing);
     }
     for (const key of done) {
@@ -257,6 +281,7 @@ export class DeadlineBook {
     deadline.state = deadline.state === 'breached' ? 'breached' : 'met';
     deadline.metAt = at;
     if (deadline.state === 'breached') deadline.acknowledged ??= { by: 'step-completed', at };
+    this.noteChange(deadline, 'met', at);
     this.publish();
   }
 
@@ -266,6 +291,7 @@ export class DeadlineBook {
     if (!deadline || settled(deadline.state)) return;
     deadline.state = 'waived';
     this.record({ type: 'deadline.waived', detail: `${key}: ${reason}`, actor });
+    this.noteChange(deadline, 'waived');
     this.publish();
   }
 
@@ -278,6 +304,7 @@ export class DeadlineBook {
     if (!deadline || settled(deadline.state) || deadline.metAt || deadline.tolled !== undefined) return;
     deadline.tolled = note;
     this.record({ type: 'deadline.tolled', detail: `${key}: ${note}`, actor });
+    this.noteChange(deadline, 'tolled');
     this.publish();
   }
 
@@ -291,6 +318,7 @@ export class DeadlineBook {
     const deadline = this.requireBreached(key);
     deadline.acknowledged = { by, at: nowIso() };
     this.record({ type: 'alert.acknowledged', detail: `breach alert for ${key} acknowledged`, actor: by });
+    this.noteChange(deadline, 'acknowledged', deadline.acknowledged.at);
     this.publish();
     countAcknowledgement(this.context);
     return deadline;
@@ -411,8 +439,33 @@ export class DeadlineBook {
       return await fn();
     } finally {
       this.stepDepth -= 1;
-      if (this.stepDepth === 0) this.flushSearchAttributes();
+      if (this.stepDepth === 0) {
+        this.flushSearchAttributes();
+        this.flushChanges();
+      }
     }
+  }
+
+  /** Collects a change for `onChanges`: with the rest of the step's, or on its own outside a step. */
+  private noteChange(deadline: TrackedDeadline, state: DeadlineChange['state'], at: string = nowIso()): void {
+    if (!this.options.onChanges) return;
+    const { key, attempt, entry } = deadline;
+    this.pendingChanges.push({
+      key,
+      state,
+      attempt,
+      ...(entry.dueAt !== undefined ? { dueAt: entry.dueAt } : {}),
+      at,
+      extensions: entry.extensions.length,
+    });
+    if (this.stepDepth === 0) this.flushChanges();
+  }
+
+  private flushChanges(): void {
+    if (this.pendingChanges.length === 0) return;
+    const changes = this.pendingChanges;
+    this.pendingChanges = [];
+    this.options.onChanges?.(changes);
   }
 
   /** Upserts now, or with the rest of the current step's changes when one is running. */
@@ -608,6 +661,7 @@ export class DeadlineBook {
       deadline.state = 'met';
       deadline.metAt = entry.dueAt;
       this.record({ type: 'period.ended', detail: `${deadline.key} ended ${entry.localText}` });
+      this.noteChange(deadline, 'met', entry.dueAt);
       this.publish();
       if (this.options.onPeriodEnd) await this.options.onPeriodEnd(deadline);
       return;
@@ -616,6 +670,7 @@ export class DeadlineBook {
     deadline.state = 'breached';
     deadline.breachedAt = entry.dueAt;
     this.record({ type: 'deadline.breached', detail: `${deadline.key} was due ${entry.localText}` });
+    this.noteChange(deadline, 'breached', entry.dueAt);
     this.publish();
     countBreach(this.context);
     await this.sendBreachAlert(deadline, attempt, 0);
