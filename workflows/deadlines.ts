@@ -448,7 +448,8 @@ export class DeadlineBook {
 
   /** Collects a change for `onChanges`: with the rest of the step's, or on its own outside a step. */
   private noteChange(deadline: TrackedDeadline, state: DeadlineChange['state'], at: string = nowIso()): void {
-    if (!this.options.onChanges) return;
+    // A cap only bounds extensions of its deadline: nobody meets or breaches it.
+    if (!this.options.onChanges || deadline.entry.capOf) return;
     const { key, attempt, entry } = deadline;
     this.pendingChanges.push({
       key,
