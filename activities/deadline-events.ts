@@ -16,6 +16,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { DeadlineChange } from '../workflows/deadlines';
+import { settledOutcome, type OutcomeRow, type OutcomeStore } from './compliance';
 import {
   AlertWebhookError,
   createAlertWebhook,
@@ -109,6 +110,29 @@ export function createCaseWebhook(options: {
 export interface DeadlineEventDeps {
   subscribers: readonly CaseWebhookSubscriber[];
   logger: Logger;
+  /** Where settled deadlines' outcomes go for the compliance figures (the records store). */
+  outcomes?: Pick<OutcomeStore, 'recordOutcomes'>;
+}
+
+/** The outcomes a batch settles, one row per change that settles its deadline. */
+export function outcomeRows(batch: DeadlineEventBatch): OutcomeRow[] {
+  return batch.changes.flatMap((change) => {
+    const outcome = settledOutcome(change);
+    if (!outcome) return [];
+    return [
+      {
+        caseType: batch.caseType,
+        caseNumber: batch.caseNumber,
+        facility: batch.facility,
+        deadlineKey: change.key,
+        outcome,
+        // The local date as the schedule wrote it (its offset is the facility's).
+        dueDate: (change.dueAt ?? change.at).slice(0, 10),
+        settledAt: change.at,
+        eventId: deadlineEventId(batch, change),
+      },
+    ];
+  });
 }
 
 function currentActivity(): Context | undefined {
@@ -131,6 +155,8 @@ export function createDeadlineEventActivities(deps: DeadlineEventDeps) {
   /** Posts the batch's events to every subscriber of its case type, each in order. */
   async function publishDeadlineEvents(batch: DeadlineEventBatch): Promise<{ posted: number }> {
     const activity = currentActivity();
+    // Idempotent (keyed by deadline, the same event writes the same row): a retry may write it again.
+    await deps.outcomes?.recordOutcomes(outcomeRows(batch));
     const events = deadlineEvents(batch);
     const subscribers = deps.subscribers.filter((s) => s.caseTypes.includes(batch.caseType));
     const delivered = deliveredBefore(activity);

@@ -9,6 +9,7 @@ import { registerCodecCommands } from './commands/codec';
 import { registerNoticeCommands } from './commands/notices';
 import { registerPreviewCommand } from './commands/preview';
 import { registerRecordsCommands } from './commands/records';
+import { registerReportCommands } from './commands/report';
 import { registerSetupCommand } from './commands/setup';
 import type { Output } from './commands/shared';
 
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerNoticeCommands(program, io, progressIo);
   registerSetupCommand(program, io, progressIo);
   registerRecordsCommands(program, io, progressIo);
+  registerReportCommands(program, io, progressIo);
   registerCodecCommands(program, io);
   return program;
 }

@@ -64,6 +64,7 @@ export function buildActivities(deps: DocketActivityDeps) {
     ...createDeadlineEventActivities({
       subscribers: deps.caseWebhooks?.subscribers ?? [],
       logger: deps.logger,
+      outcomes: deps.archive.store,
     }),
     ...(deps.digest
       ? createDigestActivities({
