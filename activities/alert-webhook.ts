@@ -114,18 +114,37 @@ export interface AlertWebhook {
   post(event: UndeliveredNoticeEvent, signal?: AbortSignal): Promise<AlertWebhookPostResult>;
 }
 
-export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
+/**
+ * A receiver of Docket's signed events: the paging tool, a case system. Every Docket webhook posts
+ * through this one implementation, so signature, event ID and the retry verdict are the same for all.
+ */
+export interface SignedWebhook<E extends { id: string }> {
+  readonly target: string;
+  post(event: E, signal?: AbortSignal): Promise<AlertWebhookPostResult>;
+}
+
+export function createSignedWebhook<E extends { id: string }>(
+  options: AlertWebhookOptions & {
+    /** Names the receiver in errors, e.g. `alert webhook`. */
+    label: string;
+    userAgent: string;
+    /** The body's exact bytes; JSON of the event when absent. */
+    serialize?: (event: E) => string;
+  },
+): SignedWebhook<E> {
+  const { label } = options;
   if (options.secret.length < MIN_SECRET_LENGTH) {
     throw new Error(
-      `the alert webhook secret must be at least ${MIN_SECRET_LENGTH} characters (a random key, e.g. 32 bytes in base64)`,
+      `the ${label} secret must be at least ${MIN_SECRET_LENGTH} characters (a random key, e.g. 32 bytes in base64)`,
     );
   }
   const url = new URL(options.url);
   const timeoutMs = options.timeoutMs ?? 5_000;
+  const serialize = options.serialize ?? ((event: E) => JSON.stringify(event));
   return {
     target: url.origin,
     async post(event, signal) {
-      const body = JSON.stringify({ ...event, errorMessage: redactForLog(event.errorMessage) });
+      const body = serialize(event);
       const signature = signAlertWebhook(options.secret, Math.floor(Date.now() / 1000), body);
       const timeout = AbortSignal.timeout(timeoutMs);
       let response: Response;
@@ -136,7 +155,7 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
           redirect: 'error',
           headers: {
             'content-type': 'application/json',
-            'user-agent': 'docket-alert-webhook/1',
+            'user-agent': options.userAgent,
             [SIGNATURE_HEADER]: signature,
             [EVENT_ID_HEADER]: event.id,
           },
@@ -149,7 +168,7 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
         const reason = timeout.aborted
           ? `no answer within ${timeoutMs / 1000} s`
           : redactForLog(String(cause?.message ?? (err as Error).message));
-        throw new AlertWebhookError(`alert webhook unreachable: ${reason}`, true, undefined, errno);
+        throw new AlertWebhookError(`${label} unreachable: ${reason}`, true, undefined, errno);
       }
       // The body is not needed; reading it frees the connection.
       await response.arrayBuffer().catch(() => undefined);
@@ -157,10 +176,41 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
       // Timeouts, rate limits and server errors pass; any other refusal (bad signature, wrong URL)
       // would be refused again until someone changes the configuration.
       const retryable = response.status >= 500 || [408, 425, 429].includes(response.status);
+      throw new AlertWebhookError(`${label} answered HTTP ${response.status}`, retryable, response.status);
+    },
+  };
+}
+
+export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
+  return createSignedWebhook<UndeliveredNoticeEvent>({
+    ...options,
+    label: 'alert webhook',
+    userAgent: 'docket-alert-webhook/1',
+    serialize: (event) => JSON.stringify({ ...event, errorMessage: redactForLog(event.errorMessage) }),
+  });
+}
+
+/**
+ * Several receivers of the administrators' alert as one channel (the paging tool and the case
+ * systems subscribed to it): it took the alert when every receiver did; a retry posts again, under
+ * the same event ID, to all of them.
+ */
+export function fanOutAlertWebhook(webhooks: AlertWebhook[]): AlertWebhook | undefined {
+  if (webhooks.length <= 1) return webhooks[0];
+  return {
+    target: webhooks.map((w) => w.target).join(' '),
+    async post(event, signal) {
+      const results = await Promise.allSettled(webhooks.map((w) => w.post(event, signal)));
+      const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      if (failed.length === 0) return { status: 200, eventId: event.id };
+      const errors = failed.map((e) =>
+        e instanceof AlertWebhookError ? e : new AlertWebhookError(String(e), true),
+      );
       throw new AlertWebhookError(
-        `alert webhook answered HTTP ${response.status}`,
-        retryable,
-        response.status,
+        errors.map((e) => e.message).join('; '),
+        errors.some((e) => e.retryable),
+        errors[0]?.status,
+        errors[0]?.errno,
       );
     },
   };

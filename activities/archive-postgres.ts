@@ -2,10 +2,13 @@
 // (activities/archive-sqlite.ts), in tables of their own (`docket_records_*`), created on first use.
 // Every change runs in one transaction; a disposal locks the index rows it reads (FOR UPDATE), so a
 // hold placed at the same moment either lands first and is honoured, or waits for the disposal.
+import type { ComplianceFilter, OutcomeRow } from './compliance';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import {
   caseIndexFromRow,
   disposalReport,
+  outcomeFromRow,
+  outcomeValues,
   planDisposal,
   storedRunFromRow,
   type ArchiveRow,
@@ -55,6 +58,18 @@ CREATE TABLE IF NOT EXISTS docket_records_disposals (
   runs INTEGER NOT NULL,
   disposed_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS docket_compliance_outcomes (
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  deadline_key TEXT NOT NULL,
+  facility TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  settled_at TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  PRIMARY KEY (case_type, case_number, deadline_key)
+);
+CREATE INDEX IF NOT EXISTS docket_compliance_outcomes_by_due ON docket_compliance_outcomes (due_date);
 `;
 
 /** Arbitrary, constant: the advisory lock under which the tables are created. */
@@ -212,6 +227,31 @@ class PostgresArchiveStore implements ArchiveStore {
       }
       return disposalReport(plan, request.now);
     });
+  }
+
+  async recordOutcomes(rows: OutcomeRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.transaction(async (client) => {
+      for (const row of rows) {
+        // A deadline's later outcome replaces its earlier one (a breach met late); the same event again changes nothing.
+        await client.query(
+          `INSERT INTO docket_compliance_outcomes (case_type, case_number, deadline_key, facility, outcome, due_date, settled_at, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (case_type, case_number, deadline_key) DO UPDATE SET outcome = excluded.outcome, facility = excluded.facility, due_date = excluded.due_date, settled_at = excluded.settled_at, event_id = excluded.event_id`,
+          outcomeValues(row),
+        );
+      }
+    });
+  }
+
+  async outcomes(filter: ComplianceFilter): Promise<OutcomeRow[]> {
+    await this.schema();
+    const { rows } = await this.pool.query<Record<string, unknown>>(
+      `SELECT * FROM docket_compliance_outcomes WHERE due_date >= $1 AND due_date <= $2
+       AND ($3::text IS NULL OR facility = $3) AND ($4::text IS NULL OR case_type = $4)
+       ORDER BY due_date, case_type, case_number, deadline_key`,
+      [filter.from, filter.to, filter.facility ?? null, filter.caseType ?? null],
+    );
+    return rows.map(outcomeFromRow);
   }
 
   async close(): Promise<void> {

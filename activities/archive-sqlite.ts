@@ -13,10 +13,13 @@ import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as lockfile from 'proper-lockfile';
+import type { ComplianceFilter, OutcomeRow } from './compliance';
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
 import {
   caseIndexFromRow,
   disposalReport,
+  outcomeFromRow,
+  outcomeValues,
   planDisposal,
   storedRunFromRow,
   type ArchiveStore,
@@ -66,6 +69,18 @@ CREATE TABLE IF NOT EXISTS disposals (
   runs INTEGER NOT NULL,
   disposed_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS deadline_outcomes (
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  deadline_key TEXT NOT NULL,
+  facility TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  settled_at TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  PRIMARY KEY (case_type, case_number, deadline_key)
+);
+CREATE INDEX IF NOT EXISTS deadline_outcomes_by_due ON deadline_outcomes (due_date);
 `;
 
 let engine: Promise<SqlJsStatic> | undefined;
@@ -203,6 +218,41 @@ class SqliteArchiveStore implements ArchiveStore {
       }
       return disposalReport(plan, disposedAt);
     }, true);
+  }
+
+  async recordOutcomes(rows: OutcomeRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.change((db) => {
+      for (const row of rows) {
+        // A deadline's later outcome replaces its earlier one (a breach met late); the same event again changes nothing.
+        db.run(
+          `INSERT INTO deadline_outcomes (case_type, case_number, deadline_key, facility, outcome, due_date, settled_at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (case_type, case_number, deadline_key) DO UPDATE SET outcome = excluded.outcome, facility = excluded.facility, due_date = excluded.due_date, settled_at = excluded.settled_at, event_id = excluded.event_id`,
+          outcomeValues(row),
+        );
+      }
+    });
+  }
+
+  async outcomes(filter: ComplianceFilter): Promise<OutcomeRow[]> {
+    return this.read(
+      (db) =>
+        all(
+          db,
+          `SELECT * FROM deadline_outcomes WHERE due_date >= ? AND due_date <= ?
+           AND (? IS NULL OR facility = ?) AND (? IS NULL OR case_type = ?)
+           ORDER BY due_date, case_type, case_number, deadline_key`,
+          [
+            filter.from,
+            filter.to,
+            filter.facility ?? null,
+            filter.facility ?? null,
+            filter.caseType ?? null,
+            filter.caseType ?? null,
+          ],
+        ).map(outcomeFromRow),
+      [],
+    );
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
 // or an allegation, so a backend (the SQLite file of the embedded default, PostgreSQL on the cluster)
 // can be swapped, copied or backed up without widening who can read the records. Encryption, and
 // what a record contains, live above it (activities/archive.ts).
+import type { OutcomeRow, OutcomeStore } from './compliance';
 
 /** One archived run of a case workflow: its final record, or the part that left at continue-as-new. */
 export interface StoredRun {
@@ -100,7 +101,8 @@ export class ArchiveError extends Error {
   }
 }
 
-export interface ArchiveStore {
+/** The records store also keeps the compliance figures (activities/compliance.ts). */
+export interface ArchiveStore extends OutcomeStore {
   /** Where the records are, for messages (never a password). */
   readonly description: string;
   /**
@@ -242,3 +244,29 @@ export function caseIndexFromRow(row: ArchiveRow): CaseIndexRow {
     runs: Number(row.runs ?? 0),
   };
 }
+
+/** A stored outcome row (column names as both stores spell them) as the compliance report takes it. */
+export function outcomeFromRow(row: Record<string, unknown>): OutcomeRow {
+  return {
+    caseType: String(row.case_type),
+    caseNumber: String(row.case_number),
+    facility: String(row.facility),
+    deadlineKey: String(row.deadline_key),
+    outcome: String(row.outcome) as OutcomeRow['outcome'],
+    dueDate: String(row.due_date),
+    settledAt: String(row.settled_at),
+    eventId: String(row.event_id),
+  };
+}
+
+/** The values of one outcome row, in the column order both stores insert. */
+export const outcomeValues = (r: OutcomeRow): string[] => [
+  r.caseType,
+  r.caseNumber,
+  r.deadlineKey,
+  r.facility,
+  r.outcome,
+  r.dueDate,
+  r.settledAt,
+  r.eventId,
+];

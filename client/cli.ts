@@ -11,6 +11,7 @@ import { registerNoticeCommands } from './commands/notices';
 import { registerPreviewCommand } from './commands/preview';
 import { registerRecordCommand } from './commands/record';
 import { registerRecordsCommands } from './commands/records';
+import { registerReportCommands } from './commands/report';
 import { registerSetupCommand } from './commands/setup';
 import type { Output } from './commands/shared';
 
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerNoticeCommands(program, io, progressIo);
   registerSetupCommand(program, io, progressIo);
   registerRecordsCommands(program, io, progressIo);
+  registerReportCommands(program, io, progressIo);
   registerCodecCommands(program, io);
   return program;
 }

@@ -95,6 +95,38 @@ const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) 
   return Math.round(amount * DURATION_UNITS[(match[2] ?? 's') as keyof typeof DURATION_UNITS]);
 });
 
+/** Where Docket posts signed events: https, or http only to a loopback host (a receiver beside the worker). */
+const webhookUrlSchema = z.url().refine((value) => {
+  const url = new URL(value);
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}, 'an https URL (http only for a loopback host)');
+
+/**
+ * A case system told of every deadline change of its case types (activities/deadline-events.ts). Its
+ * HMAC secret is read at start from an environment variable or a file (a mounted secret), never
+ * written in the configuration.
+ */
+export const webhookSubscriberSchema = z
+  .object({
+    /** Opaque name of the case system: it appears in logs. */
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a subscriber ID like cms-prod'),
+    url: webhookUrlSchema,
+    caseTypes: z.array(z.string().min(1)).min(1),
+    /** Also receive the administrators' alerts about undeliverable notices. */
+    adminAlerts: z.boolean().default(false),
+    secretEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name like DOCKET_WEBHOOK_SECRET_CMS')
+      .optional(),
+    secretFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => (s.secretEnv === undefined) !== (s.secretFile === undefined), {
+    message: 'give exactly one of secretEnv (an environment variable) or secretFile (a file) for the secret',
+  });
+export type WebhookSubscriberConfig = z.infer<typeof webhookSubscriberSchema>;
+
 const relaySchema = {
   host: z.string().min(1),
   port: z.coerce.number().int().min(1).max(65535),
@@ -138,15 +170,25 @@ export const configSchema = z.object({
      * POSTed here as signed JSON (HMAC-SHA256 with DOCKET_ALERT_WEBHOOK_SECRET), so it does not
      * depend on any mail relay. https unless the host is loopback.
      */
-    webhookUrl: z
-      .url()
-      .refine((value) => {
-        const url = new URL(value);
-        if (url.protocol === 'https:') return true;
-        return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-      }, 'an https URL (http only for a loopback host)')
-      .optional(),
+    webhookUrl: webhookUrlSchema.optional(),
   }),
+  /** Case systems told of deadline changes instead of polling for them (activities/deadline-events.ts). */
+  webhooks: z
+    .object({
+      subscribers: z
+        .array(webhookSubscriberSchema)
+        .default([])
+        .superRefine((subscribers, ctx) => {
+          const seen = new Set<string>();
+          subscribers.forEach((s, i) => {
+            if (seen.has(s.id))
+              ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate subscriber ID ${s.id}` });
+            seen.add(s.id);
+          });
+        }),
+    })
+    .strict()
+    .default({ subscribers: [] }),
   mail: z.object({
     from: z.string().min(3).default('Docket <docket@localhost>'),
     adminFallback: z.string().min(3).default('docket-admin@localhost'),

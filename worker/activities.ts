@@ -1,7 +1,8 @@
 // Wires every activity Docket registers from its dependencies. The worker's main and the tests both
 // build activities here, so tests exercise the production wiring with real or test dependencies.
 import { createAdminAlertDelivery, type AdminAlertChannels } from '../activities/admin-alert-delivery';
-import type { AlertWebhook } from '../activities/alert-webhook';
+import { fanOutAlertWebhook, type AlertWebhook } from '../activities/alert-webhook';
+import { createDeadlineEventActivities, type CaseWebhookSubscriber } from '../activities/deadline-events';
 import { createArchiveActivities, type CaseArchive } from '../activities/archive';
 import { createDigestActivities, type DigestDeps } from '../activities/digest';
 import { countNoticeOutcomes } from '../activities/metrics';
@@ -29,6 +30,11 @@ export type DocketActivityDeps = NotificationDeps & {
     /** The primary relay's health, so an alert skips a relay known to be unreachable. */
     primaryHealth?: RelayHealth;
   };
+  /**
+   * The case systems told of deadline changes (activities/deadline-events.ts); those that take the
+   * administrators' alerts too receive them beside the paging tool's webhook.
+   */
+  caseWebhooks?: { subscribers: CaseWebhookSubscriber[]; adminAlertWebhooks: AlertWebhook[] };
 };
 
 export function buildActivities(deps: DocketActivityDeps) {
@@ -40,7 +46,10 @@ export function buildActivities(deps: DocketActivityDeps) {
     fallback: extra?.fallbackMailer
       ? createNotificationActivities({ ...deps, mailer: extra.fallbackMailer }).alertAdministrators
       : undefined,
-    webhook: extra?.webhook,
+    webhook: fanOutAlertWebhook([
+      ...(extra?.webhook ? [extra.webhook] : []),
+      ...(deps.caseWebhooks?.adminAlertWebhooks ?? []),
+    ]),
     ledger: deps.ledger,
     logger: deps.logger,
     messageIdDomain: deps.config.messageIdDomain,
@@ -52,6 +61,11 @@ export function buildActivities(deps: DocketActivityDeps) {
     alertAdministrators: createAdminAlertDelivery(notifications.alertAdministrators, channels),
     ...createScheduleActivities(deps.schedule),
     ...createArchiveActivities(deps.archive),
+    ...createDeadlineEventActivities({
+      subscribers: deps.caseWebhooks?.subscribers ?? [],
+      logger: deps.logger,
+      outcomes: deps.archive.store,
+    }),
     ...(deps.digest
       ? createDigestActivities({
           ...deps.digest,

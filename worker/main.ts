@@ -1,5 +1,6 @@
 // The Docket worker: parses configuration once, forwards the SDK's logs into pino, wires the
 // activities from their dependencies and runs every case workflow on the configured task queue.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -15,6 +16,7 @@ import { createMailTransport } from '../activities/mail-transport';
 import { Client, Connection } from '@temporalio/client';
 import { openFileSentLedger, type SentLedger } from '../activities/sent-ledger';
 import { createAlertWebhook, MIN_SECRET_LENGTH, type AlertWebhook } from '../activities/alert-webhook';
+import { caseWebhookSubscribers } from '../activities/deadline-events';
 import { RelayHealth, relayGatedMailer } from '../activities/relay-health';
 import { buildActivities } from './activities';
 import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from '../infra/config';
@@ -51,6 +53,46 @@ export function alertWebhookFromConfig(
     );
   }
   return createAlertWebhook({ url, secret });
+}
+
+/**
+ * The case systems subscribed to deadline changes, their secrets read from the environment variable or
+ * file each names: a missing or short secret stops the worker with the subscriber's field named.
+ */
+export function caseWebhooksFromConfig(
+  config: DocketConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): ReturnType<typeof caseWebhookSubscribers> {
+  const configured = config.webhooks.subscribers.map((subscriber, i) => {
+    const field = `webhooks.subscribers.${i}`;
+    let secret: string;
+    if (subscriber.secretEnv !== undefined) {
+      secret = env[subscriber.secretEnv] ?? '';
+      if (secret.length < MIN_SECRET_LENGTH) {
+        throw new ConfigError(
+          `${field}.secretEnv: ${subscriber.secretEnv} must hold a random key of at least ${MIN_SECRET_LENGTH} ` +
+            `characters for subscriber ${subscriber.id} (it has ${secret.length}); e.g. openssl rand -base64 32`,
+        );
+      }
+    } else {
+      const file = subscriber.secretFile as string;
+      try {
+        secret = readFileSync(file, 'utf8').trim();
+      } catch (err) {
+        throw new ConfigError(
+          `${field}.secretFile: cannot read ${file} for subscriber ${subscriber.id}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
+      }
+      if (secret.length < MIN_SECRET_LENGTH) {
+        throw new ConfigError(
+          `${field}.secretFile: ${file} must hold a random key of at least ${MIN_SECRET_LENGTH} characters ` +
+            `for subscriber ${subscriber.id} (it has ${secret.length})`,
+        );
+      }
+    }
+    return { ...subscriber, secret };
+  });
+  return caseWebhookSubscribers(configured);
 }
 
 /** One SMTP relay as the notice activities use it: the transport behind a shared health gate. */
@@ -93,6 +135,7 @@ export async function createDocketWorker(
     assertWorkflowBundleEncryptsFailures({ code: await readFile(overrides.workflowBundlePath, 'utf8') });
   }
   const webhook = alertWebhookFromConfig(config, env);
+  const caseWebhooks = caseWebhooksFromConfig(config, env);
   const logger = createLogger(config.logLevel);
   Runtime.install({ logger: sdkLoggerFor(logger), telemetryOptions: telemetryOptionsFor(config) });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
@@ -108,6 +151,7 @@ export async function createDocketWorker(
   const activities = buildActivities({
     mailer: primary.mailer,
     adminAlerts: { fallbackMailer: fallback?.mailer, webhook, primaryHealth: primary.health },
+    caseWebhooks,
     directory: await watchDirectoryFile(config.directoryPath, logger),
     logger,
     ledger: overrides.ledger ?? (await openFileSentLedger(path.join(config.dataDir, 'sent-ledger.jsonl'))),

@@ -9,6 +9,7 @@
 import {
   allHandlersFinished,
   condition,
+  log,
   patched,
   proxyActivities,
   setHandler,
@@ -16,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { ArchiveActivities, CaseRecordSnapshot } from '../activities/archive';
+import type { DeadlineEventActivities } from '../activities/deadline-events';
 import type { ZodError } from 'zod';
 import type { EventBase, ExtensionRequestInput, ServiceProof } from '../domain/cases/common';
 import { checkEvent } from '../domain/deadline/checks';
@@ -31,6 +33,7 @@ import {
   type BookSnapshot,
   type CaseParts,
   type DeadlineBookOptions,
+  type DeadlineChange,
   type TrackedDeadline,
 } from './deadlines';
 import type { CaseNotice } from './notice-sender';
@@ -113,6 +116,26 @@ const archiver = proxyActivities<ArchiveActivities>(ARCHIVE_OPTIONS);
 /** At most this many writes of one record while updates keep changing it (an acknowledgement at close). */
 const MAX_ARCHIVE_WRITES = 3;
 
+/**
+ * patched() id: each step that changed a deadline's state hands its changes to one activity that posts
+ * them to the subscribed case systems (activities/deadline-events.ts). Histories from before it
+ * schedule no such activity.
+ */
+export const DEADLINE_EVENTS = 'deadline-events-to-case-systems';
+
+/**
+ * The case never waits on a case system: the activity runs beside it and is retried for a week, at
+ * most a minute apart, so a receiver back from an outage gets its events within a minute. The case
+ * waits for the last one only before it completes or continues as new.
+ */
+const DEADLINE_EVENT_OPTIONS = {
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: '7 days',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+} as const;
+const deadlineEvents = proxyActivities<DeadlineEventActivities>(DEADLINE_EVENT_OPTIONS);
+
 /** What a case-type update does: validate synchronously (no trace if refused), then apply. */
 export interface CaseEventHandler<Input, Parsed> {
   schema: { safeParse(v: unknown): { success: true; data: Parsed } | { success: false; error: ZodError } };
@@ -137,6 +160,9 @@ export class CaseRuntime<Stage extends string> {
   outcome?: string;
   private current?: Schedule;
   private version = 0;
+  /** The last deadline-event publication of the case; each next one starts when it has completed. */
+  private publication: Promise<void> = Promise.resolve();
+  private publicationsPending = 0;
 
   constructor(readonly options: CaseRuntimeOptions<Stage>) {
     this.events = { ...options.events };
@@ -148,9 +174,11 @@ export class CaseRuntime<Stage extends string> {
       facility: options.facility,
     };
     const onPeriodEnd = options.onPeriodEnd;
-    const bookOptions: DeadlineBookOptions | undefined = onPeriodEnd
-      ? { ...options.bookOptions, onPeriodEnd: (deadline) => this.work(() => onPeriodEnd(deadline)) }
-      : options.bookOptions;
+    const bookOptions: DeadlineBookOptions = {
+      ...options.bookOptions,
+      ...(onPeriodEnd ? { onPeriodEnd: (deadline) => this.work(() => onPeriodEnd(deadline)) } : {}),
+      onChanges: (changes) => this.publishDeadlineChanges(changes),
+    };
     this.parts = caseParts(context, bookOptions?.maxTimelineEvents);
     this.book = options.bookSnapshot
       ? DeadlineBook.restore(context, options.bookSnapshot, bookOptions, this.parts)
@@ -230,9 +258,47 @@ export class CaseRuntime<Stage extends string> {
     this.book.apply(schedule, completed);
   }
 
-  /** A notice is being sent: no continue-as-new meanwhile (see NoticeSender.sending). */
+  /** A notice or a deadline-event publication is under way: the case must not continue as new yet. */
   get sendingNotices(): boolean {
-    return this.parts.notices.sending;
+    return this.parts.notices.sending || this.publicationsPending > 0;
+  }
+
+  /**
+   * Hands a step's deadline changes to the case systems, after the case's earlier changes (the chain
+   * keeps them in order). Not awaited: only completion and continue-as-new wait for it.
+   */
+  private publishDeadlineChanges(changes: DeadlineChange[]): void {
+    if (!patched(DEADLINE_EVENTS)) return;
+    const info = workflowInfo();
+    const batch = {
+      workflowId: info.workflowId,
+      firstRunId: info.firstExecutionRunId,
+      caseType: this.options.caseType,
+      caseNumber: this.options.caseNumber,
+      facility: this.options.facility,
+      policyVersion: `${this.options.policyId}@${this.current?.policyVersion ?? this.options.policyVersion ?? ''}`,
+      changes,
+    };
+    const summary = `deadline events: ${changes.map((c) => `${c.key} ${c.state}`).join(', ')}`;
+    this.publicationsPending += 1;
+    this.publication = this.publication
+      .then(() =>
+        deadlineEvents.publishDeadlineEvents.executeWithOptions({ ...DEADLINE_EVENT_OPTIONS, summary }, [
+          batch,
+        ]),
+      )
+      .then(
+        () => undefined,
+        (err: unknown) => log.error('deadline events not delivered', { error: (err as Error).message }),
+      )
+      .finally(() => {
+        this.publicationsPending -= 1;
+      });
+  }
+
+  /** Waits until every deadline change so far has reached the case systems (or its retries ran out). */
+  private async deadlineChangesPublished(): Promise<void> {
+    while (this.publicationsPending > 0) await this.publication;
   }
 
   deadlineSnapshot(): BookSnapshot {
@@ -397,6 +463,7 @@ export class CaseRuntime<Stage extends string> {
    * acknowledgement of a breach) changes the record, which is then written again.
    */
   async archive(segment: CaseRecordSnapshot['segment']): Promise<void> {
+    await this.deadlineChangesPublished();
     if (!patched(ARCHIVE_RECORD)) return;
     const content = (snapshot: CaseRecordSnapshot) => JSON.stringify({ ...snapshot, at: '' });
     for (let writes = 0; writes < MAX_ARCHIVE_WRITES; writes++) {
@@ -406,6 +473,7 @@ export class CaseRuntime<Stage extends string> {
         [snapshot],
       );
       await condition(allHandlersFinished);
+      await this.deadlineChangesPublished();
       if (content(this.recordSnapshot(segment)) === content(snapshot)) return;
     }
   }

@@ -46,7 +46,27 @@ export interface CaseContext {
   facility: string;
 }
 
+/**
+ * One change of a deadline's state, as case systems are told of it (activities/deadline-events.ts):
+ * `attempt` with `key` and `state` names the change uniquely within a case, so its event ID is stable.
+ */
+export interface DeadlineChange {
+  key: string;
+  state: 'breached' | 'acknowledged' | 'met' | 'extended' | 'pending' | 'tolled' | 'waived';
+  attempt: number;
+  dueAt?: string;
+  /** When the change took effect (the breach: the due time; met: when the step was done). */
+  at: string;
+  /** Extensions granted so far: a deadline met after one counts as extended in the compliance figures. */
+  extensions: number;
+}
+
 export interface DeadlineBookOptions {
+  /**
+   * Receives the deadline changes of each step when it ends (an update, the opening), and a change
+   * made outside a step (a breach, a period's end) at once.
+   */
+  onChanges?: (changes: DeadlineChange[]) => void;
   /** Called (inside the workflow) right after a deadline is breached, e.g. PREA's deemed denial. */
   onBreach?: (deadline: TrackedDeadline) => Promise<void>;
   /** Called when a period-end entry (probation, look-back window) is reached: not a breach. */
@@ -142,6 +162,8 @@ export class DeadlineBook implements DeadlineStatusSource {
   private readonly tracked = new Map<string, TrackedDeadline>();
   private readonly lowerBounds = new Map<string, ScheduleEntry>();
   private readonly parts: CaseParts;
+  /** Deadline changes waiting for the end of the current step (see `onChanges`). */
+  private pendingChanges: DeadlineChange[] = [];
 
   /** `parts`: the case's own pieces; a book built without them (a watch's) gets its own. */
   constructor(
@@ -151,6 +173,8 @@ export class DeadlineBook implements DeadlineStatusSource {
   ) {
     this.parts = parts ?? caseParts(context, options.maxTimelineEvents);
     this.parts.publisher.show(this);
+    // After the publisher's flush: a step's search attributes go out before its changes are handed on.
+    this.parts.steps.atEnd(() => this.flushChanges());
   }
 
   /** Restores state carried across continue-as-new; watchers restart for anything still open. */
@@ -206,6 +230,7 @@ export class DeadlineBook implements DeadlineStatusSource {
         if (done.has(entry.key)) {
           deadline.state = 'met';
           deadline.metAt = entry.completedAt ?? nowIso();
+          this.noteChange(deadline, 'met', deadline.metAt);
         } else {
           this.startWatcher(deadline);
         }
@@ -234,6 +259,7 @@ export class DeadlineBook implements DeadlineStatusSource {
       existing.acknowledged = undefined;
       existing.alertsSent = 0;
       existing.tolled = undefined;
+      this.noteChange(existing, existing.state === 'extended' ? 'extended' : 'pending');
       this.startWatcher(existing);
     }
     for (const key of done) {
@@ -250,6 +276,7 @@ export class DeadlineBook implements DeadlineStatusSource {
     deadline.state = deadline.state === 'breached' ? 'breached' : 'met';
     deadline.metAt = at;
     if (deadline.state === 'breached') deadline.acknowledged ??= { by: 'step-completed', at };
+    this.noteChange(deadline, 'met', at);
     this.publish();
   }
 
@@ -259,6 +286,7 @@ export class DeadlineBook implements DeadlineStatusSource {
     if (!deadline || settled(deadline.state)) return;
     deadline.state = 'waived';
     this.record({ type: 'deadline.waived', detail: `${key}: ${reason}`, actor });
+    this.noteChange(deadline, 'waived');
     this.publish();
   }
 
@@ -271,6 +299,7 @@ export class DeadlineBook implements DeadlineStatusSource {
     if (!deadline || settled(deadline.state) || deadline.metAt || deadline.tolled !== undefined) return;
     deadline.tolled = note;
     this.record({ type: 'deadline.tolled', detail: `${key}: ${note}`, actor });
+    this.noteChange(deadline, 'tolled');
     this.publish();
   }
 
@@ -284,6 +313,7 @@ export class DeadlineBook implements DeadlineStatusSource {
     const deadline = this.requireBreached(key);
     deadline.acknowledged = { by, at: nowIso() };
     this.record({ type: 'alert.acknowledged', detail: `breach alert for ${key} acknowledged`, actor: by });
+    this.noteChange(deadline, 'acknowledged', deadline.acknowledged.at);
     this.publish();
     countAcknowledgement(this.context);
     return deadline;
@@ -400,6 +430,29 @@ export class DeadlineBook implements DeadlineStatusSource {
     return this.parts.notices.notify(request);
   }
 
+  /** Collects a change for `onChanges`: with the rest of the step's, or on its own outside a step. */
+  private noteChange(deadline: TrackedDeadline, state: DeadlineChange['state'], at: string = nowIso()): void {
+    // A cap only bounds extensions of its deadline: nobody meets or breaches it.
+    if (!this.options.onChanges || deadline.entry.capOf) return;
+    const { key, attempt, entry } = deadline;
+    this.pendingChanges.push({
+      key,
+      state,
+      attempt,
+      ...(entry.dueAt !== undefined ? { dueAt: entry.dueAt } : {}),
+      at,
+      extensions: entry.extensions.length,
+    });
+    if (!this.parts.steps.running) this.flushChanges();
+  }
+
+  private flushChanges(): void {
+    if (this.pendingChanges.length === 0) return;
+    const changes = this.pendingChanges;
+    this.pendingChanges = [];
+    this.options.onChanges?.(changes);
+  }
+
   private publish(): void {
     this.parts.publisher.publish();
   }
@@ -440,6 +493,7 @@ export class DeadlineBook implements DeadlineStatusSource {
       deadline.state = 'met';
       deadline.metAt = entry.dueAt;
       this.record({ type: 'period.ended', detail: `${deadline.key} ended ${entry.localText}` });
+      this.noteChange(deadline, 'met', entry.dueAt);
       this.publish();
       if (this.options.onPeriodEnd) await this.options.onPeriodEnd(deadline);
       return;
@@ -448,6 +502,7 @@ export class DeadlineBook implements DeadlineStatusSource {
     deadline.state = 'breached';
     deadline.breachedAt = entry.dueAt;
     this.record({ type: 'deadline.breached', detail: `${deadline.key} was due ${entry.localText}` });
+    this.noteChange(deadline, 'breached', entry.dueAt);
     this.publish();
     countBreach(this.context);
     await this.sendBreachAlert(deadline, attempt, 0);

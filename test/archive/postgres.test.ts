@@ -162,3 +162,43 @@ test('writes are idempotent and encrypted, read back whole; holds and disposal f
     await archive.close();
   }
 }, 120_000);
+
+test('compliance outcomes: one row per deadline, a later outcome replaces an earlier one, the same event changes nothing', async () => {
+  const store = openPostgresArchiveStore(url);
+  try {
+    const row = {
+      caseType: 'grievance',
+      caseNumber: 'GRV-PG-1',
+      facility: 'LARC',
+      deadlineKey: 'rts.response',
+      outcome: 'breached' as const,
+      dueDate: '2026-03-10',
+      settledAt: '2026-03-10T23:59:59.999-05:00',
+      eventId: 'e-breach',
+    };
+    const other = {
+      ...row,
+      caseNumber: 'GRV-PG-2',
+      facility: 'JHCC',
+      outcome: 'met-on-time' as const,
+      eventId: 'e-met',
+    };
+    await store.recordOutcomes([row, other]);
+    await store.recordOutcomes([row]);
+    const march = { from: '2026-03-01', to: '2026-03-31' };
+    expect((await store.outcomes(march)).map((r) => [r.caseNumber, r.outcome])).toEqual([
+      ['GRV-PG-1', 'breached'],
+      ['GRV-PG-2', 'met-on-time'],
+    ]);
+    await store.recordOutcomes([
+      { ...row, outcome: 'met-late', settledAt: '2026-03-12T10:00:00.000-05:00', eventId: 'e-late' },
+    ]);
+    expect(await store.outcomes({ ...march, facility: 'LARC' })).toEqual([
+      { ...row, outcome: 'met-late', settledAt: '2026-03-12T10:00:00.000-05:00', eventId: 'e-late' },
+    ]);
+    expect(await store.outcomes({ ...march, caseType: 'discipline' })).toEqual([]);
+    expect(await store.outcomes({ from: '2026-04-01', to: '2026-04-30' })).toEqual([]);
+  } finally {
+    await store.close();
+  }
+}, 60_000);

@@ -15,7 +15,7 @@ import { loadDirectory } from '../../activities/directory';
 import { createMailTransport } from '../../activities/mail-transport';
 import type { ScheduleActivityOptions } from '../../activities/schedule';
 import { createMemorySentLedger } from '../../activities/sent-ledger';
-import { buildActivities, type DocketActivities } from '../../worker/activities';
+import { buildActivities, type DocketActivities, type DocketActivityDeps } from '../../worker/activities';
 import { generateKey, Keyring } from '../../infra/keys';
 import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from './smtp';
 import { bundleFor, createTimeSkippingEnv, uniqueName } from './temporal';
@@ -52,6 +52,8 @@ export async function testActivities(
     schedule?: ScheduleActivityOptions;
     /** Where closed cases' records go; a fresh SQLite file of the test's own when absent. */
     archive?: CaseArchive;
+    /** The case systems told of deadline changes; none when absent. */
+    caseWebhooks?: DocketActivityDeps['caseWebhooks'];
   } = {},
 ): Promise<DocketActivities> {
   return buildActivities({
@@ -71,6 +73,7 @@ export async function testActivities(
     },
     ...(options.schedule ? { schedule: options.schedule } : {}),
     archive: options.archive ?? testArchive(),
+    ...(options.caseWebhooks ? { caseWebhooks: options.caseWebhooks } : {}),
   });
 }
 
@@ -90,7 +93,7 @@ export function testArchive(): CaseArchive {
  * configuration would compute.
  */
 export async function startDocketTestbed(
-  options: { schedule?: ScheduleActivityOptions } = {},
+  options: { schedule?: ScheduleActivityOptions; caseWebhooks?: DocketActivityDeps['caseWebhooks'] } = {},
 ): Promise<DocketTestbed> {
   const env = await createTimeSkippingEnv();
   const smtp = await startSmtpReceiver();

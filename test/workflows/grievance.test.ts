@@ -297,6 +297,10 @@ test('a decision by a directly involved employee is refused (§III.E.5) and leav
         !e.workflowTaskStartedEventAttributes &&
         !e.workflowTaskCompletedEventAttributes,
     ).length;
+  // The filing's deadline events go out beside the case (an activity): let them land first.
+  for (let i = 0; i < 100 && ((await handle.describe()).raw.pendingActivities?.length ?? 0) > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const eventsBefore = await meaningful();
   const refusal = await expectRefused(
     handle.executeUpdate(decisionIssuedUpdate, { args: [{ at: iso(now), by: 'S-0666', outcome: 'denied' }] }),
