@@ -20,6 +20,7 @@ import {
 } from '../../workflows/grievance';
 import { startDocketTestbed, testActivities, type DocketTestbed } from '../helpers/docket-env';
 import { freePort } from '../helpers/net';
+import { runAttempt } from '../helpers/activity-attempt';
 import { startSmtpReceiver } from '../helpers/smtp';
 import { uniqueName } from '../helpers/temporal';
 import { parseConfig } from '../../infra/config';
@@ -237,7 +238,7 @@ test("the administrators' alert about an undeliverable notice reaches a subscrib
       ]),
     });
     const before = cms.received.length;
-    await activities.alertAdministrators({
+    await runAttempt(activities.alertAdministrators, {
       workflowId: 'grievance-OK-2026-000777',
       noticeKey: 'rts.response/breach/1',
       errorCode: 'DIRECTORY_UNKNOWN_RECIPIENT',
