@@ -21,8 +21,11 @@ async function main(): Promise<void> {
       const result = await docket.openCase(caseType, intake);
       opened.push(`${result.workflowId}${result.created ? '' : ' (already open)'}`);
     } catch (err) {
-      // A sample from an earlier day with a different intake is still there: leave it.
-      if (err instanceof DocketClientError && err.code === 'CASE_CONFLICT') return;
+      // A sample from an earlier start (its intake's times differ) is still there: leave it.
+      if (err instanceof DocketClientError && err.code === 'CASE_CONFLICT') {
+        opened.push(`${String(err.details.workflowId)} (already open, from an earlier start)`);
+        return;
+      }
       throw err;
     }
   };
