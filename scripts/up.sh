@@ -19,6 +19,15 @@ smtp_port="${DOCKET_SMTP_PORT:-1025}"
 inbox_port="${DOCKET_INBOX_PORT:-1080}"
 codec_port="${DOCKET_CODEC_PORT:-8234}"
 api_port="${DOCKET_API_PORT:-8080}"
+# A port another process holds would pass the start-up checks below against that process (another
+# Temporal server, another API): refuse it first, naming the variable that moves it.
+for spec in "TEMPORAL_PORT=$frontend_port" "TEMPORAL_UI_PORT=$ui_port" "DOCKET_SMTP_PORT=$smtp_port" \
+  "DOCKET_INBOX_PORT=$inbox_port" "DOCKET_CODEC_PORT=$codec_port" "DOCKET_API_PORT=$api_port" \
+  "DOCKET_METRICS_PORT=${DOCKET_METRICS_PORT:-9464}" "TEMPORAL_METRICS_PORT=${TEMPORAL_METRICS_PORT:-9465}"; do
+  port=${spec#*=}
+  [ "$port" != 0 ] && (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null &&
+    die "port $port is in use by another process; set ${spec%%=*} to a free port"
+done
 export TEMPORAL_ADDRESS="127.0.0.1:$frontend_port" TEMPORAL_UI_PORT="$ui_port"
 export DOCKET_SMTP_HOST=127.0.0.1 DOCKET_SMTP_PORT="$smtp_port" DOCKET_CODEC_PORT="$codec_port"
 export DOCKET_API_PORT="$api_port" DOCKET_ACK_BASE_URL="http://127.0.0.1:$api_port/ack"
