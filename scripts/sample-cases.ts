@@ -1,6 +1,7 @@
 // Opens one sample case of each type on the local system brought up by `npm run up`, so the Temporal
 // UI and the local inbox show something at once. Idempotent: the case numbers are fixed, so a
-// restart finds the same cases. The sample grievance is a PREA emergency filed 50 hours ago with no
+// restart finds the same cases, and records only the sample events the case's timeline still lacks
+// (a first start that stopped between opening a case and recording its events is completed). The sample grievance is a PREA emergency filed 50 hours ago with no
 // initial response yet, so its 48-hour limit is already breached: the alert reaches the inbox within
 // seconds.
 import { loadConfig } from '../infra/config';
@@ -19,23 +20,31 @@ async function main(): Promise<void> {
     try {
       const result = await docket.openCase(caseType, intake);
       opened.push(`${result.workflowId}${result.created ? '' : ' (already open)'}`);
-      return result.created;
     } catch (err) {
-      // A sample from an earlier day with a different intake is still there: leave it.
-      if (err instanceof DocketClientError && err.code === 'CASE_CONFLICT') return false;
+      // A sample from an earlier start (its intake's times differ) is still there: leave it.
+      if (err instanceof DocketClientError && err.code === 'CASE_CONFLICT') {
+        opened.push(`${String(err.details.workflowId)} (already open, from an earlier start)`);
+        return;
+      }
       throw err;
     }
   };
 
-  if (
-    await open('grievance', {
-      caseNumber: 'GRV-SAMPLE-0001',
-      facility: 'LARC',
-      category: 'sexual-abuse',
-      preaEmergency: true,
-      incidentAt: iso(now - 3 * DAY),
-    })
-  ) {
+  // How many events of this type the case's timeline holds: the sample events are recorded once.
+  const recorded = async (
+    caseType: Parameters<typeof docket.timeline>[0],
+    caseNumber: string,
+    type: string,
+  ) => (await docket.timeline(caseType, caseNumber)).filter((event) => event.type === type).length;
+
+  await open('grievance', {
+    caseNumber: 'GRV-SAMPLE-0001',
+    facility: 'LARC',
+    category: 'sexual-abuse',
+    preaEmergency: true,
+    incidentAt: iso(now - 3 * DAY),
+  });
+  if ((await recorded('grievance', 'GRV-SAMPLE-0001', 'grievance.filed')) === 0) {
     await docket.recordEvent('grievance', 'GRV-SAMPLE-0001', 'grievance-filed', {
       at: iso(now - 50 * 3_600_000),
       by: 'S-0100',
@@ -63,7 +72,8 @@ async function main(): Promise<void> {
       { id: 'P-0002', role: 'respondent', email: 'party-two@student.example.org' },
     ],
   });
-  if (await open('probation', { employeeId: 'EMP-SAMPLE-0001' })) {
+  await open('probation', { employeeId: 'EMP-SAMPLE-0001' });
+  if ((await recorded('probation', 'EMP-SAMPLE-0001', 'action.written-warning')) === 0) {
     await docket.recordEvent('probation', 'EMP-SAMPLE-0001', 'action-recorded', {
       action: 'written-warning',
       by: 'S-0300',
@@ -73,18 +83,20 @@ async function main(): Promise<void> {
   }
   // An inmate labor contract with a second (a) violation ten days ago: its one-week suspension has run
   // without the corrective-action letter, so the Facility Head's "stays suspended" notice is in the inbox.
-  if (await open('contract', { contractNumber: 'ILC-SAMPLE-0001', facility: 'NC-PWF' })) {
-    for (const [daysAgo, reference] of [
+  await open('contract', { contractNumber: 'ILC-SAMPLE-0001', facility: 'NC-PWF' });
+  const confirmed = await recorded('contract', 'ILC-SAMPLE-0001', 'violation.confirmed');
+  for (const [daysAgo, reference] of (
+    [
       [40, 'INC-SAMPLE-1'],
       [10, 'INC-SAMPLE-2'],
-    ] as const) {
-      await docket.recordEvent('contract', 'ILC-SAMPLE-0001', 'violation-confirmed', {
-        at: iso(now - daysAgo * DAY),
-        by: 'S-0500',
-        heading: 'a',
-        reference,
-      });
-    }
+    ] as const
+  ).slice(confirmed)) {
+    await docket.recordEvent('contract', 'ILC-SAMPLE-0001', 'violation-confirmed', {
+      at: iso(now - daysAgo * DAY),
+      by: 'S-0500',
+      heading: 'a',
+      reference,
+    });
   }
   await open('conduct-report', {
     kind: 'report',

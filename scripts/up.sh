@@ -19,6 +19,15 @@ smtp_port="${DOCKET_SMTP_PORT:-1025}"
 inbox_port="${DOCKET_INBOX_PORT:-1080}"
 codec_port="${DOCKET_CODEC_PORT:-8234}"
 api_port="${DOCKET_API_PORT:-8080}"
+# A port another process holds would pass the start-up checks below against that process (another
+# Temporal server, another API): refuse it first, naming the variable that moves it.
+for spec in "TEMPORAL_PORT=$frontend_port" "TEMPORAL_UI_PORT=$ui_port" "DOCKET_SMTP_PORT=$smtp_port" \
+  "DOCKET_INBOX_PORT=$inbox_port" "DOCKET_CODEC_PORT=$codec_port" "DOCKET_API_PORT=$api_port" \
+  "DOCKET_METRICS_PORT=${DOCKET_METRICS_PORT:-9464}" "TEMPORAL_METRICS_PORT=${TEMPORAL_METRICS_PORT:-9465}"; do
+  port=${spec#*=}
+  [ "$port" != 0 ] && (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null &&
+    die "port $port is in use by another process; set ${spec%%=*} to a free port"
+done
 export TEMPORAL_ADDRESS="127.0.0.1:$frontend_port" TEMPORAL_UI_PORT="$ui_port"
 export DOCKET_SMTP_HOST=127.0.0.1 DOCKET_SMTP_PORT="$smtp_port" DOCKET_CODEC_PORT="$codec_port"
 export DOCKET_API_PORT="$api_port" DOCKET_ACK_BASE_URL="http://127.0.0.1:$api_port/ack"
@@ -63,7 +72,11 @@ if [ -z "${DOCKET_API_KEYS:-}" ]; then
   set -a; source "$api_secrets"; set +a
 fi
 
-pids=()
+pids=() names=() logs=()
+# Remembers a component started in the background, so a stop can name it and its log.
+started() {
+  pids+=("$1") names+=("$2") logs+=("$3")
+}
 # Stops a process and everything it started: `npx` does not pass SIGTERM on to the node it runs, so
 # killing only the PIDs we hold would leave the servers behind when up.sh itself gets SIGTERM.
 kill_tree() {
@@ -73,6 +86,7 @@ kill_tree() {
 }
 cleanup() {
   trap - INT TERM EXIT
+  stopping=1
   say "stopping"
   for pid in "${pids[@]}"; do kill_tree "$pid"; done
   wait 2>/dev/null || true
@@ -89,14 +103,17 @@ wait_for_port() {
 }
 
 say "starting the local inbox (SMTP :$smtp_port, web :$inbox_port)"
-npx maildev --ip 127.0.0.1 --smtp "$smtp_port" --web-ip 127.0.0.1 --web "$inbox_port" >"$data_dir/inbox.log" 2>&1 &
-pids+=($!)
+# Mail is kept in the data directory, so the inbox survives a restart like the cases (maildev's default,
+# a directory under /tmp, is shared by every inbox on the machine and read back by none).
+npx maildev --ip 127.0.0.1 --smtp "$smtp_port" --web-ip 127.0.0.1 --web "$inbox_port" \
+  --mail-directory "$data_dir/inbox" >"$data_dir/inbox.log" 2>&1 &
+started $! "the local inbox" "$data_dir/inbox.log"
 
 say "starting the codec server on 127.0.0.1:$codec_port (loopback mode: for the UI on this machine only)"
 DOCKET_CODEC_AUTH=loopback DOCKET_CODEC_HOST=127.0.0.1 \
   DOCKET_CODEC_ALLOWED_ORIGINS="http://127.0.0.1:$ui_port,http://localhost:$ui_port" \
   npx tsx server/codec/codec-server.ts >"$data_dir/codec-server.log" 2>&1 &
-pids+=($!)
+started $! "the codec server" "$data_dir/codec-server.log"
 
 mapfile -t sa_args < <(npx tsx -e "import { searchAttributeCliArgs } from './workflows/search-attributes'; for (const a of searchAttributeCliArgs) console.log('--search-attribute\n' + a);")
 say "starting the Temporal dev server (state in $data_dir/temporal.db)"
@@ -106,7 +123,7 @@ say "starting the Temporal dev server (state in $data_dir/temporal.db)"
   --metrics-port "${TEMPORAL_METRICS_PORT:-9465}" \
   --ui-codec-endpoint "http://127.0.0.1:$codec_port" \
   "${sa_args[@]}" >"$data_dir/temporal.log" 2>&1 &
-pids+=($!)
+started $! "the Temporal dev server" "$data_dir/temporal.log"
 
 wait_for_port "$frontend_port" "the Temporal dev server" "$data_dir/temporal.log"
 wait_for_port "$smtp_port" "the local inbox" "$data_dir/inbox.log"
@@ -114,12 +131,27 @@ wait_for_port "$codec_port" "the codec server" "$data_dir/codec-server.log"
 
 say "starting the Docket worker (log in $data_dir/worker.log)"
 npx tsx worker/main.ts >"$data_dir/worker.log" 2>&1 &
-pids+=($!)
+started $! "the Docket worker" "$data_dir/worker.log"
+worker_pid=$!
 
 say "starting the HTTP API on :$api_port (log in $data_dir/api.log)"
 npx tsx server/api/main.ts >"$data_dir/api.log" 2>&1 &
-pids+=($!)
+started $! "the HTTP API" "$data_dir/api.log"
 wait_for_port "$api_port" "the HTTP API" "$data_dir/api.log"
+# The worker bundles the workflows before it polls; sample cases opened before then would wait on it,
+# and one that stopped (a port in use, a bad setting) must be named now, not after their timeout.
+wait_for_worker() {
+  local tries=900
+  # Below info the start is not logged: give a worker that fails on start the time to do so.
+  case "${DOCKET_LOG_LEVEL:-info}" in info | debug | trace) ;; *) tries=25 ;; esac
+  for _ in $(seq 1 "$tries"); do
+    kill -0 "$worker_pid" 2>/dev/null || die "the Docket worker stopped: $(tail -n 3 "$data_dir/worker.log")"
+    grep -q '"msg":"worker started"' "$data_dir/worker.log" && return 0
+    sleep 0.2
+  done
+  [ "$tries" -lt 900 ] || say "the Docket worker has not reported its start after 3 minutes; see $data_dir/worker.log"
+}
+wait_for_worker
 
 say "opening one sample case of each type (idempotent: a restart finds them again)"
 npx tsx scripts/sample-cases.ts >&2 || say "sample cases could not be opened; see the message above"
@@ -136,3 +168,7 @@ cat >&2 <<INFO
   Press Ctrl-C to stop. Cases are kept in $data_dir/temporal.db.
 INFO
 wait -n "${pids[@]}" || true
+# A component that exited on its own (not Ctrl-C) is named, with its log, before the rest stop.
+[ -n "${stopping:-}" ] || for i in "${!pids[@]}"; do
+  kill -0 "${pids[$i]}" 2>/dev/null || say "${names[$i]} stopped (see ${logs[$i]}); stopping the rest"
+done

@@ -137,7 +137,7 @@ export async function createDocketWorker(
   const webhook = alertWebhookFromConfig(config, env);
   const caseWebhooks = caseWebhooksFromConfig(config, env);
   const logger = createLogger(config.logLevel);
-  Runtime.install({ logger: sdkLoggerFor(logger), telemetryOptions: telemetryOptionsFor(config) });
+  installRuntime(config, logger);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   // The morning digest reads cases (visibility, then each case's schedule query) as a client would.
   const clientConnection = await Connection.connect(temporalConnectionOptions(config));
@@ -182,6 +182,19 @@ export async function createDocketWorker(
     ...overrides.workerOptions,
   });
   return { worker, connection, clientConnection, logger };
+}
+
+/** Installs the SDK runtime; a metrics port another process holds is a configuration error, named. */
+function installRuntime(config: DocketConfig, logger: Logger): void {
+  try {
+    Runtime.install({ logger: sdkLoggerFor(logger), telemetryOptions: telemetryOptionsFor(config) });
+  } catch (err) {
+    if (!/address already in use/i.test((err as Error).message)) throw err;
+    const { host, workerPort } = config.metrics;
+    throw new ConfigError(
+      `metrics.workerPort (DOCKET_METRICS_PORT) ${workerPort}: ${host}:${workerPort} is already in use; choose a free port, or 0 to turn the worker's metrics off`,
+    );
+  }
 }
 
 /**

@@ -50,6 +50,13 @@ export const contractEndedUpdate = defineUpdate<CaseView, [ContractEndedInput]>(
  */
 export const ARCHIVE_CONTRACT_RUNS = 'contract-record-archive-runs';
 
+/**
+ * patched() id: the record's opening joins its work queue before the update handlers are registered.
+ * An update that arrives with the start is dispatched as its handler is registered, so its work used
+ * to run first, before the opening recorded the policy version (and failed the workflow task).
+ */
+export const OPEN_BEFORE_EVENTS = 'contract-record-open-before-events';
+
 export type ContractRecordInput = ContractIntakeInput & { carried?: ContractCarry };
 
 export interface ContractRecordResult {
@@ -108,6 +115,7 @@ export async function contractRecord(input: ContractRecordInput): Promise<Contra
   const record = new ContractRecord(intake, carried);
   const { runtime } = record;
   const on = contractHandlers(record);
+  const opening = patched(OPEN_BEFORE_EVENTS) ? record.open(carried !== undefined) : undefined;
 
   runtime.registerCommonHandlers();
   runtime.handle(violationConfirmedUpdate, on.violationConfirmed);
@@ -119,7 +127,7 @@ export async function contractRecord(input: ContractRecordInput): Promise<Contra
   runtime.handle(acknowledgeUpdate, on.acknowledge);
   runtime.handle(extendDeadlineUpdate, on.extendDeadline);
 
-  await record.open(carried !== undefined);
+  await (opening ?? record.open(carried !== undefined));
   await runUntilEnded(record, raw);
   return {
     contractNumber: intake.contractNumber,

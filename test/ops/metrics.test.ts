@@ -54,6 +54,23 @@ let dataDir: string;
 const taskQueue = uniqueName('docket-metrics');
 const keyring = Keyring.fromSpec({ current: 'metrics-test', keys: { 'metrics-test': generateKey() } });
 
+/** The worker's environment: everything from here, nothing from the shell that runs the tests. */
+function workerEnv(configFile: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    DOCKET_CONFIG: configFile,
+    TEMPORAL_ADDRESS: env.address,
+    DOCKET_TASK_QUEUE: taskQueue,
+    DOCKET_SMTP_HOST: smtp.host,
+    DOCKET_SMTP_PORT: String(smtp.port),
+    DOCKET_DIRECTORY: path.join(REPO, 'config', 'directory.yaml'),
+    DOCKET_DATA_DIR: dataDir,
+    DOCKET_METRICS_PORT: String(metricsPort),
+    DOCKET_CODEC_KEYS: `metrics-test:${keyring.currentKey.toString('base64')}`,
+    DOCKET_LOG_LEVEL: 'info',
+  };
+}
+
 beforeAll(async () => {
   [env, smtp, metricsPort] = await Promise.all([createDevServerEnv(), startSmtpReceiver(), freePort()]);
   dataDir = mkdtempSync(path.join(tmpdir(), 'docket-metrics-'));
@@ -62,19 +79,7 @@ beforeAll(async () => {
   writeFileSync(configFile, '{}\n');
   worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
     cwd: REPO,
-    env: {
-      PATH: process.env.PATH,
-      DOCKET_CONFIG: configFile,
-      TEMPORAL_ADDRESS: env.address,
-      DOCKET_TASK_QUEUE: taskQueue,
-      DOCKET_SMTP_HOST: smtp.host,
-      DOCKET_SMTP_PORT: String(smtp.port),
-      DOCKET_DIRECTORY: path.join(REPO, 'config', 'directory.yaml'),
-      DOCKET_DATA_DIR: dataDir,
-      DOCKET_METRICS_PORT: String(metricsPort),
-      DOCKET_CODEC_KEYS: `metrics-test:${keyring.currentKey.toString('base64')}`,
-      DOCKET_LOG_LEVEL: 'info',
-    },
+    env: workerEnv(configFile),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   worker.stdout?.on('data', (chunk: Buffer) => (workerLog += chunk.toString()));
@@ -158,6 +163,23 @@ test('after a burst of breach alerts, the worker serves the counts by case type,
   // Nothing went wrong on the way.
   expect(workerLog).not.toMatch(/"level":50/);
 }, 240_000);
+
+test('a second worker on the same metrics port stops at once, naming the setting and the port', async () => {
+  const second = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: REPO,
+    env: workerEnv(path.join(dataDir, 'docket.yaml')),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  second.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise((resolve) => second.once('exit', resolve));
+  expect(code).toBe(2);
+  expect(stderr).toContain(
+    `docket worker: metrics.workerPort (DOCKET_METRICS_PORT) ${metricsPort}: 127.0.0.1:${metricsPort} is already in use`,
+  );
+  // The first worker still serves its metrics.
+  expect(total(await scrapeWorker(), 'docket_notices_sent_total')).toBeGreaterThan(0);
+}, 60_000);
 
 test("the API's /metrics counts requests by route template and status, for loopback callers only", async () => {
   const token = 'm'.repeat(32);

@@ -26,11 +26,12 @@ import {
   type ContractView,
   type ViolationView,
 } from '../../workflows/contract';
-import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
+import { Worker } from '@temporalio/worker';
+import { startDocketTestbed, testActivities, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import { expectRefused } from '../helpers/refusals';
 import type { ReceivedMessage } from '../helpers/smtp';
-import { uniqueName } from '../helpers/temporal';
+import { bundleFor, uniqueName } from '../helpers/temporal';
 
 const FACILITY_HEAD = 'facility-head@nc-pwf.example.org';
 const REGION_DIRECTOR = 'region-director@nc-pwf.example.org';
@@ -302,6 +303,45 @@ test('heading (a) walked rung by rung: warning letter, one week, three and six m
   });
 }, 240_000);
 
+test('a violation that arrives with the start (same workflow task) is applied after the record opens', async () => {
+  await withBed(async (bed) => {
+    await bed.advanceTo(EST('2027-01-04T10:30:00'));
+    // No worker polls this queue until both the start and the update wait on the server, so the
+    // worker's first activation carries both: what a case system that opens a record and at once
+    // posts its first violation meets when the worker is busy or just starting.
+    const taskQueue = `${bed.taskQueue}-late`;
+    const contractNumber = uniqueName('ILC').toUpperCase().slice(0, 40);
+    const handle = await bed.env.client.workflow.start(contractRecord, {
+      taskQueue,
+      workflowId: contractWorkflowId(contractNumber),
+      args: [{ contractNumber, facility: 'NC-PWF' }],
+    });
+    const sent = send(handle, violationConfirmedUpdate, {
+      at: EST('2027-01-04T10:00:00'),
+      by: 'S-0500',
+      heading: 'a',
+      reference: 'INC-0001',
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const worker = await Worker.create({
+      connection: bed.env.nativeConnection,
+      taskQueue,
+      workflowBundle: await bundleFor(require.resolve('../../workflows')),
+      activities: await testActivities(bed.smtp),
+    });
+    const { view, timeline } = await worker.runUntil(async () => ({
+      view: await sent,
+      timeline: await handle.query(timelineQuery),
+    }));
+    expect(timeline.map((e) => e.type).slice(0, 2)).toEqual(['opened', 'violation.confirmed']);
+    expect(view.policyVersion).toBe('1.0.0');
+    expect(violation(view, 'V1')).toMatchObject({
+      position: 1,
+      action: { sanction: 'warning-letter', source: SOURCE('(a)(1)') },
+    });
+  });
+}, 120_000);
+
 test('the rolling twelve months: a second violation just inside climbs, just outside starts over', async () => {
   await withBed(async (bed) => {
     await bed.advanceTo(EST('2027-03-10T16:30:00'));
@@ -347,7 +387,7 @@ test('the rolling twelve months: a second violation just inside climbs, just out
     });
     expect(violation(view, 'V1').count.counting).toBe(false);
     const timeline = await outside.handle.query(timelineQuery);
-    expect(timeline.map((e) => e.type)).toContain('count.dropped');
+    expect(timeline.map((e: { type: string }) => e.type)).toContain('count.dropped');
   });
 }, 240_000);
 
