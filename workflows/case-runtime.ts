@@ -44,6 +44,13 @@ import type { Timeline, TimelineEvent } from './timeline';
 export { RECORD_STEPS, type RecordLife } from './record-loop';
 
 export interface CaseRuntimeOptions<Stage extends string> {
+  /**
+   * Whether the case posts its deadline changes to the subscribed case systems (default true).
+   * Long-lived records that continue as new (probation, contract) do not yet: waiting for a pending
+   * publication at the hand-over stalled the hand-over under the time-skipping test server, and an
+   * unawaited one would be dropped with the old run.
+   */
+  publishesDeadlineEvents?: boolean;
   caseType: string;
   caseNumber: string;
   facility: string;
@@ -268,7 +275,7 @@ export class CaseRuntime<Stage extends string> {
    * keeps them in order). Not awaited: only completion and continue-as-new wait for it.
    */
   private publishDeadlineChanges(changes: DeadlineChange[]): void {
-    if (!patched(DEADLINE_EVENTS)) return;
+    if (this.options.publishesDeadlineEvents === false || !patched(DEADLINE_EVENTS)) return;
     const info = workflowInfo();
     const batch = {
       workflowId: info.workflowId,

@@ -72,6 +72,7 @@ export class ProbationRecord {
     this.violations = carried?.violations ?? [];
     this.runs = (carried?.runs ?? 0) + 1;
     this.runtime = new CaseRuntime<RecordStage>({
+      publishesDeadlineEvents: false,
       caseType: PROBATION_CASE_TYPE,
       caseNumber: intake.employeeId,
       facility: intake.facility,
