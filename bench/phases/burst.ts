@@ -17,7 +17,7 @@ import { noticeMessageId } from '../../activities/notifications';
 import { grievanceWorkflowId } from '../../workflows/grievance';
 import { connectClients, HOUR_MS, iso, percentile, runPool, runTag, type Clients } from '../lib/common';
 import type { BenchContext, WorkerSetup } from '../lib/context';
-import { startDevServer } from '../lib/devserver';
+import { startServer, type Substrate } from '../lib/substrate';
 import { CpuMeter, round, type CpuUsage, type LoadGate } from '../lib/machine';
 import type { SinkMessage } from '../lib/smtp-sink';
 import { startSetupWorker, mib } from '../lib/worker';
@@ -42,6 +42,7 @@ export interface Latency {
 
 export interface BurstResult {
   kind: BurstKind;
+  substrate: Substrate;
   setup: string;
   workerOptions: WorkerSetup['worker'];
   n: number;
@@ -269,10 +270,10 @@ async function breakdownOf(
 
 export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<BurstResult> {
   const { kind, n, setup } = spec;
-  const label = `burst ${kind} N=${n} (${setup.label})`;
+  const label = `burst ${kind} N=${n} (${setup.label}, ${ctx.substrate})`;
   ctx.log(`• ${label}`);
   const load = await ctx.gate(label);
-  const server = await startDevServer(`burst-${kind}`, setup.serverPragmas);
+  const server = await startServer(ctx.substrate, `burst-${kind}`, setup.serverPragmas);
   const tag = runTag();
   const taskQueue = `bench-${kind}-${tag}`;
   const worker = await startSetupWorker(ctx, {
@@ -311,7 +312,7 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
 
     const cases = opener(kind, clients, taskQueue, tag);
     ctx.sink.clear();
-    const openingCpu = new CpuMeter({ server: server.pid, worker: worker.pid });
+    const openingCpu = new CpuMeter({ ...server.pids, worker: worker.pid });
     let firstError: string | undefined;
     const failed = new Set<number>();
     const retriesBefore = initializingRetries.count;
@@ -344,7 +345,7 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
     const untilDue = dueAtMs - Date.now();
     if (untilDue > 0) await sleep(untilDue - Math.min(untilDue, 2_000));
     worker.resetPeak();
-    const drainCpu = new CpuMeter({ server: server.pid, worker: worker.pid });
+    const drainCpu = new CpuMeter({ ...server.pids, worker: worker.pid });
     // Only the cases that opened have a deadline to alert on.
     const expectedIds = new Map<string, number>();
     for (let i = 0; i < n; i++) if (!failed.has(i)) expectedIds.set(cases.messageId(i), i);
@@ -396,6 +397,7 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
       problems.push(`only ${alerts.length} of ${expectedIds.size} alerts within the drain timeout`);
     const result: BurstResult = {
       kind,
+      substrate: ctx.substrate,
       setup: setup.label,
       workerOptions: setup.worker,
       n,
@@ -424,7 +426,7 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
           : {}),
         peakRssDuringBurstMiB: peakRss,
       },
-      serverDbMiB: mib(server.dbBytes()),
+      serverDbMiB: mib(await server.dbBytes()),
       valid: problems.length === 0,
       ...(problems.length ? { invalidReason: problems.join('; ') } : {}),
     };
