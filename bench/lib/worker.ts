@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { WorkerMessage, WorkerProcessOptions } from '../worker-process';
 import { registerCleanup } from './cleanup';
 import type { BenchContext, WorkerSetup } from './context';
-import { stopChild } from './devserver';
+import { freePort, stopChild } from './devserver';
 import { rssOf, round } from './machine';
 
 export interface WorkerProcess {
@@ -26,7 +26,7 @@ export interface WorkerProcess {
  * The worker for one measured run of a setup: the ceiling always on its prebuilt bundle, Docket as
  * the setup wires it. `name` keeps the run's data directory and log apart from the others.
  */
-export function startSetupWorker(
+export async function startSetupWorker(
   ctx: BenchContext,
   run: {
     kind: WorkerProcessOptions['kind'];
@@ -44,6 +44,8 @@ export function startSetupWorker(
       address: run.address,
       taskQueue: run.taskQueue,
       smtpPort: ctx.sink.port,
+      // Other people's workers on this machine may hold the default port.
+      metricsPort: await freePort(),
       dataDir: path.join(ctx.tmpDir, `data-${run.name}`),
       logLevel: setup.logLevel,
       bundlePath: kind === 'minimal' ? ctx.bundles.bench : ctx.bundles.docket,
