@@ -15,6 +15,12 @@
 // with both, each runs on each substrate in turn and every row says which. Arithmetic needs no server
 // and history runs on the time-skipping and dev servers whatever the substrate. SQLite pragmas of a
 // setup (tuned, relaxed-fsync) apply to the dev server only.
+//   npm run bench -- --burst 1000 --setups production --kinds docket --substrate cluster --peers pg-boss
+//                                        Docket on the cluster beside the job-queue peer on its PostgreSQL
+// --peers pg-boss adds the burst as pg-boss delayed jobs (bench/peers/pg-boss.ts) on a fresh cluster
+// substrate's PostgreSQL; --setups none leaves only the peers. --kill-mid-drain SIGKILLs every burst's
+// worker (Docket's, the ceiling's, pg-boss's) once a third of the alerts have arrived and starts
+// another at once, then counts what was lost or sent twice.
 // Other flags: --lead <s>, --concurrency <k>, --max-load-wait <s>, --load-threshold <x>, --out <file>.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +49,7 @@ import { runBurst, type BurstKind, type BurstResult } from './phases/burst';
 import { runHistory } from './phases/history';
 import { runMemory } from './phases/memory';
 import { runThroughput } from './phases/throughput';
+import { runPgBossBurst } from './peers/pg-boss';
 
 const PHASES = ['arithmetic', 'history', 'throughput', 'burst', 'memory'] as const;
 type Phase = (typeof PHASES)[number];
@@ -62,13 +69,19 @@ async function main(): Promise<void> {
       setups: { type: 'string' },
       kinds: { type: 'string' },
       substrate: { type: 'string' },
+      peers: { type: 'string' },
+      'kill-mid-drain': { type: 'boolean', default: false },
     },
   });
+  const peers = values.peers ? values.peers.split(',') : [];
+  for (const peer of peers)
+    if (peer !== 'pg-boss') throw new Error(`--peers: unknown peer ${peer} (pg-boss)`);
   const substrates = parseSubstrates(values.substrate);
   const quick = values.quick ?? false;
   const burstOnly = values.burst !== undefined ? Number(values.burst) : undefined;
   const n = Number(values.n ?? burstOnly ?? (quick ? 200 : 1_000));
   const memoryN = Number(values.n ?? (quick ? 200 : 10_000));
+  const killAfter = values['kill-mid-drain'] ? Math.floor(n / 3) : undefined;
   const throughputN = quick ? 200 : 1_000;
   const leadS = Number(values.lead ?? (quick ? 30 : 90));
   const concurrency = Number(values.concurrency ?? 32);
@@ -124,7 +137,19 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     command,
     machine,
-    settings: { quick, n, memoryN, throughputN, leadS, concurrency, loadThreshold, maxLoadWaitS, substrates },
+    settings: {
+      quick,
+      n,
+      memoryN,
+      throughputN,
+      leadS,
+      concurrency,
+      loadThreshold,
+      maxLoadWaitS,
+      substrates,
+      peers,
+      ...(killAfter !== undefined ? { killAfter } : {}),
+    },
     results: {},
   };
   const started = Date.now();
@@ -147,16 +172,18 @@ async function main(): Promise<void> {
         'relaxed-fsync': RELAXED_FSYNC_SETUP,
         ...DIAGNOSTIC_SETUPS,
       };
-      const wantedSetups = (values.setups ?? 'production,tuned').split(',');
+      const wantedSetups = values.setups === 'none' ? [] : (values.setups ?? 'production,tuned').split(',');
       const wantedKinds = (values.kinds ?? 'minimal,docket').split(',') as BurstKind[];
       for (const name of wantedSetups) {
         const setup = setups[name];
         if (!setup) throw new Error(`unknown setup ${name} (${Object.keys(setups).join(', ')})`);
         for (const substrate of substrates) {
           for (const kind of wantedKinds)
-            bursts.push(await runBurst({ ...ctx, substrate }, { kind, n, setup, leadS }));
+            bursts.push(await runBurst({ ...ctx, substrate }, { kind, n, setup, leadS, killAfter }));
         }
       }
+      if (peers.includes('pg-boss'))
+        bursts.push(await runPgBossBurst({ ...ctx, substrate: 'cluster' }, { n, leadS, killAfter }));
       report.results.bursts = bursts;
     }
     if (phases.has('memory')) {

@@ -25,6 +25,10 @@ export interface ClusterServer {
   /** temporal-server (all four services in one process) and the PostgreSQL postmaster. */
   pids: { server: number; postgres: number };
   dir: string;
+  /** How the temporal role reaches PostgreSQL over TCP (it may create databases, as in up-cluster.sh). */
+  pg: { host: string; port: number; user: string; password: string };
+  /** One statement as the PostgreSQL superuser, over the socket only docket-pg reaches; its output. */
+  sql(database: string, statement: string): Promise<string>;
   /** Bytes of the two Temporal databases (pg_database_size), as PostgreSQL reports them now. */
   dbBytes(): Promise<number>;
   stop(): Promise<void>;
@@ -222,6 +226,8 @@ export async function startClusterServer(label: string): Promise<ClusterServer> 
       address,
       pids: { server: server.pid as number, postgres: postgres.pid as number },
       dir,
+      pg: { host: '127.0.0.1', port: ports.DOCKET_PG_PORT, user: 'temporal', password },
+      sql: psql,
       async dbBytes() {
         const bytes = await psql(
           'postgres',

@@ -19,6 +19,8 @@ export interface WorkerProcess {
   rss(): { rssMiB: number; hwmMiB: number } | undefined;
   /** V8's view (heap, external) for the memory breakdown; the rest of RSS is native (the Rust core). */
   memoryUsage(): Promise<NodeJS.MemoryUsage | undefined>;
+  /** SIGKILL to this worker's PID, as a crash would: no shutdown, no completion of what it holds. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,16 +60,32 @@ export async function startSetupWorker(
   );
 }
 
-export async function startWorkerProcess(
+export function startWorkerProcess(
   options: WorkerProcessOptions,
   env: NodeJS.ProcessEnv,
   logFile: string,
 ): Promise<WorkerProcess> {
+  return forkWorker(
+    path.join(__dirname, '..', 'worker-process.ts'),
+    { ...env, BENCH_WORKER_OPTIONS: JSON.stringify(options) },
+    logFile,
+  );
+}
+
+/**
+ * Any worker script that speaks worker-process.ts's IPC: 'ready' or 'failed' once, 'memory' on
+ * request, a clean stop on 'stop' (the job-queue peer's worker is another).
+ */
+export async function forkWorker(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+): Promise<WorkerProcess> {
   const log = openSync(logFile, 'a');
-  const child: ChildProcess = fork(path.join(__dirname, '..', 'worker-process.ts'), [], {
+  const child: ChildProcess = fork(script, [], {
     // BENCH_WORKER_NODE_ARGS (space-separated) profiles the worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
-    env: { ...process.env, ...env, BENCH_WORKER_OPTIONS: JSON.stringify(options) },
+    env: { ...process.env, ...env },
     stdio: ['ignore', log, log, 'ipc'],
   });
   const pid = child.pid;
@@ -126,8 +144,18 @@ export async function startWorkerProcess(
         child.on('message', onMessage);
         child.send('memory');
       }),
+    async kill() {
+      clearInterval(sampler);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      unregister();
+    },
     async stop() {
       clearInterval(sampler);
+      if (child.exitCode !== null || child.signalCode !== null) return unregister();
       if (child.connected) child.send('stop');
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       const clean = await Promise.race([
