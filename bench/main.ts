@@ -11,16 +11,17 @@
 //   npm run bench -- --n 500             override N of the bursts (and the memory phase)
 //   npm run bench -- --burst 1000 --setups tuned --kinds minimal     one setup, one kind
 //   npm run bench -- --burst 1000 --setups production --substrate both   dev server, then the cluster
+//   npm run bench -- --burst 1000 --setups none --peers pg-boss         only the job-queue peer
+//   npm run bench -- --burst 1000 --setups production --kinds docket --substrate cluster --peers pg-boss --kill-mid-drain
+//
 // --substrate dev|cluster|both (default dev) chooses where the throughput, burst and memory phases run;
 // with both, each runs on each substrate in turn and every row says which. Arithmetic needs no server
 // and history runs on the time-skipping and dev servers whatever the substrate. SQLite pragmas of a
 // setup (tuned, relaxed-fsync) apply to the dev server only.
-//   npm run bench -- --burst 1000 --setups production --kinds docket --substrate cluster --peers pg-boss
-//                                        Docket on the cluster beside the job-queue peer on its PostgreSQL
 // --peers pg-boss adds the burst as pg-boss delayed jobs (bench/peers/pg-boss.ts) on a fresh cluster
-// substrate's PostgreSQL; --setups none leaves only the peers. --kill-mid-drain SIGKILLs every burst's
-// worker (Docket's, the ceiling's, pg-boss's) once a third of the alerts have arrived and starts
-// another at once, then counts what was lost or sent twice.
+// substrate's PostgreSQL, in the same table; --setups none leaves only the peers.
+// --kill-mid-drain SIGKILLs every burst's worker (Docket's, the ceiling's, pg-boss's) once a third of
+// the alerts have arrived and starts another at once, then counts what was lost or sent twice.
 // Other flags: --lead <s>, --concurrency <k>, --max-load-wait <s>, --load-threshold <x>, --out <file>.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
