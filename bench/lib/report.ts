@@ -41,16 +41,21 @@ export interface Target {
   met: boolean | 'not measured';
 }
 
-/** Pairs each Docket burst with the ceiling run on the same worker options and substrate. */
+/**
+ * Pairs each Docket burst with the ceiling run on the same worker options and substrate. A pair where
+ * either run is invalid (alerts missing at the drain timeout, opening too close to dueAt) has no
+ * efficiency: a ceiling cut off by the timeout would flatter Docket.
+ */
 export function efficiencies(bursts: readonly BurstResult[]): Efficiency[] {
   const out: Efficiency[] = [];
-  for (const docket of bursts.filter((b) => b.kind === 'docket')) {
+  for (const docket of bursts.filter((b) => b.kind === 'docket' && b.valid)) {
     const ceiling = bursts.find(
       (b) =>
         b.kind === 'minimal' &&
         b.setup === docket.setup &&
         b.n === docket.n &&
-        b.substrate === docket.substrate,
+        b.substrate === docket.substrate &&
+        b.valid,
     );
     if (!ceiling) continue;
     out.push({
