@@ -287,13 +287,11 @@ export async function killMidDrain<W extends { kill(): Promise<void> }>(
   worker: W,
   restart: () => Promise<W>,
 ): Promise<{ worker: W; report: KillReport }> {
-  const giveUpAt = Date.now() + timeoutMs;
-  let afterAlerts = distinctAlerts(ctx.sink.messages, isAlert, expectedIds);
-  while (afterAlerts < killAfter && Date.now() < giveUpAt) {
-    await sleep(50);
-    afterAlerts = distinctAlerts(ctx.sink.messages, isAlert, expectedIds);
-  }
+  // The receiver wakes this wait as it accepts each message, so the kill lands while the worker still
+  // has sends in flight (a pg-boss batch half sent), not in a quiet gap between them.
+  await ctx.sink.waitFor(killAfter, (m) => isAlert(m) && expectedIds.has(m.messageId ?? ''), timeoutMs);
   await worker.kill();
+  const afterAlerts = distinctAlerts(ctx.sink.messages, isAlert, expectedIds);
   const killedAtS = round((Date.now() - dueAtMs) / 1000, 2);
   ctx.log(`  worker SIGKILLed at dueAt + ${killedAtS} s, after ${afterAlerts} alerts; starting another`);
   const next = await restart();
