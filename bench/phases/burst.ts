@@ -391,7 +391,11 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
   // The same name after a kill: the same data directory (sent ledger), as a restart on the same host.
   const startWorker = () =>
     startSetupWorker(ctx, { kind, setup, address: server.address, taskQueue, name: `${kind}-${tag}` });
-  let worker = await startWorker();
+  let worker = await startWorker().catch(async (err: unknown) => {
+    // A worker that fails to start must not leave the fresh server (and its directory) behind.
+    await server.stop();
+    throw err;
+  });
 
   const clients = await connectClients(server.address, ctx.keyring, taskQueue);
   try {
