@@ -69,7 +69,12 @@ export async function runPgBossBurst(ctx: BenchContext, spec: PeerSpec): Promise
       { BENCH_PGBOSS_OPTIONS: JSON.stringify(workerOptions) },
       path.join(ctx.tmpDir, `worker-pg-boss-${tag}.log`),
     );
-  let worker: WorkerProcess = await startWorker();
+  let worker: WorkerProcess = await startWorker().catch(async (err: unknown) => {
+    // Nothing of this run may outlive a worker that failed to start.
+    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+    await cluster.stop();
+    throw err;
+  });
   const key = (prefix: string, i: number) => `pgboss-${prefix}-${i}`;
   const enqueue = async (prefix: string, i: number, dueAtMs: number) => {
     const data: DeadlineJob = { key: key(prefix, i), dueAt: iso(dueAtMs), to: TO };
