@@ -1,5 +1,7 @@
-// `npm run bench`: Docket's benchmarks on this machine, against the pinned Temporal CLI dev server
-// with a durable SQLite file and a real SMTP receiver. Prints a human table and a JSON summary (also
+// `npm run bench`: Docket's benchmarks on this machine, with a real SMTP receiver, against a fresh
+// Temporal server per measured run: the pinned Temporal CLI dev server with a durable SQLite file
+// (substrate `dev`, as `npm run up`), or temporal-server v1.29.1 on PostgreSQL 15 (substrate `cluster`,
+// as `npm run up -- --cluster`; bench/lib/cluster.ts). Prints a human table and a JSON summary (also
 // written to a file). Every server and worker it starts is its own child, stopped by PID at the end.
 //
 //   npm run bench                        everything at the default sizes (about 30 minutes)
@@ -8,6 +10,18 @@
 //   npm run bench -- --only history,arithmetic
 //   npm run bench -- --n 500             override N of the bursts (and the memory phase)
 //   npm run bench -- --burst 1000 --setups tuned --kinds minimal     one setup, one kind
+//   npm run bench -- --burst 1000 --setups production --substrate both   dev server, then the cluster
+//   npm run bench -- --burst 1000 --setups none --peers pg-boss         only the job-queue peer
+//   npm run bench -- --burst 1000 --setups production --kinds docket --substrate cluster --peers pg-boss --kill-mid-drain
+//
+// --substrate dev|cluster|both (default dev) chooses where the throughput, burst and memory phases run;
+// with both, each runs on each substrate in turn and every row says which. Arithmetic needs no server
+// and history runs on the time-skipping and dev servers whatever the substrate. SQLite pragmas of a
+// setup (tuned, relaxed-fsync) apply to the dev server only.
+// --peers pg-boss adds the burst as pg-boss delayed jobs (bench/peers/pg-boss.ts) on a fresh cluster
+// substrate's PostgreSQL, in the same table; --setups none leaves only the peers.
+// --kill-mid-drain SIGKILLs every burst's worker (Docket's, the ceiling's, pg-boss's) once a third of
+// the alerts have arrived and starts another at once, then counts what was lost or sent twice.
 // Other flags: --lead <s>, --concurrency <k>, --max-load-wait <s>, --load-threshold <x>, --out <file>.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +41,7 @@ import {
   type WorkerSetup,
 } from './lib/context';
 import { temporalCliPath } from './lib/devserver';
+import { parseSubstrates } from './lib/substrate';
 import { machineInfo, waitForQuiet } from './lib/machine';
 import { startSmtpSink } from './lib/smtp-sink';
 import { efficiencies, renderReport, targets, type BenchReport } from './lib/report';
@@ -35,6 +50,7 @@ import { runBurst, type BurstKind, type BurstResult } from './phases/burst';
 import { runHistory } from './phases/history';
 import { runMemory } from './phases/memory';
 import { runThroughput } from './phases/throughput';
+import { runPgBossBurst } from './peers/pg-boss';
 
 const PHASES = ['arithmetic', 'history', 'throughput', 'burst', 'memory'] as const;
 type Phase = (typeof PHASES)[number];
@@ -53,12 +69,20 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       setups: { type: 'string' },
       kinds: { type: 'string' },
+      substrate: { type: 'string' },
+      peers: { type: 'string' },
+      'kill-mid-drain': { type: 'boolean', default: false },
     },
   });
+  const peers = values.peers ? values.peers.split(',') : [];
+  for (const peer of peers)
+    if (peer !== 'pg-boss') throw new Error(`--peers: unknown peer ${peer} (pg-boss)`);
+  const substrates = parseSubstrates(values.substrate);
   const quick = values.quick ?? false;
   const burstOnly = values.burst !== undefined ? Number(values.burst) : undefined;
   const n = Number(values.n ?? burstOnly ?? (quick ? 200 : 1_000));
   const memoryN = Number(values.n ?? (quick ? 200 : 10_000));
+  const killAfter = values['kill-mid-drain'] ? Math.floor(n / 3) : undefined;
   const throughputN = quick ? 200 : 1_000;
   const leadS = Number(values.lead ?? (quick ? 30 : 90));
   const concurrency = Number(values.concurrency ?? 32);
@@ -108,21 +132,39 @@ async function main(): Promise<void> {
     tmpDir,
     concurrency,
     gate: (label) => waitForQuiet(label, loadThreshold, maxLoadWaitS, log),
+    substrate: substrates[0] ?? 'dev',
   };
 
   const report: BenchReport = {
     command,
     machine,
-    settings: { quick, n, memoryN, throughputN, leadS, concurrency, loadThreshold, maxLoadWaitS },
+    settings: {
+      quick,
+      n,
+      memoryN,
+      throughputN,
+      leadS,
+      concurrency,
+      loadThreshold,
+      maxLoadWaitS,
+      substrates,
+      peers,
+      ...(killAfter !== undefined ? { killAfter } : {}),
+    },
     results: {},
   };
   const started = Date.now();
   try {
     if (phases.has('arithmetic')) report.results.arithmetic = await runArithmetic(ctx, quick ? 1 : 3);
     if (phases.has('history')) report.results.history = await runHistory(ctx);
-    if (phases.has('throughput')) report.results.throughput = await runThroughput(ctx, throughputN);
+    if (phases.has('throughput')) {
+      report.results.throughput = [];
+      for (const substrate of substrates)
+        report.results.throughput.push(await runThroughput({ ...ctx, substrate }, throughputN));
+    }
     if (phases.has('burst')) {
-      // Each setup runs the ceiling, then Docket, on the same worker options and server settings.
+      // Each setup runs the ceiling, then Docket, on the same worker options and server settings, on
+      // each substrate in turn.
       const bursts: BurstResult[] = [];
       const setups: Record<string, WorkerSetup> = {
         production: PRODUCTION_SETUP,
@@ -131,21 +173,30 @@ async function main(): Promise<void> {
         'relaxed-fsync': RELAXED_FSYNC_SETUP,
         ...DIAGNOSTIC_SETUPS,
       };
-      const wantedSetups = (values.setups ?? 'production,tuned').split(',');
+      const wantedSetups = values.setups === 'none' ? [] : (values.setups ?? 'production,tuned').split(',');
       const wantedKinds = (values.kinds ?? 'minimal,docket').split(',') as BurstKind[];
       for (const name of wantedSetups) {
         const setup = setups[name];
         if (!setup) throw new Error(`unknown setup ${name} (${Object.keys(setups).join(', ')})`);
-        for (const kind of wantedKinds) bursts.push(await runBurst(ctx, { kind, n, setup, leadS }));
+        for (const substrate of substrates) {
+          for (const kind of wantedKinds)
+            bursts.push(await runBurst({ ...ctx, substrate }, { kind, n, setup, leadS, killAfter }));
+        }
       }
+      if (peers.includes('pg-boss'))
+        bursts.push(await runPgBossBurst({ ...ctx, substrate: 'cluster' }, { n, leadS, killAfter }));
       report.results.bursts = bursts;
     }
     if (phases.has('memory')) {
-      report.results.memory = await runMemory(
-        ctx,
-        memoryN,
-        (values.setups ?? 'production,minimal').split(','),
-      );
+      report.results.memory = { rows: [] };
+      for (const substrate of substrates) {
+        const { rows } = await runMemory(
+          { ...ctx, substrate },
+          memoryN,
+          (values.setups ?? 'production,minimal').split(','),
+        );
+        report.results.memory.rows.push(...rows);
+      }
     }
   } finally {
     await sink.close();

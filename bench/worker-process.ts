@@ -22,6 +22,8 @@ export interface WorkerProcessOptions {
   address: string;
   taskQueue: string;
   smtpPort: number;
+  /** Where Docket's worker serves its Prometheus metrics, as in production: a free port of this run. */
+  metricsPort: number;
   dataDir: string;
   logLevel: DocketConfig['logLevel'];
   /** Prebuilt workflow bundle (bundleWorkflowCode output written to a file); required unless production. */
@@ -52,6 +54,7 @@ function docketConfig(o: WorkerProcessOptions): DocketConfig {
     dataDir: o.dataDir,
     logLevel: o.logLevel,
     worker: o.worker,
+    metrics: { workerPort: o.metricsPort },
   });
 }
 

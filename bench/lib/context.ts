@@ -4,6 +4,7 @@ import type { Keyring } from '../../infra/keys';
 import type { WorkerProcessOptions } from '../worker-process';
 import type { LoadGate } from './machine';
 import type { SmtpSink } from './smtp-sink';
+import type { Substrate } from './substrate';
 
 export interface BenchContext {
   log(line: string): void;
@@ -18,6 +19,8 @@ export interface BenchContext {
   /** Waits (bounded) for a quiet machine before a measured phase and says what it found. */
   gate(label: string): Promise<LoadGate>;
   concurrency: number;
+  /** The Temporal server every measured run of this pass starts fresh (bench/lib/substrate.ts). */
+  substrate: Substrate;
 }
 
 /** A worker configuration under test: how it is wired and the options infra/config.ts would give it. */
@@ -29,7 +32,7 @@ export interface WorkerSetup {
   extra?: WorkerProcessOptions['extra'];
   /** Extra environment for the worker process (e.g. UV_THREADPOOL_SIZE). */
   env?: Record<string, string>;
-  /** SQLite pragmas for the dev server the setup runs against (see bench/lib/devserver.ts). */
+  /** SQLite pragmas for the dev server the setup runs against (see bench/lib/devserver.ts); not used on the cluster. */
   serverPragmas?: string[];
   diagnostics?: WorkerProcessOptions['diagnostics'];
 }

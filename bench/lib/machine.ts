@@ -3,7 +3,7 @@
 // what else ran during the measurement: the CPU the whole machine used minus what the benchmark's own
 // processes used (the dev server, the worker, the API and this process), read from /proc.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -60,16 +60,42 @@ function machineJiffies(): { busy: number; total: number } {
   return { busy, total: busy + idle + iowait };
 }
 
-/** utime + stime of a process and its reaped children, in jiffies; 0 once it has gone. */
-function processJiffies(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces: fields start after the closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-  } catch {
-    return 0;
+/** Every process now: its parent and its utime + stime plus that of its reaped children, in jiffies. */
+function processTable(): Map<number, { ppid: number; jiffies: number }> {
+  const table = new Map<number, { ppid: number; jiffies: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name may contain spaces: fields start after the closing parenthesis.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const jiffies = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      table.set(Number(entry), { ppid: Number(fields[1]), jiffies });
+    } catch {
+      // gone meanwhile
+    }
   }
+  return table;
+}
+
+/**
+ * CPU of a process and all its descendants, live or reaped, in jiffies; 0 once it has gone. Live
+ * children count too: PostgreSQL's backends are children of the postmaster that live as long as
+ * temporal-server's connections do.
+ */
+function treeJiffies(pid: number, table = processTable()): number {
+  const root = table.get(pid);
+  if (!root) return 0;
+  const children = new Map<number, number[]>();
+  for (const [child, { ppid }] of table) children.set(ppid, [...(children.get(ppid) ?? []), child]);
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const next = stack.pop() as number;
+    total += table.get(next)?.jiffies ?? 0;
+    stack.push(...(children.get(next) ?? []));
+  }
+  return total;
 }
 
 export interface CpuUsage {
@@ -89,6 +115,7 @@ export interface CpuUsage {
 export class CpuMeter {
   private readonly pids = new Map<string, number>();
   private readonly startJiffies = new Map<string, number>();
+  private readonly alone = new Set<string>();
   private startMachine = machineJiffies();
   private startedAt = Date.now();
   private load1Start = loadAverage()[0];
@@ -96,16 +123,23 @@ export class CpuMeter {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(pids: Record<string, number | undefined> = {}) {
-    for (const [name, pid] of Object.entries({ bench: process.pid, ...pids })) if (pid) this.add(name, pid);
+    // This process alone: its children are the servers and workers, each counted under its own name.
+    this.add('bench', process.pid, false);
+    for (const [name, pid] of Object.entries(pids)) if (pid) this.add(name, pid);
     this.timer = setInterval(() => {
       this.load1Max = Math.max(this.load1Max, loadAverage()[0]);
     }, 2_000);
     this.timer.unref();
   }
 
-  add(name: string, pid: number): void {
+  add(name: string, pid: number, withChildren = true): void {
     this.pids.set(name, pid);
-    this.startJiffies.set(name, processJiffies(pid));
+    if (!withChildren) this.alone.add(name);
+    this.startJiffies.set(name, this.jiffiesOf(name, pid));
+  }
+
+  private jiffiesOf(name: string, pid: number, table = processTable()): number {
+    return this.alone.has(name) ? (table.get(pid)?.jiffies ?? 0) : treeJiffies(pid, table);
   }
 
   /** Call before a process stops, so its CPU is still readable. */
@@ -116,8 +150,9 @@ export class CpuMeter {
     const machineCores = (machine.busy - this.startMachine.busy) / ticks;
     const ownCores: Record<string, number> = {};
     let own = 0;
+    const table = processTable();
     for (const [name, pid] of this.pids) {
-      const used = Math.max(0, processJiffies(pid) - (this.startJiffies.get(name) ?? 0)) / ticks;
+      const used = Math.max(0, this.jiffiesOf(name, pid, table) - (this.startJiffies.get(name) ?? 0)) / ticks;
       ownCores[name] = round(used, 2);
       own += used;
     }

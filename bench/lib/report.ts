@@ -6,6 +6,7 @@ import type { HistoryResult } from '../phases/history';
 import type { MemoryResult } from '../phases/memory';
 import type { ThroughputResult } from '../phases/throughput';
 import { round, type LoadGate, type MachineInfo } from './machine';
+import type { Substrate } from './substrate';
 
 export interface BenchReport {
   command: string;
@@ -14,7 +15,8 @@ export interface BenchReport {
   results: {
     arithmetic?: ArithmeticResult;
     history?: HistoryResult;
-    throughput?: ThroughputResult;
+    /** One per substrate. */
+    throughput?: ThroughputResult[];
     bursts?: BurstResult[];
     memory?: MemoryResult;
   };
@@ -25,6 +27,7 @@ export interface BenchReport {
 
 export interface Efficiency {
   setup: string;
+  substrate: Substrate;
   n: number;
   /** Docket's drain throughput ÷ the ceiling's, both N ÷ (time from dueAt to the last alert). */
   efficiency: number;
@@ -38,14 +41,26 @@ export interface Target {
   met: boolean | 'not measured';
 }
 
-/** Pairs each Docket burst with the ceiling run on the same worker options. */
+/**
+ * Pairs each Docket burst with the ceiling run on the same worker options and substrate. A pair where
+ * either run is invalid (alerts missing at the drain timeout, opening too close to dueAt) has no
+ * efficiency: a ceiling cut off by the timeout would flatter Docket.
+ */
 export function efficiencies(bursts: readonly BurstResult[]): Efficiency[] {
   const out: Efficiency[] = [];
-  for (const docket of bursts.filter((b) => b.kind === 'docket')) {
-    const ceiling = bursts.find((b) => b.kind === 'minimal' && b.setup === docket.setup && b.n === docket.n);
+  for (const docket of bursts.filter((b) => b.kind === 'docket' && b.valid)) {
+    const ceiling = bursts.find(
+      (b) =>
+        b.kind === 'minimal' &&
+        b.setup === docket.setup &&
+        b.n === docket.n &&
+        b.substrate === docket.substrate &&
+        b.valid,
+    );
     if (!ceiling) continue;
     out.push({
       setup: docket.setup,
+      substrate: docket.substrate,
       n: docket.n,
       efficiency: round(ceiling.timeToLastS / docket.timeToLastS, 3),
       docketTimeToLastS: docket.timeToLastS,
@@ -60,7 +75,7 @@ export function targets(report: BenchReport): Target[] {
   const { bursts = [], throughput, history, memory } = report.results;
   for (const e of report.efficiency ?? []) {
     out.push({
-      target: `burst efficiency ≥ 0.8 (N=${e.n}, ${e.setup})`,
+      target: `burst efficiency ≥ 0.8 (N=${e.n}, ${e.setup}, ${e.substrate})`,
       measured: `${e.efficiency}`,
       met: e.efficiency >= 0.8,
     });
@@ -68,22 +83,22 @@ export function targets(report: BenchReport): Target[] {
   for (const b of bursts.filter((x) => x.kind === 'docket')) {
     if (b.n === 1_000) {
       out.push({
-        target: `p99 lateness < 10 s for 1,000 deadlines (${b.setup})`,
+        target: `p99 lateness < 10 s for 1,000 deadlines (${b.setup}, ${b.substrate})`,
         measured: `${b.latenessS.p99} s`,
         met: b.latenessS.p99 < 10,
       });
     }
     out.push({
-      target: `no alert before dueAt (N=${b.n}, ${b.setup})`,
+      target: `no alert before dueAt (N=${b.n}, ${b.setup}, ${b.substrate})`,
       measured: `${b.alerts.beforeDue} early of ${b.alerts.received}`,
       met: b.alerts.beforeDue === 0 && b.alerts.received > 0,
     });
   }
-  if (throughput) {
+  for (const t of throughput ?? []) {
     out.push({
-      target: 'API open throughput ≥ 0.7 × raw client start rate',
-      measured: throughput.apiRatio !== undefined ? `${throughput.apiRatio}` : 'not measured',
-      met: throughput.apiRatio !== undefined ? throughput.apiRatio >= 0.7 : 'not measured',
+      target: `API open throughput ≥ 0.7 × raw client start rate (${t.substrate})`,
+      measured: t.apiRatio !== undefined ? `${t.apiRatio}` : 'not measured',
+      met: t.apiRatio !== undefined ? t.apiRatio >= 0.7 : 'not measured',
     });
   }
   const informal = history?.rows.find(
@@ -98,7 +113,7 @@ export function targets(report: BenchReport): Target[] {
   }
   for (const row of memory?.rows.filter((r) => r.kind === 'docket') ?? []) {
     out.push({
-      target: `worker RSS < 1.5 GB at ${row.openCases} open cases (${row.setup})`,
+      target: `worker RSS < 1.5 GB at ${row.openCases} open cases (${row.setup}, ${row.substrate})`,
       measured: `${row.rssMiB} MiB`,
       met: row.rssMiB < 1536,
     });
@@ -164,27 +179,44 @@ export function renderReport(report: BenchReport): string {
       ),
     );
   }
-  if (throughput) {
-    out.push('', `Throughput: opens per second (concurrency ${throughput.concurrency}, no worker polling)`);
+  if (throughput?.length) {
+    out.push(
+      '',
+      `Throughput: opens per second (concurrency ${throughput[0]?.concurrency}, no worker polling)`,
+    );
     out.push(
       table(
-        ['path', 'opened', 'per s', 'vs noop', 'errors', 'machine cores', 'others cores', 'load'],
-        throughput.rows.map((r) => {
-          const noop = throughput.rows.find((x) => x.path === 'noop')?.perS ?? NaN;
-          return [
-            r.path,
-            r.count,
-            r.perS,
-            round(r.perS / noop, 3),
-            r.errors,
-            r.cpu.machineCores,
-            r.cpu.foreignCores,
-            loadText(throughput.load),
-          ];
-        }),
+        [
+          'substrate',
+          'path',
+          'opened',
+          'per s',
+          'vs noop',
+          'errors',
+          'machine cores',
+          'others cores',
+          'load',
+        ],
+        throughput.flatMap((t) =>
+          t.rows.map((r) => {
+            const noop = t.rows.find((x) => x.path === 'noop')?.perS ?? NaN;
+            return [
+              t.substrate,
+              r.path,
+              r.count,
+              r.perS,
+              round(r.perS / noop, 3),
+              r.errors,
+              r.cpu.machineCores,
+              r.cpu.foreignCores,
+              loadText(t.load),
+            ];
+          }),
+        ),
       ),
     );
-    if (throughput.apiNotMeasured) out.push(`API not measured: ${throughput.apiNotMeasured}`);
+    for (const t of throughput)
+      if (t.apiNotMeasured) out.push(`API not measured (${t.substrate}): ${t.apiNotMeasured}`);
   }
   if (bursts?.length) {
     out.push('', 'Burst: N deadlines due at the same instant; lateness = receiver accepted − dueAt (s)');
@@ -192,34 +224,40 @@ export function renderReport(report: BenchReport): string {
       table(
         [
           'kind',
+          'substrate',
           'setup',
           'N',
           'open/s',
           'lead s',
           'recv',
           'early',
+          'miss',
           'dup',
           'p50',
           'p99',
-          'max',
+          'last',
           'drain/s',
+          'worker killed',
           'others cores',
           'load',
           'valid',
         ],
         bursts.map((b) => [
           b.kind,
+          b.substrate,
           b.setup,
           b.n,
           b.opening.casesPerS,
           b.actualLeadS,
           b.alerts.received,
           b.alerts.beforeDue,
+          b.alerts.missing,
           b.alerts.duplicates,
           b.latenessS.p50,
           b.latenessS.p99,
-          b.latenessS.max,
+          b.timeToLastS,
           b.drainPerS,
+          b.kill ? `after ${b.kill.afterAlerts}, at +${b.kill.killedAtS} s` : '-',
           b.drainCpu.foreignCores,
           loadText(b.load),
           b.valid ? 'yes' : `NO: ${b.invalidReason}`,
@@ -233,6 +271,7 @@ export function renderReport(report: BenchReport): string {
         table(
           [
             'kind',
+            'substrate',
             'setup',
             'sampled',
             'events/alert',
@@ -245,6 +284,7 @@ export function renderReport(report: BenchReport): string {
           ],
           withBreakdown.map((b) => [
             b.kind,
+            b.substrate,
             b.setup,
             b.breakdown?.sampled,
             b.breakdown?.eventsPerAlert,
@@ -265,6 +305,7 @@ export function renderReport(report: BenchReport): string {
       table(
         [
           'kind',
+          'substrate',
           'setup',
           'cache',
           'open cases',
@@ -278,6 +319,7 @@ export function renderReport(report: BenchReport): string {
         ],
         memory.rows.map((r) => [
           r.kind,
+          r.substrate,
           r.setup,
           r.maxCachedWorkflows,
           r.openCases,
@@ -296,8 +338,15 @@ export function renderReport(report: BenchReport): string {
     out.push('', 'Efficiency = ceiling time-to-last-alert ÷ Docket time-to-last-alert (same worker options)');
     out.push(
       table(
-        ['setup', 'N', 'ceiling s', 'docket s', 'efficiency'],
-        report.efficiency.map((e) => [e.setup, e.n, e.ceilingTimeToLastS, e.docketTimeToLastS, e.efficiency]),
+        ['setup', 'substrate', 'N', 'ceiling s', 'docket s', 'efficiency'],
+        report.efficiency.map((e) => [
+          e.setup,
+          e.substrate,
+          e.n,
+          e.ceilingTimeToLastS,
+          e.docketTimeToLastS,
+          e.efficiency,
+        ]),
       ),
     );
   }

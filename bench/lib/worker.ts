@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { WorkerMessage, WorkerProcessOptions } from '../worker-process';
 import { registerCleanup } from './cleanup';
 import type { BenchContext, WorkerSetup } from './context';
-import { stopChild } from './devserver';
+import { freePort, stopChild } from './devserver';
 import { rssOf, round } from './machine';
 
 export interface WorkerProcess {
@@ -19,6 +19,8 @@ export interface WorkerProcess {
   rss(): { rssMiB: number; hwmMiB: number } | undefined;
   /** V8's view (heap, external) for the memory breakdown; the rest of RSS is native (the Rust core). */
   memoryUsage(): Promise<NodeJS.MemoryUsage | undefined>;
+  /** SIGKILL to this worker's PID, as a crash would: no shutdown, no completion of what it holds. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ export interface WorkerProcess {
  * The worker for one measured run of a setup: the ceiling always on its prebuilt bundle, Docket as
  * the setup wires it. `name` keeps the run's data directory and log apart from the others.
  */
-export function startSetupWorker(
+export async function startSetupWorker(
   ctx: BenchContext,
   run: {
     kind: WorkerProcessOptions['kind'];
@@ -44,6 +46,8 @@ export function startSetupWorker(
       address: run.address,
       taskQueue: run.taskQueue,
       smtpPort: ctx.sink.port,
+      // Other people's workers on this machine may hold the default port.
+      metricsPort: await freePort(),
       dataDir: path.join(ctx.tmpDir, `data-${run.name}`),
       logLevel: setup.logLevel,
       bundlePath: kind === 'minimal' ? ctx.bundles.bench : ctx.bundles.docket,
@@ -56,16 +60,32 @@ export function startSetupWorker(
   );
 }
 
-export async function startWorkerProcess(
+export function startWorkerProcess(
   options: WorkerProcessOptions,
   env: NodeJS.ProcessEnv,
   logFile: string,
 ): Promise<WorkerProcess> {
+  return forkWorker(
+    path.join(__dirname, '..', 'worker-process.ts'),
+    { ...env, BENCH_WORKER_OPTIONS: JSON.stringify(options) },
+    logFile,
+  );
+}
+
+/**
+ * Any worker script that speaks worker-process.ts's IPC: 'ready' or 'failed' once, 'memory' on
+ * request, a clean stop on 'stop' (the job-queue peer's worker is another).
+ */
+export async function forkWorker(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+): Promise<WorkerProcess> {
   const log = openSync(logFile, 'a');
-  const child: ChildProcess = fork(path.join(__dirname, '..', 'worker-process.ts'), [], {
+  const child: ChildProcess = fork(script, [], {
     // BENCH_WORKER_NODE_ARGS (space-separated) profiles the worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
-    env: { ...process.env, ...env, BENCH_WORKER_OPTIONS: JSON.stringify(options) },
+    env: { ...process.env, ...env },
     stdio: ['ignore', log, log, 'ipc'],
   });
   const pid = child.pid;
@@ -124,8 +144,18 @@ export async function startWorkerProcess(
         child.on('message', onMessage);
         child.send('memory');
       }),
+    async kill() {
+      clearInterval(sampler);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      unregister();
+    },
     async stop() {
       clearInterval(sampler);
+      if (child.exitCode !== null || child.signalCode !== null) return unregister();
       if (child.connected) child.send('stop');
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       const clean = await Promise.race([

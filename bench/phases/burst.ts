@@ -17,7 +17,7 @@ import { noticeMessageId } from '../../activities/notifications';
 import { grievanceWorkflowId } from '../../workflows/grievance';
 import { connectClients, HOUR_MS, iso, percentile, runPool, runTag, type Clients } from '../lib/common';
 import type { BenchContext, WorkerSetup } from '../lib/context';
-import { startDevServer } from '../lib/devserver';
+import { startServer, type Substrate } from '../lib/substrate';
 import { CpuMeter, round, type CpuUsage, type LoadGate } from '../lib/machine';
 import type { SinkMessage } from '../lib/smtp-sink';
 import { startSetupWorker, mib } from '../lib/worker';
@@ -30,6 +30,20 @@ export interface BurstSpec {
   setup: WorkerSetup;
   /** Seconds between the planned end of the opening phase and the shared dueAt. */
   leadS: number;
+  /** SIGKILL the worker once this many alerts have arrived, then start it again (see KillReport). */
+  killAfter?: number;
+}
+
+/**
+ * A worker killed mid-drain (SIGKILL: no shutdown, nothing completed that it held) and started again
+ * at once on the same data directory, as an orchestrator restarts a crashed process on its host.
+ */
+export interface KillReport {
+  /** Distinct alerts the receiver had accepted when the worker was killed. */
+  afterAlerts: number;
+  /** Seconds from dueAt to the kill, and to the new worker polling again. */
+  killedAtS: number;
+  restartedAtS: number;
 }
 
 export interface Latency {
@@ -41,9 +55,12 @@ export interface Latency {
 }
 
 export interface BurstResult {
-  kind: BurstKind;
+  /** pg-boss: the job-queue peer (bench/peers/pg-boss.ts), on the cluster's PostgreSQL. */
+  kind: BurstKind | 'pg-boss';
+  substrate: Substrate;
   setup: string;
-  workerOptions: WorkerSetup['worker'];
+  /** The worker's options: Docket's (infra/config.ts), or pg-boss's (bench/peers/pg-boss.ts). */
+  workerOptions: WorkerSetup['worker'] | Record<string, number>;
   n: number;
   dueAt: string;
   load: LoadGate;
@@ -85,6 +102,7 @@ export interface BurstResult {
     peakRssDuringBurstMiB: number;
   };
   serverDbMiB: number;
+  kill?: KillReport;
   valid: boolean;
   invalidReason?: string;
 }
@@ -105,7 +123,7 @@ export interface Breakdown {
   activitySendS: Latency;
 }
 
-function latency(values: number[]): Latency {
+export function latency(values: number[]): Latency {
   const sorted = [...values].sort((a, b) => a - b);
   const s = (ms: number) => round(ms / 1000, 3);
   return {
@@ -201,6 +219,101 @@ export async function recordFiling(clients: Clients, caseNumber: string, at: str
   }
 }
 
+export interface Tally {
+  /** The first copy of each expected alert. */
+  alerts: SinkMessage[];
+  duplicates: number;
+  otherMails: Record<string, number>;
+  /** Milliseconds from dueAt to each alert. */
+  lateness: number[];
+  beforeDue: number;
+  timeToLastS: number;
+}
+
+/** What the receiver took: each expected alert once, its copies, and every other mail by kind. */
+export function tallyAlerts(
+  messages: readonly SinkMessage[],
+  isAlert: (m: SinkMessage) => boolean,
+  expectedIds: ReadonlyMap<string, number>,
+  dueAtMs: number,
+): Tally {
+  const seen = new Map<string, SinkMessage>();
+  let duplicates = 0;
+  const otherMails: Record<string, number> = {};
+  for (const m of messages) {
+    if (!isAlert(m) || !expectedIds.has(m.messageId ?? '')) {
+      const key = m.kind ?? 'unknown';
+      otherMails[key] = (otherMails[key] ?? 0) + 1;
+      continue;
+    }
+    if (seen.has(m.messageId as string)) duplicates++;
+    else seen.set(m.messageId as string, m);
+  }
+  const alerts = [...seen.values()];
+  const lateness = alerts.map((m) => m.acceptedAtMs - dueAtMs);
+  return {
+    alerts,
+    duplicates,
+    otherMails,
+    lateness,
+    beforeDue: lateness.filter((l) => l < 0).length,
+    timeToLastS: round(Math.max(...lateness) / 1000, 2),
+  };
+}
+
+/** Distinct expected alerts accepted so far. */
+export function distinctAlerts(
+  messages: readonly SinkMessage[],
+  isAlert: (m: SinkMessage) => boolean,
+  expectedIds: ReadonlyMap<string, number>,
+): number {
+  const ids = new Set<string>();
+  for (const m of messages)
+    if (isAlert(m) && expectedIds.has(m.messageId ?? '')) ids.add(m.messageId as string);
+  return ids.size;
+}
+
+/**
+ * Waits until `killAfter` distinct alerts have arrived, SIGKILLs the worker and starts another in its
+ * place. Resolves with the new worker and what happened; the caller waits for the rest of the drain.
+ */
+export async function killMidDrain<W extends { kill(): Promise<void> }>(
+  ctx: BenchContext,
+  killAfter: number,
+  isAlert: (m: SinkMessage) => boolean,
+  expectedIds: ReadonlyMap<string, number>,
+  dueAtMs: number,
+  timeoutMs: number,
+  worker: W,
+  restart: () => Promise<W>,
+): Promise<{ worker: W; report: KillReport }> {
+  // The receiver wakes this wait as it accepts each message, so the kill lands while the worker still
+  // has sends in flight (a pg-boss batch half sent), not in a quiet gap between them.
+  await ctx.sink.waitFor(killAfter, (m) => isAlert(m) && expectedIds.has(m.messageId ?? ''), timeoutMs);
+  await worker.kill();
+  const afterAlerts = distinctAlerts(ctx.sink.messages, isAlert, expectedIds);
+  const killedAtS = round((Date.now() - dueAtMs) / 1000, 2);
+  ctx.log(`  worker SIGKILLed at dueAt + ${killedAtS} s, after ${afterAlerts} alerts; starting another`);
+  const next = await restart();
+  const restartedAtS = round((Date.now() - dueAtMs) / 1000, 2);
+  return { worker: next, report: { afterAlerts, killedAtS, restartedAtS } };
+}
+
+/** Waits until every expected alert has arrived at least once, or the timeout. */
+export async function waitForDistinct(
+  ctx: BenchContext,
+  isAlert: (m: SinkMessage) => boolean,
+  expectedIds: ReadonlyMap<string, number>,
+  timeoutMs: number,
+): Promise<boolean> {
+  const giveUpAt = Date.now() + timeoutMs;
+  for (;;) {
+    if (distinctAlerts(ctx.sink.messages, isAlert, expectedIds) >= expectedIds.size) return true;
+    if (Date.now() > giveUpAt) return false;
+    await sleep(250);
+  }
+}
+
 const tsMs = (t: temporal.api.history.v1.IHistoryEvent['eventTime']): number =>
   t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : NaN;
 
@@ -269,18 +382,19 @@ async function breakdownOf(
 
 export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<BurstResult> {
   const { kind, n, setup } = spec;
-  const label = `burst ${kind} N=${n} (${setup.label})`;
+  const label = `burst ${kind} N=${n} (${setup.label}, ${ctx.substrate})`;
   ctx.log(`• ${label}`);
   const load = await ctx.gate(label);
-  const server = await startDevServer(`burst-${kind}`, setup.serverPragmas);
+  const server = await startServer(ctx.substrate, `burst-${kind}`, setup.serverPragmas);
   const tag = runTag();
   const taskQueue = `bench-${kind}-${tag}`;
-  const worker = await startSetupWorker(ctx, {
-    kind,
-    setup,
-    address: server.address,
-    taskQueue,
-    name: `${kind}-${tag}`,
+  // The same name after a kill: the same data directory (sent ledger), as a restart on the same host.
+  const startWorker = () =>
+    startSetupWorker(ctx, { kind, setup, address: server.address, taskQueue, name: `${kind}-${tag}` });
+  let worker = await startWorker().catch(async (err: unknown) => {
+    // A worker that fails to start must not leave the fresh server (and its directory) behind.
+    await server.stop();
+    throw err;
   });
 
   const clients = await connectClients(server.address, ctx.keyring, taskQueue);
@@ -311,7 +425,7 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
 
     const cases = opener(kind, clients, taskQueue, tag);
     ctx.sink.clear();
-    const openingCpu = new CpuMeter({ server: server.pid, worker: worker.pid });
+    const openingCpu = new CpuMeter({ ...server.pids, worker: worker.pid });
     let firstError: string | undefined;
     const failed = new Set<number>();
     const retriesBefore = initializingRetries.count;
@@ -344,38 +458,46 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
     const untilDue = dueAtMs - Date.now();
     if (untilDue > 0) await sleep(untilDue - Math.min(untilDue, 2_000));
     worker.resetPeak();
-    const drainCpu = new CpuMeter({ server: server.pid, worker: worker.pid });
+    const drainCpu = new CpuMeter({ ...server.pids, worker: worker.pid });
     // Only the cases that opened have a deadline to alert on.
     const expectedIds = new Map<string, number>();
     for (let i = 0; i < n; i++) if (!failed.has(i)) expectedIds.set(cases.messageId(i), i);
     const drainTimeoutMs = Math.max(300_000, n * 100);
-    const complete = await ctx.sink.waitFor(
-      expectedIds.size,
-      (m) => cases.isAlert(m) && expectedIds.has(m.messageId ?? ''),
+    let kill: KillReport | undefined;
+    if (spec.killAfter !== undefined) {
+      const killed = await killMidDrain(
+        ctx,
+        spec.killAfter,
+        cases.isAlert,
+        expectedIds,
+        dueAtMs,
+        dueAtMs - Date.now() + drainTimeoutMs,
+        worker,
+        startWorker,
+      );
+      worker = killed.worker;
+      kill = killed.report;
+      drainCpu.add('worker after kill', worker.pid);
+    }
+    const complete = await waitForDistinct(
+      ctx,
+      cases.isAlert,
+      expectedIds,
       dueAtMs - Date.now() + drainTimeoutMs,
     );
     const cpu = drainCpu.stop();
-    // A short grace period catches duplicates and stray mails that follow the last alert.
-    await sleep(3_000);
+    // A grace period catches duplicates and stray mails that follow the last alert; after a kill,
+    // long enough for the killed worker's notices to be retried (heartbeat timeout 10 s).
+    await sleep(kill ? 30_000 : 3_000);
     const peakRss = worker.peakRssMiB();
 
-    const seen = new Map<string, SinkMessage>();
-    let duplicates = 0;
-    const otherMails: Record<string, number> = {};
-    for (const m of ctx.sink.messages) {
-      if (!cases.isAlert(m) || !expectedIds.has(m.messageId ?? '')) {
-        const key = m.kind ?? 'unknown';
-        otherMails[key] = (otherMails[key] ?? 0) + 1;
-        continue;
-      }
-      if (seen.has(m.messageId as string)) duplicates++;
-      else seen.set(m.messageId as string, m);
-    }
-    const alerts = [...seen.values()];
-    const lateness = alerts.map((m) => m.acceptedAtMs - dueAtMs);
-    const beforeDue = lateness.filter((l) => l < 0).length;
-    const lastMs = Math.max(...lateness);
-    const timeToLastS = round(lastMs / 1000, 2);
+    const { alerts, duplicates, otherMails, lateness, beforeDue, timeToLastS } = tallyAlerts(
+      ctx.sink.messages,
+      cases.isAlert,
+      expectedIds,
+      dueAtMs,
+    );
+    const lastMs = timeToLastS * 1000;
 
     // Histories of a spread of cases, from the first alert to the last, explain where the time went.
     const byAcceptance = [...alerts].sort((a, b) => a.acceptedAtMs - b.acceptedAtMs);
@@ -396,6 +518,7 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
       problems.push(`only ${alerts.length} of ${expectedIds.size} alerts within the drain timeout`);
     const result: BurstResult = {
       kind,
+      substrate: ctx.substrate,
       setup: setup.label,
       workerOptions: setup.worker,
       n,
@@ -424,7 +547,8 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
           : {}),
         peakRssDuringBurstMiB: peakRss,
       },
-      serverDbMiB: mib(server.dbBytes()),
+      serverDbMiB: mib(await server.dbBytes()),
+      ...(kill ? { kill } : {}),
       valid: problems.length === 0,
       ...(problems.length ? { invalidReason: problems.join('; ') } : {}),
     };

@@ -31,7 +31,7 @@ import { createDataConverter } from '../../infra/data-converter';
 import * as docketWorkflows from '../../workflows';
 import { connectClients, HOUR_MS, iso, runTag } from '../lib/common';
 import { DEFAULT_WORKER_OPTIONS, type BenchContext } from '../lib/context';
-import { startDevServer } from '../lib/devserver';
+import { freePort, startDevServer } from '../lib/devserver';
 import type { LoadGate } from '../lib/machine';
 import { startWorkerProcess } from '../lib/worker';
 import { registerDocketSearchAttributes } from '../../test/helpers/temporal';
@@ -485,6 +485,7 @@ async function onDevServer(ctx: BenchContext): Promise<HistoryRow> {
       address: server.address,
       taskQueue,
       smtpPort: ctx.sink.port,
+      metricsPort: await freePort(),
       dataDir: path.join(ctx.tmpDir, `data-history-${runTag()}`),
       logLevel: 'warn',
       bundlePath: ctx.bundles.docket,

@@ -13,13 +13,14 @@ import {
   type BenchContext,
   type WorkerSetup,
 } from '../lib/context';
-import { startDevServer } from '../lib/devserver';
+import { startServer, type Substrate } from '../lib/substrate';
 import { openEmergencyGrievance } from './burst';
 import { round, type LoadGate } from '../lib/machine';
 import { mib, startSetupWorker } from '../lib/worker';
 
 export interface MemoryRow {
   kind: 'docket' | 'minimal';
+  substrate: Substrate;
   setup: string;
   wiring: WorkerSetup['wiring'];
   maxCachedWorkflows: number;
@@ -50,10 +51,10 @@ async function measure(
   setup: WorkerSetup,
   kind: 'docket' | 'minimal' = 'docket',
 ): Promise<MemoryRow> {
-  const label = `memory ${kind} N=${n} (${setup.label}, cache ${setup.worker.maxCachedWorkflows})`;
+  const label = `memory ${kind} N=${n} (${setup.label}, cache ${setup.worker.maxCachedWorkflows}, ${ctx.substrate})`;
   ctx.log(`• ${label}`);
   const load = await ctx.gate(label);
-  const server = await startDevServer('memory', setup.serverPragmas);
+  const server = await startServer(ctx.substrate, 'memory', setup.serverPragmas);
   const tag = runTag();
   const taskQueue = `bench-memory-${tag}`;
   const worker = await startSetupWorker(ctx, {
@@ -95,6 +96,7 @@ async function measure(
     );
     const row: MemoryRow = {
       kind,
+      substrate: ctx.substrate,
       setup: setup.label,
       wiring: setup.wiring,
       maxCachedWorkflows: setup.worker.maxCachedWorkflows,

@@ -16,7 +16,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectClients, HOUR_MS, iso, runPool, runTag } from '../lib/common';
 import type { BenchContext } from '../lib/context';
 import { registerCleanup } from '../lib/cleanup';
-import { freePort, startDevServer, stopChild } from '../lib/devserver';
+import { freePort, stopChild } from '../lib/devserver';
+import { startServer, type Substrate } from '../lib/substrate';
 import { CpuMeter, mergeCpu, round, type CpuUsage, type LoadGate } from '../lib/machine';
 
 export interface ThroughputRow {
@@ -30,6 +31,7 @@ export interface ThroughputRow {
 }
 
 export interface ThroughputResult {
+  substrate: Substrate;
   load: LoadGate;
   concurrency: number;
   rounds: number;
@@ -98,9 +100,11 @@ async function startApiProcess(ctx: BenchContext, address: string, taskQueue: st
 }
 
 export async function runThroughput(ctx: BenchContext, count: number): Promise<ThroughputResult> {
-  ctx.log(`• throughput: ${count} opens per path (noop start, DocketClient.openCase, HTTP API)`);
-  const load = await ctx.gate('throughput');
-  const server = await startDevServer('throughput');
+  ctx.log(
+    `• throughput: ${count} opens per path (noop start, DocketClient.openCase, HTTP API), ${ctx.substrate}`,
+  );
+  const load = await ctx.gate(`throughput (${ctx.substrate})`);
+  const server = await startServer(ctx.substrate, 'throughput');
   const tag = runTag();
   const taskQueue = `bench-unpolled-${tag}`;
   const clients = await connectClients(server.address, ctx.keyring, taskQueue);
@@ -150,7 +154,7 @@ export async function runThroughput(ctx: BenchContext, count: number): Promise<T
       // Alternate the order so neither path always runs on a fuller database.
       for (const p of round % 2 === 0 ? paths : [...paths].reverse()) {
         const perRound = Math.ceil(count / rounds);
-        const meter = new CpuMeter({ server: server.pid, ...(api ? { api: api.pid } : {}) });
+        const meter = new CpuMeter({ ...server.pids, ...(api ? { api: api.pid } : {}) });
         const total = totals.get(p) ?? { count: 0, ms: 0, errors: 0 };
         const result = await runPool(
           perRound,
@@ -192,6 +196,7 @@ export async function runThroughput(ctx: BenchContext, count: number): Promise<T
   for (const row of rows)
     ctx.log(`  ${row.path}: ${row.perS}/s (${row.count} in ${row.seconds} s, ${row.errors} errors)`);
   return {
+    substrate: ctx.substrate,
     load,
     concurrency: ctx.concurrency,
     rounds,
