@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { generateKey } from '../infra/keys';
 import { parseConfig } from '../infra/config';
 import { installCleanupHandlers, registerCleanup } from './lib/cleanup';
-import { startDevServer, temporalCliPath } from './lib/devserver';
+import { freePort, startDevServer, temporalCliPath } from './lib/devserver';
 import { CpuMeter, machineInfo, type CpuUsage } from './lib/machine';
 import { startSmtpSink } from './lib/smtp-sink';
 import { startWorkerProcess } from './lib/worker';
@@ -111,6 +111,7 @@ async function main(): Promise<void> {
       address: server.address,
       taskQueue,
       smtpPort: sink.port,
+      metricsPort: await freePort(),
       dataDir: path.join(dir, 'data'),
       logLevel: 'warn',
       worker: parseConfig({ temporal: { address: server.address } }).worker,
