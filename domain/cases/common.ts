@@ -2,6 +2,7 @@
 // or a log line is an opaque code with a narrow alphabet: it cannot hold a name with spaces, an
 // inmate number pattern chosen by us, or free text.
 import { z } from 'zod';
+import { DomainError } from '../errors';
 
 export const caseNumberSchema = z
   .string()
@@ -78,4 +79,15 @@ export type ServiceProof = z.output<typeof serviceProofSchema>;
 /** Readable one-line summary of a zod failure: `field: problem; field: problem`. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
+}
+
+/** Parses raw input with `schema`; throws INVALID_INPUT naming every bad field (never echoing a value). */
+export function parseIntake<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.output<T> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DomainError('INVALID_INPUT', `${what}: ${describeIssues(parsed.error)}`, {
+      field: parsed.error.issues[0]?.path.join('.'),
+    });
+  }
+  return parsed.data;
 }

@@ -19,10 +19,10 @@ import type { ScheduleEntry } from '../types';
 import {
   agencySettingsSchema,
   caseNumberSchema,
-  describeIssues,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
+  parseIntake,
   staffIdSchema,
 } from './common';
 
@@ -183,13 +183,7 @@ export type DisclosureIntake = z.output<typeof disclosureIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming every bad field (never echoing a value). */
 export function parseConductIntake(raw: unknown): ConductIntake {
-  const parsed = conductIntakeSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `conduct-report intake: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  return parsed.data;
+  return parseIntake(conductIntakeSchema, raw, 'conduct-report intake');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,9 +26,9 @@ import type { ExtensionRecord, ScheduleEntry } from '../types';
 import {
   agencySettingsSchema,
   caseNumberSchema,
-  describeIssues,
   facilityCodeSchema,
   isoInstantSchema,
+  parseIntake,
   staffIdSchema,
 } from './common';
 
@@ -63,14 +63,9 @@ export type ContractIntake = z.output<typeof contractIntakeSchema>;
 
 /** Parses an intake and checks its settings against the policy, so a bad setting fails at the door. */
 export function parseContractIntake(raw: unknown): ContractIntake {
-  const parsed = contractIntakeSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `contract record: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  resolveSettings(getPolicy(CONTRACT_POLICY_ID, parsed.data.policyVersion), parsed.data.settings);
-  return parsed.data;
+  const intake = parseIntake(contractIntakeSchema, raw, 'contract record');
+  resolveSettings(getPolicy(CONTRACT_POLICY_ID, intake.policyVersion), intake.settings);
+  return intake;
 }
 
 export const violationIdSchema = z.string().regex(/^V\d{1,6}$/, 'a violation ID of this record, like V2');

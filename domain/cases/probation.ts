@@ -15,10 +15,10 @@ import { SEED_003 } from '../policies/common';
 import type { ScheduleEntry, SkippedDay } from '../types';
 import {
   agencySettingsSchema,
-  describeIssues,
   facilityCodeSchema,
   isoDateSchema,
   isoInstantSchema,
+  parseIntake,
   staffIdSchema,
 } from './common';
 
@@ -61,13 +61,7 @@ export type ProbationIntakeInput = z.input<typeof probationIntakeSchema>;
 export type ProbationIntake = z.output<typeof probationIntakeSchema>;
 
 export function parseProbationIntake(raw: unknown): ProbationIntake {
-  const parsed = probationIntakeSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `probation record: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  return parsed.data;
+  return parseIntake(probationIntakeSchema, raw, 'probation record');
 }
 
 /** §III.D.3: the penalties that are discipline. Termination ends the record (`separate`). */

@@ -8,16 +8,15 @@
 // payload codec encrypts. Contact details never reach a workflow ID, a search attribute, a log line, a
 // timer or activity summary, or the workflow's current details.
 import { z } from 'zod';
-import { DomainError } from '../errors';
 import { policyVersionSchema } from '../policies/registry';
 import {
   agencySettingsSchema,
   caseNumberSchema,
-  describeIssues,
   emailSchema,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
+  parseIntake,
   staffIdSchema,
 } from './common';
 
@@ -109,13 +108,7 @@ export type TitleIxIntake = z.output<typeof titleIxIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming the field (never echoing a value). */
 export function parseTitleIxIntake(raw: unknown): TitleIxIntake {
-  const parsed = titleIxIntakeSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `title IX intake: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  return parsed.data;
+  return parseIntake(titleIxIntakeSchema, raw, 'title IX intake');
 }
 
 // ---------------------------------------------------------------------------------------------
