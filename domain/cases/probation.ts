@@ -113,11 +113,11 @@ export const actionInputSchema = z.discriminatedUnion('action', [
 export type ActionInput = z.input<typeof actionInputSchema>;
 export type ParsedAction = z.output<typeof actionInputSchema>;
 
-export const notificationInputSchema = z.object({
-  actionId: actionIdSchema,
-  at: isoInstantSchema,
-  by: staffIdSchema,
-});
+/** Something done to one of the record's actions: which, when, and by whom. */
+const actionStepSchema = () =>
+  z.object({ actionId: actionIdSchema, at: isoInstantSchema, by: staffIdSchema });
+
+export const notificationInputSchema = actionStepSchema();
 export type NotificationInput = z.input<typeof notificationInputSchema>;
 
 export const violationInputSchema = z.object({
@@ -127,12 +127,8 @@ export const violationInputSchema = z.object({
 });
 export type ViolationInput = z.input<typeof violationInputSchema>;
 
-export const removalInputSchema = z.object({
-  actionId: actionIdSchema,
-  /** When the documentation was removed, on the employee's written request and the supervisor's approval. */
-  at: isoInstantSchema,
-  by: staffIdSchema,
-});
+/** `at`: when the documentation was removed, on the employee's written request and the supervisor's approval. */
+export const removalInputSchema = actionStepSchema();
 export type RemovalInput = z.input<typeof removalInputSchema>;
 
 export const separationInputSchema = z.object({
