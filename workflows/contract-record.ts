@@ -9,6 +9,7 @@
 import { allHandlersFinished, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { acknowledgeSchema, extensionRequestSchema } from '../domain/cases/common';
+import { keyedUnder } from '../domain/cases/record-keys';
 import {
   contractEndedSchema,
   contractResumedSchema,
@@ -26,7 +27,6 @@ import {
   sanctionWords,
   splitViolationKey,
   violationConfirmedSchema,
-  violationEntry,
   type BeyondLastRung,
   type ContractHeading,
   type ContractIntake,
@@ -40,7 +40,6 @@ import {
 import { AUTHORITY_TITLES, type LadderRung } from '../domain/policies/nc-doc-contract';
 import type { AppliedSetting, ExtensionRecord, Schedule } from '../domain/types';
 import { computeCaseSchedule } from './case-schedule';
-import { refuse } from './refusals';
 import { CaseRuntime, type CaseEventHandler } from './case-runtime';
 import {
   checkEnd,
@@ -52,7 +51,7 @@ import {
 } from './contract-checks';
 import { contractRecordView, type ContractView } from './contract-view';
 import type { DeadlineBook, TrackedDeadline } from './deadlines';
-import { recordExtension, tellExtension, tellOfEntry } from './record-notices';
+import { findOnRecord, recordExtension, tellExtension, tellOfEntry } from './record-common';
 import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
 
 export type { ContractViolation } from '../domain/cases/contract';
@@ -145,15 +144,11 @@ export class ContractRecord {
   }
 
   find(id: string): ContractViolation {
-    const found = this.violations.find((v) => v.id === id);
-    if (!found) {
-      refuse('UNKNOWN_VIOLATION', `no violation ${id} on this record`, {
-        field: 'violationId',
-        value: id,
-        known: this.violations.map((v) => v.id),
-      });
-    }
-    return found;
+    return findOnRecord(this.violations, id, {
+      code: 'UNKNOWN_VIOLATION',
+      noun: 'violation',
+      field: 'violationId',
+    });
   }
 
   tracked(v: ContractViolation, base: string): TrackedDeadline | undefined {
@@ -208,7 +203,7 @@ export class ContractRecord {
   adopt(v: ContractViolation, schedule: Schedule): void {
     this.runtime.applySchedule({
       ...schedule,
-      entries: schedule.entries.map((e) => violationEntry(v.id, e)),
+      entries: schedule.entries.map((e) => keyedUnder(v.id, e)),
     });
   }
 

@@ -40,6 +40,21 @@ export const isoInstantSchema = z.iso.datetime({ offset: true, message: 'an ISO-
 
 export const agencySettingsSchema = z.record(z.string(), z.unknown()).optional();
 
+/**
+ * A long-lived record (a contract, an employee's probation) lives for years; Temporal warns at 10,240
+ * history events and stops a run at 51,200. The record continues-as-new once its history reaches
+ * this many events (agency setting; default).
+ */
+export const DEFAULT_CONTINUE_AS_NEW_AT = 2_000;
+/** The timeline carried from run to run keeps the newest this many events. */
+export const DEFAULT_MAX_TIMELINE_EVENTS = 1_000;
+
+/** The intake fields that bound a long-lived record's runs: when it continues-as-new, what it carries. */
+export const recordLifeFields = {
+  continueAsNewAtEvents: z.number().int().min(100).max(40_000).default(DEFAULT_CONTINUE_AS_NEW_AT),
+  maxTimelineEvents: z.number().int().min(50).max(10_000).default(DEFAULT_MAX_TIMELINE_EVENTS),
+};
+
 /** Common fields of every event recorded on a case. */
 export const eventBaseSchema = z.object({
   /** When it happened (the case system's record), not when it was reported to Docket. */

@@ -19,6 +19,7 @@ import {
   isoDateSchema,
   isoInstantSchema,
   parseIntake,
+  recordLifeFields,
   staffIdSchema,
 } from './common';
 
@@ -27,13 +28,6 @@ export const PROBATION_CASE_TYPE = 'probation';
 export const PROBATION_JURISDICTION = 'US-AR';
 /** Central Human Resources keeps the Personnel File (SD 2022-17 §II.I). */
 export const DEFAULT_PROBATION_FACILITY = 'ADC-HQ';
-/**
- * A record lives for years; Temporal warns at 10,240 events and stops a run at 51,200. The record
- * continues-as-new once its history reaches this many events (agency setting; default).
- */
-export const DEFAULT_CONTINUE_AS_NEW_AT = 2_000;
-/** The timeline carried from run to run keeps the newest this many events. */
-export const DEFAULT_MAX_TIMELINE_EVENTS = 1_000;
 
 /** Renders a citation of the directive, the way schedule entries do. */
 export function cite(section: string): string {
@@ -54,8 +48,7 @@ export const probationIntakeSchema = z.object({
   policyVersion: policyVersionSchema('adc-probation').optional(),
   /** Agency settings of adc-probation, e.g. `{ 'reminder-lead-times': '30 calendarDays, 7 calendarDays' }`. */
   settings: agencySettingsSchema,
-  continueAsNewAtEvents: z.number().int().min(100).max(40_000).default(DEFAULT_CONTINUE_AS_NEW_AT),
-  maxTimelineEvents: z.number().int().min(50).max(10_000).default(DEFAULT_MAX_TIMELINE_EVENTS),
+  ...recordLifeFields,
 });
 export type ProbationIntakeInput = z.input<typeof probationIntakeSchema>;
 export type ProbationIntake = z.output<typeof probationIntakeSchema>;

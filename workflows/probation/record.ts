@@ -35,12 +35,12 @@ import {
   factsOf,
   issuedAt,
   lookbackKeyOf,
-  prefixed,
   probationKeyOf,
   splitKey,
   unprefixed,
   type ProbationAction,
 } from '../../domain/cases/probation-actions';
+import { keyedUnder } from '../../domain/cases/record-keys';
 import { checkNotBefore } from '../../domain/deadline/checks';
 import { validateExtension } from '../../domain/deadline/extensions';
 import { extensionRequestSchema, type ExtensionRequestInput } from '../../domain/cases/common';
@@ -49,7 +49,7 @@ import { computeCaseSchedule } from '../case-schedule';
 import { guard, refuse, refuseFutureEvent } from '../refusals';
 import { CaseRuntime, type CaseUpdateSpec } from '../case-runtime';
 import type { TrackedDeadline } from '../deadlines';
-import { recordExtension, tellExtension, tellOfEntry } from '../record-notices';
+import { findOnRecord, recordExtension, tellExtension, tellOfEntry } from '../record-common';
 import { checkAction } from './checks';
 import type { ProbationCarry, ProbationView, ProbationViolation, RecordStage } from './types';
 import { recordView, running } from './view';
@@ -123,15 +123,7 @@ export class ProbationRecord {
   // Reading the record
 
   find(id: string): ProbationAction {
-    const found = this.actions.find((a) => a.id === id);
-    if (!found) {
-      refuse('UNKNOWN_ACTION', `no action ${id} on this record`, {
-        field: 'actionId',
-        value: id,
-        known: this.actions.map((a) => a.id),
-      });
-    }
-    return found;
+    return findOnRecord(this.actions, id, { code: 'UNKNOWN_ACTION', noun: 'action', field: 'actionId' });
   }
 
   private readonly tracked = (
@@ -216,7 +208,7 @@ export class ProbationRecord {
 
   private adopt(action: ProbationAction, schedule: Schedule): void {
     action.policyVersion = schedule.policyVersion;
-    const entries = schedule.entries.map((entry) => prefixed(action.id, entry));
+    const entries = schedule.entries.map((entry) => keyedUnder(action.id, entry));
     this.runtime.applySchedule({ ...schedule, entries });
     action.keys = entries.map((e) => e.key);
     action.awaiting = (schedule.awaiting ?? []).map((a) => a.key);

@@ -1,9 +1,28 @@
-// What the multi-entry records (the contract record, the probation record) say the same way: a
-// notice about one of their entries, and an approved extension recorded and told. Each record keeps
-// the state around these calls; the commands they emit are the runtime's own, in the caller's order.
+// What the multi-entry records (the contract record, the probation record) do the same way: find
+// one of their items by ID, tell of one of their entries, record and tell an approved extension.
+// Each record keeps the state around these calls; the commands they emit are the runtime's own, in
+// the caller's order.
 import type { ExtensionRecord, ScheduleEntry } from '../domain/types';
 import type { CaseRuntime } from './case-runtime';
 import type { TrackedDeadline } from './deadlines';
+import { refuse } from './refusals';
+
+/** The record's item with this ID, or a refusal naming the field and the IDs the record has. */
+export function findOnRecord<T extends { id: string }>(
+  items: readonly T[],
+  id: string,
+  what: { code: 'UNKNOWN_ACTION' | 'UNKNOWN_VIOLATION'; noun: string; field: string },
+): T {
+  const found = items.find((item) => item.id === id);
+  if (!found) {
+    refuse(what.code, `no ${what.noun} ${id} on this record`, {
+      field: what.field,
+      value: id,
+      known: items.map((item) => item.id),
+    });
+  }
+  return found;
+}
 
 /** A notice about one of the record's entries, with what happened and what to do in its words. */
 export async function tellOfEntry<Stage extends string>(
