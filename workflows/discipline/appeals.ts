@@ -4,8 +4,8 @@
 import { eventBaseSchema } from '../../domain/cases/common';
 import { appealDecisionSchema } from '../../domain/cases/discipline';
 import { refuse } from '../refusals';
-import { DIRECTOR_DECISION, FACILITY_RESPONSE, type DisciplineCase } from './case';
-import { updateHandler, type DisciplineRuntime, type DisciplineStage } from './model';
+import { DIRECTOR_DECISION, FACILITY_RESPONSE } from './case';
+import { DisciplineEvents, updateHandler, type DisciplineStage } from './model';
 
 /** One of the two appeal levels: what it follows, the stages it moves through, what it serves. */
 interface AppealLevel {
@@ -55,13 +55,7 @@ const DIRECTOR: AppealLevel = {
   },
 };
 
-export class AppealEvents {
-  private readonly runtime: DisciplineRuntime;
-
-  constructor(private readonly disciplineCase: DisciplineCase) {
-    this.runtime = disciplineCase.runtime;
-  }
-
+export class AppealEvents extends DisciplineEvents {
   readonly facilityAppealFiled = this.filed(FACILITY);
   readonly facilityAppealDecided = this.decided(FACILITY);
   readonly directorAppealFiled = this.filed(DIRECTOR);
