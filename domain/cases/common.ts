@@ -13,6 +13,15 @@ export const caseNumberSchema = z
 
 export const facilityCodeSchema = z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/, 'a facility code like LARC');
 
+/** An opaque ID of a person in the case system (a party, a reporter): `what` and an example name it. */
+export const opaquePersonIdSchema = (what: string, example: string) =>
+  z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, `an opaque ${what} like ${example} (A-Z, 0-9, dashes)`);
+
+/** An opaque reference to a document held by the case system (never its content). */
+export const documentRefSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,79}$/, 'an opaque document reference like DOC-2027-0042');
+
 export const staffIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'an opaque staff ID like S-1042');

@@ -19,9 +19,11 @@ import type { ScheduleEntry } from '../types';
 import {
   agencySettingsSchema,
   caseNumberSchema,
+  documentRefSchema,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
+  opaquePersonIdSchema,
   parseIntake,
   staffIdSchema,
 } from './common';
@@ -31,14 +33,7 @@ export const DISCLOSURE_POLICY_ID = 'wdoc-employee-contact';
 export const DEFINITIONS_SOURCE = `OMES Public Works Programs policy §Definitions (seed ${SEED_000})`;
 
 /** An opaque ID of the inmate, offender or ex-offender in the case system: never a name or DOC number. */
-export const personIdSchema = z
-  .string()
-  .regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, 'an opaque person ID like P-0042 (A-Z, 0-9, dashes)');
-
-/** An opaque reference to a document held by the case system (never its content). */
-export const documentRefSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,79}$/, 'an opaque document reference like DOC-2027-0042');
+export const personIdSchema = opaquePersonIdSchema('person ID', 'P-0042');
 
 /** The headings of seed 000 under which conduct is prohibited. */
 export const conductCategories = [
