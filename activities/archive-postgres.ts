@@ -10,6 +10,8 @@ import {
   outcomeFromRow,
   outcomeValues,
   planDisposal,
+  RUN_COLUMNS,
+  runValues,
   storedRunFromRow,
   type ArchiveRow,
   type ArchiveStore,
@@ -138,20 +140,9 @@ class PostgresArchiveStore implements ArchiveStore {
   async put(run: StoredRun, closure?: Closure): Promise<{ inserted: boolean }> {
     return this.transaction(async (client) => {
       const inserted = await client.query(
-        `INSERT INTO docket_records_runs (workflow_id, run_id, content_hash, case_type, case_number, segment, archived_at, written_at, key_id, payload)
+        `INSERT INTO docket_records_runs (${RUN_COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-        [
-          run.workflowId,
-          run.runId,
-          run.contentHash,
-          run.caseType,
-          run.caseNumber,
-          run.segment,
-          run.archivedAt,
-          run.writtenAt,
-          run.keyId,
-          Buffer.from(run.payload),
-        ],
+        [...runValues(run), Buffer.from(run.payload)],
       );
       await client.query(
         `INSERT INTO docket_records_cases (case_type, case_number, workflow_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

@@ -21,6 +21,8 @@ import {
   outcomeFromRow,
   outcomeValues,
   planDisposal,
+  RUN_COLUMNS,
+  runValues,
   storedRunFromRow,
   type ArchiveStore,
   type CaseIndexRow,
@@ -126,22 +128,10 @@ class SqliteArchiveStore implements ArchiveStore {
 
   async put(run: StoredRun, closure?: Closure): Promise<{ inserted: boolean }> {
     return this.change((db) => {
-      db.run(
-        `INSERT OR IGNORE INTO runs (workflow_id, run_id, content_hash, case_type, case_number, segment, archived_at, written_at, key_id, payload)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          run.workflowId,
-          run.runId,
-          run.contentHash,
-          run.caseType,
-          run.caseNumber,
-          run.segment,
-          run.archivedAt,
-          run.writtenAt,
-          run.keyId,
-          run.payload,
-        ],
-      );
+      db.run(`INSERT OR IGNORE INTO runs (${RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+        ...runValues(run),
+        run.payload,
+      ]);
       const inserted = db.getRowsModified() > 0;
       db.run(
         `INSERT INTO cases (case_type, case_number, workflow_id) VALUES (?, ?, ?)

@@ -230,6 +230,25 @@ export function storedRunFromRow(row: ArchiveRow): StoredRun {
   };
 }
 
+/** The runs table's columns as both stores insert them, `payload` last (each store binds its bytes). */
+export const RUN_COLUMNS =
+  'workflow_id, run_id, content_hash, case_type, case_number, segment, archived_at, written_at, key_id, payload';
+
+/** A run's values for RUN_COLUMNS but the payload, in that order. */
+export function runValues(run: StoredRun): string[] {
+  return [
+    run.workflowId,
+    run.runId,
+    run.contentHash,
+    run.caseType,
+    run.caseNumber,
+    run.segment,
+    run.archivedAt,
+    run.writtenAt,
+    run.keyId,
+  ];
+}
+
 /** One case's index entry from a row of the cases table with its `runs` count. */
 export function caseIndexFromRow(row: ArchiveRow): CaseIndexRow {
   const since = optionalText(row.hold_since);

@@ -214,6 +214,17 @@ export interface CaseTypeDefinition {
   readonly events: Readonly<Record<string, CaseEventDefinition>>;
 }
 
+/** A case type's `parse`: its intake parser, and the intake field that names the case. */
+function namedBy<Field extends string, Intake extends Record<Field, string>>(
+  parse: (raw: unknown) => Intake,
+  field: Field,
+): CaseTypeDefinition['parse'] {
+  return (raw) => {
+    const intake = parse(raw);
+    return { caseNumber: intake[field], intake };
+  };
+}
+
 /** Events every case type has, because CaseRuntime registers their Updates for every case. */
 const commonEvents = {
   'service-recorded': caseEvent(
@@ -230,10 +241,7 @@ export const caseTypes = {
     caseNumberSchema,
     workflowId: grievanceWorkflowId,
     intakeSchema: grievanceIntakeSchema,
-    parse: (raw: unknown) => {
-      const intake = parseGrievanceIntake(raw);
-      return { caseNumber: intake.caseNumber, intake };
-    },
+    parse: namedBy(parseGrievanceIntake, 'caseNumber'),
     events: {
       'rts-submitted': caseEvent(
         rtsSubmittedUpdate,
@@ -270,10 +278,7 @@ export const caseTypes = {
     caseNumberSchema,
     workflowId: disciplineWorkflowId,
     intakeSchema: disciplineIntakeSchema,
-    parse: (raw: unknown) => {
-      const intake = parseDisciplineIntake(raw);
-      return { caseNumber: intake.caseNumber, intake };
-    },
+    parse: namedBy(parseDisciplineIntake, 'caseNumber'),
     events: {
       'investigation-started': caseEvent(
         investigationStartedUpdate,
@@ -354,10 +359,7 @@ export const caseTypes = {
     caseNumberSchema,
     workflowId: titleIxWorkflowId,
     intakeSchema: titleIxIntakeSchema,
-    parse: (raw: unknown) => {
-      const intake = parseTitleIxIntake(raw);
-      return { caseNumber: intake.caseNumber, intake };
-    },
+    parse: namedBy(parseTitleIxIntake, 'caseNumber'),
     events: {
       'complainant-contacted': caseEvent(
         complainantContactedUpdate,
@@ -425,10 +427,7 @@ export const caseTypes = {
     caseNumberSchema: employeeIdSchema,
     workflowId: probationWorkflowId,
     intakeSchema: probationIntakeSchema,
-    parse: (raw: unknown) => {
-      const intake = parseProbationIntake(raw);
-      return { caseNumber: intake.employeeId, intake };
-    },
+    parse: namedBy(parseProbationIntake, 'employeeId'),
     events: {
       'action-recorded': caseEvent(
         recordActionUpdate,
@@ -461,10 +460,7 @@ export const caseTypes = {
     caseNumberSchema,
     workflowId: contractWorkflowId,
     intakeSchema: contractIntakeSchema,
-    parse: (raw: unknown) => {
-      const intake = parseContractIntake(raw);
-      return { caseNumber: intake.contractNumber, intake };
-    },
+    parse: namedBy(parseContractIntake, 'contractNumber'),
     events: {
       'violation-confirmed': caseEvent(
         violationConfirmedUpdate,
@@ -505,10 +501,7 @@ export const caseTypes = {
     caseNumberSchema,
     workflowId: cwpProjectWorkflowId,
     intakeSchema: cwpIntakeSchema,
-    parse: (raw: unknown) => {
-      const intake = parseCwpIntake(raw);
-      return { caseNumber: intake.caseNumber, intake };
-    },
+    parse: namedBy(parseCwpIntake, 'caseNumber'),
     events: {
       'project-completed': caseEvent(
         projectCompletedUpdate,
@@ -530,10 +523,7 @@ export const caseTypes = {
     caseNumberSchema,
     workflowId: transferWorkflowId,
     intakeSchema: transferIntakeSchema,
-    parse: (raw: unknown) => {
-      const intake = parseTransferIntake(raw);
-      return { caseNumber: intake.caseNumber, intake };
-    },
+    parse: namedBy(parseTransferIntake, 'caseNumber'),
     events: {
       'inmates-delivered': caseEvent(
         inmatesDeliveredUpdate,
@@ -570,10 +560,7 @@ export const caseTypes = {
     caseNumberSchema,
     workflowId: conductReportWorkflowId,
     intakeSchema: conductIntakeSchema,
-    parse: (raw: unknown) => {
-      const intake = parseConductIntake(raw);
-      return { caseNumber: intake.caseNumber, intake };
-    },
+    parse: namedBy(parseConductIntake, 'caseNumber'),
     events: {
       'investigation-started': caseEvent(
         conductInvestigationStartedUpdate,

@@ -25,7 +25,7 @@ import {
   type CaseView,
 } from '../workflows/case-messages';
 import type { TimelineEvent } from '../workflows/deadlines';
-import { caseTypeDefinition, type CaseType } from './case-types';
+import { caseEvent, caseTypeDefinition, type CaseEventDefinition, type CaseType } from './case-types';
 import { dueSearch, listDueCases, type DeadlinesDue, type DeadlinesDueFilters } from './deadlines-due';
 import { DocketClientError, fromDomain, fromTemporal, refusalError, refusalOf } from './errors';
 
@@ -235,9 +235,7 @@ export class DocketClient {
         { event: eventName, known },
       );
     }
-    checkPayload(event.schema, payload, event.updateName);
-    const updateId = updateIdFor(eventName, options);
-    return this.update(caseType, caseNumber, (handle) => event.send(handle, payload, updateId));
+    return this.send(caseType, caseNumber, event, payload, updateIdFor(eventName, options));
   }
 
   /** Grants an extension of one deadline (the policy's cap and approver roles apply). */
@@ -247,11 +245,7 @@ export class DocketClient {
     request: ExtensionRequestInput,
     options: UpdateOptions = {},
   ): Promise<CaseView> {
-    checkPayload(extensionRequestSchema, request, extendDeadlineUpdate.name);
-    const updateId = updateIdFor('extension', options);
-    return this.update(caseType, caseNumber, (handle) =>
-      handle.executeUpdate(extendDeadlineUpdate, { args: [request], ...(updateId ? { updateId } : {}) }),
-    );
+    return this.send(caseType, caseNumber, EXTENSION, request, updateIdFor('extension', options));
   }
 
   /** Acknowledges a breach alert: the repeats and escalations for that deadline stop. */
@@ -261,11 +255,19 @@ export class DocketClient {
     ack: AcknowledgeInput,
     options: UpdateOptions = {},
   ): Promise<CaseView> {
-    checkPayload(acknowledgeSchema, ack, acknowledgeUpdate.name);
-    const updateId = updateIdFor('acknowledgement', options);
-    return this.update(caseType, caseNumber, (handle) =>
-      handle.executeUpdate(acknowledgeUpdate, { args: [ack], ...(updateId ? { updateId } : {}) }),
-    );
+    return this.send(caseType, caseNumber, ACKNOWLEDGEMENT, ack, updateIdFor('acknowledgement', options));
+  }
+
+  /** Checks the payload against the event's schema here, then sends its Update to the case. */
+  private send(
+    caseType: CaseType,
+    caseNumber: string,
+    event: CaseEventDefinition,
+    payload: unknown,
+    updateId: string | undefined,
+  ): Promise<CaseView> {
+    checkPayload(event.schema, payload, event.updateName);
+    return this.update(caseType, caseNumber, (handle) => event.send(handle, payload, updateId));
   }
 
   /**
@@ -362,6 +364,13 @@ export class DocketClient {
   }
 }
 
+/** The two Updates every case takes besides its own events, declared as its events are. */
+const EXTENSION = caseEvent(extendDeadlineUpdate, extensionRequestSchema, 'An extension of one deadline.');
+const ACKNOWLEDGEMENT = caseEvent(
+  acknowledgeUpdate,
+  acknowledgeSchema,
+  'An acknowledgement of a breach alert.',
+);
 function checkPayload(schema: z.ZodType, payload: unknown, what: string): void {
   // The same message and details the workflow's parsePayload gives, so callers see one error
   // whether the API or the case refused the payload.

@@ -9,6 +9,7 @@
 import { allHandlersFinished, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { acknowledgeSchema, extensionRequestSchema } from '../domain/cases/common';
+import { keyedUnder } from '../domain/cases/record-keys';
 import {
   contractEndedSchema,
   contractResumedSchema,
@@ -26,7 +27,6 @@ import {
   sanctionWords,
   splitViolationKey,
   violationConfirmedSchema,
-  violationEntry,
   type BeyondLastRung,
   type ContractHeading,
   type ContractIntake,
@@ -38,9 +38,8 @@ import {
   type SuspensionState,
 } from '../domain/cases/contract';
 import { AUTHORITY_TITLES, type LadderRung } from '../domain/policies/nc-doc-contract';
-import type { AppliedSetting, ExtensionRecord, Schedule, ScheduleEntry } from '../domain/types';
+import type { AppliedSetting, ExtensionRecord, Schedule } from '../domain/types';
 import { computeCaseSchedule } from './case-schedule';
-import { refuse } from './refusals';
 import { CaseRuntime, type CaseEventHandler } from './case-runtime';
 import {
   checkEnd,
@@ -52,6 +51,7 @@ import {
 } from './contract-checks';
 import { contractRecordView, type ContractView } from './contract-view';
 import type { DeadlineBook, TrackedDeadline } from './deadlines';
+import { findOnRecord, recordExtension, tellExtension, tellOfEntry } from './record-common';
 import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
 
 export type { ContractViolation } from '../domain/cases/contract';
@@ -145,15 +145,11 @@ export class ContractRecord {
   }
 
   find(id: string): ContractViolation {
-    const found = this.violations.find((v) => v.id === id);
-    if (!found) {
-      refuse('UNKNOWN_VIOLATION', `no violation ${id} on this record`, {
-        field: 'violationId',
-        value: id,
-        known: this.violations.map((v) => v.id),
-      });
-    }
-    return found;
+    return findOnRecord(this.violations, id, {
+      code: 'UNKNOWN_VIOLATION',
+      noun: 'violation',
+      field: 'violationId',
+    });
   }
 
   tracked(v: ContractViolation, base: string): TrackedDeadline | undefined {
@@ -208,7 +204,7 @@ export class ContractRecord {
   adopt(v: ContractViolation, schedule: Schedule): void {
     this.runtime.applySchedule({
       ...schedule,
-      entries: schedule.entries.map((e) => violationEntry(v.id, e)),
+      entries: schedule.entries.map((e) => keyedUnder(v.id, e)),
     });
   }
 
@@ -262,22 +258,6 @@ export class ContractRecord {
   // ---------------------------------------------------------------------------------------------
   // Notices. Workflows hold roles; the directory resolves them when each notice is sent.
 
-  async tell(
-    role: string,
-    noticeKey: string,
-    entry: ScheduleEntry,
-    what: string,
-    context: Record<string, string>,
-  ): Promise<void> {
-    await this.runtime.notify({
-      kind: 'reminder',
-      noticeKey,
-      role,
-      entry: { ...entry, action: what },
-      context,
-    });
-  }
-
   /** The deciding authority is told of the violation and the sanction the ladder calls for. */
   async tellAuthority(v: ContractViolation, decision: LadderDecision): Promise<void> {
     const rung = decision.rung;
@@ -300,10 +280,17 @@ export class ContractRecord {
     context['Before resumption'] = this.requirements(v)
       .map((r) => REQUIREMENT_LABELS[r.requirement])
       .join('; ');
-    await this.tell(rung.authority, `${v.id}/sanction`, entry.entry, decision.summary, context);
+    await tellOfEntry(
+      this.runtime,
+      rung.authority,
+      `${v.id}/sanction`,
+      entry.entry,
+      decision.summary,
+      context,
+    );
     if (decision.alert) {
       const what = `For your attention: ${decision.alert.reason}. ${decision.summary}`;
-      await this.tell(decision.alert.role, `${v.id}/beyond-ladder`, entry.entry, what, {
+      await tellOfEntry(this.runtime, decision.alert.role, `${v.id}/beyond-ladder`, entry.entry, what, {
         ...context,
         Notice: 'A violation past the last rung of its ladder (agency setting beyond-last-rung)',
       });
@@ -352,13 +339,20 @@ export class ContractRecord {
     });
     if (missing.length === 0) return;
     const what = `The ${this.rungOf(v).length?.words} suspension for ${v.id} has run (through ${deadline.entry.localText}), but the contract stays suspended: it may not resume before ${missing.map((m) => REQUIREMENT_LABELS[m.requirement]).join(' and ')} (${missing[0]?.source}).`;
-    await this.tell('facility-head', `${v.id}/suspension.term/stays-suspended`, deadline.entry, what, {
-      Notice: 'Suspension period ended; the contract stays suspended',
-      Contract: this.intake.contractNumber,
-      Violation: `${v.id} (reference ${v.reference})`,
-      'Still missing': missing.map((m) => REQUIREMENT_LABELS[m.requirement]).join('; '),
-      Rule: missing.map((m) => `"${m.rule}" (${m.source})`).join(' '),
-    });
+    await tellOfEntry(
+      this.runtime,
+      'facility-head',
+      `${v.id}/suspension.term/stays-suspended`,
+      deadline.entry,
+      what,
+      {
+        Notice: 'Suspension period ended; the contract stays suspended',
+        Contract: this.intake.contractNumber,
+        Violation: `${v.id} (reference ${v.reference})`,
+        'Still missing': missing.map((m) => REQUIREMENT_LABELS[m.requirement]).join('; '),
+        Rule: missing.map((m) => `"${m.rule}" (${m.source})`).join(' '),
+      },
+    );
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -447,20 +441,9 @@ export class ContractRecord {
     const schedule = await this.computeFor(v, v.events, extensions);
     v.extensions = extensions;
     this.adopt(v, schedule);
-    const entry = (this.runtime.deadline(request.key) as TrackedDeadline).entry;
-    this.runtime.record({
-      at: request.at,
-      type: 'deadline.extended',
-      actor: request.approvedBy,
-      detail: `${request.key} to ${record.dueAt} by ${record.approverRole}: ${record.reason}`,
-    });
+    const entry = recordExtension(this.runtime, request, record);
     this.touch();
-    await this.runtime.notify({
-      kind: 'extension',
-      noticeKey: `${request.key}/extension/${extensions.length}`,
-      role: entry.responsibleRole,
-      entry,
-    });
+    await tellExtension(this.runtime, request.key, extensions.length, entry);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -31,63 +31,22 @@ const load = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export function grievance(
-  ...args: Parameters<typeof Grievance.grievance>
-): ReturnType<typeof Grievance.grievance> {
-  return load.grievance().grievance(...args);
+/** A workflow function whose module is required on its first call (the export's name is its type). */
+function deferred<Workflow extends (...args: never[]) => unknown>(get: () => Workflow): Workflow {
+  return ((...args: Parameters<Workflow>) => get()(...args)) as Workflow;
 }
 
-export function discipline(
-  ...args: Parameters<typeof Discipline.discipline>
-): ReturnType<typeof Discipline.discipline> {
-  return load.discipline().discipline(...args);
-}
-
-export function suspendedSanctionWatch(
-  ...args: Parameters<typeof Discipline.suspendedSanctionWatch>
-): ReturnType<typeof Discipline.suspendedSanctionWatch> {
-  return load.discipline().suspendedSanctionWatch(...args);
-}
-
-export function probationRecord(
-  ...args: Parameters<typeof Probation.probationRecord>
-): ReturnType<typeof Probation.probationRecord> {
-  return load.probation().probationRecord(...args);
-}
-
-export function titleIx(...args: Parameters<typeof TitleIx.titleIx>): ReturnType<typeof TitleIx.titleIx> {
-  return load.titleIx().titleIx(...args);
-}
-
-export function contractRecord(
-  ...args: Parameters<typeof Contract.contractRecord>
-): ReturnType<typeof Contract.contractRecord> {
-  return load.contract().contractRecord(...args);
-}
-
-export function cwpProject(
-  ...args: Parameters<typeof CwpProject.cwpProject>
-): ReturnType<typeof CwpProject.cwpProject> {
-  return load.cwpProject().cwpProject(...args);
-}
-
-export function enterprisesTransfer(
-  ...args: Parameters<typeof EnterprisesTransfer.enterprisesTransfer>
-): ReturnType<typeof EnterprisesTransfer.enterprisesTransfer> {
-  return load.enterprisesTransfer().enterprisesTransfer(...args);
-}
+export const grievance = deferred(() => load.grievance().grievance);
+export const discipline = deferred(() => load.discipline().discipline);
+export const suspendedSanctionWatch = deferred(() => load.discipline().suspendedSanctionWatch);
+export const probationRecord = deferred(() => load.probation().probationRecord);
+export const titleIx = deferred(() => load.titleIx().titleIx);
+export const contractRecord = deferred(() => load.contract().contractRecord);
+export const cwpProject = deferred(() => load.cwpProject().cwpProject);
+export const enterprisesTransfer = deferred(() => load.enterprisesTransfer().enterprisesTransfer);
 
 /* eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on its first run, as the case types are */
 const loadDigest = () => require('./digest') as typeof Digest;
 
-export function facilityDigest(
-  ...args: Parameters<typeof Digest.facilityDigest>
-): ReturnType<typeof Digest.facilityDigest> {
-  return loadDigest().facilityDigest(...args);
-}
-
-export function conductReport(
-  ...args: Parameters<typeof ConductReport.conductReport>
-): ReturnType<typeof ConductReport.conductReport> {
-  return load.conductReport().conductReport(...args);
-}
+export const facilityDigest = deferred(() => loadDigest().facilityDigest);
+export const conductReport = deferred(() => load.conductReport().conductReport);

@@ -86,32 +86,35 @@ function searchFailed(calendar: BusinessCalendar, at: Instant, direction: string
   );
 }
 
+type Opening = { open: Instant; close: Instant; day: DayNumber };
+
 /** The opening of the latest working day that opens at or before `at`, and that day. */
 export function latestOpeningAtOrBefore(
   calendar: BusinessCalendar,
   hours: BusinessHours,
   at: Instant,
-): { open: Instant; close: Instant; day: DayNumber } {
-  const first = dayNumber(localDateOf(at, calendar.zone));
-  for (let day = first; day > first - MAX_DAYS_SEARCHED; day--) {
-    if (!calendar.isWorkingDayNumber(day)) continue;
-    const interval = businessIntervalOf(calendar, hours, day);
-    if (interval.open <= at) return { ...interval, day };
-  }
-  throw searchFailed(calendar, at, 'before');
+): Opening {
+  return searchOpening(calendar, hours, at, 'before');
 }
 
 /** The opening of the first working day that opens strictly after `at`, and that day. */
-export function firstOpeningAfter(
+export function firstOpeningAfter(calendar: BusinessCalendar, hours: BusinessHours, at: Instant): Opening {
+  return searchOpening(calendar, hours, at, 'after');
+}
+
+/** Walks working days from `at`'s local day, back or forth, to the first opening on that side of `at`. */
+function searchOpening(
   calendar: BusinessCalendar,
   hours: BusinessHours,
   at: Instant,
-): { open: Instant; close: Instant; day: DayNumber } {
+  direction: 'before' | 'after',
+): Opening {
+  const step = direction === 'before' ? -1 : 1;
   const first = dayNumber(localDateOf(at, calendar.zone));
-  for (let day = first; day < first + MAX_DAYS_SEARCHED; day++) {
+  for (let day = first; Math.abs(day - first) < MAX_DAYS_SEARCHED; day += step) {
     if (!calendar.isWorkingDayNumber(day)) continue;
     const interval = businessIntervalOf(calendar, hours, day);
-    if (interval.open > at) return { ...interval, day };
+    if (direction === 'before' ? interval.open <= at : interval.open > at) return { ...interval, day };
   }
-  throw searchFailed(calendar, at, 'after');
+  throw searchFailed(calendar, at, direction);
 }

@@ -2,6 +2,7 @@
 // or a log line is an opaque code with a narrow alphabet: it cannot hold a name with spaces, an
 // inmate number pattern chosen by us, or free text.
 import { z } from 'zod';
+import { DomainError } from '../errors';
 
 export const caseNumberSchema = z
   .string()
@@ -11,6 +12,15 @@ export const caseNumberSchema = z
   );
 
 export const facilityCodeSchema = z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/, 'a facility code like LARC');
+
+/** An opaque ID of a person in the case system (a party, a reporter): `what` and an example name it. */
+export const opaquePersonIdSchema = (what: string, example: string) =>
+  z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, `an opaque ${what} like ${example} (A-Z, 0-9, dashes)`);
+
+/** An opaque reference to a document held by the case system (never its content). */
+export const documentRefSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,79}$/, 'an opaque document reference like DOC-2027-0042');
 
 export const staffIdSchema = z
   .string()
@@ -38,6 +48,21 @@ export const emailSchema = (message: string) =>
 export const isoInstantSchema = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset' });
 
 export const agencySettingsSchema = z.record(z.string(), z.unknown()).optional();
+
+/**
+ * A long-lived record (a contract, an employee's probation) lives for years; Temporal warns at 10,240
+ * history events and stops a run at 51,200. The record continues-as-new once its history reaches
+ * this many events (agency setting; default).
+ */
+export const DEFAULT_CONTINUE_AS_NEW_AT = 2_000;
+/** The timeline carried from run to run keeps the newest this many events. */
+export const DEFAULT_MAX_TIMELINE_EVENTS = 1_000;
+
+/** The intake fields that bound a long-lived record's runs: when it continues-as-new, what it carries. */
+export const recordLifeFields = {
+  continueAsNewAtEvents: z.number().int().min(100).max(40_000).default(DEFAULT_CONTINUE_AS_NEW_AT),
+  maxTimelineEvents: z.number().int().min(50).max(10_000).default(DEFAULT_MAX_TIMELINE_EVENTS),
+};
 
 /** Common fields of every event recorded on a case. */
 export const eventBaseSchema = z.object({
@@ -78,4 +103,15 @@ export type ServiceProof = z.output<typeof serviceProofSchema>;
 /** Readable one-line summary of a zod failure: `field: problem; field: problem`. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
+}
+
+/** Parses raw input with `schema`; throws INVALID_INPUT naming every bad field (never echoing a value). */
+export function parseIntake<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.output<T> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DomainError('INVALID_INPUT', `${what}: ${describeIssues(parsed.error)}`, {
+      field: parsed.error.issues[0]?.path.join('.'),
+    });
+  }
+  return parsed.data;
 }

@@ -19,10 +19,12 @@ import type { ScheduleEntry } from '../types';
 import {
   agencySettingsSchema,
   caseNumberSchema,
-  describeIssues,
+  documentRefSchema,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
+  opaquePersonIdSchema,
+  parseIntake,
   staffIdSchema,
 } from './common';
 
@@ -31,14 +33,7 @@ export const DISCLOSURE_POLICY_ID = 'wdoc-employee-contact';
 export const DEFINITIONS_SOURCE = `OMES Public Works Programs policy §Definitions (seed ${SEED_000})`;
 
 /** An opaque ID of the inmate, offender or ex-offender in the case system: never a name or DOC number. */
-export const personIdSchema = z
-  .string()
-  .regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, 'an opaque person ID like P-0042 (A-Z, 0-9, dashes)');
-
-/** An opaque reference to a document held by the case system (never its content). */
-export const documentRefSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,79}$/, 'an opaque document reference like DOC-2027-0042');
+export const personIdSchema = opaquePersonIdSchema('person ID', 'P-0042');
 
 /** The headings of seed 000 under which conduct is prohibited. */
 export const conductCategories = [
@@ -183,13 +178,7 @@ export type DisclosureIntake = z.output<typeof disclosureIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming every bad field (never echoing a value). */
 export function parseConductIntake(raw: unknown): ConductIntake {
-  const parsed = conductIntakeSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `conduct-report intake: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  return parsed.data;
+  return parseIntake(conductIntakeSchema, raw, 'conduct-report intake');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,13 +22,14 @@ import {
 } from '../policies/nc-doc-contract';
 import { getPolicy, policyVersionSchema } from '../policies/registry';
 import { resolveSettings } from '../schedule/inputs';
-import type { ExtensionRecord, ScheduleEntry } from '../types';
+import type { ExtensionRecord } from '../types';
 import {
   agencySettingsSchema,
   caseNumberSchema,
-  describeIssues,
   facilityCodeSchema,
   isoInstantSchema,
+  parseIntake,
+  recordLifeFields,
   staffIdSchema,
 } from './common';
 
@@ -37,10 +38,6 @@ export { CONTRACT_HEADINGS, type ContractHeading, type ResumptionRequirement };
 export const CONTRACT_POLICY_ID = 'nc-doc-contract';
 export const CONTRACT_CASE_TYPE = 'contract';
 export const CONTRACT_JURISDICTION = 'US-NC';
-/** Continue-as-new once a run's history reaches this many events (agency setting; default). */
-export const DEFAULT_CONTINUE_AS_NEW_AT = 2_000;
-/** The timeline carried from run to run keeps the newest this many events. */
-export const DEFAULT_MAX_TIMELINE_EVENTS = 1_000;
 
 /** Renders a citation of the policy, the way schedule entries do. */
 export function cite(section: string): string {
@@ -55,22 +52,16 @@ export const contractIntakeSchema = z.object({
   policyVersion: policyVersionSchema('nc-doc-contract').optional(),
   /** Agency settings of nc-doc-contract, e.g. `{ 'osha-survey': 'required' }`. */
   settings: agencySettingsSchema,
-  continueAsNewAtEvents: z.number().int().min(100).max(40_000).default(DEFAULT_CONTINUE_AS_NEW_AT),
-  maxTimelineEvents: z.number().int().min(50).max(10_000).default(DEFAULT_MAX_TIMELINE_EVENTS),
+  ...recordLifeFields,
 });
 export type ContractIntakeInput = z.input<typeof contractIntakeSchema>;
 export type ContractIntake = z.output<typeof contractIntakeSchema>;
 
 /** Parses an intake and checks its settings against the policy, so a bad setting fails at the door. */
 export function parseContractIntake(raw: unknown): ContractIntake {
-  const parsed = contractIntakeSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `contract record: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  resolveSettings(getPolicy(CONTRACT_POLICY_ID, parsed.data.policyVersion), parsed.data.settings);
-  return parsed.data;
+  const intake = parseIntake(contractIntakeSchema, raw, 'contract record');
+  resolveSettings(getPolicy(CONTRACT_POLICY_ID, intake.policyVersion), intake.settings);
+  return intake;
 }
 
 export const violationIdSchema = z.string().regex(/^V\d{1,6}$/, 'a violation ID of this record, like V2');
@@ -322,13 +313,4 @@ export interface ContractViolation {
 export function splitViolationKey(key: string): { violationId: string; base: string } | undefined {
   const match = /^(V\d+):(.+)$/.exec(key);
   return match ? { violationId: match[1] as string, base: match[2] as string } : undefined;
-}
-
-/** A violation's schedule entry under its key in the record's book (`V3:suspension.term`). */
-export function violationEntry(violationId: string, entry: ScheduleEntry): ScheduleEntry {
-  return {
-    ...entry,
-    key: `${violationId}:${entry.key}`,
-    extensions: entry.extensions.map((x) => ({ ...x, key: `${violationId}:${x.key}` })),
-  };
 }

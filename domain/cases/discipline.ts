@@ -4,16 +4,15 @@
 // code; the subject (the inmate) is known to Docket only by an opaque ID, and even that is hashed
 // before it names the per-subject watch of suspended sanctions (§IV.C.9).
 import { z } from 'zod';
-import { DomainError } from '../errors';
 import { policyVersionSchema } from '../policies/registry';
 import { SEED_002 } from '../policies/common';
 import {
   agencySettingsSchema,
   caseNumberSchema,
-  describeIssues,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
+  parseIntake,
   staffIdSchema,
 } from './common';
 
@@ -73,13 +72,7 @@ export type DisciplineIntake = z.output<typeof disciplineIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming every bad field. */
 export function parseDisciplineIntake(raw: unknown): DisciplineIntake {
-  const parsed = disciplineIntakeSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `discipline intake: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  return parsed.data;
+  return parseIntake(disciplineIntakeSchema, raw, 'discipline intake');
 }
 
 /**

@@ -7,10 +7,10 @@ import { SEED_002 } from '../policies/common';
 import {
   agencySettingsSchema,
   caseNumberSchema,
-  describeIssues,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
+  parseIntake,
   staffIdSchema,
 } from './common';
 
@@ -46,13 +46,7 @@ export type GrievanceIntake = z.output<typeof grievanceIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT or NOT_GRIEVABLE naming the field and the rule. */
 export function parseGrievanceIntake(raw: unknown): GrievanceIntake {
-  const parsed = grievanceIntakeSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `grievance intake: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  const intake = parsed.data;
+  const intake = parseIntake(grievanceIntakeSchema, raw, 'grievance intake');
   if (intake.disciplinaryMatter) {
     throw new DomainError(
       'NOT_GRIEVABLE',

@@ -70,16 +70,6 @@ export function splitKey(key: string): { actionId: string; base: string } | unde
   return match ? { actionId: match[1] as string, base: match[2] as string } : undefined;
 }
 
-/** An entry of an action's schedule as the record's book keys it. */
-export function prefixed(actionId: string, entry: ScheduleEntry): ScheduleEntry {
-  return {
-    ...entry,
-    key: `${actionId}:${entry.key}`,
-    ...(entry.capOf ? { capOf: `${actionId}:${entry.capOf}` } : {}),
-    extensions: entry.extensions.map((x) => ({ ...x, key: `${actionId}:${x.key}` })),
-  };
-}
-
 /** An entry of the book as its action's policy keys it (for the domain's checks). */
 export function unprefixed(entry: ScheduleEntry): ScheduleEntry {
   const strip = (key: string) => splitKey(key)?.base ?? key;

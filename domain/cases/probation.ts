@@ -15,10 +15,11 @@ import { SEED_003 } from '../policies/common';
 import type { ScheduleEntry, SkippedDay } from '../types';
 import {
   agencySettingsSchema,
-  describeIssues,
   facilityCodeSchema,
   isoDateSchema,
   isoInstantSchema,
+  parseIntake,
+  recordLifeFields,
   staffIdSchema,
 } from './common';
 
@@ -27,13 +28,6 @@ export const PROBATION_CASE_TYPE = 'probation';
 export const PROBATION_JURISDICTION = 'US-AR';
 /** Central Human Resources keeps the Personnel File (SD 2022-17 §II.I). */
 export const DEFAULT_PROBATION_FACILITY = 'ADC-HQ';
-/**
- * A record lives for years; Temporal warns at 10,240 events and stops a run at 51,200. The record
- * continues-as-new once its history reaches this many events (agency setting; default).
- */
-export const DEFAULT_CONTINUE_AS_NEW_AT = 2_000;
-/** The timeline carried from run to run keeps the newest this many events. */
-export const DEFAULT_MAX_TIMELINE_EVENTS = 1_000;
 
 /** Renders a citation of the directive, the way schedule entries do. */
 export function cite(section: string): string {
@@ -54,20 +48,13 @@ export const probationIntakeSchema = z.object({
   policyVersion: policyVersionSchema('adc-probation').optional(),
   /** Agency settings of adc-probation, e.g. `{ 'reminder-lead-times': '30 calendarDays, 7 calendarDays' }`. */
   settings: agencySettingsSchema,
-  continueAsNewAtEvents: z.number().int().min(100).max(40_000).default(DEFAULT_CONTINUE_AS_NEW_AT),
-  maxTimelineEvents: z.number().int().min(50).max(10_000).default(DEFAULT_MAX_TIMELINE_EVENTS),
+  ...recordLifeFields,
 });
 export type ProbationIntakeInput = z.input<typeof probationIntakeSchema>;
 export type ProbationIntake = z.output<typeof probationIntakeSchema>;
 
 export function parseProbationIntake(raw: unknown): ProbationIntake {
-  const parsed = probationIntakeSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `probation record: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  return parsed.data;
+  return parseIntake(probationIntakeSchema, raw, 'probation record');
 }
 
 /** §III.D.3: the penalties that are discipline. Termination ends the record (`separate`). */
@@ -119,11 +106,11 @@ export const actionInputSchema = z.discriminatedUnion('action', [
 export type ActionInput = z.input<typeof actionInputSchema>;
 export type ParsedAction = z.output<typeof actionInputSchema>;
 
-export const notificationInputSchema = z.object({
-  actionId: actionIdSchema,
-  at: isoInstantSchema,
-  by: staffIdSchema,
-});
+/** Something done to one of the record's actions: which, when, and by whom. */
+const actionStepSchema = () =>
+  z.object({ actionId: actionIdSchema, at: isoInstantSchema, by: staffIdSchema });
+
+export const notificationInputSchema = actionStepSchema();
 export type NotificationInput = z.input<typeof notificationInputSchema>;
 
 export const violationInputSchema = z.object({
@@ -133,12 +120,8 @@ export const violationInputSchema = z.object({
 });
 export type ViolationInput = z.input<typeof violationInputSchema>;
 
-export const removalInputSchema = z.object({
-  actionId: actionIdSchema,
-  /** When the documentation was removed, on the employee's written request and the supervisor's approval. */
-  at: isoInstantSchema,
-  by: staffIdSchema,
-});
+/** `at`: when the documentation was removed, on the employee's written request and the supervisor's approval. */
+export const removalInputSchema = actionStepSchema();
 export type RemovalInput = z.input<typeof removalInputSchema>;
 
 export const separationInputSchema = z.object({

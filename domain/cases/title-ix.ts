@@ -8,16 +8,17 @@
 // payload codec encrypts. Contact details never reach a workflow ID, a search attribute, a log line, a
 // timer or activity summary, or the workflow's current details.
 import { z } from 'zod';
-import { DomainError } from '../errors';
 import { policyVersionSchema } from '../policies/registry';
 import {
   agencySettingsSchema,
   caseNumberSchema,
-  describeIssues,
+  documentRefSchema,
   emailSchema,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
+  opaquePersonIdSchema,
+  parseIntake,
   staffIdSchema,
 } from './common';
 
@@ -25,14 +26,7 @@ export const TITLE_IX_POLICY_ID = 'acsd-title-ix';
 export const TITLE_IX_SOURCE = 'ACSD Policy 3.26 / 8.20 (seed 003_f6cc332a41fedc95.txt)';
 
 /** An opaque party ID from the case system, e.g. P-0001: upper-case letters, digits and dashes. */
-export const partyIdSchema = z
-  .string()
-  .regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, 'an opaque party ID like P-0001 (A-Z, 0-9, dashes)');
-
-/** An opaque reference to a document held by the case system (never its content). */
-export const documentRefSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,79}$/, 'an opaque document reference like DOC-2027-0042');
+export const partyIdSchema = opaquePersonIdSchema('party ID', 'P-0001');
 
 export const partyRoles = ['complainant', 'respondent', 'reporter', 'witness'] as const;
 export type PartyRole = (typeof partyRoles)[number];
@@ -109,13 +103,7 @@ export type TitleIxIntake = z.output<typeof titleIxIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming the field (never echoing a value). */
 export function parseTitleIxIntake(raw: unknown): TitleIxIntake {
-  const parsed = titleIxIntakeSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `title IX intake: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  return parsed.data;
+  return parseIntake(titleIxIntakeSchema, raw, 'title IX intake');
 }
 
 // ---------------------------------------------------------------------------------------------

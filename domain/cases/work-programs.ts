@@ -7,10 +7,10 @@ import { policyVersionSchema } from '../policies/registry';
 import {
   agencySettingsSchema,
   caseNumberSchema,
-  describeIssues,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
+  parseIntake,
 } from './common';
 import { cite } from './contract';
 
@@ -19,16 +19,6 @@ export const CWP_CASE_TYPE = 'cwp-project';
 export const TRANSFER_POLICY_ID = 'nc-doc-transfer';
 export const TRANSFER_CASE_TYPE = 'enterprises-transfer';
 export const NC_JURISDICTION = 'US-NC';
-
-function parseWith<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.output<T> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DomainError('INVALID_INPUT', `${what}: ${describeIssues(parsed.error)}`, {
-      field: parsed.error.issues[0]?.path.join('.'),
-    });
-  }
-  return parsed.data;
-}
 
 export const cwpIntakeSchema = z.object({
   caseNumber: caseNumberSchema,
@@ -51,7 +41,7 @@ export type CwpIntakeInput = z.input<typeof cwpIntakeSchema>;
 export type CwpIntake = z.output<typeof cwpIntakeSchema>;
 
 export const parseCwpIntake = (raw: unknown): CwpIntake =>
-  parseWith(cwpIntakeSchema, raw, 'community work project');
+  parseIntake(cwpIntakeSchema, raw, 'community work project');
 
 /** The supervising Correctional Officer may end the work at any time (D.0706(h)). */
 export const projectTerminatedSchema = eventBaseSchema.extend({
@@ -82,7 +72,7 @@ export type TransferIntake = z.output<typeof transferIntakeSchema>;
  * (D.0707(h)(1)): hours are exact elapsed time, so this needs no calendar.
  */
 export function parseTransferIntake(raw: unknown): TransferIntake {
-  const intake = parseWith(transferIntakeSchema, raw, 'enterprises transfer');
+  const intake = parseIntake(transferIntakeSchema, raw, 'enterprises transfer');
   const earliest = Date.parse(intake.arrangedAt) + TRANSFER_NOTICE_HOURS * 3_600_000;
   if (Date.parse(intake.transferAt) < earliest) {
     const source = cite('D.0707(h)(1)');

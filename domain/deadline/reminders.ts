@@ -17,6 +17,7 @@ import {
 } from '../calendar/business-hours';
 import type { BusinessCalendar } from '../calendar/types';
 import { DomainError } from '../errors';
+import { describeDuration } from './compute';
 import {
   addMonths,
   atLocalTime,
@@ -34,19 +35,12 @@ import type { DurationUnit, ReminderSpec } from '../types';
 export type ReminderRule =
   { kind: 'fraction'; fraction: number } | { kind: 'before'; amount: number; unit: DurationUnit };
 
-const UNIT_SLUGS: Record<DurationUnit, [string, string]> = {
-  hours: ['hour', 'hours'],
-  calendarDays: ['calendar-day', 'calendar-days'],
-  workingDays: ['working-day', 'working-days'],
-  months: ['month', 'months'],
-};
-
 export function reminderKey(rule: ReminderRule): string {
   if (rule.kind === 'fraction') {
     return rule.fraction === 0.5 ? 'half-time' : `${Math.round(rule.fraction * 100)}-percent-time`;
   }
-  const [one, many] = UNIT_SLUGS[rule.unit];
-  return `${rule.amount}-${rule.amount === 1 ? one : many}-before`;
+  // `3-calendar-days-before`: the duration's words, as a key.
+  return `${describeDuration(rule).replace(/ /g, '-')}-before`;
 }
 
 function reminderInstant(

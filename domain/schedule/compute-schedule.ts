@@ -157,28 +157,13 @@ function resolveLimit(
   const related = [...(rule.relatedSources ?? [])];
   const limit = rule.limit;
   if ('setting' in limit) {
-    const setting = ctx.settings.get(limit.setting) as ResolvedSetting;
-    return {
-      limit: setting.value as DurationSpec,
-      source: {
-        kind: 'agency-setting',
-        setting: `${ctx.policy.id}.${limit.setting}`,
-        isDefault: setting.isDefault,
-        note: setting.definition.description,
-      },
-      related: [rule.source, ...related],
-    };
+    const { value, source } = agencySetting(ctx, limit.setting, false);
+    return { limit: value as DurationSpec, source, related: [rule.source, ...related] };
   }
   if ('unitSetting' in limit) {
-    const setting = ctx.settings.get(limit.unitSetting) as ResolvedSetting;
-    const unitSource: Source = {
-      kind: 'agency-setting',
-      setting: `${ctx.policy.id}.${limit.unitSetting}`,
-      isDefault: setting.isDefault,
-      note: `${String(setting.value)}: ${setting.definition.description}`,
-    };
+    const { value, source: unitSource } = agencySetting(ctx, limit.unitSetting, true);
     return {
-      limit: { amount: limit.amount, unit: setting.value as DurationSpec['unit'] },
+      limit: { amount: limit.amount, unit: value as DurationSpec['unit'] },
       source: rule.source,
       related: [unitSource, ...related],
     };
@@ -198,14 +183,21 @@ function resolveLimit(
 function resolveReading(ctx: Context, rule: PolicyRule): { reading: LowerBoundReading; source?: Source } {
   const reading = rule.reading;
   if (reading === undefined || typeof reading === 'string') return { reading: reading ?? 'clear-days' };
-  const setting = ctx.settings.get(reading.setting) as ResolvedSetting;
+  const { value, source } = agencySetting(ctx, reading.setting, true);
+  return { reading: value as LowerBoundReading, source };
+}
+
+/** The value of an agency setting a rule reads, and the source naming it (with the value, if asked). */
+function agencySetting(ctx: Context, key: string, withValue: boolean): { value: unknown; source: Source } {
+  const setting = ctx.settings.get(key) as ResolvedSetting;
+  const description = setting.definition.description;
   return {
-    reading: setting.value as LowerBoundReading,
+    value: setting.value,
     source: {
       kind: 'agency-setting',
-      setting: `${ctx.policy.id}.${reading.setting}`,
+      setting: `${ctx.policy.id}.${key}`,
       isDefault: setting.isDefault,
-      note: `${String(setting.value)}: ${setting.definition.description}`,
+      note: withValue ? `${String(setting.value)}: ${description}` : description,
     },
   };
 }

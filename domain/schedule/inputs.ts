@@ -23,17 +23,31 @@ function invalidFact(name: string, value: unknown, message: string, known?: read
   });
 }
 
-export function resolveFacts(policy: Policy, given: Record<string, unknown> = {}): Record<string, FactValue> {
-  const known = policy.facts.map((f) => f.name);
+/** Refuses a fact or setting the policy does not define, listing those it does. */
+function refuseUnknown(
+  policy: Policy,
+  kind: 'fact' | 'setting',
+  given: Record<string, unknown>,
+  known: string[],
+): void {
   for (const name of Object.keys(given)) {
     if (!known.includes(name)) {
       throw new DomainError(
-        'INVALID_FACT',
-        `unknown fact '${name}' for ${policy.id} (known: ${known.join(', ') || 'none'})`,
-        { field: `facts.${name}`, value: given[name], known },
+        kind === 'fact' ? 'INVALID_FACT' : 'INVALID_SETTING',
+        `unknown ${kind} '${name}' for ${policy.id} (known: ${known.join(', ') || 'none'})`,
+        { field: `${kind}s.${name}`, value: given[name], known },
       );
     }
   }
+}
+
+export function resolveFacts(policy: Policy, given: Record<string, unknown> = {}): Record<string, FactValue> {
+  refuseUnknown(
+    policy,
+    'fact',
+    given,
+    policy.facts.map((f) => f.name),
+  );
   const facts: Record<string, FactValue> = {};
   for (const definition of policy.facts) {
     const raw = given[definition.name];
@@ -204,16 +218,12 @@ export function resolveSettings(
   policy: Policy,
   given: Record<string, unknown> = {},
 ): Map<string, ResolvedSetting> {
-  const known = policy.settings.map((s) => s.key);
-  for (const key of Object.keys(given)) {
-    if (!known.includes(key)) {
-      throw new DomainError(
-        'INVALID_SETTING',
-        `unknown setting '${key}' for ${policy.id} (known: ${known.join(', ') || 'none'})`,
-        { field: `settings.${key}`, value: given[key], known },
-      );
-    }
-  }
+  refuseUnknown(
+    policy,
+    'setting',
+    given,
+    policy.settings.map((s) => s.key),
+  );
   const resolved = new Map<string, ResolvedSetting>();
   for (const definition of policy.settings) {
     const raw = given[definition.key];

@@ -4,16 +4,14 @@
 // (DOCKET_ACK_LINK_KEY), then listens on api.host:api.port. The Temporal connection is
 // lazy, so the API starts (and previews schedules) while Temporal is still coming up; case routes
 // answer 503 TEMPORAL_UNAVAILABLE until it is reachable.
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { openCaseArchive } from '../../activities/archive-open';
 import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from '../../infra/config';
 import { temporalConnectionOptions } from '../../infra/connection';
-import { createDataConverter } from '../../infra/data-converter';
 import { loadKeyring } from '../../infra/keys';
 import { createLogger } from '../../infra/logger';
 import { caseTypeNames } from '../../client/case-types';
-import { DocketClient } from '../../client/cases';
+import { docketOver } from '../../client/connect';
 import { loadApiAuth } from './auth';
 import { buildApi } from './server';
 
@@ -29,7 +27,6 @@ export async function startApi(
 ): Promise<RunningApi> {
   // Secrets first: an API that cannot encrypt or authenticate must not start.
   const keyring = loadKeyring(env);
-  const dataConverter = createDataConverter(keyring);
   const auth = loadApiAuth(config, env, caseTypeNames());
   const ackLinkKey = config.mail.ackLinkKey;
   if (ackLinkKey === undefined) {
@@ -38,16 +35,11 @@ export async function startApi(
     );
   }
   const logger = createLogger(config.logLevel).child({ component: 'api' });
-  const connection = Connection.lazy(temporalConnectionOptions(config));
-  // Closed cases are read back from the records archive once Temporal no longer has them.
-  const archive = openCaseArchive(config, keyring, { logger });
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
-  const docket = new DocketClient({
-    client,
-    taskQueue: config.temporal.taskQueue,
+  const temporal = docketOver(config, Connection.lazy(temporalConnectionOptions(config)), keyring, {
     timeoutMs: config.api.temporalTimeoutMs,
-    archive,
+    logger,
   });
+  const { docket } = temporal;
   const app = buildApi({
     docket,
     auth,
@@ -63,8 +55,7 @@ export async function startApi(
     url,
     async close() {
       await app.close();
-      await connection.close();
-      await archive.close();
+      await temporal.close();
     },
   };
 }

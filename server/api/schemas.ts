@@ -187,16 +187,21 @@ export const caseUpdatedSchema = z
   .object({ schedule: caseViewSchema })
   .meta({ description: 'The case after the event, extension or acknowledgement.' });
 
+/** What names one case in a response: its type, its number and its workflow ID. */
+const caseRefFields = { caseType: caseTypeSchema, caseNumber: z.string(), workflowId: z.string() };
+
 export const openedCaseSchema = describes<OpenedCase>()(
   z.object({
-    caseType: caseTypeSchema,
-    caseNumber: z.string(),
-    workflowId: z.string(),
+    ...caseRefFields,
     created: z
       .boolean()
       .meta({ description: 'False when the same case was already open with the same intake.' }),
   }),
 );
+
+/** A list's `limit` query parameter: a whole number from 1 to `max`, `fallback` when absent. */
+const limitParam = (max: number, fallback: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
 
 /** `a,b` or repeated `?state=a&state=b`: both arrive as a list. */
 const listParam = <T extends z.ZodType>(item: T) =>
@@ -215,7 +220,7 @@ export const deadlinesDueQuerySchema = z
     caseType: listParam(z.string()).optional(),
     state: listParam(z.enum(deadlineStates)).optional(),
     dueBefore: z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset' }).optional(),
-    limit: z.coerce.number().int().min(1).max(1_000).default(100),
+    limit: limitParam(1_000, 100),
   })
   .strict();
 
@@ -223,9 +228,7 @@ export const deadlinesDueSchema = describes<DeadlinesDue>()(
   z.object({
     cases: z.array(
       z.object({
-        caseType: caseTypeSchema,
-        caseNumber: z.string(),
-        workflowId: z.string(),
+        ...caseRefFields,
         facility: z.string().nullable(),
         jurisdiction: z.string().nullable(),
         stage: z.string().nullable(),
@@ -244,7 +247,7 @@ export const deadlinesDueSchema = describes<DeadlinesDue>()(
 export const undeliveredQuerySchema = z
   .object({
     caseType: listParam(z.string()).optional(),
-    limit: z.coerce.number().int().min(1).max(5_000).default(1_000),
+    limit: limitParam(5_000, 1_000),
   })
   .strict();
 
@@ -252,9 +255,7 @@ export const undeliveredNoticesSchema = describes<UndeliveredNotices>()(
   z.object({
     notices: z.array(
       z.object({
-        caseType: caseTypeSchema,
-        caseNumber: z.string(),
-        workflowId: z.string(),
+        ...caseRefFields,
         state: z.enum(['retrying', 'failed']).meta({
           description:
             '`retrying`: Temporal is still trying; `failed`: given up after a day (or refused for good).',

@@ -13,16 +13,10 @@ import {
 import { checkNotBefore } from '../../domain/deadline/checks';
 import type { Schedule } from '../../domain/types';
 import { guard, refuse, refuseFutureEvent } from '../refusals';
-import { HEARING_ACTIONS, type DisciplineCase } from './case';
-import { entryOf, updateHandler, type DisciplineRuntime } from './model';
+import { HEARING_ACTIONS } from './case';
+import { DisciplineEvents, entryOf, updateHandler } from './model';
 
-export class HearingEvents {
-  private readonly runtime: DisciplineRuntime;
-
-  constructor(private readonly disciplineCase: DisciplineCase) {
-    this.runtime = disciplineCase.runtime;
-  }
-
+export class HearingEvents extends DisciplineEvents {
   readonly investigationStarted = updateHandler({
     schema: eventBaseSchema,
     validate: (event) => {

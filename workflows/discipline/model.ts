@@ -4,6 +4,7 @@ import type { SanctionClass } from '../../domain/policies/ok-doc-sanctions';
 import type { Schedule, ScheduleEntry } from '../../domain/types';
 import type { CaseEventHandler, CaseRuntime } from '../case-runtime';
 import type { CaseView } from '../case-messages';
+import type { DisciplineCase } from './case';
 
 export const DISCIPLINE_CASE_TYPE = 'discipline';
 /** Opaque jurisdiction code of every discipline case and subject watch (search attribute). */
@@ -54,6 +55,15 @@ export type DisciplineRuntime = CaseRuntime<DisciplineStage>;
 
 /** One case-type update: its payload schema, the checks that refuse it, and what it changes. */
 export type DisciplineUpdate<Parsed> = Omit<CaseEventHandler<unknown, Parsed>, '_input'>;
+
+/** A group of the case's update handlers (the hearing's, the appeals'): they act through its runtime. */
+export abstract class DisciplineEvents {
+  protected readonly runtime: DisciplineRuntime;
+
+  constructor(protected readonly disciplineCase: DisciplineCase) {
+    this.runtime = disciplineCase.runtime;
+  }
+}
 
 /** Lets a handler's payload type follow from its schema. */
 export const updateHandler = <Parsed>(handler: DisciplineUpdate<Parsed>): DisciplineUpdate<Parsed> => handler;

@@ -35,12 +35,12 @@ import {
   factsOf,
   issuedAt,
   lookbackKeyOf,
-  prefixed,
   probationKeyOf,
   splitKey,
   unprefixed,
   type ProbationAction,
 } from '../../domain/cases/probation-actions';
+import { keyedUnder } from '../../domain/cases/record-keys';
 import { checkNotBefore } from '../../domain/deadline/checks';
 import { validateExtension } from '../../domain/deadline/extensions';
 import { extensionRequestSchema, type ExtensionRequestInput } from '../../domain/cases/common';
@@ -49,6 +49,7 @@ import { computeCaseSchedule } from '../case-schedule';
 import { guard, refuse, refuseFutureEvent } from '../refusals';
 import { CaseRuntime, type CaseUpdateSpec } from '../case-runtime';
 import type { TrackedDeadline } from '../deadlines';
+import { findOnRecord, recordExtension, tellExtension, tellOfEntry } from '../record-common';
 import { checkAction } from './checks';
 import type { ProbationCarry, ProbationView, ProbationViolation, RecordStage } from './types';
 import { recordView, running } from './view';
@@ -123,15 +124,7 @@ export class ProbationRecord {
   // Reading the record
 
   find(id: string): ProbationAction {
-    const found = this.actions.find((a) => a.id === id);
-    if (!found) {
-      refuse('UNKNOWN_ACTION', `no action ${id} on this record`, {
-        field: 'actionId',
-        value: id,
-        known: this.actions.map((a) => a.id),
-      });
-    }
-    return found;
+    return findOnRecord(this.actions, id, { code: 'UNKNOWN_ACTION', noun: 'action', field: 'actionId' });
   }
 
   private readonly tracked = (
@@ -216,7 +209,7 @@ export class ProbationRecord {
 
   private adopt(action: ProbationAction, schedule: Schedule): void {
     action.policyVersion = schedule.policyVersion;
-    const entries = schedule.entries.map((entry) => prefixed(action.id, entry));
+    const entries = schedule.entries.map((entry) => keyedUnder(action.id, entry));
     this.runtime.applySchedule({ ...schedule, entries });
     action.keys = entries.map((e) => e.key);
     action.awaiting = (schedule.awaiting ?? []).map((a) => a.key);
@@ -231,23 +224,6 @@ export class ProbationRecord {
 
   // ---------------------------------------------------------------------------------------------
   // Notices. Workflows hold roles; the directory resolves them when each notice is sent.
-
-  /** A notice about one of the record's entries, with what happened and what to do in its words. */
-  private async tell(
-    role: string,
-    noticeKey: string,
-    entry: ScheduleEntry,
-    what: string,
-    context: Record<string, string>,
-  ): Promise<void> {
-    await this.runtime.notify({
-      kind: 'reminder',
-      noticeKey,
-      role,
-      entry: { ...entry, action: what },
-      context,
-    });
-  }
 
   /**
    * A probation period has ended: the supervisor and HR are told. From then on a disciplinary action
@@ -277,7 +253,8 @@ export class ProbationRecord {
       'Probation ended': deadline.entry.localText,
     };
     for (const role of ['supervisor', 'hr']) {
-      await this.tell(
+      await tellOfEntry(
+        this.runtime,
         role,
         `${deadline.key}/ended/${role}/${deadline.attempt}`,
         deadline.entry,
@@ -326,7 +303,8 @@ export class ProbationRecord {
       // The reminder template needs a dated entry: the lower bound, shown at the instant it opens.
       const entry: ScheduleEntry = { ...bound, kind: 'deadline', dueAt: bound.earliest };
       const warning = `${action.id} verbal warning of ${localDateOf(issuedAt(action))}`;
-      await this.tell(
+      await tellOfEntry(
+        this.runtime,
         'supervisor',
         `${bound.key}/eligible`,
         entry,
@@ -512,7 +490,8 @@ export class ProbationRecord {
     if (advice.expired.length > 0) context['Probation expired (§III.E.3)'] = advice.expired.join(', ');
     if (advice.initialProbation)
       context['Initial probation (§III.F.3)'] = 'the employee is on initial probation';
-    await this.tell(
+    await tellOfEntry(
+      this.runtime,
       'decision-making-supervisor',
       `${advice.violationId}/lookback`,
       entry,
@@ -610,21 +589,10 @@ export class ProbationRecord {
     const schedule = await this.computeFor(action, action.events, extensions);
     action.extensions = extensions;
     this.adopt(action, schedule);
-    const entry = (this.runtime.deadline(request.key) as TrackedDeadline).entry;
-    this.runtime.record({
-      at: request.at,
-      type: 'deadline.extended',
-      actor: request.approvedBy,
-      detail: `${request.key} to ${record.dueAt} by ${record.approverRole}: ${record.reason}`,
-    });
+    const entry = recordExtension(this.runtime, request, record);
     this.refreshStage();
     this.runtime.touch();
-    await this.runtime.notify({
-      kind: 'extension',
-      noticeKey: `${request.key}/extension/${extensions.length}`,
-      role: entry.responsibleRole,
-      entry,
-    });
+    await tellExtension(this.runtime, request.key, extensions.length, entry);
     // The employee is told in writing: staff hand it over or mail it (§III.F.1-2) and record it.
     await this.runtime.addServiceTask(
       {
