@@ -24,10 +24,11 @@ export type Permission =
   | 'alerts:acknowledge'
   | 'policies:preview'
   | 'notices:read'
-  | 'records:export';
+  | 'records:export'
+  | 'reports:read';
 
 /**
- * Issue 10: a case system opens cases and records events (extensions are events of the case
+ * A case system opens cases and records events (extensions are events of the case
  * system's own record); a supervisor acknowledges alerts; an administrator may do everything.
  * Reading a case is open to all three, within a key's case types.
  */
@@ -40,7 +41,8 @@ export const rolePermissions: Readonly<Record<ApiRole, readonly Permission[]>> =
     'extensions:grant',
     'policies:preview',
   ],
-  supervisor: ['alerts:acknowledge', 'cases:read', 'policies:preview'],
+  // Compliance figures carry counts per facility and deadline, no case: supervisors answer for them.
+  supervisor: ['alerts:acknowledge', 'cases:read', 'policies:preview', 'reports:read'],
   administrator: [
     'cases:open',
     'cases:import',
@@ -53,6 +55,7 @@ export const rolePermissions: Readonly<Record<ApiRole, readonly Permission[]>> =
     'notices:read',
     // The whole record, decrypted, in one document: for court and audit, by an administrator.
     'records:export',
+    'reports:read',
   ],
 };
 

@@ -51,6 +51,10 @@ export const apiErrorCodes = {
     status: 503,
     meaning: 'Chromium, which prints case records to PDF, could not be started (records.chromiumPath).',
   },
+  REPORTS_UNAVAILABLE: {
+    status: 503,
+    meaning: 'The records store that holds deadline outcomes (records.store) is not open in this process.',
+  },
   TEMPORAL_TIMEOUT: {
     status: 504,
     meaning: 'Temporal (or a worker) did not answer in time; retry with the same Idempotency-Key.',

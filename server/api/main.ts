@@ -12,6 +12,7 @@ import { loadKeyring } from '../../infra/keys';
 import { createLogger } from '../../infra/logger';
 import { caseTypeNames } from '../../client/case-types';
 import { docketOver } from '../../client/connect';
+import { openArchiveStore } from '../../activities/archive-open';
 import { loadApiAuth } from './auth';
 import { buildApi } from './server';
 
@@ -40,6 +41,8 @@ export async function startApi(
     logger,
   });
   const { docket } = temporal;
+  // Compliance figures are read from the records store; it holds only opaque IDs and counts.
+  const records = openArchiveStore(config);
   const app = buildApi({
     docket,
     auth,
@@ -47,6 +50,7 @@ export async function startApi(
     ackLinkKey,
     businessHours: configuredBusinessHours(config),
     caseRecords: { messageIdDomain: config.mail.messageIdDomain, chromiumPath: config.records.chromiumPath },
+    outcomes: records,
   });
   const url = await app.listen({ host: config.api.host, port: config.api.port });
   logger.info({ url, keys: auth.describe(), namespace: config.temporal.namespace }, 'api listening');
@@ -56,6 +60,7 @@ export async function startApi(
     async close() {
       await app.close();
       await temporal.close();
+      await records.close();
     },
   };
 }

@@ -10,6 +10,7 @@ import { caseTypeDefinition, caseTypeNames, type CaseTypeDefinition } from '../.
 import { deadlineStates } from '../../client/deadlines-due';
 import { rolesWith, type Permission } from './auth';
 import { IMPORT_DESCRIPTION, importRequestSchema, importResultSchema } from './import-route';
+import { complianceReportSchema } from './report-route';
 import { apiErrorCodes } from './errors';
 import { routes, type RouteSpec } from './routes';
 import {
@@ -187,6 +188,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     Policies: policiesSchema,
     Health: healthSchema,
     ImportResult: importResultSchema,
+    ComplianceReport: complianceReportSchema,
   })) {
     responses.add(schema, { id });
   }
@@ -555,6 +557,37 @@ export function buildOpenApiDocument(): OpenApiDocument {
       responses: {
         '200': { description: 'Undelivered notices', content: json(ref('UndeliveredNotices')) },
         ...errors('INVALID_INPUT', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'),
+      },
+    }),
+  );
+  add(
+    '/reports/compliance',
+    'get',
+    operation(routes.complianceReport, {
+      operationId: 'complianceReport',
+      tags: ['reports'],
+      description:
+        "Every deadline's outcome (met on time, extended, met late, breached, waived) as it settled, grouped by " +
+        'deadline key, facility and month of the due date; on-time rate = (met on time + extended) ÷ all but ' +
+        'waived. Counts only, no case numbers; a key limited to some case types counts only those. `format=csv` ' +
+        'returns the same lines as CSV (the CLI: `docket report compliance`).',
+      parameters: [
+        { name: 'from', in: 'query', required: true, schema: { type: 'string', format: 'date' } },
+        { name: 'to', in: 'query', required: true, schema: { type: 'string', format: 'date' } },
+        { name: 'facility', in: 'query', schema: { type: 'string' } },
+        {
+          name: 'caseType',
+          in: 'query',
+          schema: { type: 'string', enum: caseTypeNames() },
+        },
+        { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } },
+      ],
+      responses: {
+        '200': {
+          description: 'The report',
+          content: { ...json(ref('ComplianceReport')), 'text/csv': { schema: { type: 'string' } } },
+        },
+        ...errors('INVALID_INPUT', 'UNKNOWN_CASE_TYPE', 'REPORTS_UNAVAILABLE'),
       },
     }),
   );

@@ -48,6 +48,12 @@ export const routes = {
     permission: 'cases:read',
     summary: 'A case: its schedule and its timeline',
   },
+  complianceReport: {
+    method: 'GET',
+    url: '/reports/compliance',
+    permission: 'reports:read',
+    summary: 'On-time rates per deadline, facility and month (JSON or CSV)',
+  },
   caseRecordPdf: {
     method: 'GET',
     url: '/cases/:caseType/:caseNumber/record.pdf',

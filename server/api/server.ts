@@ -41,6 +41,8 @@ import { routes, type RouteSpec } from './routes';
 import { undeliveredNotices } from '../../client/undelivered';
 import { importCases, importRequestSchema } from './import-route';
 import { caseRecordPdf, type CaseRecordOptions } from './record-route';
+import { complianceFigures, complianceQuerySchema } from './report-route';
+import type { OutcomeStore } from '../../activities/compliance';
 import {
   ackFormSchema,
   ackLinkQuerySchema,
@@ -65,6 +67,8 @@ export interface BuildApiOptions {
   metrics?: ApiMetrics;
   /** Court-ready records (GET .../record.pdf); the configuration's defaults when omitted. */
   caseRecords?: CaseRecordOptions;
+  /** The records store's deadline outcomes (GET /reports/compliance); that route answers 503 without. */
+  outcomes?: Pick<OutcomeStore, 'outcomes'>;
 }
 
 /** Values a handler validated as opaque codes: the only request data that reaches a log line. */
@@ -293,6 +297,17 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   route(routes.getCase, async (request) => {
     const { caseType, caseNumber } = caseParams(request);
     return docket.getCase(caseType, caseNumber);
+  });
+
+  route(routes.complianceReport, async (request, reply) => {
+    const query = parseWith(complianceQuerySchema, request.query, 'compliance report');
+    if (query.caseType) caseTypeOf(request, query.caseType);
+    const principal = principals.get(request) as Principal;
+    const figures = await complianceFigures(options.outcomes, query, (row) =>
+      canAccessCaseType(principal, row.caseType),
+    );
+    if (query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(figures.csv());
+    return { filter: figures.filter, lines: figures.lines };
   });
 
   route(routes.caseRecordPdf, async (request, reply) => {

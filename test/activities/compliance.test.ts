@@ -5,11 +5,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { openSqliteArchiveStore, SQLITE_ARCHIVE_FILE } from '../../activities/archive-sqlite';
 import type { DeadlineOutcome } from '../../activities/compliance';
 import { createDeadlineEventActivities, type DeadlineEventBatch } from '../../activities/deadline-events';
 import type { DeadlineChange } from '../../workflows/deadlines';
+import { DocketClient } from '../../client/cases';
+import { ApiAuth, sha256Hex } from '../../server/api/auth';
+import { buildApi } from '../../server/api/server';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -228,4 +233,70 @@ test('a bad date is refused with the field, the value and the rule', () => {
   const reversed = docket(['report', 'compliance', '--from', '2026-04-01', '--to', '2026-03-31'], dataDir);
   expect(reversed.status).toBe(2);
   expect(reversed.stderr).toMatch(/from: '2026-04-01' is after to '2026-03-31'/);
+});
+
+describe('GET /reports/compliance', () => {
+  // The API process reads the same records store; a key limited to Title IX counts none of these.
+  const ADMIN = 'a'.repeat(40);
+  const TIX_ADMIN = 'b'.repeat(40);
+  let app: FastifyInstance;
+  let url: string;
+  let store: ReturnType<typeof openSqliteArchiveStore>;
+  let connection: Connection;
+
+  beforeAll(async () => {
+    store = openSqliteArchiveStore(path.join(dataDir, SQLITE_ARCHIVE_FILE));
+    // Nothing here reaches Temporal: a lazy connection to a port nobody listens on.
+    connection = Connection.lazy({ address: '127.0.0.1:1' });
+    app = buildApi({
+      docket: new DocketClient({ client: new Client({ connection }), taskQueue: 'unused', timeoutMs: 1_000 }),
+      auth: new ApiAuth([
+        { id: 'admin', role: 'administrator', tokenSha256: sha256Hex(ADMIN) },
+        { id: 'tix', role: 'administrator', tokenSha256: sha256Hex(TIX_ADMIN), caseTypes: ['title-ix'] },
+      ]),
+      ackLinkKey: Buffer.alloc(32, 7),
+      outcomes: store,
+    });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    await connection?.close();
+  });
+
+  const get = (query: string, token = ADMIN) =>
+    fetch(`${url}/reports/compliance?${query}`, { headers: { authorization: `Bearer ${token}` } });
+
+  test('JSON and CSV match the count made independently from the seed', async () => {
+    const filter = { from: '2026-01-01', to: '2026-03-31', caseType: 'grievance' };
+    const response = await get(`from=${filter.from}&to=${filter.to}&caseType=grievance`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { lines: Array<Record<string, number | string | null>> };
+    const expected = countIndependently(list, filter);
+    expect(body.lines).toHaveLength(expected.size);
+    for (const line of body.lines) {
+      const g = expected.get(`${line.deadlineKey},${line.facility},${line.month}`);
+      expect(Number(line.metOnTime) + Number(line.extended)).toBe(g?.onTime);
+      expect(
+        Number(line.metLate) + Number(line.breached) + Number(line.metOnTime) + Number(line.extended),
+      ).toBe(g?.due);
+      expect(line.waived).toBe(g?.waived);
+    }
+    const csv = await get(`from=${filter.from}&to=${filter.to}&caseType=grievance&format=csv`);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect((await csv.text()).trim().split('\n')).toHaveLength(expected.size + 1);
+  });
+
+  test('a key limited to other case types counts nothing of them; bad input names the field', async () => {
+    const limited = await get('from=2026-01-01&to=2026-03-31', TIX_ADMIN);
+    expect(limited.status).toBe(200);
+    expect(((await limited.json()) as { lines: unknown[] }).lines).toEqual([]);
+    const bad = await get('from=2026-13-01&to=2026-03-31');
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(
+      /from: '2026-13-01' is not a date/,
+    );
+    expect((await get('from=2026-01-01&to=2026-03-31&caseType=grievance', TIX_ADMIN)).status).toBe(403);
+  });
 });

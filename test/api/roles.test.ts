@@ -34,6 +34,7 @@ const expectedRoles = {
   deadlinesDue: ['case-system', 'supervisor', 'administrator'],
   undeliveredNotices: ['administrator'],
   caseRecordPdf: ['administrator'],
+  complianceReport: ['supervisor', 'administrator'],
 } satisfies Partial<Record<RouteName, ApiRole[]>>;
 type ProtectedRoute = keyof typeof expectedRoles;
 
@@ -167,6 +168,10 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
   caseRecordPdf: {
     success: 200,
     make: async () => ({ method: 'GET', path: `/cases/grievance/${await openedCase()}/record.pdf` }),
+  },
+  complianceReport: {
+    success: 200,
+    make: async () => ({ method: 'GET', path: '/reports/compliance?from=2026-01-01&to=2026-12-31' }),
   },
 };
 

@@ -140,6 +140,8 @@ export async function startApiTestbed(options: ApiTestbedOptions = {}): Promise<
     logger,
     ackLinkKey,
     caseRecords: { messageIdDomain: 'docket.example.org', chromiumPath: CHROMIUM },
+    // The same records store the worker archives into, as one data directory gives both processes.
+    outcomes: archive.store,
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
