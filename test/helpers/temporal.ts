@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { docketPreloadModules, docketWorkflowsPath } from '../../worker/workflow-bundle';
@@ -121,3 +122,19 @@ export const quietBundlerLogger = {
   warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
   error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
 };
+
+/**
+ * Ends a case a test left running, once its activities have finished. The Java test server stops
+ * skipping time for good when a workflow is terminated with an activity scheduled (the same lock as
+ * an abandoned child: temporalio/sdk-java#2392); a case's deadline events go out in an activity
+ * beside it, so one may still be pending when the test ends. A real server has no such lock.
+ */
+export async function endCase(handle: WorkflowHandle, reason = 'test cleanup'): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const described = await handle.describe().catch(() => undefined);
+    if (!described || described.status.name !== 'RUNNING') return;
+    if ((described.raw.pendingActivities?.length ?? 0) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await handle.terminate(reason).catch(() => undefined);
+}

@@ -18,6 +18,7 @@ import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import { expectDeadlineNotice } from '../helpers/notices';
 import { expectRefused } from '../helpers/refusals';
+import { endCase } from '../helpers/temporal';
 
 let bed: DocketTestbed;
 beforeAll(async () => {
@@ -36,11 +37,7 @@ const ms = (instant: string) => Date.parse(instant);
 type Handle = WorkflowHandle<typeof conductReport>;
 const opened = new Set<string>();
 afterEach(async () => {
-  for (const id of opened)
-    await bed.env.client.workflow
-      .getHandle(id)
-      .terminate('test cleanup')
-      .catch(() => undefined);
+  for (const id of opened) await endCase(bed.env.client.workflow.getHandle(id));
   opened.clear();
 });
 

@@ -44,7 +44,7 @@ import {
 import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import { expectDeadlineNotice } from '../helpers/notices';
-import { uniqueName } from '../helpers/temporal';
+import { endCase, uniqueName } from '../helpers/temporal';
 import { expectRefused } from '../helpers/refusals';
 
 let bed: DocketTestbed;
@@ -61,11 +61,7 @@ afterAll(async () => {
 const subjectsInTest = new Set<string>();
 const casesInTest = new Set<string>();
 afterEach(async () => {
-  for (const workflowId of casesInTest)
-    await bed.env.client.workflow
-      .getHandle(workflowId)
-      .terminate('test cleanup')
-      .catch(() => undefined);
+  for (const workflowId of casesInTest) await endCase(bed.env.client.workflow.getHandle(workflowId));
   for (const subjectId of subjectsInTest) await endWatch(subjectId).catch(() => undefined);
   casesInTest.clear();
   subjectsInTest.clear();

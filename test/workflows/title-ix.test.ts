@@ -37,7 +37,7 @@ import { asAttempts } from '../helpers/activity-attempt';
 import { DIRECTORY_PATH, startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import type { ReceivedMessage } from '../helpers/smtp';
-import { uniqueName } from '../helpers/temporal';
+import { endCase, uniqueName } from '../helpers/temporal';
 import { expectRefused } from '../helpers/refusals';
 
 let bed: DocketTestbed;
@@ -47,10 +47,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   // A test that stops part-way must not leave timers running into the next test's years.
-  for (const handle of opened.splice(0)) {
-    const { status } = await handle.describe();
-    if (status.name === 'RUNNING') await handle.terminate('test finished');
-  }
+  for (const handle of opened.splice(0)) await endCase(handle, 'test finished');
 });
 afterAll(async () => {
   await bed?.teardown();
