@@ -135,17 +135,9 @@ export function outcomeRows(batch: DeadlineEventBatch): OutcomeRow[] {
   });
 }
 
-function currentActivity(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
-
 /** Events each subscriber accepted in earlier attempts, from the last heartbeat. */
-function deliveredBefore(activity: Context | undefined): Record<string, number> {
-  const details = activity?.info.heartbeatDetails as { delivered?: Record<string, number> } | undefined;
+function deliveredBefore(activity: Context): Record<string, number> {
+  const details = activity.info.heartbeatDetails as { delivered?: Record<string, number> } | undefined;
   return { ...(details?.delivered ?? {}) };
 }
 
@@ -154,7 +146,7 @@ export function createDeadlineEventActivities(deps: DeadlineEventDeps) {
 
   /** Posts the batch's events to every subscriber of its case type, each in order. */
   async function publishDeadlineEvents(batch: DeadlineEventBatch): Promise<{ posted: number }> {
-    const activity = currentActivity();
+    const activity = Context.current();
     // Idempotent (keyed by deadline, the same event writes the same row): a retry may write it again.
     await deps.outcomes?.recordOutcomes(outcomeRows(batch));
     const events = deadlineEvents(batch);
@@ -166,17 +158,17 @@ export function createDeadlineEventActivities(deps: DeadlineEventDeps) {
       subscribers.map(async (subscriber) => {
         try {
           for (let i = delivered[subscriber.id] ?? 0; i < events.length; i++) {
-            await subscriber.webhook.post(events[i] as DeadlineEvent, activity?.cancellationSignal);
+            await subscriber.webhook.post(events[i] as DeadlineEvent, activity.cancellationSignal);
             delivered[subscriber.id] = i + 1;
             posted += 1;
-            activity?.heartbeat({ delivered: { ...delivered } });
+            activity.heartbeat({ delivered: { ...delivered } });
           }
         } catch (error) {
           failures.push({ subscriber: subscriber.id, error });
         }
       }),
     );
-    if (activity?.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
+    if (activity.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
     const log = logger.child({ workflowId: batch.workflowId, caseType: batch.caseType });
     if (failures.length === 0) {
       log.debug({ events: events.length, subscribers: subscribers.length, posted }, 'deadline events posted');
@@ -188,7 +180,7 @@ export function createDeadlineEventActivities(deps: DeadlineEventDeps) {
         ? { code: error.code, status: error.status, errno: error.errno, message: error.message }
         : { message: String((error as Error).message) }),
     }));
-    log.warn({ failures: causes, nextRetryAt: nextRetryAt(activity?.info) }, 'deadline events not delivered');
+    log.warn({ failures: causes, nextRetryAt: nextRetryAt(activity.info) }, 'deadline events not delivered');
     // Retried even when a receiver refused (a wrong secret, a wrong path): the events wait, in order,
     // until the case system is configured to take them.
     throw ApplicationFailure.create({

@@ -12,6 +12,7 @@ import { openSqliteArchiveStore, SQLITE_ARCHIVE_FILE } from '../../activities/ar
 import type { DeadlineOutcome } from '../../activities/compliance';
 import { createDeadlineEventActivities, type DeadlineEventBatch } from '../../activities/deadline-events';
 import type { DeadlineChange } from '../../workflows/deadlines';
+import { runAttempt } from '../helpers/activity-attempt';
 import { DocketClient } from '../../client/cases';
 import { ApiAuth, sha256Hex } from '../../server/api/auth';
 import { buildApi } from '../../server/api/server';
@@ -139,9 +140,9 @@ beforeAll(async () => {
   });
   for (const seed of list) {
     const batches = batchesFor(seed);
-    for (const batch of batches) await publishDeadlineEvents(batch);
+    for (const batch of batches) await runAttempt(publishDeadlineEvents, batch);
     // A retried activity hands over the same batch again: nothing may count twice.
-    await publishDeadlineEvents(batches.at(-1) as DeadlineEventBatch);
+    await runAttempt(publishDeadlineEvents, batches.at(-1) as DeadlineEventBatch);
   }
   await store.close();
 }, 120_000);
