@@ -164,14 +164,16 @@ test('SIGKILL after the archive write: the workflow waits, the retry finds the r
       scheduled[0]?.eventId?.toString(),
   );
   expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(2);
-  const completed = events.find(
-    (e) => e.activityTaskCompletedEventAttributes,
-  )?.activityTaskCompletedEventAttributes;
+  // The archive's completion, among the case's other activities (deadline events go out beside it).
+  const archiveCompleted = (e: (typeof events)[number]) =>
+    e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString() ===
+    scheduled[0]?.eventId?.toString();
+  const completed = events.find(archiveCompleted)?.activityTaskCompletedEventAttributes;
   const [payload] = await new EncryptionCodec(keyring).decode(completed?.result?.payloads ?? []);
   const receipt = defaultPayloadConverter.fromPayload<ArchiveReceipt>(payload as NonNullable<typeof payload>);
   expect(receipt).toMatchObject({ inserted: false, contentHash: written.archived?.contentHash });
   // The completion comes after the archive's confirmation.
-  const completedAt = events.findIndex((e) => e.activityTaskCompletedEventAttributes);
+  const completedAt = events.findIndex(archiveCompleted);
   const workflowDone = events.findIndex((e) => e.workflowExecutionCompletedEventAttributes);
   expect(completedAt).toBeGreaterThan(0);
   expect(workflowDone).toBeGreaterThan(completedAt);

@@ -130,11 +130,15 @@ export const quietBundlerLogger = {
  * beside it, so one may still be pending when the test ends. A real server has no such lock.
  */
 export async function endCase(handle: WorkflowHandle, reason = 'test cleanup'): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  // Quiet = no activity pending and no workflow task pending, twice in a row: a finished publication's
+  // workflow task may schedule the next one. A loaded machine can take seconds; 30 s bounds the wait.
+  let quietPolls = 0;
+  for (const until = Date.now() + 30_000; Date.now() < until && quietPolls < 2;) {
     const described = await handle.describe().catch(() => undefined);
     if (!described || described.status.name !== 'RUNNING') return;
-    if ((described.raw.pendingActivities?.length ?? 0) === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const busy = (described.raw.pendingActivities?.length ?? 0) > 0 || !!described.raw.pendingWorkflowTask;
+    quietPolls = busy ? 0 : quietPolls + 1;
+    await new Promise((resolve) => setTimeout(resolve, 150));
   }
   await handle.terminate(reason).catch(() => undefined);
 }
