@@ -277,7 +277,10 @@ export class ProbationRecord {
 
   /** When the next verbal warning becomes eligible for removal (epoch ms), if one is waiting. */
   nextEligibility(): number | undefined {
-    const times = this.eligibilityPending().map((a) => Date.parse(a.removal?.eligibleFrom as string));
+    // A date the schedule could not place (an instant out of the calendar's range) sets no timer.
+    const times = this.eligibilityPending()
+      .map((a) => Date.parse(a.removal?.eligibleFrom as string))
+      .filter(Number.isFinite);
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 
