@@ -2,10 +2,12 @@
 // acknowledged, met, extended, re-armed, tolled, waived) is POSTed to the case systems subscribed to
 // its case type (`webhooks.subscribers`), signed as the alert webhook signs (activities/alert-webhook.ts).
 //
-// The workflow hands over one batch per step with changes (workflows/case-runtime.ts), in order: the
-// next batch of a case is scheduled only after this one completed. Within a batch each subscriber
-// gets the events in order; a subscriber that is down fails the attempt and Temporal retries it,
-// while the events already accepted are remembered in the heartbeat details and not posted again.
+// The workflow hands over one batch per step with changes (workflows/deadline-event-publisher.ts), in
+// order: the next batch of a case starts only after this one completed. A batch is tried once inline
+// (a local activity); one that fails there is handed, whole, to this activity scheduled normally.
+// Within a batch each subscriber gets the events in order; a subscriber that is down fails the attempt
+// and Temporal retries it, while the events already accepted are remembered in the heartbeat details
+// and not posted again.
 // Delivery is at least once: a worker lost between a post and its heartbeat posts that event again,
 // under the same `Docket-Event-Id`, so receivers de-duplicate on it.
 //
@@ -161,7 +163,8 @@ export function createDeadlineEventActivities(deps: DeadlineEventDeps) {
             await subscriber.webhook.post(events[i] as DeadlineEvent, activity.cancellationSignal);
             delivered[subscriber.id] = i + 1;
             posted += 1;
-            activity.heartbeat({ delivered: { ...delivered } });
+            // Tried inline first (a local activity, one attempt, nothing to resume): no heartbeat.
+            if (!activity.info.isLocal) activity.heartbeat({ delivered: { ...delivered } });
           }
         } catch (error) {
           failures.push({ subscriber: subscriber.id, error });

@@ -9,7 +9,6 @@
 import {
   allHandlersFinished,
   condition,
-  log,
   patched,
   proxyActivities,
   setHandler,
@@ -17,7 +16,6 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { ArchiveActivities, CaseRecordSnapshot } from '../activities/archive';
-import type { DeadlineEventActivities } from '../activities/deadline-events';
 import type { ZodError } from 'zod';
 import type { EventBase, ExtensionRequestInput, ServiceProof } from '../domain/cases/common';
 import { checkEvent } from '../domain/deadline/checks';
@@ -26,6 +24,7 @@ import { registerCommonHandlers, type ExtensionSpec } from './case-handlers';
 import { computeCaseSchedule } from './case-schedule';
 import { guard, parsePayload, refuse, refuseFutureEvent } from './refusals';
 import { SerialQueue } from './serial-queue';
+import { DEADLINE_EVENTS, DeadlineEventPublisher, RECORD_DEADLINE_EVENTS } from './deadline-event-publisher';
 import { type CaseView, type ServiceTask } from './case-messages';
 import {
   caseParts,
@@ -33,7 +32,6 @@ import {
   type BookSnapshot,
   type CaseParts,
   type DeadlineBookOptions,
-  type DeadlineChange,
   type TrackedDeadline,
 } from './deadlines';
 import type { CaseNotice } from './notice-sender';
@@ -45,12 +43,10 @@ export { RECORD_STEPS, type RecordLife } from './record-loop';
 
 export interface CaseRuntimeOptions<Stage extends string> {
   /**
-   * Whether the case posts its deadline changes to the subscribed case systems (default true).
-   * Long-lived records that continue as new (probation, contract) do not yet: waiting for a pending
-   * publication at the hand-over stalled the hand-over under the time-skipping test server, and an
-   * unawaited one would be dropped with the old run.
+   * Long-lived records that continue as new (probation, contract) post their deadline changes from a
+   * later patch than the other case types (see deadline-event-publisher.ts).
    */
-  publishesDeadlineEvents?: boolean;
+  continuesAsNew?: boolean;
   caseType: string;
   caseNumber: string;
   facility: string;
@@ -123,26 +119,6 @@ const archiver = proxyActivities<ArchiveActivities>(ARCHIVE_OPTIONS);
 /** At most this many writes of one record while updates keep changing it (an acknowledgement at close). */
 const MAX_ARCHIVE_WRITES = 3;
 
-/**
- * patched() id: each step that changed a deadline's state hands its changes to one activity that posts
- * them to the subscribed case systems (activities/deadline-events.ts). Histories from before it
- * schedule no such activity.
- */
-export const DEADLINE_EVENTS = 'deadline-events-to-case-systems';
-
-/**
- * The case never waits on a case system: the activity runs beside it and is retried for a week, at
- * most a minute apart, so a receiver back from an outage gets its events within a minute. The case
- * waits for the last one only before it completes or continues as new.
- */
-const DEADLINE_EVENT_OPTIONS = {
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '30 seconds',
-  scheduleToCloseTimeout: '7 days',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} as const;
-const deadlineEvents = proxyActivities<DeadlineEventActivities>(DEADLINE_EVENT_OPTIONS);
-
 /** What a case-type update does: validate synchronously (no trace if refused), then apply. */
 export interface CaseEventHandler<Input, Parsed> {
   schema: { safeParse(v: unknown): { success: true; data: Parsed } | { success: false; error: ZodError } };
@@ -167,9 +143,7 @@ export class CaseRuntime<Stage extends string> {
   outcome?: string;
   private current?: Schedule;
   private version = 0;
-  /** The last deadline-event publication of the case; each next one starts when it has completed. */
-  private publication: Promise<void> = Promise.resolve();
-  private publicationsPending = 0;
+  private readonly deadlineEvents: DeadlineEventPublisher;
 
   constructor(readonly options: CaseRuntimeOptions<Stage>) {
     this.events = { ...options.events };
@@ -184,8 +158,12 @@ export class CaseRuntime<Stage extends string> {
     const bookOptions: DeadlineBookOptions = {
       ...options.bookOptions,
       ...(onPeriodEnd ? { onPeriodEnd: (deadline) => this.work(() => onPeriodEnd(deadline)) } : {}),
-      onChanges: (changes) => this.publishDeadlineChanges(changes),
+      onChanges: (changes) => this.deadlineEvents.publish(changes, this.policyVersionLabel()),
     };
+    this.deadlineEvents = new DeadlineEventPublisher(
+      context,
+      options.continuesAsNew ? RECORD_DEADLINE_EVENTS : DEADLINE_EVENTS,
+    );
     this.parts = caseParts(context, bookOptions?.maxTimelineEvents);
     this.book = options.bookSnapshot
       ? DeadlineBook.restore(context, options.bookSnapshot, bookOptions, this.parts)
@@ -267,45 +245,11 @@ export class CaseRuntime<Stage extends string> {
 
   /** A notice or a deadline-event publication is under way: the case must not continue as new yet. */
   get sendingNotices(): boolean {
-    return this.parts.notices.sending || this.publicationsPending > 0;
+    return this.parts.notices.sending || this.deadlineEvents.pending;
   }
 
-  /**
-   * Hands a step's deadline changes to the case systems, after the case's earlier changes (the chain
-   * keeps them in order). Not awaited: only completion and continue-as-new wait for it.
-   */
-  private publishDeadlineChanges(changes: DeadlineChange[]): void {
-    if (this.options.publishesDeadlineEvents === false || !patched(DEADLINE_EVENTS)) return;
-    const info = workflowInfo();
-    const batch = {
-      workflowId: info.workflowId,
-      firstRunId: info.firstExecutionRunId,
-      caseType: this.options.caseType,
-      caseNumber: this.options.caseNumber,
-      facility: this.options.facility,
-      policyVersion: `${this.options.policyId}@${this.current?.policyVersion ?? this.options.policyVersion ?? ''}`,
-      changes,
-    };
-    const summary = `deadline events: ${changes.map((c) => `${c.key} ${c.state}`).join(', ')}`;
-    this.publicationsPending += 1;
-    this.publication = this.publication
-      .then(() =>
-        deadlineEvents.publishDeadlineEvents.executeWithOptions({ ...DEADLINE_EVENT_OPTIONS, summary }, [
-          batch,
-        ]),
-      )
-      .then(
-        () => undefined,
-        (err: unknown) => log.error('deadline events not delivered', { error: (err as Error).message }),
-      )
-      .finally(() => {
-        this.publicationsPending -= 1;
-      });
-  }
-
-  /** Waits until every deadline change so far has reached the case systems (or its retries ran out). */
-  private async deadlineChangesPublished(): Promise<void> {
-    while (this.publicationsPending > 0) await this.publication;
+  private policyVersionLabel(): string {
+    return `${this.options.policyId}@${this.current?.policyVersion ?? this.options.policyVersion ?? ''}`;
   }
 
   deadlineSnapshot(): BookSnapshot {
@@ -470,7 +414,7 @@ export class CaseRuntime<Stage extends string> {
    * acknowledgement of a breach) changes the record, which is then written again.
    */
   async archive(segment: CaseRecordSnapshot['segment']): Promise<void> {
-    await this.deadlineChangesPublished();
+    await this.deadlineEvents.settled();
     if (!patched(ARCHIVE_RECORD)) return;
     const content = (snapshot: CaseRecordSnapshot) => JSON.stringify({ ...snapshot, at: '' });
     for (let writes = 0; writes < MAX_ARCHIVE_WRITES; writes++) {
@@ -480,7 +424,7 @@ export class CaseRuntime<Stage extends string> {
         [snapshot],
       );
       await condition(allHandlersFinished);
-      await this.deadlineChangesPublished();
+      await this.deadlineEvents.settled();
       if (content(this.recordSnapshot(segment)) === content(snapshot)) return;
     }
   }

@@ -101,7 +101,7 @@ export class ContractRecord {
     this.policyVersion = carried?.policyVersion ?? '';
     this.settings = carried?.settings ?? [];
     this.runtime = new CaseRuntime<ContractStage>({
-      publishesDeadlineEvents: false,
+      continuesAsNew: true,
       caseType: CONTRACT_CASE_TYPE,
       caseNumber: intake.contractNumber,
       facility: intake.facility,

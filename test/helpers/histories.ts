@@ -30,3 +30,31 @@ export function historyToPlain(history: temporal.api.history.v1.IHistory): unkno
 export function historyFromPlain(plain: unknown): temporal.api.history.v1.History {
   return temporal.api.history.v1.History.fromObject(plain as Record<string, unknown>);
 }
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** The activity types of the local activities a history ran (their markers). */
+export function localActivityTypes(events: readonly HistoryEvent[]): string[] {
+  return events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    const payload =
+      marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0] : undefined;
+    if (!payload?.data) return [];
+    return [
+      (JSON.parse(Buffer.from(payload.data).toString('utf8')) as { activity_type: string }).activity_type,
+    ];
+  });
+}
+
+/** How many times a history ran an activity: inline (a local activity) and scheduled on the task queue. */
+export function activityRuns(
+  events: readonly HistoryEvent[],
+  activityType: string,
+): { inline: number; scheduled: number } {
+  return {
+    inline: localActivityTypes(events).filter((t) => t === activityType).length,
+    scheduled: events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType,
+    ).length,
+  };
+}

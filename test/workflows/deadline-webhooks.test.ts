@@ -23,7 +23,14 @@ import { freePort } from '../helpers/net';
 import { runAttempt } from '../helpers/activity-attempt';
 import { startSmtpReceiver } from '../helpers/smtp';
 import { uniqueName } from '../helpers/temporal';
+import { activityRuns, recordHistoryIfAsked } from '../helpers/histories';
 import { parseConfig } from '../../infra/config';
+import {
+  probationRecord,
+  probationWorkflowId,
+  recordActionUpdate,
+  separateUpdate,
+} from '../../workflows/probation';
 import { caseWebhooksFromConfig } from '../../worker/main';
 
 const SECRET = randomBytes(32).toString('base64');
@@ -89,7 +96,13 @@ beforeAll(async () => {
   await cms.up();
   bed = await startDocketTestbed({
     caseWebhooks: caseWebhookSubscribers([
-      { id: 'cms-test', url: cms.url, caseTypes: ['grievance'], adminAlerts: true, secret: SECRET },
+      {
+        id: 'cms-test',
+        url: cms.url,
+        caseTypes: ['grievance', 'probation'],
+        adminAlerts: true,
+        secret: SECRET,
+      },
     ]),
   });
 });
@@ -180,11 +193,11 @@ test('every deadline change of a grievance reaches the case system, signed, once
   // The case completes only once its last changes were delivered.
   await handle.result();
   // One publication per step that changed a deadline (7), none for the service that closed the case.
+  // Each is tried inline; only the one the outage refused went to the retrying activity (the next
+  // waited behind it, in order, and was tried inline once the receiver was back).
   const history = await handle.fetchHistory();
-  const publications = (history.events ?? []).filter(
-    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'publishDeadlineEvents',
-  );
-  expect(publications).toHaveLength(7);
+  await recordHistoryIfAsked(handle, 'grievance-deadline-events-outage');
+  expect(activityRuns(history.events ?? [], 'publishDeadlineEvents')).toEqual({ inline: 7, scheduled: 1 });
 
   const events = mine();
   expect(events.every((r) => r.verified)).toBe(true);
@@ -222,12 +235,44 @@ test('every deadline change of a grievance reaches the case system, signed, once
   expect(Date.parse(String(events[3]?.event.at))).toBeGreaterThan(Date.parse(rtsDue));
 });
 
+test('a long-lived record (probation) posts its deadline changes too, before it continues or completes', async () => {
+  const employeeId = uniqueName('EMP').toUpperCase().slice(0, 40);
+  const caseNumber = employeeId;
+  const handle = await bed.env.client.workflow.start(probationRecord, {
+    taskQueue: bed.taskQueue,
+    workflowId: probationWorkflowId(employeeId),
+    args: [{ employeeId }],
+  });
+  const issued = iso(await bed.env.currentTimeMs());
+  await handle.executeUpdate(recordActionUpdate, {
+    args: [{ action: 'written-warning', by: 'S-0100', issuedAt: issued, notifiedAt: issued }],
+  });
+  // Six months later the written warning's probation has ended: a change the case system must hear of.
+  await bed.env.sleep(200 * DAY);
+  await handle.executeUpdate(separateUpdate, {
+    args: [{ at: iso(await bed.env.currentTimeMs()), by: 'S-0303', reason: 'resigned' }],
+  });
+  await handle.result();
+  const events = cms.unique().filter((r) => r.event.caseNumber === caseNumber);
+  expect(events.every((r) => r.verified)).toBe(true);
+  expect(events.map((r) => `${String(r.event.deadlineKey)} ${String(r.event.state)}`)).toContain(
+    'A1:probation.written-warning met',
+  );
+  expect(events.every((r) => r.event.caseType === 'probation')).toBe(true);
+});
+
 test("the administrators' alert about an undeliverable notice reaches a subscriber that takes them", async () => {
   const smtp = await startSmtpReceiver();
   try {
     const activities = await testActivities(smtp, {
       caseWebhooks: caseWebhookSubscribers([
-        { id: 'cms-alerts', url: cms.url, caseTypes: ['grievance'], adminAlerts: true, secret: SECRET },
+        {
+          id: 'cms-alerts',
+          url: cms.url,
+          caseTypes: ['grievance', 'probation'],
+          adminAlerts: true,
+          secret: SECRET,
+        },
         {
           id: 'cms-quiet',
           url: `${cms.url}/quiet`,

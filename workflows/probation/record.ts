@@ -73,7 +73,7 @@ export class ProbationRecord {
     this.violations = carried?.violations ?? [];
     this.runs = (carried?.runs ?? 0) + 1;
     this.runtime = new CaseRuntime<RecordStage>({
-      publishesDeadlineEvents: false,
+      continuesAsNew: true,
       caseType: PROBATION_CASE_TYPE,
       caseNumber: intake.employeeId,
       facility: intake.facility,
