@@ -7,7 +7,8 @@
 // file, apply the change in a transaction, write the whole database to a temporary file, fsync it
 // and rename it over the old one. A crash leaves either the old file or the new one, never half of
 // each; a reader never needs the lock, because a rename is atomic. Writes are rare (one per closed
-// case), which is what makes rewriting the file affordable; the cluster topology uses PostgreSQL.
+// case; settled outcomes are written in groups), which is what makes rewriting the file affordable;
+// the cluster topology uses PostgreSQL.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -116,8 +117,16 @@ export function openSqliteArchiveStore(file: string, options: SqliteArchiveOptio
   return new SqliteArchiveStore(path.resolve(file), options);
 }
 
+interface QueuedOutcomes {
+  rows: OutcomeRow[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 class SqliteArchiveStore implements ArchiveStore {
   readonly description: string;
+  private readonly outcomeQueue: QueuedOutcomes[] = [];
+  private outcomeWriter?: Promise<void>;
 
   constructor(
     private readonly file: string,
@@ -210,18 +219,40 @@ class SqliteArchiveStore implements ArchiveStore {
     }, true);
   }
 
+  /**
+   * Settled deadlines' outcomes arrive one batch per case step, and at midnight thousands at once.
+   * Each write rewrites the whole file, so the batches that arrive while one write is under way are
+   * written together by the next (group commit): a caller returns once its rows are durable.
+   */
   async recordOutcomes(rows: OutcomeRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.change((db) => {
-      for (const row of rows) {
-        // A deadline's later outcome replaces its earlier one (a breach met late); the same event again changes nothing.
-        db.run(
-          `INSERT INTO deadline_outcomes (case_type, case_number, deadline_key, facility, outcome, due_date, settled_at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (case_type, case_number, deadline_key) DO UPDATE SET outcome = excluded.outcome, facility = excluded.facility, due_date = excluded.due_date, settled_at = excluded.settled_at, event_id = excluded.event_id`,
-          outcomeValues(row),
-        );
-      }
+    return new Promise<void>((resolve, reject) => {
+      this.outcomeQueue.push({ rows, resolve, reject });
+      this.outcomeWriter ??= this.writeQueuedOutcomes().finally(() => {
+        this.outcomeWriter = undefined;
+      });
     });
+  }
+
+  private async writeQueuedOutcomes(): Promise<void> {
+    while (this.outcomeQueue.length > 0) {
+      const waiting = this.outcomeQueue.splice(0);
+      try {
+        await this.change((db) => {
+          for (const row of waiting.flatMap((w) => w.rows)) {
+            // A deadline's later outcome replaces its earlier one (a breach met late); the same event again changes nothing.
+            db.run(
+              `INSERT INTO deadline_outcomes (case_type, case_number, deadline_key, facility, outcome, due_date, settled_at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (case_type, case_number, deadline_key) DO UPDATE SET outcome = excluded.outcome, facility = excluded.facility, due_date = excluded.due_date, settled_at = excluded.settled_at, event_id = excluded.event_id`,
+              outcomeValues(row),
+            );
+          }
+        });
+        for (const w of waiting) w.resolve();
+      } catch (err) {
+        for (const w of waiting) w.reject(err);
+      }
+    }
   }
 
   async outcomes(filter: ComplianceFilter): Promise<OutcomeRow[]> {
