@@ -1,5 +1,6 @@
 // The Docket worker: parses configuration once, forwards the SDK's logs into pino, wires the
 // activities from their dependencies and runs every case workflow on the configured task queue.
+import { checkPolicyTables } from '../domain/policies';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -122,6 +123,8 @@ export async function createDocketWorker(
   env: NodeJS.ProcessEnv = process.env,
   overrides: DocketWorkerOverrides = {},
 ) {
+  // The policy tables as shipped, checked once here (workflows read them without checking).
+  checkPolicyTables();
   // Keys first: a worker that cannot encrypt must not start and write case data in clear text.
   const keyring = loadKeyring(env);
   const dataConverter = createDataConverter(keyring);

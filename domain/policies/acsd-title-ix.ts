@@ -11,7 +11,7 @@
 // setting (`lower-bound-reading`). The default is the clear-days reading 1.0.0 already applied (ten
 // full days pass after the day the period ends; the bound opens at the start of the next day), so a
 // case on either version gets the same dates unless the agency chooses the inclusive reading.
-import { definePolicy, type PolicyInput } from './schema';
+import { policyTable, type PolicyInput } from './schema';
 import { DAILY_ESCALATION, DAY_REMINDERS, SEED_003, seed } from './common';
 
 const DOC = 'ACSD Policy 3.26 / 8.20';
@@ -286,12 +286,12 @@ const V1_0_0 = {
   ],
 } satisfies PolicyInput;
 
-export const acsdTitleIx = definePolicy(V1_0_0);
+export const acsdTitleIx = policyTable(V1_0_0);
 
 /** The lower bounds whose "N days" the agency's reading setting counts. */
 const READING_RULES = new Set(['evidence.review', 'determination.earliest']);
 
-export const acsdTitleIx110 = definePolicy({
+export const acsdTitleIx110 = policyTable({
   ...V1_0_0,
   version: '1.1.0',
   settings: [

@@ -8,7 +8,7 @@
 // longer probation) before any probation record ran: the workflow that runs these rules arrived with
 // that change, so no record holds a schedule of the earlier text. From now on, changes are a new
 // version beside this one (registry.ts).
-import { definePolicy, type PolicyInput } from './schema';
+import { policyTable, type PolicyInput } from './schema';
 import { SEED_003, seed } from './common';
 
 const DOC = 'SD 2022-17';
@@ -104,7 +104,7 @@ function suspensionDays(days: number): RuleInput {
   };
 }
 
-export const adcProbation = definePolicy({
+export const adcProbation = policyTable({
   id: 'adc-probation',
   version: '1.0.0',
   title: 'Arkansas DOC disciplinary and initial probation periods (SD 2022-17)',

@@ -1,6 +1,7 @@
-export { getPolicy, listPolicies } from './registry';
+export { checkPolicyTables, getPolicy, listPolicies } from './registry';
 export {
   definePolicy,
+  policyTable,
   PolicySchema,
   type Policy,
   type PolicyInput,

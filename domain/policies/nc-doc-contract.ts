@@ -22,7 +22,7 @@
 // the start of the following Tuesday (a lower bound, the "clear days" reading of every lower bound).
 import type { DurationSpec } from '../types';
 import { DAILY_ESCALATION, DAY_REMINDERS, SEED_004, seed } from './common';
-import { definePolicy, type PolicyInput } from './schema';
+import { policyTable, type PolicyInput } from './schema';
 
 const DOC = 'Policy D.0700';
 const s = (section: string, quote?: string) => seed(SEED_004, DOC, section, quote);
@@ -365,7 +365,7 @@ function rulesOf(ladders: Record<ContractHeading, HeadingLadder>): RuleInput[] {
   });
 }
 
-export const ncDocContract = definePolicy({
+export const ncDocContract = policyTable({
   id: 'nc-doc-contract',
   version: '1.0.0',
   title: 'North Carolina DOC suspension of inmate labor contracts (Policy D.0700 §.0705)',

@@ -19,7 +19,7 @@
 // reading with its default marked.
 import type { Source } from '../types';
 import { DAILY_ESCALATION, HALF_TIME, HOURLY_ESCALATION, SEED_004, seed } from './common';
-import { definePolicy, type PolicyInput } from './schema';
+import { policyTable, type PolicyInput } from './schema';
 
 const DOC = 'Policy D.0700';
 const s = (section: string, quote?: string) => seed(SEED_004, DOC, section, quote);
@@ -67,7 +67,7 @@ function plannedEnd(days: number): RuleInput {
   };
 }
 
-export const ncDocCwp = definePolicy({
+export const ncDocCwp = policyTable({
   id: 'nc-doc-cwp',
   version: '1.0.0',
   title: 'North Carolina DOC Community Work Program projects (Policy D.0700 §.0706)',
@@ -120,7 +120,7 @@ export const ncDocCwp = definePolicy({
   ],
 });
 
-export const ncDocTransfer = definePolicy({
+export const ncDocTransfer = policyTable({
   id: 'nc-doc-transfer',
   version: '1.0.0',
   title: 'North Carolina DOC Enterprises temporary transfers (Policy D.0700 §.0707(h))',

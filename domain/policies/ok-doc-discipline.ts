@@ -19,7 +19,7 @@
 //   ends on its last day, when the unit restores the privilege (ok-doc-sanctions.ts);
 // - repeat.window: six months from the finding, within which a second guilty finding of the same rule
 //   justifies a sanction of the next higher class (the per-subject record compares findings with it).
-import { definePolicy, type PolicyInput } from './schema';
+import { policyTable, type PolicyInput } from './schema';
 import {
   DAILY_ESCALATION,
   DAY_REMINDERS,
@@ -335,7 +335,7 @@ const V1_1_0 = {
   ],
 } satisfies PolicyInput;
 
-export const okDocDiscipline = definePolicy(V1_1_0);
+export const okDocDiscipline = policyTable(V1_1_0);
 
 type RuleInput = PolicyInput['rules'][number];
 
@@ -358,7 +358,7 @@ const restoreRules: RuleInput[] = RESTORABLE_SANCTIONS.map((row) => ({
   escalation: DAILY_ESCALATION,
 }));
 
-export const okDocDiscipline120 = definePolicy({
+export const okDocDiscipline120 = policyTable({
   ...V1_1_0,
   version: '1.2.0',
   events: [

@@ -1,7 +1,7 @@
 // Oklahoma DOC inmate grievance process: seed 002, Part II §III.E (OP-090124), plus the federal PREA
 // standard for grievances alleging sexual abuse (28 CFR 115.52). Calendar-day limits roll forward under
 // 25 O.S. §82.1(C); the federal PREA limits do not (a state holiday statute cannot lengthen them).
-import { definePolicy, type PolicyInput } from './schema';
+import { policyTable, type PolicyInput } from './schema';
 import {
   DAILY_ESCALATION,
   DAY_REMINDERS,
@@ -123,7 +123,7 @@ function responseRule(category: 'general' | 'medical', track: 'standard' | 'emer
   };
 }
 
-export const okDocGrievance = definePolicy({
+export const okDocGrievance = policyTable({
   id: 'ok-doc-grievance',
   version: '1.0.0',
   title: 'Oklahoma DOC inmate grievance (OP-090124) with the PREA sexual-abuse track (28 CFR 115.52)',

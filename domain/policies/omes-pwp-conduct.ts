@@ -10,7 +10,7 @@
 // or termination from custody or supervision" (Definitions): the date following the discharge is the
 // first of the 180 days, so the last is the discharge date plus 180 days (day 0 = the discharge date,
 // as every "within N days" limit counts), included to the end of that day.
-import { definePolicy } from './schema';
+import { policyTable } from './schema';
 import { DAILY_ESCALATION, DAY_REMINDERS, HOURLY_ESCALATION, SEED_000, seed, statute } from './common';
 
 const DOC = 'OMES Public Works Programs policy';
@@ -26,7 +26,7 @@ export const RETALIATION_QUOTE =
 export const LATE_REPORT_QUOTE =
   'Any employee, who fails to promptly report a violation or who knowing falsifies a report, shall be subject to disciplinary action, up to and including termination.';
 
-export const omesPwpConduct = definePolicy({
+export const omesPwpConduct = policyTable({
   id: 'omes-pwp-conduct',
   version: '1.0.0',
   title: 'OMES public works programs: reports of prohibited conduct with offenders and ex-offenders',

@@ -3,13 +3,13 @@
 // regular lawful social contact expected to continue, give the warden / division administrator (or
 // designee) written notice. The seed sets no time for the warden's review, so it is an agency setting
 // with its shipped default marked as such.
-import { definePolicy } from './schema';
+import { policyTable } from './schema';
 import { DAILY_ESCALATION, DAY_REMINDERS, SEED_001, seed } from './common';
 
 const DOC = 'WDOC Policy and Procedure #1.006';
 const s = (section: string, quote?: string) => seed(SEED_001, DOC, `IV.A.${section}`, quote);
 
-export const wdocEmployeeContact = definePolicy({
+export const wdocEmployeeContact = policyTable({
   id: 'wdoc-employee-contact',
   version: '1.0.0',
   title: 'Wyoming DOC employee contact with inmates and offenders: written notice to the warden (1.006)',

@@ -4,6 +4,7 @@
 // (DOCKET_ACK_LINK_KEY), then listens on api.host:api.port. The Temporal connection is
 // lazy, so the API starts (and previews schedules) while Temporal is still coming up; case routes
 // answer 503 TEMPORAL_UNAVAILABLE until it is reachable.
+import { checkPolicyTables } from '../../domain/policies';
 import { Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, configuredBusinessHours, loadConfig, type DocketConfig } from '../../infra/config';
@@ -26,6 +27,8 @@ export async function startApi(
   config: DocketConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningApi> {
+  // The policy tables as shipped, checked once here (workflows read them without checking).
+  checkPolicyTables();
   // Secrets first: an API that cannot encrypt or authenticate must not start.
   const keyring = loadKeyring(env);
   const auth = loadApiAuth(config, env, caseTypeNames());

@@ -3,6 +3,13 @@
 // 2026-12-25 Fri, 2027-12-25 Sat, 2028-01-01 Sat, 2028-12-25 Mon. DST ends 2026-11-01 and starts
 // 2027-03-14 in America/Chicago.
 import { computeSchedule, type Schedule, type ScheduleEntry } from '../../domain';
+import {
+  checkPolicyTables,
+  definePolicy,
+  okDocGrievance,
+  policyTable,
+  type PolicyInput,
+} from '../../domain/policies';
 
 interface Row {
   name: string;
@@ -476,4 +483,33 @@ test("every key of the procedures' rule tables is covered by a row above", () =>
     'verbal-warning.removal',
   ];
   expect(designKeys.filter((key) => !covered.has(key))).toEqual([]);
+});
+
+describe('the shipped tables, read without checking in every workflow', () => {
+  test('every registered table meets the schema, and the schema reads it exactly as shipped', () => {
+    expect(() => checkPolicyTables()).not.toThrow();
+  });
+
+  test("a rule that leaves the schema's defaults out reads them as the schema does", () => {
+    const input = okDocGrievance as PolicyInput;
+    const bare: PolicyInput = {
+      ...input,
+      rules: input.rules.map(({ rollForward, anchorDayIsFirstDay, periodEnd, reminders, ...rule }) => ({
+        ...rule,
+        // Only what differs from a default stays written, as a policy author would write it.
+        ...(rollForward ? { rollForward } : {}),
+        ...(anchorDayIsFirstDay ? { anchorDayIsFirstDay } : {}),
+        ...(periodEnd ? { periodEnd } : {}),
+        ...(Array.isArray(reminders) && reminders.length === 0 ? {} : { reminders }),
+      })),
+    };
+    expect(policyTable(bare)).toEqual(definePolicy(bare));
+    expect(policyTable(bare)).toEqual(okDocGrievance);
+  });
+
+  test('a malformed table is caught by the check, naming the policy and the issue', () => {
+    const input = okDocGrievance as PolicyInput;
+    const broken = { ...input, rules: [{ ...input.rules[0], responsibleRole: '' }] } as PolicyInput;
+    expect(() => definePolicy(broken)).toThrow(/ok-doc-grievance@.* is invalid: rules\.0\.responsibleRole/);
+  });
 });
