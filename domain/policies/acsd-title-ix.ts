@@ -11,7 +11,8 @@
 // setting (`lower-bound-reading`). The default is the clear-days reading 1.0.0 already applied (ten
 // full days pass after the day the period ends; the bound opens at the start of the next day), so a
 // case on either version gets the same dates unless the agency chooses the inclusive reading.
-import { policyTable, type PolicyInput } from './schema';
+import type { PolicyInput } from './schema';
+import { policyTable } from './table';
 import { DAILY_ESCALATION, DAY_REMINDERS, SEED_003, seed } from './common';
 
 const DOC = 'ACSD Policy 3.26 / 8.20';

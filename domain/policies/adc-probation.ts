@@ -8,7 +8,8 @@
 // longer probation) before any probation record ran: the workflow that runs these rules arrived with
 // that change, so no record holds a schedule of the earlier text. From now on, changes are a new
 // version beside this one (registry.ts).
-import { policyTable, type PolicyInput } from './schema';
+import type { PolicyInput } from './schema';
+import { policyTable } from './table';
 import { SEED_003, seed } from './common';
 
 const DOC = 'SD 2022-17';

@@ -1,7 +1,8 @@
-export { checkPolicyTables, getPolicy, listPolicies } from './registry';
+export { checkPolicyTables } from './check';
+export { getPolicy, listPolicies } from './registry';
+export { policyTable } from './table';
 export {
   definePolicy,
-  policyTable,
   PolicySchema,
   type Policy,
   type PolicyInput,

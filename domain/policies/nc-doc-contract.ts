@@ -22,7 +22,8 @@
 // the start of the following Tuesday (a lower bound, the "clear days" reading of every lower bound).
 import type { DurationSpec } from '../types';
 import { DAILY_ESCALATION, DAY_REMINDERS, SEED_004, seed } from './common';
-import { policyTable, type PolicyInput } from './schema';
+import type { PolicyInput } from './schema';
+import { policyTable } from './table';
 
 const DOC = 'Policy D.0700';
 const s = (section: string, quote?: string) => seed(SEED_004, DOC, section, quote);

@@ -19,7 +19,8 @@
 // reading with its default marked.
 import type { Source } from '../types';
 import { DAILY_ESCALATION, HALF_TIME, HOURLY_ESCALATION, SEED_004, seed } from './common';
-import { policyTable, type PolicyInput } from './schema';
+import type { PolicyInput } from './schema';
+import { policyTable } from './table';
 
 const DOC = 'Policy D.0700';
 const s = (section: string, quote?: string) => seed(SEED_004, DOC, section, quote);

@@ -19,7 +19,8 @@
 //   ends on its last day, when the unit restores the privilege (ok-doc-sanctions.ts);
 // - repeat.window: six months from the finding, within which a second guilty finding of the same rule
 //   justifies a sanction of the next higher class (the per-subject record compares findings with it).
-import { policyTable, type PolicyInput } from './schema';
+import type { PolicyInput } from './schema';
+import { policyTable } from './table';
 import {
   DAILY_ESCALATION,
   DAY_REMINDERS,

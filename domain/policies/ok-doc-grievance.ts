@@ -1,7 +1,8 @@
 // Oklahoma DOC inmate grievance process: seed 002, Part II §III.E (OP-090124), plus the federal PREA
 // standard for grievances alleging sexual abuse (28 CFR 115.52). Calendar-day limits roll forward under
 // 25 O.S. §82.1(C); the federal PREA limits do not (a state holiday statute cannot lengthen them).
-import { policyTable, type PolicyInput } from './schema';
+import type { PolicyInput } from './schema';
+import { policyTable } from './table';
 import {
   DAILY_ESCALATION,
   DAY_REMINDERS,

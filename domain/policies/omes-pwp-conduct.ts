@@ -10,7 +10,7 @@
 // or termination from custody or supervision" (Definitions): the date following the discharge is the
 // first of the 180 days, so the last is the discharge date plus 180 days (day 0 = the discharge date,
 // as every "within N days" limit counts), included to the end of that day.
-import { policyTable } from './schema';
+import { policyTable } from './table';
 import { DAILY_ESCALATION, DAY_REMINDERS, HOURLY_ESCALATION, SEED_000, seed, statute } from './common';
 
 const DOC = 'OMES Public Works Programs policy';

@@ -10,7 +10,7 @@ import { okDocDiscipline, okDocDiscipline120 } from './ok-doc-discipline';
 import { okDocGrievance } from './ok-doc-grievance';
 import { omesPwpConduct } from './omes-pwp-conduct';
 import { wdocEmployeeContact } from './wdoc-employee-contact';
-import { definePolicy, type Policy, type PolicyInput } from './schema';
+import type { Policy } from './schema';
 import { compareVersions } from './versions';
 
 const ALL_POLICIES: readonly Policy[] = [
@@ -40,33 +40,9 @@ for (const policy of ALL_POLICIES) {
   byId.set(policy.id, versions);
 }
 
-/** JSON with object keys sorted, so two readings of a table compare by content alone. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
-}
-
-/**
- * Checks every registered table against the policy schema (INVALID_POLICY naming the first issue),
- * and that the schema reads it exactly as the tables were read (`policyTable`). Each process that
- * opens or computes cases calls it once at start-up; the workflow sandbox does not repeat it per case.
- */
-export function checkPolicyTables(): void {
-  for (const policy of ALL_POLICIES) {
-    const checked = definePolicy(policy as PolicyInput);
-    if (canonical(checked) !== canonical(policy)) {
-      throw new DomainError(
-        'INVALID_POLICY',
-        `policy ${policy.id}@${policy.version} reads differently through the schema than as shipped`,
-        { value: `${policy.id}@${policy.version}` },
-      );
-    }
-  }
+/** Every registered table, for the once-per-process check (check.ts). */
+export function registeredPolicies(): readonly Policy[] {
+  return ALL_POLICIES;
 }
 
 export function listPolicies(): { id: string; versions: string[]; latest: string; title: string }[] {

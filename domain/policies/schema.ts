@@ -1,7 +1,7 @@
 // Policies are versioned data. The zod schemas below are the contract every policy module must meet.
-// A shipped table is read with `policyTable` (the schema's defaults filled in, nothing checked: it runs
-// in every workflow that loads the registry) and checked against the schema once per process at
-// start-up (`checkPolicyTables`, registry.ts) and in the unit tests, so a malformed rule fails loudly
+// A shipped table is read with `policyTable` (table.ts: the schema's defaults filled in, nothing
+// checked: it runs in every workflow that loads the registry) and checked against the schema once per process at
+// start-up (`checkPolicyTables`, check.ts) and in the unit tests, so a malformed rule fails loudly
 // before any case runs rather than computing a wrong deadline. `definePolicy` checks one policy.
 import { z } from 'zod';
 import { CALENDAR_IDS } from '../calendar/types';
@@ -310,25 +310,6 @@ export type PolicyFact = Policy['facts'][number];
 export type PolicyCondition = z.infer<typeof ConditionSchema>;
 export type RuleAnchor = z.infer<typeof AnchorSchema>;
 export type RuleLimit = z.infer<typeof LimitSchema>;
-
-/**
- * A shipped policy table as the schema reads it, without checking it: each rule's defaults filled in.
- * The workflow sandbox evaluates the policy modules again for every case it loads, where checking all
- * the tables cost more than the rest of opening a case; `checkPolicyTables` proves this reading equals
- * `definePolicy`'s for every registered table.
- */
-export function policyTable(input: PolicyInput): Policy {
-  return {
-    ...input,
-    rules: input.rules.map((rule) => ({
-      ...rule,
-      rollForward: rule.rollForward ?? false,
-      anchorDayIsFirstDay: rule.anchorDayIsFirstDay ?? false,
-      periodEnd: rule.periodEnd ?? false,
-      reminders: rule.reminders ?? [],
-    })),
-  } as Policy;
-}
 
 /** Checks a policy against the schema: the policy with its defaults, or INVALID_POLICY naming the issue. */
 export function definePolicy(input: PolicyInput): Policy {

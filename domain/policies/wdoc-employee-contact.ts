@@ -3,7 +3,7 @@
 // regular lawful social contact expected to continue, give the warden / division administrator (or
 // designee) written notice. The seed sets no time for the warden's review, so it is an agency setting
 // with its shipped default marked as such.
-import { policyTable } from './schema';
+import { policyTable } from './table';
 import { DAILY_ESCALATION, DAY_REMINDERS, SEED_001, seed } from './common';
 
 const DOC = 'WDOC Policy and Procedure #1.006';
