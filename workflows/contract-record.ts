@@ -10,6 +10,7 @@ import { allHandlersFinished, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { acknowledgeSchema, extensionRequestSchema } from '../domain/cases/common';
 import { keyedUnder } from '../domain/cases/record-keys';
+import { dueAtOf } from '../domain/deadline/checks';
 import {
   contractEndedSchema,
   contractResumedSchema,
@@ -163,7 +164,7 @@ export class ContractRecord {
         id: v.id,
         heading: v.heading,
         at: v.at,
-        ...(window ? { countsUntil: window.entry.dueAt as string } : {}),
+        ...(window ? { countsUntil: dueAtOf(window.entry) } : {}),
       };
     });
   }

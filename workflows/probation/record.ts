@@ -41,7 +41,7 @@ import {
   type ProbationAction,
 } from '../../domain/cases/probation-actions';
 import { keyedUnder } from '../../domain/cases/record-keys';
-import { checkNotBefore } from '../../domain/deadline/checks';
+import { checkNotBefore, dueAtOf } from '../../domain/deadline/checks';
 import { validateExtension } from '../../domain/deadline/extensions';
 import { extensionRequestSchema, type ExtensionRequestInput } from '../../domain/cases/common';
 import type { ExtensionRecord, Schedule, ScheduleEntry } from '../../domain/types';
@@ -151,14 +151,14 @@ export class ProbationRecord {
               window: {
                 key: window.key,
                 from: window.entry.anchorAt,
-                until: window.entry.dueAt as string,
+                until: dueAtOf(window.entry),
                 untilText: window.entry.localText,
                 source: window.entry.sourceText,
               },
             }
           : {}),
         ...(probation
-          ? { probation: { until: probation.entry.dueAt as string, untilText: probation.entry.localText } }
+          ? { probation: { until: dueAtOf(probation.entry), untilText: probation.entry.localText } }
           : {}),
       };
       return [prior];
@@ -452,9 +452,7 @@ export class ProbationRecord {
     const at = Date.parse(input.occurredAt);
     const initial = this.actions.some((a) => {
       const d = this.tracked(a, isDisciplinary(a.action) ? undefined : 'probation.initial');
-      return (
-        d !== undefined && Date.parse(d.entry.anchorAt) <= at && at <= Date.parse(d.entry.dueAt as string)
-      );
+      return d !== undefined && Date.parse(d.entry.anchorAt) <= at && at <= Date.parse(dueAtOf(d.entry));
     });
     const advice = lookBack({ id, occurredAt: input.occurredAt }, this.priorActions(), initial);
     this.violations.push({ id, occurredAt: input.occurredAt, reportedBy: input.by, advice });
@@ -564,7 +562,7 @@ export class ProbationRecord {
       });
     }
     const action = this.find(parts.actionId);
-    if (!running(deadline) || Date.parse(request.at) > Date.parse(deadline.entry.dueAt as string)) {
+    if (!running(deadline) || Date.parse(request.at) > Date.parse(dueAtOf(deadline.entry))) {
       refuse(
         'PERIOD_ENDED',
         `${request.key} ended ${deadline.entry.localText}: a period can be extended only before it ends`,
