@@ -1,6 +1,7 @@
 // What a case-type class hands its workflow: one object per update (its payload schema, the checks
 // that refuse it without a trace, and what recording it does), so the workflow registers each update
 // in one line, and the policy a case runs, for citing its sources.
+import type { EventBase } from '../domain/cases/common';
 import type { CaseEventHandler, CaseRuntime } from './case-runtime';
 import { getPolicy } from '../domain/policies/registry';
 import type { Policy } from '../domain/policies/schema';
@@ -14,6 +15,59 @@ export function caseEvent<Parsed>(
   rules: Pick<CaseEvent<Parsed>, 'validate' | 'apply'>,
 ): CaseEvent<Parsed> {
   return { schema, validate: rules.validate, apply: rules.apply };
+}
+
+/**
+ * An event that moves a case one step along: refused out of its stage, out of order or untimely, then
+ * recorded under its own key. The checks run in this order, each refusing with its own words.
+ */
+export interface StepRule<Stage extends string, Parsed> {
+  /** The event recorded, e.g. `grievance.filed`; its instant is checked against the schedule. */
+  key: string;
+  /** A case type's own refusal that comes before every other. */
+  first?: (input: Parsed) => void;
+  /** The stages it may happen in (any open stage when absent), and what it is called if refused there. */
+  stages?: readonly Stage[];
+  doing: string;
+  /** An event that must already be recorded, and what this one is called if it is not. */
+  requires?: [key: string, what: string];
+  /** What it is called when it was already recorded (absent: it may be recorded again). */
+  once?: string;
+  /** The case type's own refusals, once the stage and the record allow the event. */
+  check?: (input: Parsed) => void;
+  /** The event it may not be dated before, and what it is called if it is. */
+  follows?: [key: string, what: string];
+  /** The stage the case moves to once the event is recorded. */
+  next?: Stage;
+  /** What recording it does besides, after the move. */
+  then?: (input: Parsed) => void | Promise<void>;
+}
+
+/** Builds the CaseEvent of a step; `runtime` is read when the update comes, not when this is built. */
+export function timedStep<Stage extends string, Parsed extends EventBase & { at: string }>(
+  runtime: () => CaseRuntime<Stage>,
+  schema: CaseEvent<Parsed>['schema'],
+  rule: StepRule<Stage, Parsed>,
+): CaseEvent<Parsed> {
+  return caseEvent(schema, {
+    validate: (input) => {
+      const c = runtime();
+      rule.first?.(input);
+      if (rule.stages) c.requireStage(rule.stages, rule.doing);
+      else c.requireOpen(rule.doing);
+      if (rule.requires) c.requireEvent(...rule.requires);
+      if (rule.once !== undefined) c.refuseDuplicate(rule.key, rule.once);
+      rule.check?.(input);
+      if (rule.follows) c.requireAfter(input.at, ...rule.follows);
+      c.checkTimely(rule.key, input.at);
+    },
+    apply: async (input) => {
+      const c = runtime();
+      await c.recordEvents({ [rule.key]: input.at }, input, rule.key);
+      if (rule.next !== undefined) c.moveTo(rule.next);
+      if (rule.then) await rule.then(input);
+    },
+  });
 }
 
 /**

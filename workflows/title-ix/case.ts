@@ -20,10 +20,10 @@ import {
 } from '../../domain/cases/title-ix';
 import { citeSection } from '../../domain/policies/citations';
 import type { ScheduleEntry } from '../../domain/types';
-import { casePolicy, caseEvent } from '../case-events';
+import { casePolicy, caseEvent, timedStep } from '../case-events';
 import { CaseRuntime } from '../case-runtime';
 import { refuse, refuseFutureEvent } from '../refusals';
-import { letters, PartyNotices } from './notices';
+import { letters, PartyNotices, type PartyLetter } from './notices';
 import { Participants } from './participants';
 import {
   DISMISSIBLE,
@@ -81,17 +81,12 @@ export class TitleIxCase {
     return { caseNumber: this.intake.caseNumber, stage, outcome, retention: this.retention() };
   }
 
-  readonly complainantContacted = caseEvent(eventBaseSchema, {
-    validate: (event) => {
-      this.runtime.requireOpen('contacting the complainant');
-      this.runtime.refuseDuplicate('complainant.contacted', 'the contact with the complainant');
-      this.runtime.requireAfter(event.at, 'report.received', 'the contact');
-      this.runtime.checkTimely('complainant.contacted', event.at);
-    },
-    apply: async (event) => {
-      await this.runtime.recordEvents({ 'complainant.contacted': event.at }, event, 'complainant.contacted');
-      this.participants.actedAs('coordinators', event.by);
-    },
+  readonly complainantContacted = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'complainant.contacted',
+    doing: 'contacting the complainant',
+    once: 'the contact with the complainant',
+    follows: ['report.received', 'the contact'],
+    then: (event) => this.participants.actedAs('coordinators', event.by),
   });
 
   readonly supportiveMeasuresRecorded = caseEvent(supportiveMeasuresSchema, {
@@ -140,15 +135,12 @@ export class TitleIxCase {
     },
   });
 
-  readonly formalComplaintReceived = caseEvent(formalComplaintSchema, {
-    validate: (event) => {
-      this.runtime.requireStage(['report'], 'a formal complaint');
-      this.runtime.requireAfter(event.at, 'report.received', 'the formal complaint');
-      this.runtime.checkTimely('formal-complaint.received', event.at);
-    },
-    apply: async (event) => {
-      const key = 'formal-complaint.received';
-      await this.runtime.recordEvents({ [key]: event.at }, event, key);
+  readonly formalComplaintReceived = timedStep(() => this.runtime, formalComplaintSchema, {
+    key: 'formal-complaint.received',
+    stages: ['report'],
+    doing: 'a formal complaint',
+    follows: ['report.received', 'the formal complaint'],
+    then: (event) => {
       this.participants.actedAs('investigators', ...event.investigatorIds);
       this.runtime.moveTo('formal-complaint');
     },
@@ -178,41 +170,41 @@ export class TitleIxCase {
     },
   });
 
-  readonly evidenceSent = caseEvent(documentEventSchema, {
-    validate: (event) => {
-      this.runtime.requireStage(['investigation'], 'sending the evidence');
-      this.runtime.requireAfter(event.at, 'notice.sent', 'sending the evidence');
-      this.runtime.checkTimely('evidence.sent', event.at);
-    },
-    apply: async (event) => {
-      await this.runtime.recordEvents({ 'evidence.sent': event.at }, event, 'evidence.sent');
-      this.runtime.moveTo('evidence-review');
-      const letter = letters.evidence(this.scheduled('evidence.review').localText);
-      await this.notices.tell('evidence.sent', nowIso(), this.participants.noticed(), () => letter, {
-        advisors: true,
-        documentRef: event.documentRef,
-      });
+  readonly evidenceSent = timedStep(() => this.runtime, documentEventSchema, {
+    key: 'evidence.sent',
+    stages: ['investigation'],
+    doing: 'sending the evidence',
+    follows: ['notice.sent', 'sending the evidence'],
+    next: 'evidence-review',
+    then: (event) => this.sendReport('evidence.sent', letters.evidence, 'evidence.review', event),
+  });
+
+  readonly investigationCompleted = timedStep(() => this.runtime, documentEventSchema, {
+    key: 'investigation.completed',
+    stages: ['evidence-review'],
+    doing: 'completing the investigative report',
+    follows: ['evidence.sent', 'the investigative report'],
+    then: async (event) => {
+      this.participants.actedAs('investigators', event.by);
+      this.runtime.moveTo('awaiting-determination');
+      const key = 'investigation.completed';
+      await this.sendReport(key, letters.investigativeReport, 'determination.earliest', event);
     },
   });
 
-  readonly investigationCompleted = caseEvent(documentEventSchema, {
-    validate: (event) => {
-      this.runtime.requireStage(['evidence-review'], 'completing the investigative report');
-      this.runtime.requireAfter(event.at, 'evidence.sent', 'the investigative report');
-      this.runtime.checkTimely('investigation.completed', event.at);
-    },
-    apply: async (event) => {
-      const key = 'investigation.completed';
-      await this.runtime.recordEvents({ [key]: event.at }, event, key);
-      this.participants.actedAs('investigators', event.by);
-      this.runtime.moveTo('awaiting-determination');
-      const letter = letters.investigativeReport(this.scheduled('determination.earliest').localText);
-      await this.notices.tell(key, nowIso(), this.participants.noticed(), () => letter, {
-        advisors: true,
-        documentRef: event.documentRef,
-      });
-    },
-  });
+  /** The evidence or the investigative report, to every noticed party and advisor: `until` dates its review. */
+  private async sendReport(
+    key: string,
+    letter: (until: string) => PartyLetter,
+    until: string,
+    event: { documentRef?: string },
+  ): Promise<void> {
+    const text = letter(this.scheduled(until).localText);
+    await this.notices.tell(key, nowIso(), this.participants.noticed(), () => text, {
+      advisors: true,
+      documentRef: event.documentRef,
+    });
+  }
 
   readonly determinationIssued = caseEvent(determinationSchema, {
     validate: (decision) => {
