@@ -23,8 +23,8 @@ import type { ScheduleEntry } from '../../domain/types';
 import { casePolicy, caseEvent, timedStep } from '../case-events';
 import { CaseRuntime } from '../case-runtime';
 import { refuse, refuseFutureEvent } from '../refusals';
-import { letters, PartyNotices, type PartyLetter } from './notices';
-import { Participants } from './participants';
+import { letters, PartyNotices, type NoticeOptions, type PartyLetter } from './notices';
+import { Participants, type StaffRole } from './participants';
 import {
   DISMISSIBLE,
   OPEN_STAGES,
@@ -193,42 +193,63 @@ export class TitleIxCase {
   });
 
   /** The evidence or the investigative report, to every noticed party and advisor: `until` dates its review. */
-  private async sendReport(
+  private sendReport(
     key: string,
     letter: (until: string) => PartyLetter,
     until: string,
     event: { documentRef?: string },
   ): Promise<void> {
     const text = letter(this.scheduled(until).localText);
-    await this.notices.tell(key, nowIso(), this.participants.noticed(), () => text, {
-      advisors: true,
-      documentRef: event.documentRef,
-    });
+    return this.tellParties(key, nowIso(), text, { advisors: true, documentRef: event.documentRef });
+  }
+
+  /** One letter to every noticed party at once (the letter names no party). */
+  private tellParties(key: string, at: string, letter: PartyLetter, options: NoticeOptions): Promise<void> {
+    return this.notices.tell(key, at, this.participants.noticed(), () => letter, options);
+  }
+
+  /** A decision sent now: its stage, and its maker, who may not have held an excluded role. */
+  private checkDecider(
+    stage: TitleIxStage,
+    what: string,
+    by: string,
+    role: StaffRole,
+    excluded: readonly StaffRole[],
+    section: string,
+  ): void {
+    this.runtime.requireStage([stage], what);
+    this.participants.requireSeparate(by, role, excluded, this.cite(section));
+  }
+
+  /** Records a decision Docket sends now, under its key; its maker acted in `role`. Returns its instant. */
+  private async recordDecision(key: string, by: string, role: StaffRole): Promise<string> {
+    const at = nowIso();
+    await this.runtime.recordEvents({ [key]: at }, { at, by }, key);
+    this.participants.actedAs(role, by);
+    return at;
   }
 
   readonly determinationIssued = caseEvent(determinationSchema, {
     validate: (decision) => {
-      this.runtime.requireStage(['awaiting-determination'], 'a determination');
-      this.participants.requireSeparate(
+      const excluded = ['coordinators', 'investigators'] as const;
+      this.checkDecider(
+        'awaiting-determination',
+        'a determination',
         decision.by,
         'decisionMakers',
-        ['coordinators', 'investigators'],
-        this.cite('Determination'),
+        excluded,
+        'Determination',
       );
       this.runtime.checkTimely('determination.issued', nowIso());
     },
     apply: async (decision) => {
-      const at = nowIso();
       const key = 'determination.issued';
-      await this.runtime.recordEvents({ [key]: at }, { at, by: decision.by }, key);
-      this.participants.actedAs('decisionMakers', decision.by);
+      const at = await this.recordDecision(key, decision.by, 'decisionMakers');
       this.runtime.moveTo('determined', decision.outcome);
       const appealBy = this.scheduled('appeal.filing').localText;
       const finalOn = this.scheduled('determination.final').localText;
       const letter = letters.determination(decision.outcome, appealBy, finalOn);
-      await this.notices.tell(key, at, this.participants.noticed(), () => letter, {
-        documentRef: decision.documentRef,
-      });
+      await this.tellParties(key, at, letter, { documentRef: decision.documentRef });
     },
   });
 
@@ -266,23 +287,21 @@ export class TitleIxCase {
 
   readonly appealDecided = caseEvent(appealDecisionSchema, {
     validate: (decision) => {
-      this.runtime.requireStage(['appealed'], 'an appeal decision');
-      this.participants.requireSeparate(
+      const excluded = ['coordinators', 'investigators', 'decisionMakers'] as const;
+      this.checkDecider(
+        'appealed',
+        'an appeal decision',
         decision.by,
         'appealDecisionMakers',
-        ['coordinators', 'investigators', 'decisionMakers'],
-        this.cite('Appeals'),
+        excluded,
+        'Appeals',
       );
     },
     apply: async (decision) => {
-      const at = nowIso();
       const key = 'appeal.decided';
-      await this.runtime.recordEvents({ [key]: at }, { at, by: decision.by }, key);
-      this.participants.actedAs('appealDecisionMakers', decision.by);
+      const at = await this.recordDecision(key, decision.by, 'appealDecisionMakers');
       const letter = letters.appealDecision(decision.result);
-      await this.notices.tell(key, at, this.participants.noticed(), () => letter, {
-        documentRef: decision.documentRef,
-      });
+      await this.tellParties(key, at, letter, { documentRef: decision.documentRef });
       const outcome = `${this.runtime.outcome ?? 'decided'}; appeal ${decision.result}`;
       await this.close('final', outcome, at, decision.by);
     },
@@ -291,18 +310,14 @@ export class TitleIxCase {
   readonly complaintDismissed = caseEvent(dismissalSchema, {
     validate: () => this.runtime.requireStage(DISMISSIBLE, 'a dismissal'),
     apply: async (dismissal) => {
-      const at = nowIso();
       const key = 'complaint.dismissed';
-      await this.runtime.recordEvents({ [key]: at }, { at, by: dismissal.by }, key);
-      this.participants.actedAs('decisionMakers', dismissal.by);
+      const at = await this.recordDecision(key, dismissal.by, 'decisionMakers');
       this.runtime.waiveDeadline('notice.parties', 'formal complaint dismissed', dismissal.by);
       this.runtime.moveTo('dismissed', `dismissed (${dismissal.grounds}: ${dismissal.reason})`);
       const appealBy = this.scheduled('appeal.filing.dismissal').localText;
       const standsOn = this.scheduled('dismissal.final').localText;
       const letter = letters.dismissal(dismissal, appealBy, standsOn);
-      await this.notices.tell(key, at, this.participants.noticed(), () => letter, {
-        documentRef: dismissal.documentRef,
-      });
+      await this.tellParties(key, at, letter, { documentRef: dismissal.documentRef });
     },
   });
 
