@@ -1,13 +1,56 @@
 // What a case-type class hands its workflow: one object per update (its payload schema, the checks
 // that refuse it without a trace, and what recording it does), so the workflow registers each update
 // in one line, and the policy a case runs, for citing its sources.
+import type { UpdateDefinition } from '@temporalio/common';
 import type { EventBase } from '../domain/cases/common';
+import type { CaseView } from './case-messages';
 import type { CaseEventHandler, CaseRuntime } from './case-runtime';
 import { getPolicy } from '../domain/policies/registry';
 import type { Policy } from '../domain/policies/schema';
 
 /** One case-type update, ready for `CaseRuntime.handle`. */
 export type CaseEvent<Parsed> = Omit<CaseEventHandler<unknown, Parsed>, '_input'>;
+
+/**
+ * Registers a case type's updates in the order listed, each with the handler of its name on `handlers`
+ * (a case-type class or a table of handlers), so the list of updates is the whole registration.
+ */
+export function handleEvents<Stage extends string>(
+  runtime: CaseRuntime<Stage>,
+  handlers: object,
+  updates: readonly UpdateDefinition<CaseView, [unknown]>[],
+): void {
+  const byName = handlers as Partial<Record<string, CaseEvent<unknown>>>;
+  for (const update of updates) {
+    const handler = byName[update.name];
+    // A programming error that every workflow test of the case type meets first thing.
+    if (!handler) throw new TypeError(`no handler named ${update.name} for the update of that name`);
+    runtime.handle(update, handler);
+  }
+}
+
+/** What a case-type class offers its workflow: the runtime, a handler per update (by its name), a result. */
+export interface CaseClass<Stage extends string, Result> {
+  readonly runtime: CaseRuntime<Stage>;
+  result(): Result;
+}
+
+/**
+ * The life of a case: the common handlers and its own `updates` registered, the case opened (then
+ * `opened`, e.g. a first alert), and its loop run until it closes (or lapses, see runUntilClosed).
+ */
+export async function runCase<Stage extends string, Result>(
+  c: CaseClass<Stage, Result>,
+  updates: readonly UpdateDefinition<CaseView, [unknown]>[],
+  life: { lapse?: Parameters<CaseRuntime<Stage>['runUntilClosed']>[0]; opened?: () => Promise<void> } = {},
+): Promise<Result> {
+  c.runtime.registerCommonHandlers();
+  handleEvents(c.runtime, c, updates);
+  await c.runtime.open();
+  await life.opened?.();
+  await c.runtime.runUntilClosed(life.lapse);
+  return c.result();
+}
 
 /** Builds a CaseEvent; the schema types the payload the validator and the handler receive. */
 export function caseEvent<Parsed>(

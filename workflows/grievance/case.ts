@@ -152,7 +152,7 @@ export class GrievanceCase {
     },
   });
 
-  readonly withdrawn = caseEvent(eventBaseSchema, {
+  readonly withdraw = caseEvent(eventBaseSchema, {
     validate: () => this.runtime.requireStage(['informal', 'awaiting-filing', 'formal'], 'a withdrawal'),
     apply: async (event) => {
       this.runtime.waiveOpen('grievance withdrawn', event.by);

@@ -44,7 +44,7 @@ export class TitleIxCase {
   readonly runtime: CaseRuntime<TitleIxStage>;
   private readonly participants: Participants;
   private readonly notices: PartyNotices;
-  private readonly supportiveMeasures: SupportiveMeasureRecord[] = [];
+  private readonly measures: SupportiveMeasureRecord[] = [];
   private readonly appeals: AppealRecord[] = [];
 
   constructor(private readonly intake: TitleIxIntake) {
@@ -69,7 +69,7 @@ export class TitleIxCase {
   details(): TitleIxDetails {
     return {
       ...this.participants.details(),
-      supportiveMeasures: [...this.supportiveMeasures],
+      supportiveMeasures: [...this.measures],
       appeals: [...this.appeals],
       retention: this.retention(),
     };
@@ -89,7 +89,7 @@ export class TitleIxCase {
     then: (event) => this.participants.actedAs('coordinators', event.by),
   });
 
-  readonly supportiveMeasuresRecorded = caseEvent(supportiveMeasuresSchema, {
+  readonly supportiveMeasures = caseEvent(supportiveMeasuresSchema, {
     validate: (record) => {
       this.runtime.requireOpen('recording supportive measures');
       const party = this.participants.requireNoticed(record.party, 'supportive measures');
@@ -107,7 +107,7 @@ export class TitleIxCase {
     apply: async (record) => {
       const party = this.participants.get(record.party) as Party;
       const { at, by, status, inWriting } = record;
-      this.supportiveMeasures.push({ at, by, party: party.id, role: party.role, status, inWriting });
+      this.measures.push({ at, by, party: party.id, role: party.role, status, inWriting });
       this.runtime.record({
         at,
         type: `supportive-measures.${status}`,
@@ -117,7 +117,7 @@ export class TitleIxCase {
     },
   });
 
-  readonly partyRecorded = caseEvent(recordPartySchema, {
+  readonly recordParty = caseEvent(recordPartySchema, {
     validate: ({ party }) => {
       this.runtime.requireOpen('recording a party');
       this.participants.requireSameRole(party);
@@ -146,7 +146,7 @@ export class TitleIxCase {
     },
   });
 
-  readonly partiesNoticed = caseEvent(docketActSchema, {
+  readonly noticeParties = caseEvent(docketActSchema, {
     validate: () => {
       this.runtime.requireStage(['formal-complaint'], 'the notice of the formal complaint');
       for (const role of NOTICED_ROLES) {
@@ -307,7 +307,7 @@ export class TitleIxCase {
     },
   });
 
-  readonly complaintDismissed = caseEvent(dismissalSchema, {
+  readonly dismissComplaint = caseEvent(dismissalSchema, {
     validate: () => this.runtime.requireStage(DISMISSIBLE, 'a dismissal'),
     apply: async (dismissal) => {
       const key = 'complaint.dismissed';
@@ -321,7 +321,7 @@ export class TitleIxCase {
     },
   });
 
-  readonly reportClosed = caseEvent(closeReportSchema, {
+  readonly closeReport = caseEvent(closeReportSchema, {
     validate: (event) => {
       const what = 'closing a report without a formal complaint';
       this.runtime.requireStage(['report'], what);
