@@ -52,7 +52,7 @@ import {
 } from './contract-checks';
 import { contractRecordView, type ContractView } from './contract-view';
 import type { DeadlineBook, TrackedDeadline } from './deadlines';
-import { findOnRecord, recordExtension, tellExtension, tellOfEntry } from './record-common';
+import { adoptExtension, findOnRecord, tellExtension, tellOfEntry } from './record-common';
 import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
 
 export type { ContractViolation } from '../domain/cases/contract';
@@ -438,13 +438,9 @@ export class ContractRecord {
 
   async extend(request: ExtensionRequest): Promise<void> {
     const { v, record } = extensionFor(this, request);
-    const extensions = [...v.extensions, record];
-    const schedule = await this.computeFor(v, v.events, extensions);
-    v.extensions = extensions;
-    this.adopt(v, schedule);
-    const entry = recordExtension(this.runtime, request, record);
+    const { entry, count } = await adoptExtension(this, v, request, record);
     this.touch();
-    await tellExtension(this.runtime, request.key, extensions.length, entry);
+    await tellExtension(this.runtime, request.key, count, entry);
   }
 
   // ---------------------------------------------------------------------------------------------
