@@ -1,6 +1,7 @@
 // What a case-type class hands its workflow: one object per update (its payload schema, the checks
-// that refuse it without a trace, and what recording it does), so the workflow registers each update
-// in one line, and the policy a case runs, for citing its sources.
+// that refuse it without a trace, and what recording it does; timedStep builds the usual step from
+// its rule), named after its update, so the workflow's list of updates is its registration
+// (handleEvents, runCase); and the policy a case runs, for citing its sources.
 import type { UpdateDefinition } from '@temporalio/common';
 import type { EventBase } from '../domain/cases/common';
 import type { CaseView } from './case-messages';

@@ -101,7 +101,7 @@ export class GrievanceCase {
     next: 'formal',
   });
 
-  // Only the PREA emergency track has one; it cannot have been recorded on another track.
+  // Only the PREA emergency track ever records one, so its duplicate check may come before the track's.
   readonly initialResponse = timedStep(() => this.runtime, eventBaseSchema, {
     key: 'grievance.initial-response',
     stages: ['formal'],
