@@ -158,7 +158,8 @@ export function createDigestActivities(deps: DigestDeps) {
       const view = await docket.schedule(found.caseType, found.caseNumber);
       for (const deadline of view.deadlines) {
         const section = sectionOf(deadline, now, cal.zone);
-        if (!section) continue;
+        // sectionOf places only deadlines with a due time.
+        if (!section || deadline.dueAt === undefined) continue;
         let supervisorRole = deadline.responsibleRole;
         try {
           supervisorRole = dir.escalationChain(facility, deadline.responsibleRole)[0] ?? supervisorRole;
@@ -169,7 +170,7 @@ export function createDigestActivities(deps: DigestDeps) {
           ...found,
           workflowId: info.workflowId,
           key: deadline.key,
-          dueAt: deadline.dueAt as string,
+          dueAt: deadline.dueAt,
           section,
           supervisorRole,
         });

@@ -59,8 +59,8 @@ export type LowerBoundEntry = z.infer<typeof lowerBoundEntrySchema>;
 export type DatedEntry = DeadlineEntry | LowerBoundEntry;
 /**
  * Either kind of entry with `dueAt` and `earliest` both optional: what the workflows and activities
- * still take, until they narrow on `kind`. Every DatedEntry is one; the domain's checks take it and
- * narrow it themselves (`deadlineEntry`, `lowerBoundEntry`).
+ * still take, until they narrow it (`isDeadlineEntry`, `isLowerBoundEntry`, or `dueAtOf` and `earliestOf`
+ * in domain/deadline). Every DatedEntry is one.
  */
 export type ScheduleEntry = Omit<DeadlineEntry, 'kind' | 'dueAt'> & {
   kind: DatedEntry['kind'];
@@ -68,6 +68,10 @@ export type ScheduleEntry = Omit<DeadlineEntry, 'kind' | 'dueAt'> & {
   earliest?: IsoInstant;
 };
 export type ScheduleEntryKind = ScheduleEntry['kind'];
+/** A schedule entry narrowed to a deadline (`isDeadlineEntry`): its `dueAt` is set. */
+export type DeadlineScheduleEntry = ScheduleEntry & { kind: 'deadline'; dueAt: IsoInstant };
+/** A schedule entry narrowed to a lower bound (`isLowerBoundEntry`): its `earliest` is set. */
+export type LowerBoundScheduleEntry = ScheduleEntry & { kind: 'lowerBound'; earliest: IsoInstant };
 
 /** An entry that will exist once its anchor event (or a condition) is recorded. */
 export interface AwaitingEntry {

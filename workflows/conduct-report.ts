@@ -22,6 +22,7 @@ import {
   type RetaliationInput,
   type WardenDecisionInput,
 } from '../domain/cases/conduct-report';
+import { runCase } from './case-events';
 import { guard } from './refusals';
 import { type CaseView } from './case-messages';
 import { ConductCase } from './conduct-report/case';
@@ -43,32 +44,29 @@ export const conductInvestigationCompletedUpdate = defineUpdate<CaseView, [Inves
 export const retaliationReportedUpdate = defineUpdate<CaseView, [RetaliationInput]>('retaliationReported');
 export const wardenDecidedUpdate = defineUpdate<CaseView, [WardenDecisionInput]>('wardenDecided');
 
+/** The events the policies know, in the order their handlers are registered (ConductCase names them). */
+const CONDUCT_EVENTS = [
+  // Seed 000: OMES "will promptly investigate all allegations": the investigation starts, then
+  // completes with a finding, each within the agency's limit (a report only).
+  conductInvestigationStartedUpdate,
+  conductInvestigationCompletedUpdate,
+
+  // Seed 000 Prohibited Retaliation: retaliation against anyone for reporting or taking part is itself
+  // a violation; Human Resources is alerted at once, each time, whatever else the case is waiting for.
+  retaliationReportedUpdate,
+
+  // Seed 001 §IV.A.2.i: the warden / division administrator or designee decides on the notice, never
+  // the employee who gave it (a disclosure only).
+  wardenDecidedUpdate,
+];
+
 export function conductReportWorkflowId(caseNumber: string): string {
   return `conduct-report-${caseNumber}`;
 }
 
 export async function conductReport(rawIntake: ConductIntakeInput): Promise<ConductResult> {
   const conductCase = new ConductCase(guard(() => parseConductIntake(rawIntake)));
-  const { runtime } = conductCase;
-  runtime.registerCommonHandlers();
-
-  // Seed 000: OMES "will promptly investigate all allegations": the investigation starts, then
-  // completes with a finding, each within the agency's limit (a report only).
-  runtime.handle(conductInvestigationStartedUpdate, conductCase.investigationStarted);
-  runtime.handle(conductInvestigationCompletedUpdate, conductCase.investigationCompleted);
-
-  // Seed 000 Prohibited Retaliation: retaliation against anyone for reporting or taking part is itself
-  // a violation; Human Resources is alerted at once, each time, whatever else the case is waiting for.
-  runtime.handle(retaliationReportedUpdate, conductCase.retaliationReported);
-
-  // Seed 001 §IV.A.2.i: the warden / division administrator or designee decides on the notice, never
-  // the employee who gave it (a disclosure only).
-  runtime.handle(wardenDecidedUpdate, conductCase.wardenDecided);
-
-  await runtime.open();
   // With its first schedule the case knows its limits: a report's contact status is decided and Human
   // Resources alerted (again if the report came late); a disclosure goes to the warden for review.
-  await conductCase.announce();
-  await runtime.runUntilClosed();
-  return conductCase.result();
+  return runCase(conductCase, CONDUCT_EVENTS, { opened: () => conductCase.announce() });
 }

@@ -14,9 +14,9 @@ import {
   type ResumptionRequirement,
 } from '../domain/cases/contract';
 import { checkNotBefore } from '../domain/deadline/checks';
-import { validateExtension } from '../domain/deadline/extensions';
 import type { ExtensionRecord } from '../domain/types';
 import { guard, refuse, refuseFutureEvent } from './refusals';
+import { requestedDeadline, validatedExtension } from './record-common';
 import type { ContractRecord } from './contract-record';
 
 export type ExtensionRequest = z.output<typeof extensionRequestSchema>;
@@ -129,26 +129,13 @@ export function extensionFor(
 ): { v: ContractViolation; record: ExtensionRecord } {
   record.runtime.requireOpen('an extension');
   refuseFutureEvent(request.at);
-  const parts = splitViolationKey(request.key);
-  const deadline = record.runtime.deadline(request.key);
-  if (!parts || !deadline) {
-    refuse('UNKNOWN_DEADLINE', `no deadline ${request.key} on this record`, {
-      key: request.key,
-      known: record.runtime.deadlineViews().map((d) => d.key),
-    });
-  }
+  const { parts, deadline } = requestedDeadline(record.runtime, request.key, splitViolationKey);
   const v = record.find(parts.violationId);
   const entry = { ...deadline.entry, key: parts.base };
-  const extension = guard(() =>
-    validateExtension(
-      {
-        id: CONTRACT_POLICY_ID,
-        version: record.policyVersion,
-        rules: [{ key: parts.base, extension: entry.extensionPolicy }],
-      },
-      entry,
-      { ...request, grantedAt: request.at },
-    ),
+  const extension = validatedExtension(
+    { id: CONTRACT_POLICY_ID, version: record.policyVersion },
+    entry,
+    request,
   );
   return { v, record: extension };
 }

@@ -10,6 +10,7 @@ import { allHandlersFinished, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { acknowledgeSchema, extensionRequestSchema } from '../domain/cases/common';
 import { keyedUnder } from '../domain/cases/record-keys';
+import { dueAtOf } from '../domain/deadline/checks';
 import {
   contractEndedSchema,
   contractResumedSchema,
@@ -51,7 +52,7 @@ import {
 } from './contract-checks';
 import { contractRecordView, type ContractView } from './contract-view';
 import type { DeadlineBook, TrackedDeadline } from './deadlines';
-import { findOnRecord, recordExtension, tellExtension, tellOfEntry } from './record-common';
+import { adoptExtension, findOnRecord, tellExtension, tellOfEntry } from './record-common';
 import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
 
 export type { ContractViolation } from '../domain/cases/contract';
@@ -163,7 +164,7 @@ export class ContractRecord {
         id: v.id,
         heading: v.heading,
         at: v.at,
-        ...(window ? { countsUntil: window.entry.dueAt as string } : {}),
+        ...(window ? { countsUntil: dueAtOf(window.entry) } : {}),
       };
     });
   }
@@ -437,13 +438,9 @@ export class ContractRecord {
 
   async extend(request: ExtensionRequest): Promise<void> {
     const { v, record } = extensionFor(this, request);
-    const extensions = [...v.extensions, record];
-    const schedule = await this.computeFor(v, v.events, extensions);
-    v.extensions = extensions;
-    this.adopt(v, schedule);
-    const entry = recordExtension(this.runtime, request, record);
+    const { entry, count } = await adoptExtension(this, v, request, record);
     this.touch();
-    await tellExtension(this.runtime, request.key, extensions.length, entry);
+    await tellExtension(this.runtime, request.key, count, entry);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import {
   type ContractViolation,
   type Requirement,
 } from '../domain/cases/contract';
+import { dueAtOf } from '../domain/deadline/checks';
 import { AUTHORITY_TITLES } from '../domain/policies/nc-doc-contract';
 import type { AppliedSetting, ScheduleEntry } from '../domain/types';
 import type { CaseView } from './case-messages';
@@ -159,7 +160,7 @@ function countView(record: ContractRecord, heading: ContractHeading): HeadingCou
     .map((p) => record.violations.find((v) => v.id === p.id))
     .map((v) => (v ? record.tracked(v, 'count.window') : undefined))
     .filter((d): d is TrackedDeadline => d !== undefined)
-    .sort((a, b) => Date.parse(a.entry.dueAt as string) - Date.parse(b.entry.dueAt as string));
+    .sort((a, b) => Date.parse(dueAtOf(a.entry)) - Date.parse(dueAtOf(b.entry)));
   return {
     heading,
     title: ladder.title,

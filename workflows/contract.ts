@@ -22,6 +22,7 @@ import {
   type ViolationConfirmedInput,
 } from '../domain/cases/contract';
 import { acknowledgeUpdate, extendDeadlineUpdate, type CaseView } from './case-messages';
+import { handleEvents } from './case-events';
 import { guard } from './refusals';
 import { contractHandlers, ContractRecord, type ContractCarry, type ContractStage } from './contract-record';
 
@@ -118,14 +119,16 @@ export async function contractRecord(input: ContractRecordInput): Promise<Contra
   const opening = patched(OPEN_BEFORE_EVENTS) ? record.open(carried !== undefined) : undefined;
 
   runtime.registerCommonHandlers();
-  runtime.handle(violationConfirmedUpdate, on.violationConfirmed);
-  runtime.handle(responseLetterReceivedUpdate, on.responseLetterReceived);
-  runtime.handle(safetyReviewCompletedUpdate, on.safetyReviewCompleted);
-  runtime.handle(oshaSurveyCompletedUpdate, on.oshaSurveyCompleted);
-  runtime.handle(contractResumedUpdate, on.contractResumed);
-  runtime.handle(contractEndedUpdate, on.contractEnded);
-  runtime.handle(acknowledgeUpdate, on.acknowledge);
-  runtime.handle(extendDeadlineUpdate, on.extendDeadline);
+  handleEvents(runtime, on, [
+    violationConfirmedUpdate,
+    responseLetterReceivedUpdate,
+    safetyReviewCompletedUpdate,
+    oshaSurveyCompletedUpdate,
+    contractResumedUpdate,
+    contractEndedUpdate,
+    acknowledgeUpdate,
+    extendDeadlineUpdate,
+  ]);
 
   await (opening ?? record.open(carried !== undefined));
   await runUntilEnded(record, raw);

@@ -7,7 +7,6 @@ import { eventBaseSchema, type EventBase } from '../domain/cases/common';
 import {
   CWP_CASE_TYPE,
   CWP_POLICY_ID,
-  NC_JURISDICTION,
   parseCwpIntake,
   projectTerminatedSchema,
   type CwpIntakeInput,
@@ -15,7 +14,9 @@ import {
 } from '../domain/cases/work-programs';
 import { guard, refuseFutureEvent } from './refusals';
 import { type CaseView } from './case-messages';
-import { CaseRuntime } from './case-runtime';
+import { caseEvent, runCase, timedStep } from './case-events';
+import type { CaseRuntime } from './case-runtime';
+import { workProgramRuntime } from './work-program';
 
 export { CWP_CASE_TYPE };
 
@@ -34,26 +35,13 @@ export function cwpProjectWorkflowId(caseNumber: string): string {
   return `cwp-project-${caseNumber}`;
 }
 
-type Project = CaseRuntime<CwpStage>;
-
-function checkCompleted(c: Project, event: EventBase & { at: string }): void {
-  c.requireStage(['in-progress'], 'completing the project');
-  c.requireAfter(event.at, 'project.started', 'the completion');
-  c.checkTimely('project.completed', event.at);
-}
-
-async function complete(c: Project, event: EventBase & { at: string }): Promise<void> {
-  await c.recordEvents({ 'project.completed': event.at }, event, 'project.completed');
-  c.moveTo('completed', 'completed');
-}
-
-function checkTerminated(c: Project, event: { at: string }): void {
+function checkTerminated(c: CaseRuntime<CwpStage>, event: { at: string }): void {
   c.requireOpen('ending the project');
   refuseFutureEvent(event.at);
 }
 
 async function terminate(
-  c: Project,
+  c: CaseRuntime<CwpStage>,
   event: ProjectTerminatedInput & { at: string; by: string },
 ): Promise<void> {
   c.waiveOpen(`project ended: ${event.reason}`, event.by);
@@ -63,31 +51,32 @@ async function terminate(
 
 export async function cwpProject(raw: CwpIntakeInput): Promise<CwpProjectResult> {
   const intake = guard(() => parseCwpIntake(raw));
-  const c: Project = new CaseRuntime<CwpStage>({
+  const c = workProgramRuntime<CwpStage>(intake, {
     caseType: CWP_CASE_TYPE,
-    caseNumber: intake.caseNumber,
-    facility: intake.facility,
-    jurisdiction: NC_JURISDICTION,
     policyId: CWP_POLICY_ID,
-    policyVersion: intake.policyVersion,
     facts: { plannedLaborDays: String(intake.plannedLaborDays) },
-    settings: intake.settings,
     events: { 'project.started': intake.startedAt },
     stage: 'in-progress',
     openStages: ['in-progress'],
   });
-  c.registerCommonHandlers();
-  c.handle(projectCompletedUpdate, {
-    schema: eventBaseSchema,
-    validate: (event) => checkCompleted(c, event),
-    apply: (event) => complete(c, event),
-  });
-  c.handle(projectTerminatedUpdate, {
-    schema: projectTerminatedSchema,
-    validate: (event) => checkTerminated(c, event),
-    apply: (event) => terminate(c, event),
-  });
-  await c.open();
-  await c.runUntilClosed();
-  return { caseNumber: intake.caseNumber, stage: c.stage, ...(c.outcome ? { outcome: c.outcome } : {}) };
+  const project = {
+    runtime: c,
+    result: (): CwpProjectResult => ({
+      caseNumber: intake.caseNumber,
+      stage: c.stage,
+      ...(c.outcome ? { outcome: c.outcome } : {}),
+    }),
+    projectCompleted: timedStep(() => c, eventBaseSchema, {
+      key: 'project.completed',
+      stages: ['in-progress'],
+      doing: 'completing the project',
+      follows: ['project.started', 'the completion'],
+      then: () => c.moveTo('completed', 'completed'),
+    }),
+    projectTerminated: caseEvent(projectTerminatedSchema, {
+      validate: (event) => checkTerminated(c, event),
+      apply: (event) => terminate(c, event),
+    }),
+  };
+  return runCase(project, [projectCompletedUpdate, projectTerminatedUpdate]);
 }

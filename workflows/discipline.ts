@@ -27,6 +27,7 @@ import {
   type PrivilegeRestoredInput,
   type RepresentativeRequestInput,
 } from '../domain/cases/discipline';
+import { handleEvents } from './case-events';
 import { guard } from './refusals';
 import { type CaseView } from './case-messages';
 import { AppealEvents } from './discipline/appeals';
@@ -96,19 +97,23 @@ export async function discipline(rawIntake: DisciplineIntakeInput): Promise<Disc
   // The subject's record answers with the earlier findings of this rule, now and on each new one.
   setHandler(priorFindingsSignal, (message) => sanctions.receivePriors(message));
   runtime.registerCommonHandlers();
-  runtime.handle(investigationStartedUpdate, hearing.investigationStarted);
-  runtime.handle(inmateUnavailableUpdate, hearing.inmateUnavailable);
-  runtime.handle(inmateAvailableUpdate, hearing.inmateAvailable);
-  runtime.handle(representativeRequestedUpdate, hearing.representativeRequested);
-  runtime.handle(representativeConsultedUpdate, hearing.representativeConsulted);
-  runtime.handle(hearingScheduledUpdate, hearing.hearingScheduled);
-  runtime.handle(hearingConcludedUpdate, hearing.hearingConcluded);
-  runtime.handle(hearingWaivedUpdate, hearing.hearingWaived);
-  runtime.handle(dispositionRecordedUpdate, hearing.dispositionRecorded);
-  runtime.handle(facilityAppealFiledUpdate, appeals.facilityAppealFiled);
-  runtime.handle(facilityAppealDecidedUpdate, appeals.facilityAppealDecided);
-  runtime.handle(directorAppealFiledUpdate, appeals.directorAppealFiled);
-  runtime.handle(directorAppealDecidedUpdate, appeals.directorAppealDecided);
+  handleEvents(runtime, hearing, [
+    investigationStartedUpdate,
+    inmateUnavailableUpdate,
+    inmateAvailableUpdate,
+    representativeRequestedUpdate,
+    representativeConsultedUpdate,
+    hearingScheduledUpdate,
+    hearingConcludedUpdate,
+    hearingWaivedUpdate,
+    dispositionRecordedUpdate,
+  ]);
+  handleEvents(runtime, appeals, [
+    facilityAppealFiledUpdate,
+    facilityAppealDecidedUpdate,
+    directorAppealFiledUpdate,
+    directorAppealDecidedUpdate,
+  ]);
   runtime.handle(privilegeRestoredUpdate, sanctions.privilegeRestored);
 
   await disciplineCase.open();

@@ -10,6 +10,7 @@ import {
   type DecisionInput,
   type GrievanceIntakeInput,
 } from '../domain/cases/grievance';
+import { runCase } from './case-events';
 import { guard } from './refusals';
 import { type CaseView } from './case-messages';
 import { GrievanceCase, type GrievanceResult } from './grievance/case';
@@ -24,36 +25,34 @@ export const initialResponseUpdate = defineUpdate<CaseView, [EventBase]>('initia
 export const decisionIssuedUpdate = defineUpdate<CaseView, [DecisionInput]>('decisionIssued');
 export const withdrawUpdate = defineUpdate<CaseView, [EventBase]>('withdraw');
 
+/** The events the policy knows, in the order their handlers are registered (GrievanceCase names them). */
+const GRIEVANCE_EVENTS = [
+  // §III.E.9-10: informal resolution first, by a Request to Staff and its written response.
+  rtsSubmittedUpdate,
+  rtsRespondedUpdate,
+
+  // §III.E.12: the formal grievance, after the response (emergency, sensitive and PREA grievances
+  // are filed directly, §III.E.11 and 115.52(b)(3)).
+  grievanceFiledUpdate,
+
+  // 115.52(f): an emergency PREA grievance gets an initial response before the final decision.
+  initialResponseUpdate,
+
+  // The reviewing authority's decision, never by staff directly involved in the complaint (§III.E.5);
+  // it is served on the inmate, and the case closes once its service is recorded.
+  decisionIssuedUpdate,
+
+  // The inmate may withdraw the grievance until it is decided; every open deadline is waived.
+  withdrawUpdate,
+];
+
 export function grievanceWorkflowId(caseNumber: string): string {
   return `grievance-${caseNumber}`;
 }
 
 export async function grievance(rawIntake: GrievanceIntakeInput): Promise<GrievanceResult> {
   const grievanceCase = new GrievanceCase(guard(() => parseGrievanceIntake(rawIntake)));
-  const { runtime } = grievanceCase;
-  runtime.registerCommonHandlers();
-
-  // §III.E.9-10: informal resolution first, by a Request to Staff and its written response.
-  runtime.handle(rtsSubmittedUpdate, grievanceCase.rtsSubmitted);
-  runtime.handle(rtsRespondedUpdate, grievanceCase.rtsResponded);
-
-  // §III.E.12: the formal grievance, after the response (emergency, sensitive and PREA grievances
-  // are filed directly, §III.E.11 and 115.52(b)(3)).
-  runtime.handle(grievanceFiledUpdate, grievanceCase.grievanceFiled);
-
-  // 115.52(f): an emergency PREA grievance gets an initial response before the final decision.
-  runtime.handle(initialResponseUpdate, grievanceCase.initialResponse);
-
-  // The reviewing authority's decision, never by staff directly involved in the complaint (§III.E.5);
-  // it is served on the inmate, and the case closes once its service is recorded.
-  runtime.handle(decisionIssuedUpdate, grievanceCase.decisionIssued);
-
-  // The inmate may withdraw the grievance until it is decided; every open deadline is waived.
-  runtime.handle(withdrawUpdate, grievanceCase.withdrawn);
-
-  await runtime.open();
   // The case closes when the decision is served, on withdrawal, or when the inmate's window to take
   // the next step lapses with nothing filed (the furthest an extension or the absolute limit allows).
-  await runtime.runUntilClosed(grievanceCase.filingWindow);
-  return grievanceCase.result();
+  return runCase(grievanceCase, GRIEVANCE_EVENTS, { lapse: grievanceCase.filingWindow });
 }

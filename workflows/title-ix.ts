@@ -27,6 +27,7 @@ import {
   type SupportiveMeasuresInput,
   type TitleIxIntakeInput,
 } from '../domain/cases/title-ix';
+import { runCase } from './case-events';
 import { guard } from './refusals';
 import { type CaseView } from './case-messages';
 import { TitleIxCase } from './title-ix/case';
@@ -60,6 +61,71 @@ export const appealDecidedUpdate = defineUpdate<CaseView, [AppealDecisionInput]>
 export const dismissComplaintUpdate = defineUpdate<CaseView, [DismissalInput]>('dismissComplaint');
 export const closeReportUpdate = defineUpdate<CaseView, [CloseReportInput]>('closeReport');
 
+/** The events the policy knows, in the order their handlers are registered (TitleIxCase names them). */
+const TITLE_IX_EVENTS = [
+  // 3.26: "As soon as reasonably possible after receiving a report ... the Title IX Coordinator shall
+  // contact the complainant" (coordinator.contact, an agency setting). Whoever makes the contact acts
+  // as coordinator, so role separation excludes them from deciding.
+  complainantContactedUpdate,
+
+  // 3.26 Supportive Measures: offered to the complainant, available to the respondent, before or
+  // after a formal complaint; the complainant's decline counts only "in writing". The measures
+  // themselves stay in the case system (they are confidential too): only the status is recorded.
+  supportiveMeasuresUpdate,
+
+  // A party or advisor becomes known, or a party's contact details change. A complainant or
+  // respondent who becomes known after the notice of the formal complaint went out gets it now:
+  // 3.26 gives the notice to "the parties who are known". A party's role never changes.
+  recordPartyUpdate,
+
+  // The formal complaint names the investigators assigned; they may not decide the case.
+  formalComplaintReceivedUpdate,
+
+  // 3.26 Formal Complaint: "Upon receipt of a formal complaint, a District shall simultaneously
+  // provide the following written notice to the parties who are known" (notice.parties). Docket
+  // sends it, so the event's instant is the instant of sending.
+  noticePartiesUpdate,
+
+  // 3.26: "At least ten (10) days prior to completion of the investigative report, the District
+  // shall send to each party and the party's advisor, if any, the evidence ... The parties shall have
+  // at least ten (10) days to submit a written response" (evidence.review). The case system sends the
+  // evidence itself; Docket tells each party and advisor how long they have.
+  evidenceSentUpdate,
+
+  // The report may not be completed before the parties' 10 days have run: checkTimely refuses it with
+  // the earliest allowed time (TOO_EARLY). "The investigative report is sent to the parties."
+  investigationCompletedUpdate,
+
+  // 3.26 Determination: "No earlier than ten (10) days following the completion of the investigation
+  // period, the decision-maker, who cannot be the same person as the Title IX Coordinator or the
+  // investigator, shall issue a written determination ... provided to the parties simultaneously."
+  // Issuing is providing it, so its instant is Docket's clock: the appeal period runs from the
+  // moment the parties have it, never from an earlier signature.
+  determinationIssuedUpdate,
+
+  // 3.26 Appeals: either party may appeal a determination or a dismissal within the appeal period
+  // (a subject's window: a late appeal is refused). "Notify the other party in writing when an appeal
+  // is filed" and "Simultaneously provide all parties a written copy of the District's procedures
+  // governing the appeal process": every party is written to at once, the other party told of the
+  // appeal, the appellant that it was received.
+  appealFiledUpdate,
+
+  // 3.26 Appeals item 4: the appeal decision-maker is not the original decision-maker (of the
+  // determination or the dismissal), the investigator or the Title IX Coordinator. Item 7: the
+  // written decision goes to both parties simultaneously, and the determination is final on that date.
+  appealDecidedUpdate,
+
+  // 3.26: required and discretionary dismissals; "Upon the dismissal of a formal complaint for any
+  // reason, the District shall promptly send written notice of the dismissal and reason(s) for the
+  // dismissal simultaneously to the parties." A dismissal may be appealed (3.26 Appeals).
+  dismissComplaintUpdate,
+
+  // A report that never becomes a formal complaint still ends, and its records are kept (3.26
+  // Records: "any actions, including any supportive measures, taken in response to a report"), but
+  // only once the coordinator has contacted the complainant as 3.26 requires.
+  closeReportUpdate,
+];
+
 export const titleIxDetailsQuery = defineQuery<TitleIxDetails>('titleIxDetails');
 
 export function titleIxWorkflowId(caseNumber: string): string {
@@ -68,80 +134,14 @@ export function titleIxWorkflowId(caseNumber: string): string {
 
 export async function titleIx(rawIntake: TitleIxIntakeInput): Promise<TitleIxResult> {
   const titleIxCase = new TitleIxCase(guard(() => parseTitleIxIntake(rawIntake)));
-  const { runtime } = titleIxCase;
   setHandler(titleIxDetailsQuery, () => titleIxCase.details());
-  runtime.registerCommonHandlers();
-
-  // 3.26: "As soon as reasonably possible after receiving a report ... the Title IX Coordinator shall
-  // contact the complainant" (coordinator.contact, an agency setting). Whoever makes the contact acts
-  // as coordinator, so role separation excludes them from deciding.
-  runtime.handle(complainantContactedUpdate, titleIxCase.complainantContacted);
-
-  // 3.26 Supportive Measures: offered to the complainant, available to the respondent, before or
-  // after a formal complaint; the complainant's decline counts only "in writing". The measures
-  // themselves stay in the case system (they are confidential too): only the status is recorded.
-  runtime.handle(supportiveMeasuresUpdate, titleIxCase.supportiveMeasuresRecorded);
-
-  // A party or advisor becomes known, or a party's contact details change. A complainant or
-  // respondent who becomes known after the notice of the formal complaint went out gets it now:
-  // 3.26 gives the notice to "the parties who are known". A party's role never changes.
-  runtime.handle(recordPartyUpdate, titleIxCase.partyRecorded);
-
-  // The formal complaint names the investigators assigned; they may not decide the case.
-  runtime.handle(formalComplaintReceivedUpdate, titleIxCase.formalComplaintReceived);
-
-  // 3.26 Formal Complaint: "Upon receipt of a formal complaint, a District shall simultaneously
-  // provide the following written notice to the parties who are known" (notice.parties). Docket
-  // sends it, so the event's instant is the instant of sending.
-  runtime.handle(noticePartiesUpdate, titleIxCase.partiesNoticed);
-
-  // 3.26: "At least ten (10) days prior to completion of the investigative report, the District
-  // shall send to each party and the party's advisor, if any, the evidence ... The parties shall have
-  // at least ten (10) days to submit a written response" (evidence.review). The case system sends the
-  // evidence itself; Docket tells each party and advisor how long they have.
-  runtime.handle(evidenceSentUpdate, titleIxCase.evidenceSent);
-
-  // The report may not be completed before the parties' 10 days have run: checkTimely refuses it with
-  // the earliest allowed time (TOO_EARLY). "The investigative report is sent to the parties."
-  runtime.handle(investigationCompletedUpdate, titleIxCase.investigationCompleted);
-
-  // 3.26 Determination: "No earlier than ten (10) days following the completion of the investigation
-  // period, the decision-maker, who cannot be the same person as the Title IX Coordinator or the
-  // investigator, shall issue a written determination ... provided to the parties simultaneously."
-  // Issuing is providing it, so its instant is Docket's clock: the appeal period runs from the
-  // moment the parties have it, never from an earlier signature.
-  runtime.handle(determinationIssuedUpdate, titleIxCase.determinationIssued);
-
-  // 3.26 Appeals: either party may appeal a determination or a dismissal within the appeal period
-  // (a subject's window: a late appeal is refused). "Notify the other party in writing when an appeal
-  // is filed" and "Simultaneously provide all parties a written copy of the District's procedures
-  // governing the appeal process": every party is written to at once, the other party told of the
-  // appeal, the appellant that it was received.
-  runtime.handle(appealFiledUpdate, titleIxCase.appealFiled);
-
-  // 3.26 Appeals item 4: the appeal decision-maker is not the original decision-maker (of the
-  // determination or the dismissal), the investigator or the Title IX Coordinator. Item 7: the
-  // written decision goes to both parties simultaneously, and the determination is final on that date.
-  runtime.handle(appealDecidedUpdate, titleIxCase.appealDecided);
-
-  // 3.26: required and discretionary dismissals; "Upon the dismissal of a formal complaint for any
-  // reason, the District shall promptly send written notice of the dismissal and reason(s) for the
-  // dismissal simultaneously to the parties." A dismissal may be appealed (3.26 Appeals).
-  runtime.handle(dismissComplaintUpdate, titleIxCase.complaintDismissed);
-
-  // A report that never becomes a formal complaint still ends, and its records are kept (3.26
-  // Records: "any actions, including any supportive measures, taken in response to a report"), but
-  // only once the coordinator has contacted the complainant as 3.26 requires.
-  runtime.handle(closeReportUpdate, titleIxCase.reportClosed);
-
-  await runtime.open();
   // Without an appeal the determination "shall become final ... the day after the period for an
   // appeal to be filed expires" (3.26 Determination); a dismissal nobody appeals stands on the same
   // terms. One timer to that instant, re-armed if the schedule or stage changes.
-  await runtime.runUntilClosed(titleIxCase.finality);
+  //
   // The workflow ends here; the records date stays in the closing view and in the result. A 7-year
   // timer in this workflow would bind every later change of this code to replay it for 7 years, and
   // a closed run is visible only for the namespace's retention, so the date goes back to the case
   // system (the record keeper) with the role to tell: see RecordsRetention.
-  return titleIxCase.result();
+  return runCase(titleIxCase, TITLE_IX_EVENTS, { lapse: titleIxCase.finality });
 }

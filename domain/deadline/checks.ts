@@ -2,15 +2,31 @@
 // recorded in workflow history), so a validator needs no calendar, policy or holiday data to run.
 import { DomainError } from '../errors';
 import { parseInstant } from '../time';
-import type { IsoInstant, Schedule, ScheduleEntry } from '../types';
+import type {
+  DeadlineScheduleEntry,
+  IsoInstant,
+  LowerBoundScheduleEntry,
+  Schedule,
+  ScheduleEntry,
+} from '../types';
 
 function ruleDetails(entry: ScheduleEntry): { key: string; rule: string; source: string } {
   return { key: entry.key, rule: entry.rule, source: entry.sourceText };
 }
 
+/** Narrows an entry to a deadline with its `dueAt`. */
+export function isDeadlineEntry(entry: ScheduleEntry): entry is DeadlineScheduleEntry {
+  return entry.kind === 'deadline' && Boolean(entry.dueAt);
+}
+
+/** Narrows an entry to a lower bound with its `earliest`. */
+export function isLowerBoundEntry(entry: ScheduleEntry): entry is LowerBoundScheduleEntry {
+  return entry.kind === 'lowerBound' && Boolean(entry.earliest);
+}
+
 /** The last instant of a deadline entry; UNKNOWN_ENTRY when the entry is not a deadline. */
 export function dueAtOf(entry: ScheduleEntry): IsoInstant {
-  if (entry.kind !== 'deadline' || !entry.dueAt) {
+  if (!isDeadlineEntry(entry)) {
     throw new DomainError('UNKNOWN_ENTRY', `${entry.key} is not a deadline`, { key: entry.key });
   }
   return entry.dueAt;
@@ -18,7 +34,7 @@ export function dueAtOf(entry: ScheduleEntry): IsoInstant {
 
 /** The first instant of a lower-bound entry; UNKNOWN_ENTRY when the entry is not a lower bound. */
 export function earliestOf(entry: ScheduleEntry): IsoInstant {
-  if (entry.kind !== 'lowerBound' || !entry.earliest) {
+  if (!isLowerBoundEntry(entry)) {
     throw new DomainError('UNKNOWN_ENTRY', `${entry.key} is not a lower bound`, { key: entry.key });
   }
   return entry.earliest;

@@ -18,6 +18,15 @@ export {
   type ReminderPlacement,
   type ReminderRule,
 } from './reminders';
-export { checkDeadline, checkEvent, checkNotBefore, dueAtOf, earliestOf, findEntry } from './checks';
+export {
+  checkDeadline,
+  checkEvent,
+  checkNotBefore,
+  dueAtOf,
+  earliestOf,
+  findEntry,
+  isDeadlineEntry,
+  isLowerBoundEntry,
+} from './checks';
 export { validateExtension, type ExtensionRequest, type ExtensiblePolicy } from './extensions';
 export { dueFromAnchorText, type DueResult } from './due';

@@ -18,7 +18,7 @@ import {
 import { citeRule } from '../../domain/policies/citations';
 import type { Policy } from '../../domain/policies/schema';
 import type { ScheduleEntry } from '../../domain/types';
-import { casePolicy, caseEvent } from '../case-events';
+import { casePolicy, caseEvent, timedStep } from '../case-events';
 import { CaseRuntime } from '../case-runtime';
 import { guard, refuse, refuseFutureEvent } from '../refusals';
 import {
@@ -112,29 +112,22 @@ export class ConductCase {
     await this.alert(disclosureReviewAlert(this.policy(), this.disclosure as DisclosureIntake, review));
   }
 
-  readonly investigationStarted = caseEvent(eventBaseSchema, {
-    validate: (event) => {
-      this.requireKind('report', 'the start of an investigation');
-      this.runtime.requireStage(['reported'], 'starting the investigation');
-      this.runtime.requireAfter(event.at, 'report.made', 'the investigation');
-      this.runtime.checkTimely('investigation.started', event.at);
-    },
-    apply: async (event) => {
-      await this.runtime.recordEvents({ 'investigation.started': event.at }, event, 'investigation.started');
-      this.runtime.moveTo('investigating');
-    },
+  readonly investigationStarted = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'investigation.started',
+    first: () => this.requireKind('report', 'the start of an investigation'),
+    stages: ['reported'],
+    doing: 'starting the investigation',
+    follows: ['report.made', 'the investigation'],
+    next: 'investigating',
   });
 
-  readonly investigationCompleted = caseEvent(investigationCompletedSchema, {
-    validate: (event) => {
-      this.requireKind('report', 'the completion of an investigation');
-      this.runtime.requireStage(['investigating'], 'completing the investigation');
-      this.runtime.requireAfter(event.at, 'investigation.started', 'the completion');
-      this.runtime.checkTimely('investigation.completed', event.at);
-    },
-    apply: async (event) => {
-      const key = 'investigation.completed';
-      await this.runtime.recordEvents({ [key]: event.at }, event, key);
+  readonly investigationCompleted = timedStep(() => this.runtime, investigationCompletedSchema, {
+    key: 'investigation.completed',
+    first: () => this.requireKind('report', 'the completion of an investigation'),
+    stages: ['investigating'],
+    doing: 'completing the investigation',
+    follows: ['investigation.started', 'the completion'],
+    then: (event) => {
       this.finding = event.finding;
       this.runtime.moveTo('investigated', event.finding);
     },
@@ -166,10 +159,12 @@ export class ConductCase {
     },
   });
 
-  readonly wardenDecided = caseEvent(wardenDecisionSchema, {
-    validate: (event) => {
-      this.requireKind('disclosure', "the warden's decision");
-      this.runtime.requireStage(['notice-received'], "the warden's decision");
+  readonly wardenDecided = timedStep(() => this.runtime, wardenDecisionSchema, {
+    key: 'warden.decided',
+    first: () => this.requireKind('disclosure', "the warden's decision"),
+    stages: ['notice-received'],
+    doing: "the warden's decision",
+    check: (event) => {
       if (event.by === (this.disclosure as DisclosureIntake).employeeId) {
         const source = citeRule(this.policy(), 'warden.review');
         refuse(
@@ -178,11 +173,9 @@ export class ConductCase {
           { field: 'by', value: event.by, source },
         );
       }
-      this.runtime.requireAfter(event.at, 'notice.received', 'the decision');
-      this.runtime.checkTimely('warden.decided', event.at);
     },
-    apply: async (event) => {
-      await this.runtime.recordEvents({ 'warden.decided': event.at }, event, 'warden.decided');
+    follows: ['notice.received', 'the decision'],
+    then: (event) => {
       this.decision = { decision: event.decision, at: event.at, by: event.by };
       this.runtime.moveTo('decided', event.decision);
     },

@@ -12,96 +12,69 @@ import {
 } from '../../domain/cases/discipline';
 import { checkNotBefore } from '../../domain/deadline/checks';
 import type { Schedule } from '../../domain/types';
+import { timedStep } from '../case-events';
 import { guard, refuse, refuseFutureEvent } from '../refusals';
 import { HEARING_ACTIONS } from './case';
 import { DisciplineEvents, entryOf, updateHandler } from './model';
 
 export class HearingEvents extends DisciplineEvents {
-  readonly investigationStarted = updateHandler({
-    schema: eventBaseSchema,
-    validate: (event) => {
-      this.runtime.requireOpen('starting the investigation');
-      this.runtime.refuseDuplicate('investigation.started', 'the start of the investigation');
-      this.runtime.requireAfter(event.at, 'report.filed', 'the investigation');
-      this.runtime.checkTimely('investigation.started', event.at);
-    },
-    apply: (event) =>
-      this.runtime.recordEvents({ 'investigation.started': event.at }, event, 'investigation.started'),
+  readonly investigationStarted = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'investigation.started',
+    doing: 'starting the investigation',
+    once: 'the start of the investigation',
+    follows: ['report.filed', 'the investigation'],
   });
 
   // §IV.C.2: unavailability is documented, and the report is then served within 24 hours after
   // availability occurs. The domain restarts the clock; the runtime stops its timers meanwhile.
-  readonly inmateUnavailable = updateHandler({
-    schema: inmateUnavailableSchema,
-    validate: (event) => {
-      this.runtime.requireStage(['awaiting-service'], 'documenting that the inmate is unavailable');
-      this.runtime.refuseDuplicate('inmate.unavailable', 'unavailability');
-      this.runtime.requireAfter(event.at, 'report.accepted', 'unavailability');
-      this.runtime.checkTimely('inmate.unavailable', event.at);
-    },
-    apply: async (event) => {
-      await this.runtime.recordEvents({ 'inmate.unavailable': event.at }, event, 'inmate.unavailable');
+  readonly inmateUnavailable = timedStep(() => this.runtime, inmateUnavailableSchema, {
+    key: 'inmate.unavailable',
+    stages: ['awaiting-service'],
+    doing: 'documenting that the inmate is unavailable',
+    once: 'unavailability',
+    follows: ['report.accepted', 'unavailability'],
+    then: (event) =>
       this.runtime.record({
         at: event.at,
         type: 'unavailability.documented',
         actor: event.by,
         detail: event.reason,
-      });
-    },
+      }),
   });
 
-  readonly inmateAvailable = updateHandler({
-    schema: eventBaseSchema,
-    validate: (event) => {
-      this.runtime.requireStage(['awaiting-service'], 'recording that the inmate is available');
-      this.runtime.requireEvent('inmate.unavailable', 'availability');
-      this.runtime.refuseDuplicate('inmate.available', 'availability');
-      this.runtime.requireAfter(event.at, 'inmate.unavailable', 'availability');
-      this.runtime.checkTimely('inmate.available', event.at);
-    },
-    apply: (event) => this.runtime.recordEvents({ 'inmate.available': event.at }, event, 'inmate.available'),
+  readonly inmateAvailable = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'inmate.available',
+    stages: ['awaiting-service'],
+    doing: 'recording that the inmate is available',
+    requires: ['inmate.unavailable', 'availability'],
+    once: 'availability',
+    follows: ['inmate.unavailable', 'availability'],
   });
 
-  readonly representativeRequested = updateHandler({
-    schema: representativeRequestSchema,
-    validate: (request) => {
-      this.runtime.requireStage(
-        ['awaiting-service', 'awaiting-hearing'],
-        'requesting a staff representative',
-      );
-      this.runtime.refuseDuplicate('representative.requested', 'the request for a staff representative');
+  readonly representativeRequested = timedStep(() => this.runtime, representativeRequestSchema, {
+    key: 'representative.requested',
+    stages: ['awaiting-service', 'awaiting-hearing'],
+    doing: 'requesting a staff representative',
+    once: 'the request for a staff representative',
+    check: (request) => {
       if (request.representativeId)
         this.disciplineCase.refuseInvolved(
           request.representativeId,
           'the staff representative',
           'representativeId',
         );
-      this.runtime.requireAfter(request.at, 'report.accepted', 'the request');
-      this.runtime.checkTimely('representative.requested', request.at);
     },
-    apply: (request) =>
-      this.runtime.recordEvents(
-        { 'representative.requested': request.at },
-        request,
-        'representative.requested',
-      ),
+    follows: ['report.accepted', 'the request'],
   });
 
-  readonly representativeConsulted = updateHandler({
-    schema: eventBaseSchema,
-    validate: (event) => {
-      this.runtime.requireStage(
-        ['awaiting-service', 'awaiting-hearing'],
-        "the staff representative's consultation",
-      );
-      this.runtime.requireEvent('representative.requested', 'the consultation');
-      this.runtime.refuseDuplicate('representative.consulted', 'the consultation');
-      this.disciplineCase.refuseInvolved(event.by, 'the staff representative', 'by');
-      this.runtime.requireAfter(event.at, 'representative.requested', 'the consultation');
-      this.runtime.checkTimely('representative.consulted', event.at);
-    },
-    apply: (event) =>
-      this.runtime.recordEvents({ 'representative.consulted': event.at }, event, 'representative.consulted'),
+  readonly representativeConsulted = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'representative.consulted',
+    stages: ['awaiting-service', 'awaiting-hearing'],
+    doing: "the staff representative's consultation",
+    requires: ['representative.requested', 'the consultation'],
+    once: 'the consultation',
+    check: (event) => this.disciplineCase.refuseInvolved(event.by, 'the staff representative', 'by'),
+    follows: ['representative.requested', 'the consultation'],
   });
 
   // Scheduling is recorded so the representative's 24 hours (§IV.C.8) can be counted back from it;
@@ -165,15 +138,12 @@ export class HearingEvents extends DisciplineEvents {
 
   // §IV.C.2: waiving the hearing is a plea of guilty and forfeits the appeal; the report goes to the
   // disciplinary officer for disposition and sanctions (§IV.C.5). The policy arms no appeal limits.
-  readonly hearingWaived = updateHandler({
-    schema: eventBaseSchema,
-    validate: (event) => {
-      this.runtime.requireStage(['awaiting-hearing'], 'waiving the hearing');
-      this.runtime.requireAfter(event.at, 'report.served', 'the waiver');
-      this.runtime.checkTimely('hearing.waived', event.at);
-    },
-    apply: async (event) => {
-      await this.runtime.recordEvents({ 'hearing.waived': event.at }, event, 'hearing.waived');
+  readonly hearingWaived = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'hearing.waived',
+    stages: ['awaiting-hearing'],
+    doing: 'waiving the hearing',
+    follows: ['report.served', 'the waiver'],
+    then: (event) => {
       this.runtime.record({
         at: event.at,
         type: 'plea.guilty',

@@ -12,7 +12,7 @@ import {
 } from '../../domain/cases/grievance';
 import { citeConstraint } from '../../domain/policies/citations';
 import type { ExtensionRecord, ScheduleEntry } from '../../domain/types';
-import { casePolicy, caseEvent } from '../case-events';
+import { casePolicy, caseEvent, timedStep } from '../case-events';
 import { CaseRuntime } from '../case-runtime';
 import { refuse } from '../refusals';
 import type { TrackedDeadline } from '../deadlines';
@@ -68,30 +68,25 @@ export class GrievanceCase {
     return { caseNumber: this.intake.caseNumber, stage: this.runtime.stage, outcome: this.runtime.outcome };
   }
 
-  readonly rtsSubmitted = caseEvent(eventBaseSchema, {
-    validate: (event) => {
-      this.runtime.requireStage(['informal'], 'a Request to Staff');
-      this.runtime.refuseDuplicate('rts.submitted', 'the Request to Staff');
-      this.runtime.checkTimely('rts.submitted', event.at);
-    },
-    apply: (event) => this.runtime.recordEvents({ 'rts.submitted': event.at }, event, 'rts.submitted'),
+  readonly rtsSubmitted = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'rts.submitted',
+    stages: ['informal'],
+    doing: 'a Request to Staff',
+    once: 'the Request to Staff',
   });
 
-  readonly rtsResponded = caseEvent(eventBaseSchema, {
-    validate: (event) => {
-      this.runtime.requireStage(['informal'], 'a Request to Staff response');
-      this.runtime.requireEvent('rts.submitted', 'a Request to Staff response');
-      this.runtime.requireAfter(event.at, 'rts.submitted', 'the response');
-      this.runtime.checkTimely('rts.responded', event.at);
-    },
-    apply: async (event) => {
-      await this.runtime.recordEvents({ 'rts.responded': event.at }, event, 'rts.responded');
-      this.runtime.moveTo('awaiting-filing');
-    },
+  readonly rtsResponded = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'rts.responded',
+    stages: ['informal'],
+    doing: 'a Request to Staff response',
+    requires: ['rts.submitted', 'a Request to Staff response'],
+    follows: ['rts.submitted', 'the response'],
+    next: 'awaiting-filing',
   });
 
-  readonly grievanceFiled = caseEvent(eventBaseSchema, {
-    validate: (event) => {
+  readonly grievanceFiled = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'grievance.filed',
+    first: () => {
       if (this.runtime.stage === 'informal') {
         refuse(
           'INFORMAL_RESOLUTION_REQUIRED',
@@ -99,32 +94,27 @@ export class GrievanceCase {
           { stage: this.runtime.stage },
         );
       }
-      this.runtime.requireStage(['awaiting-filing'], 'filing the grievance');
-      this.runtime.requireAfter(event.at, 'rts.responded', 'the filing');
-      this.runtime.checkTimely('grievance.filed', event.at);
     },
-    apply: async (event) => {
-      await this.runtime.recordEvents({ 'grievance.filed': event.at }, event, 'grievance.filed');
-      this.runtime.moveTo('formal');
-    },
+    stages: ['awaiting-filing'],
+    doing: 'filing the grievance',
+    follows: ['rts.responded', 'the filing'],
+    next: 'formal',
   });
 
-  readonly initialResponse = caseEvent(eventBaseSchema, {
-    validate: (event) => {
-      this.runtime.requireStage(['formal'], 'an initial response');
+  // Only the PREA emergency track ever records one, so its duplicate check may come before the track's.
+  readonly initialResponse = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'grievance.initial-response',
+    stages: ['formal'],
+    doing: 'an initial response',
+    check: () => {
       if (!this.preaEmergency) {
         refuse(
           'NOT_APPLICABLE',
           'an initial response is recorded only on the PREA emergency track (28 CFR 115.52(f))',
         );
       }
-      this.runtime.refuseDuplicate('grievance.initial-response', 'the initial response');
-      this.runtime.checkTimely('grievance.initial-response', event.at);
     },
-    apply: (event) => {
-      const key = 'grievance.initial-response';
-      return this.runtime.recordEvents({ [key]: event.at }, event, key);
-    },
+    once: 'the initial response',
   });
 
   readonly decisionIssued = caseEvent(decisionSchema, {
@@ -162,7 +152,7 @@ export class GrievanceCase {
     },
   });
 
-  readonly withdrawn = caseEvent(eventBaseSchema, {
+  readonly withdraw = caseEvent(eventBaseSchema, {
     validate: () => this.runtime.requireStage(['informal', 'awaiting-filing', 'formal'], 'a withdrawal'),
     apply: async (event) => {
       this.runtime.waiveOpen('grievance withdrawn', event.by);

@@ -41,15 +41,21 @@ import {
   type ProbationAction,
 } from '../../domain/cases/probation-actions';
 import { keyedUnder } from '../../domain/cases/record-keys';
-import { checkNotBefore } from '../../domain/deadline/checks';
-import { validateExtension } from '../../domain/deadline/extensions';
+import { checkNotBefore, dueAtOf } from '../../domain/deadline/checks';
 import { extensionRequestSchema, type ExtensionRequestInput } from '../../domain/cases/common';
 import type { ExtensionRecord, Schedule, ScheduleEntry } from '../../domain/types';
 import { computeCaseSchedule } from '../case-schedule';
 import { guard, refuse, refuseFutureEvent } from '../refusals';
 import { CaseRuntime, type CaseUpdateSpec } from '../case-runtime';
 import type { TrackedDeadline } from '../deadlines';
-import { findOnRecord, recordExtension, tellExtension, tellOfEntry } from '../record-common';
+import {
+  adoptExtension,
+  findOnRecord,
+  requestedDeadline,
+  tellExtension,
+  tellOfEntry,
+  validatedExtension,
+} from '../record-common';
 import { checkAction } from './checks';
 import type { ProbationCarry, ProbationView, ProbationViolation, RecordStage } from './types';
 import { recordView, running } from './view';
@@ -151,14 +157,14 @@ export class ProbationRecord {
               window: {
                 key: window.key,
                 from: window.entry.anchorAt,
-                until: window.entry.dueAt as string,
+                until: dueAtOf(window.entry),
                 untilText: window.entry.localText,
                 source: window.entry.sourceText,
               },
             }
           : {}),
         ...(probation
-          ? { probation: { until: probation.entry.dueAt as string, untilText: probation.entry.localText } }
+          ? { probation: { until: dueAtOf(probation.entry), untilText: probation.entry.localText } }
           : {}),
       };
       return [prior];
@@ -192,7 +198,7 @@ export class ProbationRecord {
   // ---------------------------------------------------------------------------------------------
   // Schedules: one per action, computed and recorded like every case's
 
-  private computeFor(
+  computeFor(
     action: ProbationAction,
     events: Record<string, string>,
     extensions: ExtensionRecord[],
@@ -207,7 +213,7 @@ export class ProbationRecord {
     });
   }
 
-  private adopt(action: ProbationAction, schedule: Schedule): void {
+  adopt(action: ProbationAction, schedule: Schedule): void {
     action.policyVersion = schedule.policyVersion;
     const entries = schedule.entries.map((entry) => keyedUnder(action.id, entry));
     this.runtime.applySchedule({ ...schedule, entries });
@@ -452,9 +458,7 @@ export class ProbationRecord {
     const at = Date.parse(input.occurredAt);
     const initial = this.actions.some((a) => {
       const d = this.tracked(a, isDisciplinary(a.action) ? undefined : 'probation.initial');
-      return (
-        d !== undefined && Date.parse(d.entry.anchorAt) <= at && at <= Date.parse(d.entry.dueAt as string)
-      );
+      return d !== undefined && Date.parse(d.entry.anchorAt) <= at && at <= Date.parse(dueAtOf(d.entry));
     });
     const advice = lookBack({ id, occurredAt: input.occurredAt }, this.priorActions(), initial);
     this.violations.push({ id, occurredAt: input.occurredAt, reportedBy: input.by, advice });
@@ -555,16 +559,9 @@ export class ProbationRecord {
   }
 
   private extensionFor(request: ExtensionRequestInput): { action: ProbationAction; record: ExtensionRecord } {
-    const parts = splitKey(request.key);
-    const deadline = this.runtime.deadline(request.key);
-    if (!parts || !deadline) {
-      refuse('UNKNOWN_DEADLINE', `no deadline ${request.key} on this record`, {
-        key: request.key,
-        known: this.runtime.deadlineViews().map((d) => d.key),
-      });
-    }
+    const { parts, deadline } = requestedDeadline(this.runtime, request.key, splitKey);
     const action = this.find(parts.actionId);
-    if (!running(deadline) || Date.parse(request.at) > Date.parse(deadline.entry.dueAt as string)) {
+    if (!running(deadline) || Date.parse(request.at) > Date.parse(dueAtOf(deadline.entry))) {
       refuse(
         'PERIOD_ENDED',
         `${request.key} ended ${deadline.entry.localText}: a period can be extended only before it ends`,
@@ -572,34 +569,20 @@ export class ProbationRecord {
       );
     }
     const entry = unprefixed(deadline.entry);
-    const record = guard(() =>
-      validateExtension(
-        {
-          id: PROBATION_POLICY_ID,
-          version: action.policyVersion ?? '',
-          rules: [{ key: entry.key, extension: entry.extensionPolicy }],
-        },
-        entry,
-        { ...request, grantedAt: request.at },
-      ),
-    );
-    return { action, record };
+    const policy = { id: PROBATION_POLICY_ID, version: action.policyVersion ?? '' };
+    return { action, record: validatedExtension(policy, entry, request) };
   }
 
   async extend(request: ExtensionRequestInput): Promise<void> {
     const { action, record } = this.extensionFor(request);
-    const extensions = [...action.extensions, record];
-    const schedule = await this.computeFor(action, action.events, extensions);
-    action.extensions = extensions;
-    this.adopt(action, schedule);
-    const entry = recordExtension(this.runtime, request, record);
+    const { entry, count } = await adoptExtension(this, action, request, record);
     this.refreshStage();
     this.runtime.touch();
-    await tellExtension(this.runtime, request.key, extensions.length, entry);
+    await tellExtension(this.runtime, request.key, count, entry);
     // The employee is told in writing: staff hand it over or mail it (§III.F.1-2) and record it.
     await this.runtime.addServiceTask(
       {
-        key: `${request.key}.extension-${extensions.length}`,
+        key: `${request.key}.extension-${count}`,
         document: `Written notification: ${isDisciplinary(action.action) ? 'disciplinary' : 'initial'} probation extended through ${entry.localText} (${entry.sourceText})`,
         to: entry.extensionPolicy?.noticeTo ?? 'employee',
         role: request.approverRole,

@@ -8,6 +8,7 @@ import {
   probationKeyOf,
   type ProbationAction,
 } from '../../domain/cases/probation-actions';
+import { dueAtOf } from '../../domain/deadline/checks';
 import type { TrackedDeadline } from '../deadlines';
 import type { ActionView, ProbationRecordView, ProbationViolation } from './types';
 
@@ -25,7 +26,7 @@ function probationView(probation: TrackedDeadline): NonNullable<ActionView['prob
     key: probation.key,
     state: probation.state,
     startsOn: localDateOf(probation.entry.anchorAt),
-    endsAt: probation.entry.dueAt as string,
+    endsAt: dueAtOf(probation.entry),
     localText: probation.entry.localText,
     rule: probation.entry.rule,
     source: probation.entry.sourceText,
@@ -38,7 +39,7 @@ function lookbackView(window: TrackedDeadline): NonNullable<ActionView['lookback
     key: window.key,
     state: window.state,
     from: window.entry.anchorAt,
-    until: window.entry.dueAt as string,
+    until: dueAtOf(window.entry),
     localText: window.entry.localText,
     source: window.entry.sourceText,
   };

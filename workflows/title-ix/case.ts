@@ -20,11 +20,11 @@ import {
 } from '../../domain/cases/title-ix';
 import { citeSection } from '../../domain/policies/citations';
 import type { ScheduleEntry } from '../../domain/types';
-import { casePolicy, caseEvent } from '../case-events';
+import { casePolicy, caseEvent, timedStep } from '../case-events';
 import { CaseRuntime } from '../case-runtime';
 import { refuse, refuseFutureEvent } from '../refusals';
-import { letters, PartyNotices } from './notices';
-import { Participants } from './participants';
+import { letters, PartyNotices, type NoticeOptions, type PartyLetter } from './notices';
+import { Participants, type StaffRole } from './participants';
 import {
   DISMISSIBLE,
   OPEN_STAGES,
@@ -44,7 +44,7 @@ export class TitleIxCase {
   readonly runtime: CaseRuntime<TitleIxStage>;
   private readonly participants: Participants;
   private readonly notices: PartyNotices;
-  private readonly supportiveMeasures: SupportiveMeasureRecord[] = [];
+  private readonly measures: SupportiveMeasureRecord[] = [];
   private readonly appeals: AppealRecord[] = [];
 
   constructor(private readonly intake: TitleIxIntake) {
@@ -69,7 +69,7 @@ export class TitleIxCase {
   details(): TitleIxDetails {
     return {
       ...this.participants.details(),
-      supportiveMeasures: [...this.supportiveMeasures],
+      supportiveMeasures: [...this.measures],
       appeals: [...this.appeals],
       retention: this.retention(),
     };
@@ -81,20 +81,15 @@ export class TitleIxCase {
     return { caseNumber: this.intake.caseNumber, stage, outcome, retention: this.retention() };
   }
 
-  readonly complainantContacted = caseEvent(eventBaseSchema, {
-    validate: (event) => {
-      this.runtime.requireOpen('contacting the complainant');
-      this.runtime.refuseDuplicate('complainant.contacted', 'the contact with the complainant');
-      this.runtime.requireAfter(event.at, 'report.received', 'the contact');
-      this.runtime.checkTimely('complainant.contacted', event.at);
-    },
-    apply: async (event) => {
-      await this.runtime.recordEvents({ 'complainant.contacted': event.at }, event, 'complainant.contacted');
-      this.participants.actedAs('coordinators', event.by);
-    },
+  readonly complainantContacted = timedStep(() => this.runtime, eventBaseSchema, {
+    key: 'complainant.contacted',
+    doing: 'contacting the complainant',
+    once: 'the contact with the complainant',
+    follows: ['report.received', 'the contact'],
+    then: (event) => this.participants.actedAs('coordinators', event.by),
   });
 
-  readonly supportiveMeasuresRecorded = caseEvent(supportiveMeasuresSchema, {
+  readonly supportiveMeasures = caseEvent(supportiveMeasuresSchema, {
     validate: (record) => {
       this.runtime.requireOpen('recording supportive measures');
       const party = this.participants.requireNoticed(record.party, 'supportive measures');
@@ -112,7 +107,7 @@ export class TitleIxCase {
     apply: async (record) => {
       const party = this.participants.get(record.party) as Party;
       const { at, by, status, inWriting } = record;
-      this.supportiveMeasures.push({ at, by, party: party.id, role: party.role, status, inWriting });
+      this.measures.push({ at, by, party: party.id, role: party.role, status, inWriting });
       this.runtime.record({
         at,
         type: `supportive-measures.${status}`,
@@ -122,7 +117,7 @@ export class TitleIxCase {
     },
   });
 
-  readonly partyRecorded = caseEvent(recordPartySchema, {
+  readonly recordParty = caseEvent(recordPartySchema, {
     validate: ({ party }) => {
       this.runtime.requireOpen('recording a party');
       this.participants.requireSameRole(party);
@@ -140,21 +135,18 @@ export class TitleIxCase {
     },
   });
 
-  readonly formalComplaintReceived = caseEvent(formalComplaintSchema, {
-    validate: (event) => {
-      this.runtime.requireStage(['report'], 'a formal complaint');
-      this.runtime.requireAfter(event.at, 'report.received', 'the formal complaint');
-      this.runtime.checkTimely('formal-complaint.received', event.at);
-    },
-    apply: async (event) => {
-      const key = 'formal-complaint.received';
-      await this.runtime.recordEvents({ [key]: event.at }, event, key);
+  readonly formalComplaintReceived = timedStep(() => this.runtime, formalComplaintSchema, {
+    key: 'formal-complaint.received',
+    stages: ['report'],
+    doing: 'a formal complaint',
+    follows: ['report.received', 'the formal complaint'],
+    then: (event) => {
       this.participants.actedAs('investigators', ...event.investigatorIds);
       this.runtime.moveTo('formal-complaint');
     },
   });
 
-  readonly partiesNoticed = caseEvent(docketActSchema, {
+  readonly noticeParties = caseEvent(docketActSchema, {
     validate: () => {
       this.runtime.requireStage(['formal-complaint'], 'the notice of the formal complaint');
       for (const role of NOTICED_ROLES) {
@@ -178,65 +170,86 @@ export class TitleIxCase {
     },
   });
 
-  readonly evidenceSent = caseEvent(documentEventSchema, {
-    validate: (event) => {
-      this.runtime.requireStage(['investigation'], 'sending the evidence');
-      this.runtime.requireAfter(event.at, 'notice.sent', 'sending the evidence');
-      this.runtime.checkTimely('evidence.sent', event.at);
-    },
-    apply: async (event) => {
-      await this.runtime.recordEvents({ 'evidence.sent': event.at }, event, 'evidence.sent');
-      this.runtime.moveTo('evidence-review');
-      const letter = letters.evidence(this.scheduled('evidence.review').localText);
-      await this.notices.tell('evidence.sent', nowIso(), this.participants.noticed(), () => letter, {
-        advisors: true,
-        documentRef: event.documentRef,
-      });
+  readonly evidenceSent = timedStep(() => this.runtime, documentEventSchema, {
+    key: 'evidence.sent',
+    stages: ['investigation'],
+    doing: 'sending the evidence',
+    follows: ['notice.sent', 'sending the evidence'],
+    next: 'evidence-review',
+    then: (event) => this.sendReport('evidence.sent', letters.evidence, 'evidence.review', event),
+  });
+
+  readonly investigationCompleted = timedStep(() => this.runtime, documentEventSchema, {
+    key: 'investigation.completed',
+    stages: ['evidence-review'],
+    doing: 'completing the investigative report',
+    follows: ['evidence.sent', 'the investigative report'],
+    then: async (event) => {
+      this.participants.actedAs('investigators', event.by);
+      this.runtime.moveTo('awaiting-determination');
+      const key = 'investigation.completed';
+      await this.sendReport(key, letters.investigativeReport, 'determination.earliest', event);
     },
   });
 
-  readonly investigationCompleted = caseEvent(documentEventSchema, {
-    validate: (event) => {
-      this.runtime.requireStage(['evidence-review'], 'completing the investigative report');
-      this.runtime.requireAfter(event.at, 'evidence.sent', 'the investigative report');
-      this.runtime.checkTimely('investigation.completed', event.at);
-    },
-    apply: async (event) => {
-      const key = 'investigation.completed';
-      await this.runtime.recordEvents({ [key]: event.at }, event, key);
-      this.participants.actedAs('investigators', event.by);
-      this.runtime.moveTo('awaiting-determination');
-      const letter = letters.investigativeReport(this.scheduled('determination.earliest').localText);
-      await this.notices.tell(key, nowIso(), this.participants.noticed(), () => letter, {
-        advisors: true,
-        documentRef: event.documentRef,
-      });
-    },
-  });
+  /** The evidence or the investigative report, to every noticed party and advisor: `until` dates its review. */
+  private sendReport(
+    key: string,
+    letter: (until: string) => PartyLetter,
+    until: string,
+    event: { documentRef?: string },
+  ): Promise<void> {
+    const text = letter(this.scheduled(until).localText);
+    return this.tellParties(key, nowIso(), text, { advisors: true, documentRef: event.documentRef });
+  }
+
+  /** One letter to every noticed party at once (the letter names no party). */
+  private tellParties(key: string, at: string, letter: PartyLetter, options: NoticeOptions): Promise<void> {
+    return this.notices.tell(key, at, this.participants.noticed(), () => letter, options);
+  }
+
+  /** A decision sent now: its stage, and its maker, who may not have held an excluded role. */
+  private checkDecider(
+    stage: TitleIxStage,
+    what: string,
+    by: string,
+    role: StaffRole,
+    excluded: readonly StaffRole[],
+    section: string,
+  ): void {
+    this.runtime.requireStage([stage], what);
+    this.participants.requireSeparate(by, role, excluded, this.cite(section));
+  }
+
+  /** Records a decision Docket sends now, under its key; its maker acted in `role`. Returns its instant. */
+  private async recordDecision(key: string, by: string, role: StaffRole): Promise<string> {
+    const at = nowIso();
+    await this.runtime.recordEvents({ [key]: at }, { at, by }, key);
+    this.participants.actedAs(role, by);
+    return at;
+  }
 
   readonly determinationIssued = caseEvent(determinationSchema, {
     validate: (decision) => {
-      this.runtime.requireStage(['awaiting-determination'], 'a determination');
-      this.participants.requireSeparate(
+      const excluded = ['coordinators', 'investigators'] as const;
+      this.checkDecider(
+        'awaiting-determination',
+        'a determination',
         decision.by,
         'decisionMakers',
-        ['coordinators', 'investigators'],
-        this.cite('Determination'),
+        excluded,
+        'Determination',
       );
       this.runtime.checkTimely('determination.issued', nowIso());
     },
     apply: async (decision) => {
-      const at = nowIso();
       const key = 'determination.issued';
-      await this.runtime.recordEvents({ [key]: at }, { at, by: decision.by }, key);
-      this.participants.actedAs('decisionMakers', decision.by);
+      const at = await this.recordDecision(key, decision.by, 'decisionMakers');
       this.runtime.moveTo('determined', decision.outcome);
       const appealBy = this.scheduled('appeal.filing').localText;
       const finalOn = this.scheduled('determination.final').localText;
       const letter = letters.determination(decision.outcome, appealBy, finalOn);
-      await this.notices.tell(key, at, this.participants.noticed(), () => letter, {
-        documentRef: decision.documentRef,
-      });
+      await this.tellParties(key, at, letter, { documentRef: decision.documentRef });
     },
   });
 
@@ -274,47 +287,41 @@ export class TitleIxCase {
 
   readonly appealDecided = caseEvent(appealDecisionSchema, {
     validate: (decision) => {
-      this.runtime.requireStage(['appealed'], 'an appeal decision');
-      this.participants.requireSeparate(
+      const excluded = ['coordinators', 'investigators', 'decisionMakers'] as const;
+      this.checkDecider(
+        'appealed',
+        'an appeal decision',
         decision.by,
         'appealDecisionMakers',
-        ['coordinators', 'investigators', 'decisionMakers'],
-        this.cite('Appeals'),
+        excluded,
+        'Appeals',
       );
     },
     apply: async (decision) => {
-      const at = nowIso();
       const key = 'appeal.decided';
-      await this.runtime.recordEvents({ [key]: at }, { at, by: decision.by }, key);
-      this.participants.actedAs('appealDecisionMakers', decision.by);
+      const at = await this.recordDecision(key, decision.by, 'appealDecisionMakers');
       const letter = letters.appealDecision(decision.result);
-      await this.notices.tell(key, at, this.participants.noticed(), () => letter, {
-        documentRef: decision.documentRef,
-      });
+      await this.tellParties(key, at, letter, { documentRef: decision.documentRef });
       const outcome = `${this.runtime.outcome ?? 'decided'}; appeal ${decision.result}`;
       await this.close('final', outcome, at, decision.by);
     },
   });
 
-  readonly complaintDismissed = caseEvent(dismissalSchema, {
+  readonly dismissComplaint = caseEvent(dismissalSchema, {
     validate: () => this.runtime.requireStage(DISMISSIBLE, 'a dismissal'),
     apply: async (dismissal) => {
-      const at = nowIso();
       const key = 'complaint.dismissed';
-      await this.runtime.recordEvents({ [key]: at }, { at, by: dismissal.by }, key);
-      this.participants.actedAs('decisionMakers', dismissal.by);
+      const at = await this.recordDecision(key, dismissal.by, 'decisionMakers');
       this.runtime.waiveDeadline('notice.parties', 'formal complaint dismissed', dismissal.by);
       this.runtime.moveTo('dismissed', `dismissed (${dismissal.grounds}: ${dismissal.reason})`);
       const appealBy = this.scheduled('appeal.filing.dismissal').localText;
       const standsOn = this.scheduled('dismissal.final').localText;
       const letter = letters.dismissal(dismissal, appealBy, standsOn);
-      await this.notices.tell(key, at, this.participants.noticed(), () => letter, {
-        documentRef: dismissal.documentRef,
-      });
+      await this.tellParties(key, at, letter, { documentRef: dismissal.documentRef });
     },
   });
 
-  readonly reportClosed = caseEvent(closeReportSchema, {
+  readonly closeReport = caseEvent(closeReportSchema, {
     validate: (event) => {
       const what = 'closing a report without a formal complaint';
       this.runtime.requireStage(['report'], what);
