@@ -399,13 +399,14 @@ export class DeadlineBook implements DeadlineStatusSource {
 
   /** The earliest due time among deadlines still open. */
   nextDeadline(): TrackedDeadline | undefined {
-    let next: TrackedDeadline | undefined;
+    let next: { deadline: TrackedDeadline; dueMs: number } | undefined;
     for (const d of this.tracked.values()) {
       if (settled(d.state) || d.state === 'breached' || !d.entry.dueAt || d.metAt || d.tolled) continue;
-      if (d.entry.capOf || Date.parse(d.entry.dueAt) < Date.now()) continue;
-      if (!next || Date.parse(d.entry.dueAt) < Date.parse(next.entry.dueAt as string)) next = d;
+      const dueMs = Date.parse(d.entry.dueAt);
+      if (d.entry.capOf || dueMs < Date.now()) continue;
+      if (!next || dueMs < next.dueMs) next = { deadline: d, dueMs };
     }
-    return next;
+    return next?.deadline;
   }
 
   overallState(): OverallDeadlineState {
