@@ -5,10 +5,15 @@ import { failureConverterPath } from '../infra/data-converter';
 export const docketWorkflowsPath: string = require.resolve('../workflows');
 
 /**
- * Evaluated once per worker thread and shared by every workflow (see workflows/shared-libraries.ts).
- * Preloading only helps in a reusable V8 context, the SDK's default.
+ * Evaluated once per worker thread and shared by every workflow, instead of once per case the worker
+ * loads (see workflows/shared-libraries.ts): zod and luxon, and the policy registry with every shipped
+ * table (immutable data; the SDK deep-freezes what is shared). Preloading only helps in a reusable V8
+ * context, the SDK's default.
  */
-export const docketPreloadModules: readonly string[] = [require.resolve('../workflows/shared-libraries')];
+export const docketPreloadModules: readonly string[] = [
+  require.resolve('../workflows/shared-libraries'),
+  require.resolve('../domain/policies/registry'),
+];
 
 /** `bundleWorkflowCode(...)` options for the Docket bundle: failures encrypted, shared libraries preloaded. */
 export const docketBundleOptions = {
