@@ -7,8 +7,17 @@ export const docketWorkflowsPath: string = require.resolve('../workflows');
 /**
  * Evaluated once per worker thread and shared by every workflow (see workflows/shared-libraries.ts).
  * Preloading only helps in a reusable V8 context, the SDK's default.
+ *
+ * The policy registry too: every policy is checked against the policy schema where it is defined, so
+ * evaluated per workflow it cost each cached case the schema (341 zod schemas, 4 in 5 of a case's)
+ * and its own parsed copy of every policy. Policies are fixed data, read and never written once
+ * registered (the SDK freezes a preloaded module's exports), and a case's schemas are built by
+ * functions (policyVersionSchema), not shared.
  */
-export const docketPreloadModules: readonly string[] = [require.resolve('../workflows/shared-libraries')];
+export const docketPreloadModules: readonly string[] = [
+  require.resolve('../workflows/shared-libraries'),
+  require.resolve('../domain/policies/registry'),
+];
 
 /** `bundleWorkflowCode(...)` options for the Docket bundle: failures encrypted, shared libraries preloaded. */
 export const docketBundleOptions = {
