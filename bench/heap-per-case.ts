@@ -1,9 +1,11 @@
 // Live heap per cached case, and what it is made of: runs the Docket worker with its workflows in this
 // process (debugMode, reusable V8 context as in production), opens `n` emergency grievances and
 // compares heap snapshots taken before and after (self size per object type and name, per case).
+// With `imported`, the cases are general grievances opened as `docket cases import` opens them:
+// each with its two recorded events (`rts-submitted`, `rts-responded`) sent as Updates.
 //
 //   DOCKET_TEMPORAL_CLI=~/.cache/docket/temporal-cli-v1.5.1/temporal \
-//     node --expose-gc --import tsx bench/heap-per-case.ts 100
+//     node --expose-gc --import tsx bench/heap-per-case.ts 100 [imported]
 //
 // The snapshots (/tmp/docket-heap-{before,after}.heapsnapshot) open in Chrome's DevTools too.
 import { readFileSync } from 'node:fs';
@@ -13,7 +15,9 @@ import v8 from 'node:v8';
 import { createMemorySentLedger } from '../activities/sent-ledger';
 import { parseConfig } from '../infra/config';
 import { createDocketWorker } from '../worker/main';
-import { benchKeyEnv, connectClients, HOUR_MS, runPool } from './lib/common';
+import { parseRecord } from '../client/import/format';
+import { importLine } from '../client/import/importer';
+import { benchKeyEnv, connectClients, HOUR_MS, runPool, type Clients } from './lib/common';
 import { startDevServer } from './lib/devserver';
 import { startSmtpSink } from './lib/smtp-sink';
 import { openEmergencyGrievance } from './phases/burst';
@@ -49,8 +53,24 @@ function tally(file: string): Map<string, { count: number; bytes: number }> {
   return totals;
 }
 
+/** One line of a bulk import: a general grievance and its two recorded events, through the importer. */
+async function openImportedGrievance(clients: Clients, caseNumber: string, nowMs: number): Promise<void> {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const value = {
+    caseType: 'grievance',
+    intake: { caseNumber, facility: 'LARC', category: 'general', incidentAt: iso(nowMs - 72 * HOUR_MS) },
+    events: [
+      { event: 'rts-submitted', at: iso(nowMs - 48 * HOUR_MS), by: 'S-0100' },
+      { event: 'rts-responded', at: iso(nowMs - 24 * HOUR_MS), by: 'S-0101' },
+    ],
+  };
+  const result = await importLine(clients.docket, { line: 1, raw: '', parsed: parseRecord(value) });
+  if (result.status !== 'imported') throw new Error(`${caseNumber}: ${JSON.stringify(result.rejection)}`);
+}
+
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 100);
+  const imported = process.argv[3] === 'imported';
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
   const server = await startDevServer('heap');
@@ -81,12 +101,18 @@ async function main(): Promise<void> {
     await worker.runUntil(async () => {
       const dueAt = Date.now() + 24 * HOUR_MS;
       const open = (from: number, count: number) =>
-        runPool(count, 8, (j) => openEmergencyGrievance(clients, `HEAP-${from + j}`, dueAt));
+        runPool(count, 8, (j) =>
+          imported
+            ? openImportedGrievance(clients, `HEAP-${from + j}`, Date.now())
+            : openEmergencyGrievance(clients, `HEAP-${from + j}`, dueAt),
+        );
       await open(0, 5); // every module the cases share is loaded before the first snapshot
       const before = await settledHeap('/tmp/docket-heap-before.heapsnapshot');
       await open(5, n);
       const after = await settledHeap('/tmp/docket-heap-after.heapsnapshot');
-      console.log(`live heap per cached case: ${((after - before) / n / 1024).toFixed(1)} KiB (n = ${n})`);
+      console.log(
+        `live heap per cached ${imported ? 'imported' : 'opened'} case: ${((after - before) / n / 1024).toFixed(1)} KiB (n = ${n})`,
+      );
     });
   } finally {
     await clients.close();

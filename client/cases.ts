@@ -27,7 +27,14 @@ import {
 import type { TimelineEvent } from '../workflows/deadlines';
 import { caseEvent, caseTypeDefinition, type CaseEventDefinition, type CaseType } from './case-types';
 import { dueSearch, listDueCases, type DeadlinesDue, type DeadlinesDueFilters } from './deadlines-due';
-import { DocketClientError, fromDomain, fromTemporal, refusalError, refusalOf } from './errors';
+import {
+  DocketClientError,
+  fromDomain,
+  fromTemporal,
+  isUpdateAborted,
+  refusalError,
+  refusalOf,
+} from './errors';
 
 /** A digest of the validated intake: stored in the memo, so a re-open can be compared without a worker. */
 export function intakeDigest(intake: unknown): string {
@@ -337,6 +344,13 @@ export class DocketClient {
   ): Promise<unknown> {
     const refusal = refusalOf(err);
     if (refusal) return refusalError(refusal);
+    if (writing && isUpdateAborted(err)) {
+      return DocketClientError.of(
+        'UPDATE_ABORTED',
+        `${caseType} ${caseNumber} did not take the event: the workflow task that carried it failed (the case's history says why), so nothing was recorded; retry with the same Idempotency-Key`,
+        { caseType, caseNumber },
+      );
+    }
     if (err instanceof WorkflowNotFoundError) {
       // The server answers "not found" both for an unknown ID and for an Update to a closed run.
       const closed = await this.withTimeout(() => this.handle(caseType, caseNumber).describe()).then(

@@ -22,6 +22,7 @@ export const clientErrorCodes = [
   'CASE_CONFLICT',
   'CASE_CLOSED',
   'UPDATE_FAILED',
+  'UPDATE_ABORTED',
   'TEMPORAL_UNAVAILABLE',
   'TEMPORAL_TIMEOUT',
 ] as const;
@@ -94,6 +95,7 @@ export function fromDomain<T>(fn: () => T): T {
 
 // gRPC status codes (from @grpc/grpc-js, which is the SDK's dependency rather than ours).
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_FAILED_PRECONDITION = 9;
 const GRPC_UNAVAILABLE = 14;
 const REACHABILITY_PROBE_MS = 1_000;
 
@@ -102,6 +104,26 @@ function grpcCode(err: unknown): number | undefined {
     if (isGrpcServiceError(e)) return e.code;
   }
   return undefined;
+}
+
+/** The type Temporal names in a WorkflowNotReady error's status details (google.rpc.Status, protobuf). */
+const WORKFLOW_NOT_READY = 'temporal.api.errordetails.v1.WorkflowNotReadyFailure';
+
+/**
+ * True when the server aborted an Update because the workflow task that carried it failed (a bad
+ * command, a worker that crashed or answered too late): the Update was never accepted, so nothing of
+ * it is in the case's history, and the server does not keep the aborted Update: the same Update ID
+ * sent again reaches the case afresh. The SDK reports it as a ServiceError "Workflow Update failed"
+ * around a FAILED_PRECONDITION whose status details name WorkflowNotReadyFailure.
+ */
+export function isUpdateAborted(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (!isGrpcServiceError(e) || e.code !== GRPC_FAILED_PRECONDITION) continue;
+    // The type URL is plain bytes inside the encoded status, so no protobuf decoding is needed.
+    const status = e.metadata?.get('grpc-status-details-bin')?.[0];
+    return Buffer.isBuffer(status) && status.includes(WORKFLOW_NOT_READY);
+  }
+  return false;
 }
 
 /**

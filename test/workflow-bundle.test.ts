@@ -36,6 +36,8 @@ test("the Docket bundle's preload keeps the module that loads zod and luxon", as
   const { code } = await bundleFor(docketWorkflowsPath);
   const preload = /exports\.preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
   expect(preload).toContain('"./workflows/shared-libraries.ts"');
+  // The policies and their schema, otherwise built again by every cached case (BENCHMARKS.md "Memory").
+  expect(preload).toContain('"./domain/policies/registry.ts"');
   const start = code.indexOf('/***/ "./workflows/shared-libraries.ts"');
   const body = code.slice(start, code.indexOf('/***/ "', start + 10));
   expect(body).toMatch(/__webpack_require__\(\/\*! zod \*\//);

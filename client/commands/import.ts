@@ -29,6 +29,8 @@ and a message naming the field, value and rule) and the state the case was left 
 how many of its events are recorded). Fix the line there and import the rejects file: the case is
 not opened twice, events already recorded are skipped (Temporal's history is checked for each one),
 and the import continues from the refused event. Re-running a whole file is safe the same way.
+An event the case did not take (its workflow task failed: UPDATE_ABORTED) or did not answer in time
+is sent again under the same ID before its line is rejected; either way nothing is recorded twice.
 Change only events that were refused; an edited event that was already recorded counts as a new one.`;
 
 export function registerImportCommand(program: Command, io: Output, progress: Output): void {

@@ -9,6 +9,7 @@
 // match), skips the events already recorded (each carries an update ID derived from its content,
 // which Temporal keeps in the case's history), and continues from the refused event. A line is
 // never reported imported unless every one of its events is recorded.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { intakeDigest, type DocketClient } from '../cases';
 import { caseTypeNames, isCaseType, type CaseType } from '../case-types';
 import { DocketClientError } from '../errors';
@@ -134,11 +135,23 @@ export async function importLine(
 
 /** Rounds of DocketClient's own wait for a new case's first schedule (10 s each). */
 const INITIALIZING_ROUNDS = 6;
+/**
+ * Sends of one event whose Update was aborted (its workflow task failed) or not answered in time.
+ * Each is sent again under the same Update ID: the server deduplicates it while it is in flight or
+ * recorded, and keeps nothing of an aborted one, so the same ID is the one way to learn its outcome
+ * without ever recording the event twice. A fresh ID would gain nothing and could apply the event a
+ * second time if the first were still in flight.
+ */
+const UNSETTLED_SENDS = 3;
+const UNSETTLED = new Set(['UPDATE_ABORTED', 'TEMPORAL_TIMEOUT']);
+const UNSETTLED_BACKOFF_MS = 1_000;
 
 /**
  * Records one event, waiting longer than a single request would for a just-opened case to compute
- * its first schedule: on a busy worker a thousand new cases queue for it, and an import should not
- * reject a line for that.
+ * its first schedule (on a busy worker a thousand new cases queue for it), and sending it again
+ * when the case did not take it (a failed workflow task) or did not answer: an import should not
+ * reject a line for a moment of load. What is still unsettled after that goes to the rejects file
+ * with its own code, and the next run sends the same Update ID again.
  */
 async function recordPatiently(
   docket: DocketClient,
@@ -148,15 +161,17 @@ async function recordPatiently(
   payload: Record<string, unknown>,
   key: string,
 ): Promise<CaseView> {
-  for (let round = 1; ; round++) {
+  for (let initializing = 1, unsettled = 1; ;) {
     try {
       return await docket.recordEvent(caseType, caseNumber, name, payload, { idempotencyKey: key });
     } catch (err) {
-      if (
-        !(err instanceof DocketClientError && err.code === 'CASE_INITIALIZING') ||
-        round >= INITIALIZING_ROUNDS
-      )
-        throw err;
+      if (!(err instanceof DocketClientError)) throw err;
+      if (err.code === 'CASE_INITIALIZING' && initializing++ < INITIALIZING_ROUNDS) continue;
+      if (UNSETTLED.has(err.code) && unsettled < UNSETTLED_SENDS) {
+        await sleep(UNSETTLED_BACKOFF_MS * unsettled++);
+        continue;
+      }
+      throw err;
     }
   }
 }

@@ -45,6 +45,11 @@ export const apiErrorCodes = {
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Send application/json.' },
   UPDATE_FAILED: { status: 500, meaning: 'The case failed while applying an accepted event.' },
+  UPDATE_ABORTED: {
+    status: 503,
+    meaning:
+      "The case's workflow task failed while taking the event, so nothing was recorded; retry with the same Idempotency-Key.",
+  },
   INTERNAL: { status: 500, meaning: 'An unexpected error; it is logged by error class only.' },
   TEMPORAL_UNAVAILABLE: { status: 503, meaning: 'Temporal is not reachable; retry later.' },
   RECORD_RENDERER_UNAVAILABLE: {

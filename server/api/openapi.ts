@@ -153,6 +153,8 @@ const idempotencyHeader: Json = {
   schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$' },
 };
 const caseErrors: ErrorCode[] = ['CASE_NOT_FOUND', 'CASE_CLOSED', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT'];
+/** What an event, an extension or an acknowledgement may meet besides a refusal. */
+const updateErrors: ErrorCode[] = [...caseErrors, 'UPDATE_ABORTED'];
 
 const DESCRIPTION = `Docket's HTTP API for case-management systems and supervisors.
 
@@ -353,7 +355,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
           responses: {
             '200': { description: 'Recorded', content: json(ref('CaseUpdated')) },
           },
-          errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...caseErrors],
+          errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...updateErrors],
         }),
       );
     }
@@ -371,7 +373,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         responses: {
           '200': { description: 'Extended', content: json(ref('CaseUpdated')) },
         },
-        errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...caseErrors],
+        errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...updateErrors],
       }),
     );
     add(
@@ -386,7 +388,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         responses: {
           '200': { description: 'Acknowledged', content: json(ref('CaseUpdated')) },
         },
-        errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...caseErrors],
+        errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...updateErrors],
       }),
     );
   }
