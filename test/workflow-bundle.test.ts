@@ -38,6 +38,8 @@ test("the Docket bundle's preload keeps the module that loads zod and luxon", as
   expect(preload).toContain('"./workflows/shared-libraries.ts"');
   // The policies and their schema, otherwise built again by every cached case (BENCHMARKS.md "Memory").
   expect(preload).toContain('"./domain/policies/registry.ts"');
+  // The cache of the case schemas, otherwise built again by every cached case.
+  expect(preload).toContain('"./domain/shared-schemas.ts"');
   const start = code.indexOf('/***/ "./workflows/shared-libraries.ts"');
   const body = code.slice(start, code.indexOf('/***/ "', start + 10));
   expect(body).toMatch(/__webpack_require__\(\/\*! zod \*\//);
@@ -50,6 +52,7 @@ test('with the preload, a workflow gets the shared, frozen zod (configured jitle
     zodJitless: true,
     luxonDateTimeFrozen: true,
     parsed: true,
+    caseSchemaParsed: true,
   });
 }, 60_000);
 
@@ -59,5 +62,6 @@ test('without it, each workflow evaluates its own zod and luxon (the control: th
     zodJitless: false,
     luxonDateTimeFrozen: false,
     parsed: true,
+    caseSchemaParsed: true,
   });
 }, 60_000);

@@ -6,13 +6,15 @@ export const docketWorkflowsPath: string = require.resolve('../workflows');
 
 /**
  * Evaluated once per worker thread and shared by every workflow, instead of once per case the worker
- * loads (see workflows/shared-libraries.ts): zod and luxon, and the policy registry with every shipped
- * table (immutable data; the SDK deep-freezes what is shared). Preloading only helps in a reusable V8
+ * loads (see workflows/shared-libraries.ts): zod and luxon, the policy registry with every shipped
+ * table (immutable data; the SDK deep-freezes what is shared), and the cache of the zod schemas cases
+ * parse with (domain/shared-schemas.ts). Preloading only helps in a reusable V8
  * context, the SDK's default.
  */
 export const docketPreloadModules: readonly string[] = [
   require.resolve('../workflows/shared-libraries'),
   require.resolve('../domain/policies/registry'),
+  require.resolve('../domain/shared-schemas'),
 ];
 
 /** `bundleWorkflowCode(...)` options for the Docket bundle: failures encrypted, shared libraries preloaded. */

@@ -2,29 +2,34 @@
 // or a log line is an opaque code with a narrow alphabet: it cannot hold a name with spaces, an
 // inmate number pattern chosen by us, or free text.
 import { z } from 'zod';
+import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
 
-export const caseNumberSchema = z
-  .string()
-  .regex(
-    /^[A-Z][A-Z0-9]{1,9}-[A-Z0-9-]{1,40}$/,
-    'an opaque case number like GRV-2026-000123 (A-Z, 0-9, dashes)',
-  );
+export const caseNumberSchema = sharedSchema('cases/common#caseNumberSchema', () =>
+  z
+    .string()
+    .regex(
+      /^[A-Z][A-Z0-9]{1,9}-[A-Z0-9-]{1,40}$/,
+      'an opaque case number like GRV-2026-000123 (A-Z, 0-9, dashes)',
+    ),
+);
 
-export const facilityCodeSchema = z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/, 'a facility code like LARC');
+export const facilityCodeSchema = sharedSchema('cases/common#facilityCodeSchema', () =>
+  z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/, 'a facility code like LARC'),
+);
 
 /** An opaque ID of a person in the case system (a party, a reporter): `what` and an example name it. */
 export const opaquePersonIdSchema = (what: string, example: string) =>
   z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, `an opaque ${what} like ${example} (A-Z, 0-9, dashes)`);
 
 /** An opaque reference to a document held by the case system (never its content). */
-export const documentRefSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,79}$/, 'an opaque document reference like DOC-2027-0042');
+export const documentRefSchema = sharedSchema('cases/common#documentRefSchema', () =>
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,79}$/, 'an opaque document reference like DOC-2027-0042'),
+);
 
-export const staffIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'an opaque staff ID like S-1042');
+export const staffIdSchema = sharedSchema('cases/common#staffIdSchema', () =>
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'an opaque staff ID like S-1042'),
+);
 
 /**
  * One of zod's own patterns, as a RegExp this module owns. Inside a workflow, zod is shared by every
@@ -45,9 +50,13 @@ export const emailSchema = (message: string) =>
     .max(254, `${message} (at most 254 characters)`)
     .refine((address) => address.indexOf('@') <= 64, `${message} (at most 64 characters before the @)`);
 
-export const isoInstantSchema = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset' });
+export const isoInstantSchema = sharedSchema('cases/common#isoInstantSchema', () =>
+  z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset' }),
+);
 
-export const agencySettingsSchema = z.record(z.string(), z.unknown()).optional();
+export const agencySettingsSchema = sharedSchema('cases/common#agencySettingsSchema', () =>
+  z.record(z.string(), z.unknown()).optional(),
+);
 
 /**
  * A long-lived record (a contract, an employee's probation) lives for years; Temporal warns at 10,240
@@ -59,44 +68,52 @@ export const DEFAULT_CONTINUE_AS_NEW_AT = 2_000;
 export const DEFAULT_MAX_TIMELINE_EVENTS = 1_000;
 
 /** The intake fields that bound a long-lived record's runs: when it continues-as-new, what it carries. */
-export const recordLifeFields = {
+export const recordLifeFields = sharedSchema('cases/common#recordLifeFields', () => ({
   continueAsNewAtEvents: z.number().int().min(100).max(40_000).default(DEFAULT_CONTINUE_AS_NEW_AT),
   maxTimelineEvents: z.number().int().min(50).max(10_000).default(DEFAULT_MAX_TIMELINE_EVENTS),
-};
+}));
 
 /** Common fields of every event recorded on a case. */
-export const eventBaseSchema = z.object({
-  /** When it happened (the case system's record), not when it was reported to Docket. */
-  at: isoInstantSchema,
-  /** Opaque staff ID of whoever recorded or performed it. */
-  by: staffIdSchema,
-  note: z.string().max(2_000).optional(),
-});
+export const eventBaseSchema = sharedSchema('cases/common#eventBaseSchema', () =>
+  z.object({
+    /** When it happened (the case system's record), not when it was reported to Docket. */
+    at: isoInstantSchema,
+    /** Opaque staff ID of whoever recorded or performed it. */
+    by: staffIdSchema,
+    note: z.string().max(2_000).optional(),
+  }),
+);
 export type EventBase = z.input<typeof eventBaseSchema>;
 
-export const extensionRequestSchema = z.object({
-  key: z.string().min(1),
-  dueAt: isoInstantSchema,
-  reason: z.string().trim().min(3, 'an extension needs a reason'),
-  approverRole: z.string().min(1),
-  approvedBy: staffIdSchema,
-  overrideAuthority: z.string().optional(),
-  at: isoInstantSchema,
-});
+export const extensionRequestSchema = sharedSchema('cases/common#extensionRequestSchema', () =>
+  z.object({
+    key: z.string().min(1),
+    dueAt: isoInstantSchema,
+    reason: z.string().trim().min(3, 'an extension needs a reason'),
+    approverRole: z.string().min(1),
+    approvedBy: staffIdSchema,
+    overrideAuthority: z.string().optional(),
+    at: isoInstantSchema,
+  }),
+);
 export type ExtensionRequestInput = z.input<typeof extensionRequestSchema>;
 
-export const acknowledgeSchema = z.object({ key: z.string().min(1), by: staffIdSchema });
+export const acknowledgeSchema = sharedSchema('cases/common#acknowledgeSchema', () =>
+  z.object({ key: z.string().min(1), by: staffIdSchema }),
+);
 export type AcknowledgeInput = z.input<typeof acknowledgeSchema>;
 
-export const serviceProofSchema = z.object({
-  /** The notice key of the service task this proves, e.g. `grievance.decision/service/1`. */
-  task: z.string().min(1),
-  servedBy: staffIdSchema,
-  at: isoInstantSchema,
-  method: z.enum(['in-person', 'institutional-mail', 'posted', 'other']),
-  refused: z.boolean().default(false),
-  note: z.string().max(2_000).optional(),
-});
+export const serviceProofSchema = sharedSchema('cases/common#serviceProofSchema', () =>
+  z.object({
+    /** The notice key of the service task this proves, e.g. `grievance.decision/service/1`. */
+    task: z.string().min(1),
+    servedBy: staffIdSchema,
+    at: isoInstantSchema,
+    method: z.enum(['in-person', 'institutional-mail', 'posted', 'other']),
+    refused: z.boolean().default(false),
+    note: z.string().max(2_000).optional(),
+  }),
+);
 export type ServiceProofInput = z.input<typeof serviceProofSchema>;
 export type ServiceProof = z.output<typeof serviceProofSchema>;
 

@@ -11,6 +11,7 @@
 // and the dates live in the workflow's input and state (payloads, which the codec encrypts) and never in
 // a workflow ID, a search attribute, a log line, a notice to staff or a summary.
 import { z } from 'zod';
+import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
 import { SEED_000 } from '../policies/common';
 import { policyVersionSchema } from '../policies/registry';
@@ -33,7 +34,9 @@ export const DISCLOSURE_POLICY_ID = 'wdoc-employee-contact';
 export const DEFINITIONS_SOURCE = `OMES Public Works Programs policy §Definitions (seed ${SEED_000})`;
 
 /** An opaque ID of the inmate, offender or ex-offender in the case system: never a name or DOC number. */
-export const personIdSchema = opaquePersonIdSchema('person ID', 'P-0042');
+export const personIdSchema = sharedSchema('cases/conduct-report#personIdSchema', () =>
+  opaquePersonIdSchema('person ID', 'P-0042'),
+);
 
 /** The headings of seed 000 under which conduct is prohibited. */
 export const conductCategories = [
@@ -48,76 +51,81 @@ export const conductCategories = [
 
 export const personStatuses = ['in-custody', 'under-supervision', 'discharged'] as const;
 
-const personSchema = z
-  .object({
-    id: personIdSchema,
-    /** Where the person stood at the time of the contact, as the case system records it. */
-    status: z.enum(personStatuses),
-    /** For `discharged`: when the discharge or termination from custody or supervision took effect. */
-    dischargedAt: isoInstantSchema.optional(),
-    /** When the contact (the conduct reported) took place; the last one, if several. */
-    contactAt: isoInstantSchema,
-  })
-  .superRefine((person, ctx) => {
-    if (person.status === 'discharged' && person.dischargedAt === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['dischargedAt'],
-        message: 'a discharged person needs the date of discharge (ex-offender status runs 180 days from it)',
-      });
-    }
-    if (person.status !== 'discharged' && person.dischargedAt !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['dischargedAt'],
-        message: `a person ${person.status} has not been discharged`,
-      });
-    }
-  });
+const personSchema = sharedSchema('cases/conduct-report#personSchema', () =>
+  z
+    .object({
+      id: personIdSchema,
+      /** Where the person stood at the time of the contact, as the case system records it. */
+      status: z.enum(personStatuses),
+      /** For `discharged`: when the discharge or termination from custody or supervision took effect. */
+      dischargedAt: isoInstantSchema.optional(),
+      /** When the contact (the conduct reported) took place; the last one, if several. */
+      contactAt: isoInstantSchema,
+    })
+    .superRefine((person, ctx) => {
+      if (person.status === 'discharged' && person.dischargedAt === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dischargedAt'],
+          message:
+            'a discharged person needs the date of discharge (ex-offender status runs 180 days from it)',
+        });
+      }
+      if (person.status !== 'discharged' && person.dischargedAt !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dischargedAt'],
+          message: `a person ${person.status} has not been discharged`,
+        });
+      }
+    }),
+);
 
-export const conductReportIntakeSchema = z
-  .object({
-    kind: z.literal('report'),
-    caseNumber: caseNumberSchema,
-    facility: facilityCodeSchema.default('OMES-PWP'),
-    category: z.enum(conductCategories),
-    /** Opaque staff ID of the employee who reported. */
-    reporterId: staffIdSchema,
-    reportedTo: z.enum(['supervisor', 'hr']),
-    /** Opaque staff ID of the employee whose conduct is reported, when an employee's is. */
-    subjectEmployeeId: staffIdSchema.optional(),
-    person: personSchema,
-    /** When the reporting employee witnessed or learned of the violation. */
-    learnedAt: isoInstantSchema,
-    /** When the report reached the supervisor or Human Resources. */
-    reportedAt: isoInstantSchema,
-    policyVersion: policyVersionSchema('omes-pwp-conduct').optional(),
-    settings: agencySettingsSchema,
-  })
-  .superRefine((intake, ctx) => {
-    if (Date.parse(intake.reportedAt) < Date.parse(intake.learnedAt)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['reportedAt'],
-        message: 'the report cannot precede learning of it (learnedAt)',
-      });
-    }
-    if (Date.parse(intake.learnedAt) < Date.parse(intake.person.contactAt)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['learnedAt'],
-        message: 'the violation cannot be learned of before the contact took place (person.contactAt)',
-      });
-    }
-    if (intake.subjectEmployeeId !== undefined && intake.subjectEmployeeId === intake.reporterId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['subjectEmployeeId'],
-        message:
-          'the employee reported is the reporter: record a self-report with reportedTo and no subjectEmployeeId',
-      });
-    }
-  });
+export const conductReportIntakeSchema = sharedSchema('cases/conduct-report#conductReportIntakeSchema', () =>
+  z
+    .object({
+      kind: z.literal('report'),
+      caseNumber: caseNumberSchema,
+      facility: facilityCodeSchema.default('OMES-PWP'),
+      category: z.enum(conductCategories),
+      /** Opaque staff ID of the employee who reported. */
+      reporterId: staffIdSchema,
+      reportedTo: z.enum(['supervisor', 'hr']),
+      /** Opaque staff ID of the employee whose conduct is reported, when an employee's is. */
+      subjectEmployeeId: staffIdSchema.optional(),
+      person: personSchema,
+      /** When the reporting employee witnessed or learned of the violation. */
+      learnedAt: isoInstantSchema,
+      /** When the report reached the supervisor or Human Resources. */
+      reportedAt: isoInstantSchema,
+      policyVersion: policyVersionSchema('omes-pwp-conduct').optional(),
+      settings: agencySettingsSchema,
+    })
+    .superRefine((intake, ctx) => {
+      if (Date.parse(intake.reportedAt) < Date.parse(intake.learnedAt)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reportedAt'],
+          message: 'the report cannot precede learning of it (learnedAt)',
+        });
+      }
+      if (Date.parse(intake.learnedAt) < Date.parse(intake.person.contactAt)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['learnedAt'],
+          message: 'the violation cannot be learned of before the contact took place (person.contactAt)',
+        });
+      }
+      if (intake.subjectEmployeeId !== undefined && intake.subjectEmployeeId === intake.reporterId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['subjectEmployeeId'],
+          message:
+            'the employee reported is the reporter: record a self-report with reportedTo and no subjectEmployeeId',
+        });
+      }
+    }),
+);
 
 export const relationshipKinds = [
   /** §IV.A.2.i.a: a pre-existing relationship with an inmate. */
@@ -128,48 +136,49 @@ export const relationshipKinds = [
   'social-contact',
 ] as const;
 
-export const disclosureIntakeSchema = z
-  .object({
-    kind: z.literal('disclosure'),
-    caseNumber: caseNumberSchema,
-    facility: facilityCodeSchema.default('WDOC'),
-    /** Opaque staff ID of the employee who gave the notice. */
-    employeeId: staffIdSchema,
-    relationship: z.enum(relationshipKinds),
-    personId: personIdSchema,
-    /** When the written notice reached the warden / division administrator or designee. */
-    noticeReceivedAt: isoInstantSchema,
-    documentRef: documentRefSchema.optional(),
-    /** §IV.A.2.i.a: whether the employee wishes to correspond with, visit, or send money to the inmate. */
-    wishes: z.object({ correspond: z.boolean(), visit: z.boolean(), sendMoney: z.boolean() }).optional(),
-    /** §IV.A.2.i.b: the intention to continue and/or modify the relationship. */
-    intention: z.enum(['continue', 'modify', 'continue-and-modify']).optional(),
-    policyVersion: policyVersionSchema('wdoc-employee-contact').optional(),
-    settings: agencySettingsSchema,
-  })
-  .superRefine((intake, ctx) => {
-    if (intake.relationship === 'pre-existing-inmate' && intake.wishes === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['wishes'],
-        message:
-          'a notice of a pre-existing relationship with an inmate says whether the employee wishes to correspond, visit or send money (Policy 1.006 §IV.A.2.i.a)',
-      });
-    }
-    if (intake.relationship === 'pre-existing-offender' && intake.intention === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['intention'],
-        message:
-          'a notice of a pre-existing relationship with an offender states the intention to continue and/or modify it (Policy 1.006 §IV.A.2.i.b)',
-      });
-    }
-  });
+export const disclosureIntakeSchema = sharedSchema('cases/conduct-report#disclosureIntakeSchema', () =>
+  z
+    .object({
+      kind: z.literal('disclosure'),
+      caseNumber: caseNumberSchema,
+      facility: facilityCodeSchema.default('WDOC'),
+      /** Opaque staff ID of the employee who gave the notice. */
+      employeeId: staffIdSchema,
+      relationship: z.enum(relationshipKinds),
+      personId: personIdSchema,
+      /** When the written notice reached the warden / division administrator or designee. */
+      noticeReceivedAt: isoInstantSchema,
+      documentRef: documentRefSchema.optional(),
+      /** §IV.A.2.i.a: whether the employee wishes to correspond with, visit, or send money to the inmate. */
+      wishes: z.object({ correspond: z.boolean(), visit: z.boolean(), sendMoney: z.boolean() }).optional(),
+      /** §IV.A.2.i.b: the intention to continue and/or modify the relationship. */
+      intention: z.enum(['continue', 'modify', 'continue-and-modify']).optional(),
+      policyVersion: policyVersionSchema('wdoc-employee-contact').optional(),
+      settings: agencySettingsSchema,
+    })
+    .superRefine((intake, ctx) => {
+      if (intake.relationship === 'pre-existing-inmate' && intake.wishes === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['wishes'],
+          message:
+            'a notice of a pre-existing relationship with an inmate says whether the employee wishes to correspond, visit or send money (Policy 1.006 §IV.A.2.i.a)',
+        });
+      }
+      if (intake.relationship === 'pre-existing-offender' && intake.intention === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['intention'],
+          message:
+            'a notice of a pre-existing relationship with an offender states the intention to continue and/or modify it (Policy 1.006 §IV.A.2.i.b)',
+        });
+      }
+    }),
+);
 
-export const conductIntakeSchema = z.discriminatedUnion('kind', [
-  conductReportIntakeSchema,
-  disclosureIntakeSchema,
-]);
+export const conductIntakeSchema = sharedSchema('cases/conduct-report#conductIntakeSchema', () =>
+  z.discriminatedUnion('kind', [conductReportIntakeSchema, disclosureIntakeSchema]),
+);
 
 export type ConductIntakeInput = z.input<typeof conductIntakeSchema>;
 export type ConductIntake = z.output<typeof conductIntakeSchema>;
@@ -184,25 +193,33 @@ export function parseConductIntake(raw: unknown): ConductIntake {
 // ---------------------------------------------------------------------------------------------
 // Event payloads
 
-export const investigationCompletedSchema = eventBaseSchema.extend({
-  finding: z.enum(['substantiated', 'unsubstantiated', 'inconclusive']),
-  documentRef: documentRefSchema.optional(),
-});
+export const investigationCompletedSchema = sharedSchema(
+  'cases/conduct-report#investigationCompletedSchema',
+  () =>
+    eventBaseSchema.extend({
+      finding: z.enum(['substantiated', 'unsubstantiated', 'inconclusive']),
+      documentRef: documentRefSchema.optional(),
+    }),
+);
 export type InvestigationCompletedInput = z.input<typeof investigationCompletedSchema>;
 
 /** Retaliation against someone for reporting or taking part (seed 000 Prohibited Retaliation). */
-export const retaliationSchema = eventBaseSchema.extend({
-  /** Who was retaliated against, by role in the case. */
-  against: z.enum(['reporter', 'witness', 'offender']),
-  /** Opaque staff ID of the employee said to retaliate, when known. */
-  byEmployeeId: staffIdSchema.optional(),
-});
+export const retaliationSchema = sharedSchema('cases/conduct-report#retaliationSchema', () =>
+  eventBaseSchema.extend({
+    /** Who was retaliated against, by role in the case. */
+    against: z.enum(['reporter', 'witness', 'offender']),
+    /** Opaque staff ID of the employee said to retaliate, when known. */
+    byEmployeeId: staffIdSchema.optional(),
+  }),
+);
 export type RetaliationInput = z.input<typeof retaliationSchema>;
 
-export const wardenDecisionSchema = eventBaseSchema.extend({
-  decision: z.enum(['approved', 'approved-with-conditions', 'denied']),
-  documentRef: documentRefSchema.optional(),
-});
+export const wardenDecisionSchema = sharedSchema('cases/conduct-report#wardenDecisionSchema', () =>
+  eventBaseSchema.extend({
+    decision: z.enum(['approved', 'approved-with-conditions', 'denied']),
+    documentRef: documentRefSchema.optional(),
+  }),
+);
 export type WardenDecisionInput = z.input<typeof wardenDecisionSchema>;
 
 // ---------------------------------------------------------------------------------------------

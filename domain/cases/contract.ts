@@ -7,6 +7,7 @@
 //
 // Contracts and violations are identified by opaque codes only: no contractor names, no narrative.
 import { z } from 'zod';
+import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
 import { renderSource, SEED_004 } from '../policies/common';
 import {
@@ -44,16 +45,18 @@ export function cite(section: string): string {
   return renderSource({ kind: 'seed', file: SEED_004, document: 'Policy D.0700', section });
 }
 
-export const contractIntakeSchema = z.object({
-  /** The contract's opaque number, e.g. ILC-2027-0042: the record's case number. */
-  contractNumber: caseNumberSchema,
-  facility: facilityCodeSchema,
-  /** Pins the record to this policy version; by default the latest when the record opens. */
-  policyVersion: policyVersionSchema('nc-doc-contract').optional(),
-  /** Agency settings of nc-doc-contract, e.g. `{ 'osha-survey': 'required' }`. */
-  settings: agencySettingsSchema,
-  ...recordLifeFields,
-});
+export const contractIntakeSchema = sharedSchema('cases/contract#contractIntakeSchema', () =>
+  z.object({
+    /** The contract's opaque number, e.g. ILC-2027-0042: the record's case number. */
+    contractNumber: caseNumberSchema,
+    facility: facilityCodeSchema,
+    /** Pins the record to this policy version; by default the latest when the record opens. */
+    policyVersion: policyVersionSchema('nc-doc-contract').optional(),
+    /** Agency settings of nc-doc-contract, e.g. `{ 'osha-survey': 'required' }`. */
+    settings: agencySettingsSchema,
+    ...recordLifeFields,
+  }),
+);
 export type ContractIntakeInput = z.input<typeof contractIntakeSchema>;
 export type ContractIntake = z.output<typeof contractIntakeSchema>;
 
@@ -64,38 +67,50 @@ export function parseContractIntake(raw: unknown): ContractIntake {
   return intake;
 }
 
-export const violationIdSchema = z.string().regex(/^V\d{1,6}$/, 'a violation ID of this record, like V2');
+export const violationIdSchema = sharedSchema('cases/contract#violationIdSchema', () =>
+  z.string().regex(/^V\d{1,6}$/, 'a violation ID of this record, like V2'),
+);
 
 /** The case system's own record of the violation: an opaque code, never a narrative. */
-export const referenceSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'an opaque reference like INC-2027-0042 (no names or text)');
+export const referenceSchema = sharedSchema('cases/contract#referenceSchema', () =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'an opaque reference like INC-2027-0042 (no names or text)'),
+);
 
-export const violationConfirmedSchema = z.object({
-  /** When the violation was confirmed: day 0 of its suspension and of its twelve-month count. */
-  at: isoInstantSchema,
-  by: staffIdSchema,
-  heading: z.enum(CONTRACT_HEADINGS),
-  reference: referenceSchema,
-});
+export const violationConfirmedSchema = sharedSchema('cases/contract#violationConfirmedSchema', () =>
+  z.object({
+    /** When the violation was confirmed: day 0 of its suspension and of its twelve-month count. */
+    at: isoInstantSchema,
+    by: staffIdSchema,
+    heading: z.enum(CONTRACT_HEADINGS),
+    reference: referenceSchema,
+  }),
+);
 export type ViolationConfirmedInput = z.input<typeof violationConfirmedSchema>;
 
 /** A letter, review or survey: for one violation (optional when only one is waiting for it). */
-export const requirementEventSchema = z.object({
-  at: isoInstantSchema,
-  by: staffIdSchema,
-  violationId: violationIdSchema.optional(),
-});
+export const requirementEventSchema = sharedSchema('cases/contract#requirementEventSchema', () =>
+  z.object({
+    at: isoInstantSchema,
+    by: staffIdSchema,
+    violationId: violationIdSchema.optional(),
+  }),
+);
 export type RequirementEventInput = z.input<typeof requirementEventSchema>;
 
-export const contractResumedSchema = z.object({ at: isoInstantSchema, by: staffIdSchema });
+export const contractResumedSchema = sharedSchema('cases/contract#contractResumedSchema', () =>
+  z.object({ at: isoInstantSchema, by: staffIdSchema }),
+);
 export type ContractResumedInput = z.input<typeof contractResumedSchema>;
 
-export const contractEndedSchema = z.object({
-  at: isoInstantSchema,
-  by: staffIdSchema,
-  reason: z.enum(['expired', 'completed', 'terminated', 'other']),
-});
+export const contractEndedSchema = sharedSchema('cases/contract#contractEndedSchema', () =>
+  z.object({
+    at: isoInstantSchema,
+    by: staffIdSchema,
+    reason: z.enum(['expired', 'completed', 'terminated', 'other']),
+  }),
+);
 export type ContractEndedInput = z.input<typeof contractEndedSchema>;
 
 /** The ladder of a policy version; a version without one is a programming error, refused loudly. */

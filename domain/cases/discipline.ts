@@ -4,6 +4,7 @@
 // code; the subject (the inmate) is known to Docket only by an opaque ID, and even that is hashed
 // before it names the per-subject watch of suspended sanctions (§IV.C.9).
 import { z } from 'zod';
+import { sharedSchema } from '../shared-schemas';
 import { policyVersionSchema } from '../policies/registry';
 import { SEED_002 } from '../policies/common';
 import {
@@ -27,45 +28,47 @@ export const offenseClasses = ['X', 'A', 'B'] as const;
 export type OffenseClass = (typeof offenseClasses)[number];
 
 /** An offense code of the "Acts Constituting Rule Violation" table, e.g. 09-4. */
-export const offenseCodeSchema = z
-  .string()
-  .regex(/^\d{2}-\d{1,2}$/, 'an offense code like 09-4 (Acts Constituting Rule Violation)');
+export const offenseCodeSchema = sharedSchema('cases/discipline#offenseCodeSchema', () =>
+  z.string().regex(/^\d{2}-\d{1,2}$/, 'an offense code like 09-4 (Acts Constituting Rule Violation)'),
+);
 
 /** A sanction code of the "Range of Allowable Sanctions", e.g. 2A: number, then the class. */
-export const sanctionCodeSchema = z
-  .string()
-  .regex(/^\d{1,2}[XAB]$/, 'a sanction code like 2A (Range of Allowable Sanctions)');
+export const sanctionCodeSchema = sharedSchema('cases/discipline#sanctionCodeSchema', () =>
+  z.string().regex(/^\d{1,2}[XAB]$/, 'a sanction code like 2A (Range of Allowable Sanctions)'),
+);
 
 /** The subject's opaque ID in the case system (never a name or a pattern Docket chose). */
-export const subjectIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an opaque subject ID (A-Z, a-z, 0-9, . _ -)');
+export const subjectIdSchema = sharedSchema('cases/discipline#subjectIdSchema', () =>
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an opaque subject ID (A-Z, a-z, 0-9, . _ -)'),
+);
 
-export const disciplineIntakeSchema = z
-  .object({
-    caseNumber: caseNumberSchema,
-    facility: facilityCodeSchema,
-    offenseCode: offenseCodeSchema,
-    offenseClass: z.enum(offenseClasses),
-    /** Opaque IDs of the staff who wrote, witnessed and accepted the report (§IV.B.1). */
-    reportingStaffId: staffIdSchema,
-    witnessingStaffIds: z.array(staffIdSchema).max(20).default([]),
-    acceptingStaffId: staffIdSchema,
-    /** §IV.C.4: held in pre-hearing detention because of an actual threat to security. */
-    preHearingDetention: z.boolean(),
-    /** Opaque ID of the inmate, used only to find the same subject's other cases (§IV.C.9). */
-    subjectId: subjectIdSchema,
-    /** When the violation was reported (anchors `investigation.start`, §IV.C.5). */
-    reportedAt: isoInstantSchema,
-    /** When the supervisor approved and accepted the report: the case's anchor (§IV.B.3, §IV.C.2). */
-    acceptedAt: isoInstantSchema,
-    policyVersion: policyVersionSchema('ok-doc-discipline').optional(),
-    settings: agencySettingsSchema,
-  })
-  .refine((intake) => Date.parse(intake.acceptedAt) >= Date.parse(intake.reportedAt), {
-    path: ['acceptedAt'],
-    message: 'the report cannot be accepted before it was filed (reportedAt)',
-  });
+export const disciplineIntakeSchema = sharedSchema('cases/discipline#disciplineIntakeSchema', () =>
+  z
+    .object({
+      caseNumber: caseNumberSchema,
+      facility: facilityCodeSchema,
+      offenseCode: offenseCodeSchema,
+      offenseClass: z.enum(offenseClasses),
+      /** Opaque IDs of the staff who wrote, witnessed and accepted the report (§IV.B.1). */
+      reportingStaffId: staffIdSchema,
+      witnessingStaffIds: z.array(staffIdSchema).max(20).default([]),
+      acceptingStaffId: staffIdSchema,
+      /** §IV.C.4: held in pre-hearing detention because of an actual threat to security. */
+      preHearingDetention: z.boolean(),
+      /** Opaque ID of the inmate, used only to find the same subject's other cases (§IV.C.9). */
+      subjectId: subjectIdSchema,
+      /** When the violation was reported (anchors `investigation.start`, §IV.C.5). */
+      reportedAt: isoInstantSchema,
+      /** When the supervisor approved and accepted the report: the case's anchor (§IV.B.3, §IV.C.2). */
+      acceptedAt: isoInstantSchema,
+      policyVersion: policyVersionSchema('ok-doc-discipline').optional(),
+      settings: agencySettingsSchema,
+    })
+    .refine((intake) => Date.parse(intake.acceptedAt) >= Date.parse(intake.reportedAt), {
+      path: ['acceptedAt'],
+      message: 'the report cannot be accepted before it was filed (reportedAt)',
+    }),
+);
 
 export type DisciplineIntakeInput = z.input<typeof disciplineIntakeSchema>;
 export type DisciplineIntake = z.output<typeof disciplineIntakeSchema>;
@@ -90,87 +93,109 @@ export function involvementOf(intake: DisciplineIntake, staffId: string): string
 // ---------------------------------------------------------------------------------------------
 // Event payloads (the updates of the discipline workflow)
 
-export const inmateUnavailableSchema = eventBaseSchema.extend({
-  /** §IV.C.2: unavailability "will be documented in writing and attached to the completed report". */
-  reason: z.string().trim().min(3, 'unavailability must be documented with its reason').max(500),
-});
+export const inmateUnavailableSchema = sharedSchema('cases/discipline#inmateUnavailableSchema', () =>
+  eventBaseSchema.extend({
+    /** §IV.C.2: unavailability "will be documented in writing and attached to the completed report". */
+    reason: z.string().trim().min(3, 'unavailability must be documented with its reason').max(500),
+  }),
+);
 export type InmateUnavailableInput = z.input<typeof inmateUnavailableSchema>;
 
-export const representativeRequestSchema = eventBaseSchema.extend({
-  /** The staff representative assigned, when known (checked for direct involvement). */
-  representativeId: staffIdSchema.optional(),
-});
+export const representativeRequestSchema = sharedSchema('cases/discipline#representativeRequestSchema', () =>
+  eventBaseSchema.extend({
+    /** The staff representative assigned, when known (checked for direct involvement). */
+    representativeId: staffIdSchema.optional(),
+  }),
+);
 export type RepresentativeRequestInput = z.input<typeof representativeRequestSchema>;
 
-export const hearingScheduleSchema = eventBaseSchema.extend({
-  /** When the hearing is to begin. */
-  hearingAt: isoInstantSchema,
-});
+export const hearingScheduleSchema = sharedSchema('cases/discipline#hearingScheduleSchema', () =>
+  eventBaseSchema.extend({
+    /** When the hearing is to begin. */
+    hearingAt: isoInstantSchema,
+  }),
+);
 export type HearingScheduleInput = z.input<typeof hearingScheduleSchema>;
 
-export const sanctionSchema = z.object({
-  code: sanctionCodeSchema,
-  /**
-   * For a suspended punishment: the end of the period the officer specified (the end of its last
-   * day, local time, as the order states it). At most 90 days (§IV.C.9), checked against the
-   * recorded `sanction.suspension` entry.
-   */
-  suspendedUntil: isoInstantSchema.optional(),
-  /**
-   * The term in days of a sanction measured in days (segregation, a level, visitation or telephone
-   * restriction; or the days of credits revoked). Fixed rows ("for 30 days") need none; a row with a
-   * range needs one within it (checked against the Range of Allowable Sanctions).
-   */
-  days: z.number().int().nonnegative().optional(),
-  /** The hours of extra duty (6A, 5B). */
-  hours: z.number().int().positive().optional(),
-});
+export const sanctionSchema = sharedSchema('cases/discipline#sanctionSchema', () =>
+  z.object({
+    code: sanctionCodeSchema,
+    /**
+     * For a suspended punishment: the end of the period the officer specified (the end of its last
+     * day, local time, as the order states it). At most 90 days (§IV.C.9), checked against the
+     * recorded `sanction.suspension` entry.
+     */
+    suspendedUntil: isoInstantSchema.optional(),
+    /**
+     * The term in days of a sanction measured in days (segregation, a level, visitation or telephone
+     * restriction; or the days of credits revoked). Fixed rows ("for 30 days") need none; a row with a
+     * range needs one within it (checked against the Range of Allowable Sanctions).
+     */
+    days: z.number().int().nonnegative().optional(),
+    /** The hours of extra duty (6A, 5B). */
+    hours: z.number().int().positive().optional(),
+  }),
+);
 export type SanctionInput = z.input<typeof sanctionSchema>;
 
 /** §IV.C.9: "no more than three (3) punishments"; an invoked suspended one is not among them. */
-const sanctionsSchema = z
-  .array(sanctionSchema)
-  .max(3, 'no more than three punishments (§IV.C.9)')
-  .refine((sanctions) => new Set(sanctions.map((s) => s.code)).size === sanctions.length, {
-    message: 'each punishment is listed once',
-  });
+const sanctionsSchema = sharedSchema('cases/discipline#sanctionsSchema', () =>
+  z
+    .array(sanctionSchema)
+    .max(3, 'no more than three punishments (§IV.C.9)')
+    .refine((sanctions) => new Set(sanctions.map((s) => s.code)).size === sanctions.length, {
+      message: 'each punishment is listed once',
+    }),
+);
 
-export const hearingFindingSchema = eventBaseSchema
-  .extend({
-    finding: z.enum(['guilty', 'not-guilty']),
-    sanctions: sanctionsSchema.default([]),
-  })
-  .superRefine((finding, ctx) => {
-    if (finding.finding === 'guilty' && finding.sanctions.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sanctions'],
-        message: 'a finding of guilt imposes a punishment',
-      });
-    }
-    if (finding.finding === 'not-guilty' && finding.sanctions.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['sanctions'], message: 'a finding of not guilty imposes none' });
-    }
-  });
+export const hearingFindingSchema = sharedSchema('cases/discipline#hearingFindingSchema', () =>
+  eventBaseSchema
+    .extend({
+      finding: z.enum(['guilty', 'not-guilty']),
+      sanctions: sanctionsSchema.default([]),
+    })
+    .superRefine((finding, ctx) => {
+      if (finding.finding === 'guilty' && finding.sanctions.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sanctions'],
+          message: 'a finding of guilt imposes a punishment',
+        });
+      }
+      if (finding.finding === 'not-guilty' && finding.sanctions.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sanctions'],
+          message: 'a finding of not guilty imposes none',
+        });
+      }
+    }),
+);
 export type HearingFindingInput = z.input<typeof hearingFindingSchema>;
 export type HearingFinding = z.output<typeof hearingFindingSchema>;
 
 /** The disciplinary officer's disposition of a guilty plea (a waived hearing, §IV.C.5). */
-export const dispositionSchema = eventBaseSchema.extend({
-  sanctions: sanctionsSchema.min(1, 'a guilty plea is disposed of with a punishment'),
-});
+export const dispositionSchema = sharedSchema('cases/discipline#dispositionSchema', () =>
+  eventBaseSchema.extend({
+    sanctions: sanctionsSchema.min(1, 'a guilty plea is disposed of with a punishment'),
+  }),
+);
 export type DispositionInput = z.input<typeof dispositionSchema>;
 
 /**
  * The unit restored the privilege a sanction took away, on the last day of its term (Range of
  * Allowable Sanctions). `sanction` names the sanction, e.g. 7A.
  */
-export const privilegeRestoredSchema = eventBaseSchema.extend({ sanction: sanctionCodeSchema });
+export const privilegeRestoredSchema = sharedSchema('cases/discipline#privilegeRestoredSchema', () =>
+  eventBaseSchema.extend({ sanction: sanctionCodeSchema }),
+);
 export type PrivilegeRestoredInput = z.input<typeof privilegeRestoredSchema>;
 
 /** §IV.C.12: the director affirms, dismisses, modifies, orders a rehearing, or remands. */
 export const appealOutcomes = ['affirmed', 'dismissed', 'modified', 'rehearing-ordered', 'remanded'] as const;
-export const appealDecisionSchema = eventBaseSchema.extend({ outcome: z.enum(appealOutcomes) });
+export const appealDecisionSchema = sharedSchema('cases/discipline#appealDecisionSchema', () =>
+  eventBaseSchema.extend({ outcome: z.enum(appealOutcomes) }),
+);
 export type AppealDecisionInput = z.input<typeof appealDecisionSchema>;
 
 // ---------------------------------------------------------------------------------------------

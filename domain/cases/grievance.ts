@@ -1,6 +1,7 @@
 // Grievance intake: what a case system sends to open an inmate grievance (OP-090124 §III.E), and the
 // rules that refuse a non-grievable matter at the door (§III.E.2, §III.E.10.c).
 import { z } from 'zod';
+import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
 import { policyVersionSchema } from '../policies/registry';
 import { SEED_002 } from '../policies/common';
@@ -19,27 +20,29 @@ export const GRIEVANCE_POLICY_ID = 'ok-doc-grievance';
 export const grievanceCategories = ['general', 'medical', 'emergency', 'sensitive', 'sexual-abuse'] as const;
 export type GrievanceCategory = (typeof grievanceCategories)[number];
 
-export const grievanceIntakeSchema = z
-  .object({
-    caseNumber: caseNumberSchema,
-    facility: facilityCodeSchema,
-    category: z.enum(grievanceCategories),
-    /** PREA 115.52(f): a sexual-abuse grievance alleging substantial risk of imminent sexual abuse. */
-    preaEmergency: z.boolean().default(false),
-    incidentAt: isoInstantSchema,
-    /** Opaque IDs of staff directly involved: they may not decide the grievance (§III.E.5). */
-    involvedStaffIds: z.array(staffIdSchema).max(50).default([]),
-    /** The matter is in the course of litigation (§III.E.10.c). */
-    inLitigation: z.boolean().default(false),
-    /** The complaint is about a misconduct (disciplinary) report or finding (§III.E.2). */
-    disciplinaryMatter: z.boolean().default(false),
-    policyVersion: policyVersionSchema('ok-doc-grievance').optional(),
-    settings: agencySettingsSchema,
-  })
-  .refine((intake) => !intake.preaEmergency || intake.category === 'sexual-abuse', {
-    path: ['preaEmergency'],
-    message: 'the PREA emergency track applies only to the sexual-abuse category',
-  });
+export const grievanceIntakeSchema = sharedSchema('cases/grievance#grievanceIntakeSchema', () =>
+  z
+    .object({
+      caseNumber: caseNumberSchema,
+      facility: facilityCodeSchema,
+      category: z.enum(grievanceCategories),
+      /** PREA 115.52(f): a sexual-abuse grievance alleging substantial risk of imminent sexual abuse. */
+      preaEmergency: z.boolean().default(false),
+      incidentAt: isoInstantSchema,
+      /** Opaque IDs of staff directly involved: they may not decide the grievance (§III.E.5). */
+      involvedStaffIds: z.array(staffIdSchema).max(50).default([]),
+      /** The matter is in the course of litigation (§III.E.10.c). */
+      inLitigation: z.boolean().default(false),
+      /** The complaint is about a misconduct (disciplinary) report or finding (§III.E.2). */
+      disciplinaryMatter: z.boolean().default(false),
+      policyVersion: policyVersionSchema('ok-doc-grievance').optional(),
+      settings: agencySettingsSchema,
+    })
+    .refine((intake) => !intake.preaEmergency || intake.category === 'sexual-abuse', {
+      path: ['preaEmergency'],
+      message: 'the PREA emergency track applies only to the sexual-abuse category',
+    }),
+);
 
 export type GrievanceIntakeInput = z.input<typeof grievanceIntakeSchema>;
 export type GrievanceIntake = z.output<typeof grievanceIntakeSchema>;
@@ -90,7 +93,9 @@ export function grievanceFacts(intake: GrievanceIntake): { category: string; tra
 }
 
 /** The reviewing authority's decision on a grievance. */
-export const decisionSchema = eventBaseSchema.extend({
-  outcome: z.enum(['granted', 'denied', 'partially-granted', 'dismissed']),
-});
+export const decisionSchema = sharedSchema('cases/grievance#decisionSchema', () =>
+  eventBaseSchema.extend({
+    outcome: z.enum(['granted', 'denied', 'partially-granted', 'dismissed']),
+  }),
+);
 export type DecisionInput = z.input<typeof decisionSchema>;

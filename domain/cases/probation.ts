@@ -8,6 +8,7 @@
 // Employees are identified by an opaque employee ID only. Nothing here takes a name, and notes are not
 // accepted: the case system keeps the narrative, Docket keeps dates and codes.
 import { z } from 'zod';
+import { sharedSchema } from '../shared-schemas';
 import { dueAtOf } from '../deadline/checks';
 import { DomainError } from '../errors';
 import { policyVersionSchema } from '../policies/registry';
@@ -34,22 +35,26 @@ export function cite(section: string): string {
   return `SD 2022-17 §${section} (seed ${SEED_003})`;
 }
 
-export const employeeIdSchema = z
-  .string()
-  .regex(
-    /^[A-Z][A-Z0-9]{0,9}-[A-Z0-9-]{1,40}$/,
-    'an opaque employee ID like EMP-004211 (A-Z, 0-9, dashes), never a name',
-  );
+export const employeeIdSchema = sharedSchema('cases/probation#employeeIdSchema', () =>
+  z
+    .string()
+    .regex(
+      /^[A-Z][A-Z0-9]{0,9}-[A-Z0-9-]{1,40}$/,
+      'an opaque employee ID like EMP-004211 (A-Z, 0-9, dashes), never a name',
+    ),
+);
 
-export const probationIntakeSchema = z.object({
-  employeeId: employeeIdSchema,
-  facility: facilityCodeSchema.default(DEFAULT_PROBATION_FACILITY),
-  /** Pins every action's schedule to this policy version; by default each action gets the latest. */
-  policyVersion: policyVersionSchema('adc-probation').optional(),
-  /** Agency settings of adc-probation, e.g. `{ 'reminder-lead-times': '30 calendarDays, 7 calendarDays' }`. */
-  settings: agencySettingsSchema,
-  ...recordLifeFields,
-});
+export const probationIntakeSchema = sharedSchema('cases/probation#probationIntakeSchema', () =>
+  z.object({
+    employeeId: employeeIdSchema,
+    facility: facilityCodeSchema.default(DEFAULT_PROBATION_FACILITY),
+    /** Pins every action's schedule to this policy version; by default each action gets the latest. */
+    policyVersion: policyVersionSchema('adc-probation').optional(),
+    /** Agency settings of adc-probation, e.g. `{ 'reminder-lead-times': '30 calendarDays, 7 calendarDays' }`. */
+    settings: agencySettingsSchema,
+    ...recordLifeFields,
+  }),
+);
 export type ProbationIntakeInput = z.input<typeof probationIntakeSchema>;
 export type ProbationIntake = z.output<typeof probationIntakeSchema>;
 
@@ -67,10 +72,14 @@ export type ActionKind = DisciplinaryAction | (typeof INITIAL_PROBATION_STARTS)[
 export const isDisciplinary = (action: ActionKind): action is DisciplinaryAction =>
   (DISCIPLINARY_ACTIONS as readonly string[]).includes(action);
 
-export const actionIdSchema = z.string().regex(/^A\d{1,6}$/, 'an action ID of this record, like A3');
-export const violationIdSchema = z.string().regex(/^V\d{1,6}$/, 'a violation ID of this record, like V2');
+export const actionIdSchema = sharedSchema('cases/probation#actionIdSchema', () =>
+  z.string().regex(/^A\d{1,6}$/, 'an action ID of this record, like A3'),
+);
+export const violationIdSchema = sharedSchema('cases/probation#violationIdSchema', () =>
+  z.string().regex(/^V\d{1,6}$/, 'a violation ID of this record, like V2'),
+);
 
-const disciplinaryFields = {
+const disciplinaryFields = sharedSchema('cases/probation#disciplinaryFields', () => ({
   by: staffIdSchema,
   /** The date of the action: the date on the warning, suspension or demotion. */
   issuedAt: isoInstantSchema,
@@ -83,26 +92,28 @@ const disciplinaryFields = {
   incidentAt: isoInstantSchema.optional(),
   /** The violation (from `violationReported`) this action answers. */
   violationId: violationIdSchema.optional(),
-};
+}));
 
-export const actionInputSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('initial-hire'), by: staffIdSchema, hiredAt: isoInstantSchema }),
-  z.object({ action: z.literal('promotion'), by: staffIdSchema, promotedAt: isoInstantSchema }),
-  z.object({ action: z.literal('verbal-warning'), ...disciplinaryFields }),
-  z.object({ action: z.literal('written-warning'), ...disciplinaryFields }),
-  z.object({
-    action: z.literal('suspension'),
-    ...disciplinaryFields,
-    suspension: z.object({
-      /** 1 to 10 working days, up to 15 in the driver's-license case (§III.D.3.c.i-ii; checked by the policy). */
-      workingDays: z.number().int(),
-      licenseSuspension: z.boolean().default(false),
-      /** The first day of the suspension (a working day); the rest follow on working days. */
-      firstDay: isoDateSchema('a date like 2027-11-22'),
+export const actionInputSchema = sharedSchema('cases/probation#actionInputSchema', () =>
+  z.discriminatedUnion('action', [
+    z.object({ action: z.literal('initial-hire'), by: staffIdSchema, hiredAt: isoInstantSchema }),
+    z.object({ action: z.literal('promotion'), by: staffIdSchema, promotedAt: isoInstantSchema }),
+    z.object({ action: z.literal('verbal-warning'), ...disciplinaryFields }),
+    z.object({ action: z.literal('written-warning'), ...disciplinaryFields }),
+    z.object({
+      action: z.literal('suspension'),
+      ...disciplinaryFields,
+      suspension: z.object({
+        /** 1 to 10 working days, up to 15 in the driver's-license case (§III.D.3.c.i-ii; checked by the policy). */
+        workingDays: z.number().int(),
+        licenseSuspension: z.boolean().default(false),
+        /** The first day of the suspension (a working day); the rest follow on working days. */
+        firstDay: isoDateSchema('a date like 2027-11-22'),
+      }),
     }),
-  }),
-  z.object({ action: z.literal('demotion'), ...disciplinaryFields }),
-]);
+    z.object({ action: z.literal('demotion'), ...disciplinaryFields }),
+  ]),
+);
 export type ActionInput = z.input<typeof actionInputSchema>;
 export type ParsedAction = z.output<typeof actionInputSchema>;
 
@@ -110,25 +121,33 @@ export type ParsedAction = z.output<typeof actionInputSchema>;
 const actionStepSchema = () =>
   z.object({ actionId: actionIdSchema, at: isoInstantSchema, by: staffIdSchema });
 
-export const notificationInputSchema = actionStepSchema();
+export const notificationInputSchema = sharedSchema('cases/probation#notificationInputSchema', () =>
+  actionStepSchema(),
+);
 export type NotificationInput = z.input<typeof notificationInputSchema>;
 
-export const violationInputSchema = z.object({
-  /** When the new violation occurred: the look-back windows are about when it occurs (§III.D.4-5). */
-  occurredAt: isoInstantSchema,
-  by: staffIdSchema,
-});
+export const violationInputSchema = sharedSchema('cases/probation#violationInputSchema', () =>
+  z.object({
+    /** When the new violation occurred: the look-back windows are about when it occurs (§III.D.4-5). */
+    occurredAt: isoInstantSchema,
+    by: staffIdSchema,
+  }),
+);
 export type ViolationInput = z.input<typeof violationInputSchema>;
 
 /** `at`: when the documentation was removed, on the employee's written request and the supervisor's approval. */
-export const removalInputSchema = actionStepSchema();
+export const removalInputSchema = sharedSchema('cases/probation#removalInputSchema', () =>
+  actionStepSchema(),
+);
 export type RemovalInput = z.input<typeof removalInputSchema>;
 
-export const separationInputSchema = z.object({
-  at: isoInstantSchema,
-  by: staffIdSchema,
-  reason: z.enum(['resigned', 'retired', 'terminated', 'other']),
-});
+export const separationInputSchema = sharedSchema('cases/probation#separationInputSchema', () =>
+  z.object({
+    at: isoInstantSchema,
+    by: staffIdSchema,
+    reason: z.enum(['resigned', 'retired', 'terminated', 'other']),
+  }),
+);
 export type SeparationInput = z.input<typeof separationInputSchema>;
 
 /** The instant an action is dated by: the day it was issued, or the hire or promotion. */

@@ -8,6 +8,7 @@
 // payload codec encrypts. Contact details never reach a workflow ID, a search attribute, a log line, a
 // timer or activity summary, or the workflow's current details.
 import { z } from 'zod';
+import { sharedSchema } from '../shared-schemas';
 import { policyVersionSchema } from '../policies/registry';
 import {
   agencySettingsSchema,
@@ -26,7 +27,9 @@ export const TITLE_IX_POLICY_ID = 'acsd-title-ix';
 export const TITLE_IX_SOURCE = 'ACSD Policy 3.26 / 8.20 (seed 003_f6cc332a41fedc95.txt)';
 
 /** An opaque party ID from the case system, e.g. P-0001: upper-case letters, digits and dashes. */
-export const partyIdSchema = opaquePersonIdSchema('party ID', 'P-0001');
+export const partyIdSchema = sharedSchema('cases/title-ix#partyIdSchema', () =>
+  opaquePersonIdSchema('party ID', 'P-0001'),
+);
 
 export const partyRoles = ['complainant', 'respondent', 'reporter', 'witness'] as const;
 export type PartyRole = (typeof partyRoles)[number];
@@ -34,70 +37,80 @@ export type PartyRole = (typeof partyRoles)[number];
 /** The parties to the grievance process proper: they receive its written notices (3.26). */
 export const NOTICED_ROLES: readonly PartyRole[] = ['complainant', 'respondent'];
 
-const contactSchema = z.object({
-  email: emailSchema('not a valid email address'),
-  /** Shown in the To: header of the person's own notices only. */
-  name: z.string().trim().min(1).max(200).optional(),
-});
-
-export const partySchema = z
-  .object({
-    id: partyIdSchema,
-    role: z.enum(partyRoles),
-    email: emailSchema('not a valid email address').optional(),
+const contactSchema = sharedSchema('cases/title-ix#contactSchema', () =>
+  z.object({
+    email: emailSchema('not a valid email address'),
+    /** Shown in the To: header of the person's own notices only. */
     name: z.string().trim().min(1).max(200).optional(),
-    /** 3.26: evidence goes to "each party and the party's advisor, if any". */
-    advisor: contactSchema.optional(),
-  })
-  .superRefine((party, ctx) => {
-    if (NOTICED_ROLES.includes(party.role) && party.email === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['email'],
-        message: `a ${party.role} receives the written notices of 3.26 by email: an address is required`,
-      });
-    }
-    // The party ID travels where identities may not (notice keys, timeline, logs): refuse one that
-    // spells out part of the person's name or address. The message never repeats the value.
-    const id = party.id.toLowerCase();
-    const tokens = [party.name ?? '', party.email?.split('@')[0] ?? '', party.advisor?.name ?? '']
-      .flatMap((text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u))
-      .filter((token) => token.length >= 3);
-    if (tokens.some((token) => id.includes(token))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['id'],
-        message: 'the party ID must be opaque: it may not contain any part of the name or email address',
-      });
-    }
-  });
+  }),
+);
+
+export const partySchema = sharedSchema('cases/title-ix#partySchema', () =>
+  z
+    .object({
+      id: partyIdSchema,
+      role: z.enum(partyRoles),
+      email: emailSchema('not a valid email address').optional(),
+      name: z.string().trim().min(1).max(200).optional(),
+      /** 3.26: evidence goes to "each party and the party's advisor, if any". */
+      advisor: contactSchema.optional(),
+    })
+    .superRefine((party, ctx) => {
+      if (NOTICED_ROLES.includes(party.role) && party.email === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['email'],
+          message: `a ${party.role} receives the written notices of 3.26 by email: an address is required`,
+        });
+      }
+      // The party ID travels where identities may not (notice keys, timeline, logs): refuse one that
+      // spells out part of the person's name or address. The message never repeats the value.
+      const id = party.id.toLowerCase();
+      const tokens = [party.name ?? '', party.email?.split('@')[0] ?? '', party.advisor?.name ?? '']
+        .flatMap((text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u))
+        .filter((token) => token.length >= 3);
+      if (tokens.some((token) => id.includes(token))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['id'],
+          message: 'the party ID must be opaque: it may not contain any part of the name or email address',
+        });
+      }
+    }),
+);
 export type PartyInput = z.input<typeof partySchema>;
 export type Party = z.output<typeof partySchema>;
 
-export const titleIxIntakeSchema = z
-  .object({
-    caseNumber: caseNumberSchema,
-    facility: facilityCodeSchema.default('ACSD'),
-    /** When the Title IX Coordinator received the report (directly or from another staff member). */
-    reportReceivedAt: isoInstantSchema,
-    /** Opaque staff ID of the Title IX Coordinator handling the case (role separation, 3.26 Appeals). */
-    coordinatorId: staffIdSchema,
-    /** Everyone known at intake; more may be recorded later (`recordParty`). */
-    parties: z.array(partySchema).min(1).max(20),
-    policyVersion: policyVersionSchema('acsd-title-ix').optional(),
-    settings: agencySettingsSchema,
-  })
-  .superRefine((intake, ctx) => {
-    const ids = intake.parties.map((p) => p.id);
-    const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (duplicate !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['parties'], message: `party ID ${duplicate} appears twice` });
-    }
-    // 3.26: "the Title IX Coordinator shall contact the complainant": there must be one to contact.
-    if (!intake.parties.some((p) => p.role === 'complainant')) {
-      ctx.addIssue({ code: 'custom', path: ['parties'], message: 'a report names at least one complainant' });
-    }
-  });
+export const titleIxIntakeSchema = sharedSchema('cases/title-ix#titleIxIntakeSchema', () =>
+  z
+    .object({
+      caseNumber: caseNumberSchema,
+      facility: facilityCodeSchema.default('ACSD'),
+      /** When the Title IX Coordinator received the report (directly or from another staff member). */
+      reportReceivedAt: isoInstantSchema,
+      /** Opaque staff ID of the Title IX Coordinator handling the case (role separation, 3.26 Appeals). */
+      coordinatorId: staffIdSchema,
+      /** Everyone known at intake; more may be recorded later (`recordParty`). */
+      parties: z.array(partySchema).min(1).max(20),
+      policyVersion: policyVersionSchema('acsd-title-ix').optional(),
+      settings: agencySettingsSchema,
+    })
+    .superRefine((intake, ctx) => {
+      const ids = intake.parties.map((p) => p.id);
+      const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+      if (duplicate !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['parties'], message: `party ID ${duplicate} appears twice` });
+      }
+      // 3.26: "the Title IX Coordinator shall contact the complainant": there must be one to contact.
+      if (!intake.parties.some((p) => p.role === 'complainant')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parties'],
+          message: 'a report names at least one complainant',
+        });
+      }
+    }),
+);
 export type TitleIxIntakeInput = z.input<typeof titleIxIntakeSchema>;
 export type TitleIxIntake = z.output<typeof titleIxIntakeSchema>;
 
@@ -111,20 +124,26 @@ export function parseTitleIxIntake(raw: unknown): TitleIxIntake {
 // separation checks of 3.26 rest on it.
 
 /** An act Docket performs itself (sending a written notice): its instant is Docket's clock. */
-export const docketActSchema = z.object({
-  by: staffIdSchema,
-  documentRef: documentRefSchema.optional(),
-  note: z.string().max(2_000).optional(),
-});
+export const docketActSchema = sharedSchema('cases/title-ix#docketActSchema', () =>
+  z.object({
+    by: staffIdSchema,
+    documentRef: documentRefSchema.optional(),
+    note: z.string().max(2_000).optional(),
+  }),
+);
 export type DocketActInput = z.input<typeof docketActSchema>;
 
-export const documentEventSchema = eventBaseSchema.extend({ documentRef: documentRefSchema.optional() });
+export const documentEventSchema = sharedSchema('cases/title-ix#documentEventSchema', () =>
+  eventBaseSchema.extend({ documentRef: documentRefSchema.optional() }),
+);
 export type DocumentEventInput = z.input<typeof documentEventSchema>;
 
-export const formalComplaintSchema = eventBaseSchema.extend({
-  /** Opaque staff IDs of the investigator(s) assigned (3.26: the District may hire investigators). */
-  investigatorIds: z.array(staffIdSchema).max(10).default([]),
-});
+export const formalComplaintSchema = sharedSchema('cases/title-ix#formalComplaintSchema', () =>
+  eventBaseSchema.extend({
+    /** Opaque staff IDs of the investigator(s) assigned (3.26: the District may hire investigators). */
+    investigatorIds: z.array(staffIdSchema).max(10).default([]),
+  }),
+);
 export type FormalComplaintInput = z.input<typeof formalComplaintSchema>;
 
 export const supportiveMeasureStatuses = [
@@ -135,20 +154,26 @@ export const supportiveMeasureStatuses = [
   'provided',
 ] as const;
 
-export const supportiveMeasuresSchema = eventBaseSchema.extend({
-  party: partyIdSchema,
-  status: z.enum(supportiveMeasureStatuses),
-  /** 3.26 Supportive Measures: a complainant's decline counts only in writing. */
-  inWriting: z.boolean().default(false),
-});
+export const supportiveMeasuresSchema = sharedSchema('cases/title-ix#supportiveMeasuresSchema', () =>
+  eventBaseSchema.extend({
+    party: partyIdSchema,
+    status: z.enum(supportiveMeasureStatuses),
+    /** 3.26 Supportive Measures: a complainant's decline counts only in writing. */
+    inWriting: z.boolean().default(false),
+  }),
+);
 export type SupportiveMeasuresInput = z.input<typeof supportiveMeasuresSchema>;
 
-export const recordPartySchema = z.object({ by: staffIdSchema, party: partySchema });
+export const recordPartySchema = sharedSchema('cases/title-ix#recordPartySchema', () =>
+  z.object({ by: staffIdSchema, party: partySchema }),
+);
 export type RecordPartyInput = z.input<typeof recordPartySchema>;
 
 export const determinationOutcomes = ['responsible', 'not-responsible', 'mixed'] as const;
 
-export const determinationSchema = docketActSchema.extend({ outcome: z.enum(determinationOutcomes) });
+export const determinationSchema = sharedSchema('cases/title-ix#determinationSchema', () =>
+  docketActSchema.extend({ outcome: z.enum(determinationOutcomes) }),
+);
 export type DeterminationInput = z.input<typeof determinationSchema>;
 
 /** 3.26 Appeals, bases a to d. */
@@ -159,16 +184,20 @@ export const appealBases = [
   'sanctions',
 ] as const;
 
-export const appealSchema = eventBaseSchema.extend({
-  /** The party who appealed. */
-  party: partyIdSchema,
-  basis: z.array(z.enum(appealBases)).min(1).max(4),
-});
+export const appealSchema = sharedSchema('cases/title-ix#appealSchema', () =>
+  eventBaseSchema.extend({
+    /** The party who appealed. */
+    party: partyIdSchema,
+    basis: z.array(z.enum(appealBases)).min(1).max(4),
+  }),
+);
 export type AppealInput = z.input<typeof appealSchema>;
 
 export const appealResults = ['affirmed', 'reversed', 'modified'] as const;
 
-export const appealDecisionSchema = docketActSchema.extend({ result: z.enum(appealResults) });
+export const appealDecisionSchema = sharedSchema('cases/title-ix#appealDecisionSchema', () =>
+  docketActSchema.extend({ result: z.enum(appealResults) }),
+);
 export type AppealDecisionInput = z.input<typeof appealDecisionSchema>;
 
 /** 3.26: the grounds on which the District shall dismiss, and those on which it may. */
@@ -195,23 +224,25 @@ export const DISMISSAL_REASON_TEXT: Record<string, string> = {
     'specific circumstances prevent the District from gathering evidence sufficient to reach a determination',
 };
 
-export const dismissalSchema = docketActSchema
-  .extend({
-    grounds: z.enum(['required', 'discretionary']),
-    reason: z.enum([...REQUIRED_DISMISSAL_REASONS, ...DISCRETIONARY_DISMISSAL_REASONS]),
-  })
-  .refine(
-    (d) =>
-      (d.grounds === 'required' ? REQUIRED_DISMISSAL_REASONS : DISCRETIONARY_DISMISSAL_REASONS).some(
-        (reason) => reason === d.reason,
-      ),
-    {
-      path: ['reason'],
-      message:
-        'the reason does not match the grounds: required dismissals are not-sexual-harassment, not-in-education-program, not-in-united-states; discretionary ones complainant-withdrew-in-writing, respondent-not-enrolled, evidence-unobtainable (3.26)',
-    },
-  );
+export const dismissalSchema = sharedSchema('cases/title-ix#dismissalSchema', () =>
+  docketActSchema
+    .extend({
+      grounds: z.enum(['required', 'discretionary']),
+      reason: z.enum([...REQUIRED_DISMISSAL_REASONS, ...DISCRETIONARY_DISMISSAL_REASONS]),
+    })
+    .refine(
+      (d) =>
+        (d.grounds === 'required' ? REQUIRED_DISMISSAL_REASONS : DISCRETIONARY_DISMISSAL_REASONS).some(
+          (reason) => reason === d.reason,
+        ),
+      {
+        path: ['reason'],
+        message:
+          'the reason does not match the grounds: required dismissals are not-sexual-harassment, not-in-education-program, not-in-united-states; discretionary ones complainant-withdrew-in-writing, respondent-not-enrolled, evidence-unobtainable (3.26)',
+      },
+    ),
+);
 export type DismissalInput = z.input<typeof dismissalSchema>;
 
-export const closeReportSchema = eventBaseSchema;
+export const closeReportSchema = sharedSchema('cases/title-ix#closeReportSchema', () => eventBaseSchema);
 export type CloseReportInput = z.input<typeof closeReportSchema>;

@@ -1,6 +1,7 @@
 // Intake of the two short procedures of NC DOC Policy D.0700 beside the contract record: a Community
 // Work Program project (§.0706) and an Enterprises temporary transfer (§.0707(h)). Opaque codes only.
 import { z } from 'zod';
+import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
 import { CWP_MAX_LABOR_DAYS } from '../policies/nc-doc-work-programs';
 import { policyVersionSchema } from '../policies/registry';
@@ -20,23 +21,25 @@ export const TRANSFER_POLICY_ID = 'nc-doc-transfer';
 export const TRANSFER_CASE_TYPE = 'enterprises-transfer';
 export const NC_JURISDICTION = 'US-NC';
 
-export const cwpIntakeSchema = z.object({
-  caseNumber: caseNumberSchema,
-  facility: facilityCodeSchema,
-  /** Planned length in consecutive labor days, day 1 being the day work began. */
-  plannedLaborDays: z
-    .number()
-    .int()
-    .min(1)
-    .max(
-      CWP_MAX_LABOR_DAYS,
-      `at most ${CWP_MAX_LABOR_DAYS}: "These work projects have a duration of ten (10) consecutive labor days or less." (${cite('D.0706')})`,
-    ),
-  /** When work on the project began: labor day 1. */
-  startedAt: isoInstantSchema,
-  policyVersion: policyVersionSchema('nc-doc-cwp').optional(),
-  settings: agencySettingsSchema,
-});
+export const cwpIntakeSchema = sharedSchema('cases/work-programs#cwpIntakeSchema', () =>
+  z.object({
+    caseNumber: caseNumberSchema,
+    facility: facilityCodeSchema,
+    /** Planned length in consecutive labor days, day 1 being the day work began. */
+    plannedLaborDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(
+        CWP_MAX_LABOR_DAYS,
+        `at most ${CWP_MAX_LABOR_DAYS}: "These work projects have a duration of ten (10) consecutive labor days or less." (${cite('D.0706')})`,
+      ),
+    /** When work on the project began: labor day 1. */
+    startedAt: isoInstantSchema,
+    policyVersion: policyVersionSchema('nc-doc-cwp').optional(),
+    settings: agencySettingsSchema,
+  }),
+);
 export type CwpIntakeInput = z.input<typeof cwpIntakeSchema>;
 export type CwpIntake = z.output<typeof cwpIntakeSchema>;
 
@@ -44,26 +47,30 @@ export const parseCwpIntake = (raw: unknown): CwpIntake =>
   parseIntake(cwpIntakeSchema, raw, 'community work project');
 
 /** The supervising Correctional Officer may end the work at any time (D.0706(h)). */
-export const projectTerminatedSchema = eventBaseSchema.extend({
-  reason: z.enum(['terminated-by-officer', 'cancelled-by-agency', 'other']),
-});
+export const projectTerminatedSchema = sharedSchema('cases/work-programs#projectTerminatedSchema', () =>
+  eventBaseSchema.extend({
+    reason: z.enum(['terminated-by-officer', 'cancelled-by-agency', 'other']),
+  }),
+);
 export type ProjectTerminatedInput = z.input<typeof projectTerminatedSchema>;
 
 export const TRANSFER_NOTICE_HOURS = 24;
 
-export const transferIntakeSchema = z.object({
-  caseNumber: caseNumberSchema,
-  /** The receiving facility, nearer the job site. */
-  facility: facilityCodeSchema,
-  /** The inmates' home facility, to which they return at the end of the workweek (D.0707(h)(4)). */
-  homeFacility: facilityCodeSchema,
-  /** When the arrangements were made with DOP Transportation staff and the receiving facility. */
-  arrangedAt: isoInstantSchema,
-  /** The requested transfer. */
-  transferAt: isoInstantSchema,
-  policyVersion: policyVersionSchema('nc-doc-transfer').optional(),
-  settings: agencySettingsSchema,
-});
+export const transferIntakeSchema = sharedSchema('cases/work-programs#transferIntakeSchema', () =>
+  z.object({
+    caseNumber: caseNumberSchema,
+    /** The receiving facility, nearer the job site. */
+    facility: facilityCodeSchema,
+    /** The inmates' home facility, to which they return at the end of the workweek (D.0707(h)(4)). */
+    homeFacility: facilityCodeSchema,
+    /** When the arrangements were made with DOP Transportation staff and the receiving facility. */
+    arrangedAt: isoInstantSchema,
+    /** The requested transfer. */
+    transferAt: isoInstantSchema,
+    policyVersion: policyVersionSchema('nc-doc-transfer').optional(),
+    settings: agencySettingsSchema,
+  }),
+);
 export type TransferIntakeInput = z.input<typeof transferIntakeSchema>;
 export type TransferIntake = z.output<typeof transferIntakeSchema>;
 

@@ -2,6 +2,7 @@
 // use to turn a policy version, the case facts and the recorded events into dated schedule entries.
 // It is pure: same input, same output; `now` only classifies entries as breached and is optional.
 import { z } from 'zod';
+import { sharedSchema } from '../shared-schemas';
 import { validateBusinessHours } from '../calendar/business-hours';
 import { getCalendar } from '../calendar/calendar';
 import type { BusinessCalendar } from '../calendar/types';
@@ -44,16 +45,18 @@ import {
 } from './inputs';
 import { extensionRecordSchema } from './entry';
 
-const ScheduleInputSchema = z.object({
-  policyId: z.string().min(1),
-  policyVersion: z.string().min(1).optional(),
-  facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  events: z.record(z.string(), z.string()),
-  extensions: z.array(extensionRecordSchema).optional(),
-  settings: z.record(z.string(), z.unknown()).optional(),
-  businessHours: z.record(z.string(), z.unknown()).optional(),
-  now: z.string().optional(),
-});
+const ScheduleInputSchema = sharedSchema('schedule/compute-schedule#ScheduleInputSchema', () =>
+  z.object({
+    policyId: z.string().min(1),
+    policyVersion: z.string().min(1).optional(),
+    facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    events: z.record(z.string(), z.string()),
+    extensions: z.array(extensionRecordSchema).optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+    businessHours: z.record(z.string(), z.unknown()).optional(),
+    now: z.string().optional(),
+  }),
+);
 
 interface Context {
   policy: Policy;
