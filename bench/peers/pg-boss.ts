@@ -16,10 +16,10 @@ import { startClusterServer } from '../lib/cluster';
 import type { BenchContext } from '../lib/context';
 import { CpuMeter, round } from '../lib/machine';
 import type { SinkMessage } from '../lib/smtp-sink';
+import { burstRow } from '../lib/report';
 import { forkWorker, mib, type WorkerProcess } from '../lib/worker';
 import {
   killMidDrain,
-  latency,
   tallyAlerts,
   waitForDistinct,
   type BurstResult,
@@ -148,38 +148,21 @@ export async function runPgBossBurst(ctx: BenchContext, spec: PeerSpec): Promise
     const cpu = drainCpu.stop();
     await sleep(kill ? 30_000 : 3_000);
     const peakRss = worker.peakRssMiB();
-    const { alerts, duplicates, otherMails, lateness, beforeDue, timeToLastS } = tallyAlerts(
-      ctx.sink.messages,
-      isAlert,
-      expectedIds,
-      dueAtMs,
-    );
-    const problems: string[] = [];
-    if (opened.errors > 0) problems.push(`${opened.errors} jobs failed to enqueue`);
-    if (actualLeadS < 15) problems.push(`enqueueing ended only ${actualLeadS} s before dueAt`);
-    if (!complete)
-      problems.push(`only ${alerts.length} of ${expectedIds.size} alerts within the drain timeout`);
-    const result: BurstResult = {
+    const tally = tallyAlerts(ctx.sink.messages, isAlert, expectedIds, dueAtMs);
+    const { alerts, duplicates, timeToLastS } = tally;
+    const result = burstRow({
       kind: 'pg-boss',
       substrate: 'cluster',
       setup: setupLabel,
       workerOptions: { ...PG_BOSS_SETTINGS },
       n,
-      dueAt: iso(dueAtMs),
+      dueAtMs,
       load,
       opening,
       actualLeadS,
-      alerts: {
-        expected: expectedIds.size,
-        received: alerts.length,
-        missing: expectedIds.size - alerts.length,
-        duplicates,
-        beforeDue,
-        otherMails,
-      },
-      latenessS: latency(lateness),
-      timeToLastS,
-      drainPerS: round(alerts.length / timeToLastS, 1),
+      expected: expectedIds.size,
+      tally,
+      complete,
       drainCpu: cpu,
       worker: {
         startupMs: worker.startupMs,
@@ -187,10 +170,9 @@ export async function runPgBossBurst(ctx: BenchContext, spec: PeerSpec): Promise
         peakRssDuringBurstMiB: peakRss,
       },
       serverDbMiB: mib(Number(await cluster.sql('postgres', "SELECT pg_database_size('pgboss')"))),
-      ...(kill ? { kill } : {}),
-      valid: problems.length === 0,
-      ...(problems.length ? { invalidReason: problems.join('; ') } : {}),
-    };
+      kill,
+      words: { failedToOpen: 'jobs failed to enqueue', opening: 'enqueueing' },
+    });
     ctx.log(
       `  ${alerts.length}/${n} mails; lateness p50 ${result.latenessS.p50} s, p99 ${result.latenessS.p99} s, last ${timeToLastS} s; ${duplicates} duplicated; drain ${result.drainPerS}/s`,
     );

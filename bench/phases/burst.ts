@@ -21,6 +21,7 @@ import { startServer, type Substrate } from '../lib/substrate';
 import { CpuMeter, round, type CpuUsage, type LoadGate } from '../lib/machine';
 import type { SinkMessage } from '../lib/smtp-sink';
 import { startSetupWorker, mib } from '../lib/worker';
+import { burstRow } from '../lib/report';
 
 export type BurstKind = 'docket' | 'minimal';
 
@@ -491,13 +492,8 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
     await sleep(kill ? 30_000 : 3_000);
     const peakRss = worker.peakRssMiB();
 
-    const { alerts, duplicates, otherMails, lateness, beforeDue, timeToLastS } = tallyAlerts(
-      ctx.sink.messages,
-      cases.isAlert,
-      expectedIds,
-      dueAtMs,
-    );
-    const lastMs = timeToLastS * 1000;
+    const tally = tallyAlerts(ctx.sink.messages, cases.isAlert, expectedIds, dueAtMs);
+    const { alerts, beforeDue, timeToLastS } = tally;
 
     // Histories of a spread of cases, from the first alert to the last, explain where the time went.
     const byAcceptance = [...alerts].sort((a, b) => a.acceptedAtMs - b.acceptedAtMs);
@@ -511,34 +507,21 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
     });
     const breakdown = await breakdownOf(clients, sample, dueAtMs, cases.activityType);
 
-    const problems: string[] = [];
-    if (opened.errors > 0) problems.push(`${opened.errors} cases failed to open`);
-    if (actualLeadS < 15) problems.push(`opening ended only ${actualLeadS} s before dueAt`);
-    if (!complete)
-      problems.push(`only ${alerts.length} of ${expectedIds.size} alerts within the drain timeout`);
-    const result: BurstResult = {
+    const result = burstRow({
       kind,
       substrate: ctx.substrate,
       setup: setup.label,
       workerOptions: setup.worker,
       n,
-      dueAt: iso(dueAtMs),
+      dueAtMs,
       load,
       opening,
       actualLeadS,
-      alerts: {
-        expected: expectedIds.size,
-        received: alerts.length,
-        missing: expectedIds.size - alerts.length,
-        duplicates,
-        beforeDue,
-        otherMails,
-      },
-      latenessS: latency(lateness),
-      timeToLastS,
-      drainPerS: round(alerts.length / (lastMs / 1000), 1),
+      expected: expectedIds.size,
+      tally,
+      complete,
       drainCpu: cpu,
-      ...(breakdown ? { breakdown } : {}),
+      breakdown,
       worker: {
         startupMs: worker.startupMs,
         rssAfterOpeningMiB: rssAfterOpening,
@@ -548,10 +531,9 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
         peakRssDuringBurstMiB: peakRss,
       },
       serverDbMiB: mib(await server.dbBytes()),
-      ...(kill ? { kill } : {}),
-      valid: problems.length === 0,
-      ...(problems.length ? { invalidReason: problems.join('; ') } : {}),
-    };
+      kill,
+      words: { failedToOpen: 'cases failed to open', opening: 'opening' },
+    });
     ctx.log(
       `  ${alerts.length}/${n} alerts; lateness p50 ${result.latenessS.p50} s, p99 ${result.latenessS.p99} s, last ${timeToLastS} s; ${beforeDue} before dueAt; drain ${result.drainPerS}/s`,
     );
