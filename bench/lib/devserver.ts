@@ -4,12 +4,12 @@
 // and stopped by its PID only: other engineers' servers run on this machine too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes';
+import { freePort } from '../../scripts/ports';
 import { registerCleanup } from './cleanup';
 
 export interface DevServer {
@@ -20,19 +20,6 @@ export interface DevServer {
   /** Size of the SQLite file (and its WAL) now, in bytes. */
   dbBytes(): number;
   stop(): Promise<void>;
-}
-
-/** A port nobody listens on right now (the kernel picks it; the tiny race before reuse is acceptable). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function temporalCliPath(): string {
