@@ -22,7 +22,7 @@ import { createDataConverter } from '../../infra/data-converter';
 import { Keyring } from '../../infra/keys';
 import { grievanceWorkflowId } from '../../workflows/grievance';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes';
-import type { ReceivedMessage } from '../helpers/smtp';
+import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from '../helpers/smtp';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 export const HOUR_MS = 3_600_000;
@@ -321,6 +321,63 @@ export async function connectClients(address: string, keyring: Keyring, taskQueu
   const client = new Client({ connection, dataConverter: createDataConverter(keyring) });
   const docket = new DocketClient({ client, taskQueue, timeoutMs: 120_000 });
   return { connection, docket, close: () => connection.close() };
+}
+
+/** What a fault test runs against: a dev server, a relay, a worker, clients, in one scratch directory. */
+export interface FaultStack {
+  readonly dir: string;
+  readonly server: DevServerProcess;
+  /** The relay's port: a test that takes the relay down brings it back on the same one. */
+  readonly smtpPort: number;
+  /** The relay; a test that replaces it (down and up again) assigns the new one here. */
+  smtp: SmtpReceiver;
+  readonly worker: WorkerProcess;
+  readonly clients: Clients;
+  /** Closes the clients, stops the worker, the server and the relay, removes the scratch directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a fault test's stack: the dev server and the relay at once, then the worker (whose config
+ * carries `worker` tuning and `extra` environment), then the clients. If a step fails, what had
+ * started is stopped before the error is thrown.
+ */
+export async function startFaultStack(options: {
+  label: string;
+  taskQueue: string;
+  worker?: Record<string, number>;
+  extra?: Record<string, string>;
+}): Promise<FaultStack> {
+  const dir = scratchDir(options.label);
+  const parts: { server?: DevServerProcess; smtp?: SmtpReceiver; worker?: WorkerProcess; clients?: Clients } =
+    {};
+  const stop = async (): Promise<void> => {
+    await parts.clients?.close().catch(() => undefined);
+    await parts.worker?.stop();
+    await parts.server?.stop();
+    await parts.smtp?.close();
+    removeScratch(dir);
+  };
+  try {
+    const server = await DevServerProcess.create(dir);
+    parts.server = server;
+    const smtpPort = await freePort();
+    const keys = codecKeys();
+    [parts.smtp] = await Promise.all([startSmtpReceiver({ port: smtpPort }), server.start()]);
+    const env = { dir, address: server.address, taskQueue: options.taskQueue, smtpPort, codecEnv: keys.env };
+    const worker = new WorkerProcess(
+      workerEnv({ ...env, worker: options.worker, extra: options.extra }),
+      `${dir}/data`,
+    );
+    parts.worker = worker;
+    await worker.start();
+    parts.clients = await connectClients(server.address, keys.keyring, options.taskQueue);
+    // The stack is `parts` itself, so `stop` closes whichever relay the test assigned last.
+    return Object.assign(parts as Required<typeof parts>, { dir, smtpPort, stop });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 export const caseNumberOf = (tag: string, i: number): string => `FLT-${tag}-${i}`;
