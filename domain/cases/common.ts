@@ -3,6 +3,7 @@
 // inmate number pattern chosen by us, or free text.
 import { z } from 'zod';
 import { DomainError } from '../errors';
+import { policyVersionSchema } from '../policies/registry';
 
 export const caseNumberSchema = z
   .string()
@@ -57,6 +58,15 @@ export const agencySettingsSchema = z.record(z.string(), z.unknown()).optional()
 export const DEFAULT_CONTINUE_AS_NEW_AT = 2_000;
 /** The timeline carried from run to run keeps the newest this many events. */
 export const DEFAULT_MAX_TIMELINE_EVENTS = 1_000;
+
+/**
+ * The intake fields of every case type that name its policy: the version the case pins (by default
+ * the latest when it opens) and the agency's settings of that policy (checked when the intake is parsed).
+ */
+export const policyFields = (policyId: string) => ({
+  policyVersion: policyVersionSchema(policyId).optional(),
+  settings: agencySettingsSchema,
+});
 
 /** The intake fields that bound a long-lived record's runs: when it continues-as-new, what it carries. */
 export const recordLifeFields = {

@@ -20,15 +20,15 @@ import {
   type LadderRung,
   type ResumptionRequirement,
 } from '../policies/nc-doc-contract';
-import { getPolicy, policyVersionSchema } from '../policies/registry';
+import { getPolicy } from '../policies/registry';
 import { resolveSettings } from '../schedule/inputs';
 import type { ExtensionRecord } from '../types';
 import {
-  agencySettingsSchema,
   caseNumberSchema,
   facilityCodeSchema,
   isoInstantSchema,
   parseIntake,
+  policyFields,
   recordLifeFields,
   staffIdSchema,
 } from './common';
@@ -49,9 +49,8 @@ export const contractIntakeSchema = z.object({
   contractNumber: caseNumberSchema,
   facility: facilityCodeSchema,
   /** Pins the record to this policy version; by default the latest when the record opens. */
-  policyVersion: policyVersionSchema('nc-doc-contract').optional(),
   /** Agency settings of nc-doc-contract, e.g. `{ 'osha-survey': 'required' }`. */
-  settings: agencySettingsSchema,
+  ...policyFields('nc-doc-contract'),
   ...recordLifeFields,
 });
 export type ContractIntakeInput = z.input<typeof contractIntakeSchema>;

@@ -2,15 +2,14 @@
 // rules that refuse a non-grievable matter at the door (§III.E.2, §III.E.10.c).
 import { z } from 'zod';
 import { DomainError } from '../errors';
-import { policyVersionSchema } from '../policies/registry';
 import { SEED_002 } from '../policies/common';
 import {
-  agencySettingsSchema,
   caseNumberSchema,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
   parseIntake,
+  policyFields,
   staffIdSchema,
 } from './common';
 
@@ -33,8 +32,7 @@ export const grievanceIntakeSchema = z
     inLitigation: z.boolean().default(false),
     /** The complaint is about a misconduct (disciplinary) report or finding (§III.E.2). */
     disciplinaryMatter: z.boolean().default(false),
-    policyVersion: policyVersionSchema('ok-doc-grievance').optional(),
-    settings: agencySettingsSchema,
+    ...policyFields('ok-doc-grievance'),
   })
   .refine((intake) => !intake.preaEmergency || intake.category === 'sexual-abuse', {
     path: ['preaEmergency'],

@@ -10,15 +10,14 @@
 import { z } from 'zod';
 import { dueAtOf } from '../deadline/checks';
 import { DomainError } from '../errors';
-import { policyVersionSchema } from '../policies/registry';
 import { SEED_003 } from '../policies/common';
 import type { ScheduleEntry, SkippedDay } from '../types';
 import {
-  agencySettingsSchema,
   facilityCodeSchema,
   isoDateSchema,
   isoInstantSchema,
   parseIntake,
+  policyFields,
   recordLifeFields,
   staffIdSchema,
 } from './common';
@@ -45,9 +44,8 @@ export const probationIntakeSchema = z.object({
   employeeId: employeeIdSchema,
   facility: facilityCodeSchema.default(DEFAULT_PROBATION_FACILITY),
   /** Pins every action's schedule to this policy version; by default each action gets the latest. */
-  policyVersion: policyVersionSchema('adc-probation').optional(),
   /** Agency settings of adc-probation, e.g. `{ 'reminder-lead-times': '30 calendarDays, 7 calendarDays' }`. */
-  settings: agencySettingsSchema,
+  ...policyFields('adc-probation'),
   ...recordLifeFields,
 });
 export type ProbationIntakeInput = z.input<typeof probationIntakeSchema>;

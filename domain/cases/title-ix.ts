@@ -8,9 +8,7 @@
 // payload codec encrypts. Contact details never reach a workflow ID, a search attribute, a log line, a
 // timer or activity summary, or the workflow's current details.
 import { z } from 'zod';
-import { policyVersionSchema } from '../policies/registry';
 import {
-  agencySettingsSchema,
   caseNumberSchema,
   documentRefSchema,
   emailSchema,
@@ -19,6 +17,7 @@ import {
   isoInstantSchema,
   opaquePersonIdSchema,
   parseIntake,
+  policyFields,
   staffIdSchema,
 } from './common';
 
@@ -84,8 +83,7 @@ export const titleIxIntakeSchema = z
     coordinatorId: staffIdSchema,
     /** Everyone known at intake; more may be recorded later (`recordParty`). */
     parties: z.array(partySchema).min(1).max(20),
-    policyVersion: policyVersionSchema('acsd-title-ix').optional(),
-    settings: agencySettingsSchema,
+    ...policyFields('acsd-title-ix'),
   })
   .superRefine((intake, ctx) => {
     const ids = intake.parties.map((p) => p.id);

@@ -3,14 +3,13 @@
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import { CWP_MAX_LABOR_DAYS } from '../policies/nc-doc-work-programs';
-import { policyVersionSchema } from '../policies/registry';
 import {
-  agencySettingsSchema,
   caseNumberSchema,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
   parseIntake,
+  policyFields,
 } from './common';
 import { cite } from './contract';
 
@@ -34,8 +33,7 @@ export const cwpIntakeSchema = z.object({
     ),
   /** When work on the project began: labor day 1. */
   startedAt: isoInstantSchema,
-  policyVersion: policyVersionSchema('nc-doc-cwp').optional(),
-  settings: agencySettingsSchema,
+  ...policyFields('nc-doc-cwp'),
 });
 export type CwpIntakeInput = z.input<typeof cwpIntakeSchema>;
 export type CwpIntake = z.output<typeof cwpIntakeSchema>;
@@ -61,8 +59,7 @@ export const transferIntakeSchema = z.object({
   arrangedAt: isoInstantSchema,
   /** The requested transfer. */
   transferAt: isoInstantSchema,
-  policyVersion: policyVersionSchema('nc-doc-transfer').optional(),
-  settings: agencySettingsSchema,
+  ...policyFields('nc-doc-transfer'),
 });
 export type TransferIntakeInput = z.input<typeof transferIntakeSchema>;
 export type TransferIntake = z.output<typeof transferIntakeSchema>;
