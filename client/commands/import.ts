@@ -16,7 +16,7 @@ import {
 } from '../import/format';
 import { runImport, type LineResult } from '../import/importer';
 import { withDocket } from './cases';
-import type { Output } from './shared';
+import { integerOption, type Output } from './shared';
 
 const HELP = `
 Each line is one case: {"caseType", "intake", "events": [{"event": "<name>", "at", "by", ...}]}
@@ -57,17 +57,7 @@ export function registerImportCommand(program: Command, io: Output, progress: Ou
           json?: boolean;
         },
       ) => {
-        const concurrency = Number(options.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-          throw new DomainError(
-            'INVALID_INPUT',
-            `--concurrency '${options.concurrency}' is not an integer from 1 to 256`,
-            {
-              field: 'concurrency',
-              value: options.concurrency,
-            },
-          );
-        }
+        const concurrency = integerOption('concurrency', options.concurrency, 1, 256);
         const format =
           file === '-' ? formatOf(file, options.format ?? 'jsonl') : formatOf(file, options.format);
         const sources = readSources(file, format);
