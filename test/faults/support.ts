@@ -15,13 +15,11 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
 import { noticeMessageId } from '../../activities/notifications';
-import { DocketClient } from '../../client/cases';
-import { createDataConverter } from '../../infra/data-converter';
+import type { DocketClient } from '../../client/cases';
 import { Keyring } from '../../infra/keys';
 import { grievanceWorkflowId } from '../../workflows/grievance';
-import { searchAttributeCliArgs } from '../../workflows/search-attributes';
+import { connectDevClients, devServerArgs, waitForFrontend, type DevClients } from '../../scripts/dev-server';
 import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from '../helpers/smtp';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -93,42 +91,10 @@ export class DevServerProcess {
     const cli = process.env.DOCKET_TEMPORAL_CLI;
     if (!cli) throw new Error('DOCKET_TEMPORAL_CLI is not set: run the tests through jest');
     const log = openSync(path.join(this.dir, 'temporal.log'), 'a');
-    const child = spawn(
-      cli,
-      [
-        'server',
-        'start-dev',
-        '--headless',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(this.port),
-        '--db-filename',
-        this.dbFile,
-        '--log-level',
-        'warn',
-        ...searchAttributeCliArgs.flatMap((pair) => ['--search-attribute', pair]),
-      ],
-      { stdio: ['ignore', log, log] },
-    );
+    const child = spawn(cli, devServerArgs(this.port, this.dbFile), { stdio: ['ignore', log, log] });
     children.add(child);
     this.child = child;
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the dev server exited; see ${this.dir}/temporal.log`);
-      try {
-        const connection = await Connection.connect({ address: this.address, connectTimeout: 1_000 });
-        try {
-          await connection.workflowService.getSystemInfo({});
-        } finally {
-          await connection.close();
-        }
-        return;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`the dev server did not answer on ${this.address}`);
-        await sleep(250);
-      }
-    }
+    await waitForFrontend(this.address, child, path.join(this.dir, 'temporal.log'), 90_000);
   }
 
   kill(): Promise<void> {
@@ -310,18 +276,9 @@ export function workerEnv(options: {
   };
 }
 
-export interface Clients {
-  connection: Connection;
-  docket: DocketClient;
-  close(): Promise<void>;
-}
+export type Clients = DevClients;
 
-export async function connectClients(address: string, keyring: Keyring, taskQueue: string): Promise<Clients> {
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, dataConverter: createDataConverter(keyring) });
-  const docket = new DocketClient({ client, taskQueue, timeoutMs: 120_000 });
-  return { connection, docket, close: () => connection.close() };
-}
+export const connectClients = connectDevClients;
 
 /** What a fault test runs against: a dev server, a relay, a worker, clients, in one scratch directory. */
 export interface FaultStack {
