@@ -18,13 +18,7 @@ import { CpuMeter, round } from '../lib/machine';
 import type { SinkMessage } from '../lib/smtp-sink';
 import { burstRow } from '../lib/report';
 import { forkWorker, mib, type WorkerProcess } from '../lib/worker';
-import {
-  killMidDrain,
-  tallyAlerts,
-  waitForDistinct,
-  type BurstResult,
-  type KillReport,
-} from '../phases/burst';
+import { drainBurst, tallyAlerts, type BurstResult } from '../phases/burst';
 import type { DeadlineJob, PgBossWorkerOptions } from './pg-boss-worker';
 
 export const PG_BOSS_SETTINGS = {
@@ -128,25 +122,18 @@ export async function runPgBossBurst(ctx: BenchContext, spec: PeerSpec): Promise
     const isAlert = (m: SinkMessage) => m.kind === 'bench-pg-boss';
     // After a kill, recovery waits for expiry and maintenance: allow for both.
     const drainTimeoutMs = Math.max(300_000, n * 100) + (spec.killAfter !== undefined ? 300_000 : 0);
-    let kill: KillReport | undefined;
-    if (spec.killAfter !== undefined) {
-      const killed = await killMidDrain(
-        ctx,
-        spec.killAfter,
-        isAlert,
-        expectedIds,
-        dueAtMs,
-        dueAtMs - Date.now() + drainTimeoutMs,
-        worker,
-        startWorker,
-      );
-      worker = killed.worker;
-      kill = killed.report;
-      drainCpu.add('worker after kill', worker.pid);
-    }
-    const complete = await waitForDistinct(ctx, isAlert, expectedIds, dueAtMs - Date.now() + drainTimeoutMs);
-    const cpu = drainCpu.stop();
-    await sleep(kill ? 30_000 : 3_000);
+    const drained = await drainBurst(ctx, {
+      killAfter: spec.killAfter,
+      isAlert,
+      expectedIds,
+      dueAtMs,
+      drainTimeoutMs,
+      worker,
+      restart: startWorker,
+      cpu: drainCpu,
+    });
+    worker = drained.worker;
+    const { kill, complete, cpu } = drained;
     const peakRss = worker.peakRssMiB();
     const tally = tallyAlerts(ctx.sink.messages, isAlert, expectedIds, dueAtMs);
     const { alerts, duplicates, timeToLastS } = tally;
