@@ -15,7 +15,16 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer as createHttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { createAlertWebhook, verifyAlertWebhook } from '../../activities/alert-webhook';
+import { loadDirectory } from '../../activities/directory';
 import { noticeMessageId } from '../../activities/notifications';
+import type { RelayHealth } from '../../activities/relay-health';
+import type { MailSender } from '../../activities/send-once';
+import { createMemorySentLedger } from '../../activities/sent-ledger';
+import { buildActivities } from '../../worker/activities';
+import { testArchive } from '../helpers/docket-env';
 import type { DocketClient } from '../../client/cases';
 import { Keyring } from '../../infra/keys';
 import { grievanceWorkflowId } from '../../workflows/grievance';
@@ -335,6 +344,68 @@ export async function startFaultStack(options: {
     await stop();
     throw err;
   }
+}
+
+/** A paging endpoint on 127.0.0.1 that records each POST and whether its signature verifies. */
+export interface PagingHook {
+  url: string;
+  posts: Array<{ body: string; verified: boolean; at: number }>;
+  close(): Promise<void>;
+}
+
+/** Starts a paging endpoint whose posts are checked against the webhook secret `secret`. */
+export async function startPagingHook(secret: string): Promise<PagingHook> {
+  const posts: PagingHook['posts'] = [];
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const signature = req.headers['docket-signature'];
+      posts.push({
+        body,
+        verified: verifyAlertWebhook(secret, typeof signature === 'string' ? signature : undefined, body),
+        at: Date.now(),
+      });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/page`,
+    posts,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Docket's activities for the alert-channel tests: notices through `primary`, administrators' alerts
+ * also through the fallback relay and the signed paging webhook, the sample directory, an in-memory
+ * ledger and a test archive.
+ */
+export async function alertChannelActivities(options: {
+  primary: { mailer: MailSender; health: RelayHealth };
+  fallbackMailer: MailSender;
+  hook: { url: string; secret: string };
+  logger: Logger;
+}): Promise<ReturnType<typeof buildActivities>> {
+  return buildActivities({
+    mailer: options.primary.mailer,
+    directory: await loadDirectory(path.join(REPO_ROOT, 'config', 'directory.yaml')),
+    logger: options.logger,
+    ledger: createMemorySentLedger(),
+    config: {
+      from: 'Docket <docket@docket.faults.example.org>',
+      adminFallback: 'docket-admin@ops.faults.example.org',
+      messageIdDomain: MESSAGE_ID_DOMAIN,
+    },
+    archive: testArchive(),
+    adminAlerts: {
+      primaryHealth: options.primary.health,
+      fallbackMailer: options.fallbackMailer,
+      webhook: createAlertWebhook({ url: options.hook.url, secret: options.hook.secret }),
+    },
+  });
 }
 
 export const caseNumberOf = (tag: string, i: number): string => `FLT-${tag}-${i}`;
