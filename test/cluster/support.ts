@@ -14,7 +14,8 @@ export const REPO_ROOT = path.join(__dirname, '..', '..');
 const execFileAsync = promisify(execFile);
 const PG_BIN = process.env.DOCKET_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
-function readEnvFile(file: string): Record<string, string> {
+/** The `NAME=value` lines of an env file the scripts write (secrets.env, api-keys.env). */
+export function readEnvFile(file: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const eq = line.indexOf('=');

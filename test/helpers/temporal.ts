@@ -1,3 +1,4 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -141,4 +142,17 @@ export async function endCase(handle: WorkflowHandle, reason = 'test cleanup'): 
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   await handle.terminate(reason).catch(() => undefined);
+}
+
+/**
+ * Asks the server at `address` to delete a workflow, as the namespace's retention eventually does,
+ * with the pinned Temporal CLI; the CLI's run (status 0 when it succeeded). The deletion itself is
+ * asynchronous.
+ */
+export function deleteWorkflow(address: string, workflowId: string): SpawnSyncReturns<string> {
+  return spawnSync(
+    process.env.DOCKET_TEMPORAL_CLI as string,
+    ['workflow', 'delete', '--workflow-id', workflowId, '--address', address, '--namespace', 'default'],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
 }
