@@ -4,7 +4,7 @@
 export { freePort } from '../helpers/net';
 import { freePort } from '../helpers/net';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readEnvFile } from '../cluster/support';
