@@ -156,3 +156,17 @@ export function deleteWorkflow(address: string, workflowId: string): SpawnSyncRe
     { encoding: 'utf8', timeout: 30_000 },
   );
 }
+
+/**
+ * How many events a workflow's history holds besides workflow-task bookkeeping: what a refused Update
+ * must leave unchanged (the Java test server does not drop speculative workflow tasks).
+ */
+export async function meaningfulEvents(handle: WorkflowHandle): Promise<number> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? []).filter(
+    (e) =>
+      !e.workflowTaskScheduledEventAttributes &&
+      !e.workflowTaskStartedEventAttributes &&
+      !e.workflowTaskCompletedEventAttributes,
+  ).length;
+}
