@@ -15,9 +15,8 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServer as createHttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import { createAlertWebhook, verifyAlertWebhook } from '../../activities/alert-webhook';
+import { createAlertWebhook } from '../../activities/alert-webhook';
 import { loadDirectory } from '../../activities/directory';
 import { noticeMessageId } from '../../activities/notifications';
 import type { RelayHealth } from '../../activities/relay-health';
@@ -25,6 +24,7 @@ import type { MailSender } from '../../activities/send-once';
 import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { buildActivities } from '../../worker/activities';
 import { testArchive } from '../helpers/docket-env';
+import { listenOnLoopback, signedPostServer } from '../helpers/webhooks';
 import type { DocketClient } from '../../client/cases';
 import { Keyring } from '../../infra/keys';
 import { grievanceWorkflowId } from '../../workflows/grievance';
@@ -356,23 +356,13 @@ export interface PagingHook {
 /** Starts a paging endpoint whose posts are checked against the webhook secret `secret`. */
 export async function startPagingHook(secret: string): Promise<PagingHook> {
   const posts: PagingHook['posts'] = [];
-  const server = createHttpServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const signature = req.headers['docket-signature'];
-      posts.push({
-        body,
-        verified: verifyAlertWebhook(secret, typeof signature === 'string' ? signature : undefined, body),
-        at: Date.now(),
-      });
-      res.writeHead(204).end();
-    });
+  const server = signedPostServer(secret, ({ body, verified, at }) => {
+    posts.push({ body, verified, at });
+    return 204;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/page`,
+    url: `http://127.0.0.1:${port}/page`,
     posts,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
