@@ -84,6 +84,10 @@ export const eventBaseSchema = z.object({
 });
 export type EventBase = z.input<typeof eventBaseSchema>;
 
+/** The event that ends a long-lived record (a contract ended, an employee separated): when, by whom, why. */
+export const recordEndSchema = <const Reasons extends readonly [string, ...string[]]>(reasons: Reasons) =>
+  z.object({ at: isoInstantSchema, by: staffIdSchema, reason: z.enum(reasons) });
+
 export const extensionRequestSchema = z.object({
   key: z.string().min(1),
   dueAt: isoInstantSchema,

@@ -31,6 +31,7 @@ import {
   policyFields,
   recordLifeFields,
   staffIdSchema,
+  recordEndSchema,
 } from './common';
 
 export { CONTRACT_HEADINGS, type ContractHeading, type ResumptionRequirement };
@@ -90,11 +91,7 @@ export type RequirementEventInput = z.input<typeof requirementEventSchema>;
 export const contractResumedSchema = z.object({ at: isoInstantSchema, by: staffIdSchema });
 export type ContractResumedInput = z.input<typeof contractResumedSchema>;
 
-export const contractEndedSchema = z.object({
-  at: isoInstantSchema,
-  by: staffIdSchema,
-  reason: z.enum(['expired', 'completed', 'terminated', 'other']),
-});
+export const contractEndedSchema = recordEndSchema(['expired', 'completed', 'terminated', 'other']);
 export type ContractEndedInput = z.input<typeof contractEndedSchema>;
 
 /** The ladder of a policy version; a version without one is a programming error, refused loudly. */

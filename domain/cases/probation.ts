@@ -20,6 +20,7 @@ import {
   policyFields,
   recordLifeFields,
   staffIdSchema,
+  recordEndSchema,
 } from './common';
 
 export const PROBATION_POLICY_ID = 'adc-probation';
@@ -122,11 +123,7 @@ export type ViolationInput = z.input<typeof violationInputSchema>;
 export const removalInputSchema = actionStepSchema();
 export type RemovalInput = z.input<typeof removalInputSchema>;
 
-export const separationInputSchema = z.object({
-  at: isoInstantSchema,
-  by: staffIdSchema,
-  reason: z.enum(['resigned', 'retired', 'terminated', 'other']),
-});
+export const separationInputSchema = recordEndSchema(['resigned', 'retired', 'terminated', 'other']);
 export type SeparationInput = z.input<typeof separationInputSchema>;
 
 /** The instant an action is dated by: the day it was issued, or the hire or promotion. */
