@@ -16,7 +16,7 @@ import {
 } from '../import/format';
 import { runImport, type LineResult } from '../import/importer';
 import { withDocket } from './cases';
-import { integerOption, type Output } from './shared';
+import { casesCommand, integerOption, type Output } from './shared';
 
 const HELP = `
 Each line is one case: {"caseType", "intake", "events": [{"event": "<name>", "at", "by", ...}]}
@@ -32,9 +32,7 @@ and the import continues from the refused event. Re-running a whole file is safe
 Change only events that were refused; an edited event that was already recorded counts as a new one.`;
 
 export function registerImportCommand(program: Command, io: Output, progress: Output): void {
-  const cases = program.commands.find((command) => command.name() === 'cases');
-  if (!cases) throw new Error('register the cases commands first');
-  cases
+  casesCommand(program)
     .command('import')
     .description(
       'import cases and their recorded events from JSON Lines or CSV (idempotent: re-run to resume)',

@@ -1,4 +1,5 @@
 // Helpers shared by the CLI's subcommands: `key=value` and whole-number option parsing, and output.
+import type { Command } from 'commander';
 import { DomainError } from '../../domain/errors';
 
 /** Commander collector for repeatable `--flag key=value` options. */
@@ -24,6 +25,13 @@ export function integerOption(name: string, raw: string, min: number, max: numbe
     });
   }
   return value;
+}
+
+/** The `docket cases` command, for a module that adds a subcommand to it (registered after it). */
+export function casesCommand(program: Command): Command {
+  const cases = program.commands.find((command) => command.name() === 'cases');
+  if (!cases) throw new Error('register the cases commands first');
+  return cases;
 }
 
 export interface Output {
