@@ -137,6 +137,16 @@ function operation(
   };
 }
 
+/** A query parameter that takes several of `values`, comma-separated or the parameter repeated. */
+const listQueryParam = (name: string, values: string[]): Json => ({
+  name,
+  in: 'query',
+  description: 'Comma-separated (or the parameter repeated).',
+  style: 'form',
+  explode: false,
+  schema: { type: 'array', minItems: 1, items: { type: 'string', enum: values } },
+});
+
 const caseNumberParamOf = (definition: CaseTypeDefinition): Json => {
   const { $schema: _schema, ...schema } = z.toJSONSchema(definition.caseNumberSchema, {
     target: 'draft-2020-12',
@@ -506,22 +516,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
         'Visibility is eventually consistent: a change made a moment ago may take a moment to show.',
       parameters: [
         { name: 'facility', in: 'query', schema: { type: 'string' }, example: 'LARC' },
-        {
-          name: 'caseType',
-          in: 'query',
-          description: 'Comma-separated (or the parameter repeated).',
-          style: 'form',
-          explode: false,
-          schema: { type: 'array', minItems: 1, items: { type: 'string', enum: caseTypeNames() } },
-        },
-        {
-          name: 'state',
-          in: 'query',
-          description: 'Comma-separated (or the parameter repeated).',
-          style: 'form',
-          explode: false,
-          schema: { type: 'array', minItems: 1, items: { type: 'string', enum: [...deadlineStates] } },
-        },
+        listQueryParam('caseType', caseTypeNames()),
+        listQueryParam('state', [...deadlineStates]),
         { name: 'dueBefore', in: 'query', schema: { type: 'string', format: 'date-time' } },
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
       ],
