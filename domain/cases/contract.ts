@@ -29,9 +29,9 @@ import {
   isoInstantSchema,
   parseIntake,
   policyFields,
+  recordEndSchema,
   recordLifeFields,
   staffIdSchema,
-  recordEndSchema,
 } from './common';
 
 export { CONTRACT_HEADINGS, type ContractHeading, type ResumptionRequirement };

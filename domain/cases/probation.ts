@@ -18,9 +18,9 @@ import {
   isoInstantSchema,
   parseIntake,
   policyFields,
+  recordEndSchema,
   recordLifeFields,
   staffIdSchema,
-  recordEndSchema,
 } from './common';
 
 export const PROBATION_POLICY_ID = 'adc-probation';
