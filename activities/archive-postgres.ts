@@ -5,7 +5,9 @@
 import type { ComplianceFilter, OutcomeRow } from './compliance';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import {
+  archiveSchema,
   caseIndexFromRow,
+  casesSelect,
   disposalReport,
   outcomeFromRow,
   outcomeValues,
@@ -13,6 +15,8 @@ import {
   RUN_COLUMNS,
   runValues,
   storedRunFromRow,
+  upsertOutcome,
+  type ArchiveDialect,
   type ArchiveRow,
   type ArchiveStore,
   type CaseIndexRow,
@@ -24,60 +28,22 @@ import {
   type StoredRun,
 } from './archive-store';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS docket_records_runs (
-  workflow_id TEXT NOT NULL,
-  run_id TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  case_type TEXT NOT NULL,
-  case_number TEXT NOT NULL,
-  segment TEXT NOT NULL CHECK (segment IN ('closed', 'continued')),
-  archived_at TEXT NOT NULL,
-  written_at TEXT NOT NULL,
-  seq BIGSERIAL,
-  key_id TEXT NOT NULL,
-  payload BYTEA NOT NULL,
-  PRIMARY KEY (workflow_id, run_id, content_hash)
-);
-CREATE INDEX IF NOT EXISTS docket_records_runs_by_case ON docket_records_runs (case_type, case_number);
-CREATE TABLE IF NOT EXISTS docket_records_cases (
-  case_type TEXT NOT NULL,
-  case_number TEXT NOT NULL,
-  workflow_id TEXT NOT NULL,
-  closed_at TEXT,
-  retain_until TEXT,
-  retention_source TEXT,
-  hold_since TEXT,
-  hold_key_id TEXT,
-  hold_note BYTEA,
-  PRIMARY KEY (case_type, case_number)
-);
-CREATE TABLE IF NOT EXISTS docket_records_disposals (
-  case_type TEXT NOT NULL,
-  case_number TEXT NOT NULL,
-  closed_at TEXT NOT NULL,
-  retain_until TEXT NOT NULL,
-  runs INTEGER NOT NULL,
-  disposed_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS docket_compliance_outcomes (
-  case_type TEXT NOT NULL,
-  case_number TEXT NOT NULL,
-  deadline_key TEXT NOT NULL,
-  facility TEXT NOT NULL,
-  outcome TEXT NOT NULL,
-  due_date TEXT NOT NULL,
-  settled_at TEXT NOT NULL,
-  event_id TEXT NOT NULL,
-  PRIMARY KEY (case_type, case_number, deadline_key)
-);
-CREATE INDEX IF NOT EXISTS docket_compliance_outcomes_by_due ON docket_compliance_outcomes (due_date);
-`;
+const DIALECT: ArchiveDialect = {
+  tables: {
+    runs: 'docket_records_runs',
+    cases: 'docket_records_cases',
+    disposals: 'docket_records_disposals',
+    outcomes: 'docket_compliance_outcomes',
+  },
+  bytes: 'BYTEA',
+  writeOrder: 'seq BIGSERIAL',
+};
+const SCHEMA = archiveSchema(DIALECT);
 
 /** Arbitrary, constant: the advisory lock under which the tables are created. */
 const SCHEMA_LOCK = 0x646f636b;
 
-const CASES_SELECT = `SELECT c.*, (SELECT COUNT(*) FROM docket_records_runs r WHERE r.case_type = c.case_type AND r.case_number = c.case_number) AS runs FROM docket_records_cases c`;
+const CASES_SELECT = casesSelect(DIALECT);
 
 /** Connects lazily; the tables are created by the first operation. */
 export function openPostgresArchiveStore(connectionString: string, pool: PoolConfig = {}): ArchiveStore {
@@ -224,12 +190,7 @@ class PostgresArchiveStore implements ArchiveStore {
     if (rows.length === 0) return;
     await this.transaction(async (client) => {
       for (const row of rows) {
-        // A deadline's later outcome replaces its earlier one (a breach met late); the same event again changes nothing.
-        await client.query(
-          `INSERT INTO docket_compliance_outcomes (case_type, case_number, deadline_key, facility, outcome, due_date, settled_at, event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (case_type, case_number, deadline_key) DO UPDATE SET outcome = excluded.outcome, facility = excluded.facility, due_date = excluded.due_date, settled_at = excluded.settled_at, event_id = excluded.event_id`,
-          outcomeValues(row),
-        );
+        await client.query(upsertOutcome(DIALECT, '$1, $2, $3, $4, $5, $6, $7, $8'), outcomeValues(row));
       }
     });
   }

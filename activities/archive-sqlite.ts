@@ -17,7 +17,9 @@ import * as lockfile from 'proper-lockfile';
 import type { ComplianceFilter, OutcomeRow } from './compliance';
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
 import {
+  archiveSchema,
   caseIndexFromRow,
+  casesSelect,
   disposalReport,
   outcomeFromRow,
   outcomeValues,
@@ -25,6 +27,8 @@ import {
   RUN_COLUMNS,
   runValues,
   storedRunFromRow,
+  upsertOutcome,
+  type ArchiveDialect,
   type ArchiveStore,
   type CaseIndexRow,
   type CaseKey,
@@ -37,54 +41,11 @@ import {
 
 export const SQLITE_ARCHIVE_FILE = 'records.sqlite';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS runs (
-  workflow_id TEXT NOT NULL,
-  run_id TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  case_type TEXT NOT NULL,
-  case_number TEXT NOT NULL,
-  segment TEXT NOT NULL CHECK (segment IN ('closed', 'continued')),
-  archived_at TEXT NOT NULL,
-  written_at TEXT NOT NULL,
-  key_id TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  PRIMARY KEY (workflow_id, run_id, content_hash)
-);
-CREATE INDEX IF NOT EXISTS runs_by_case ON runs (case_type, case_number);
-CREATE TABLE IF NOT EXISTS cases (
-  case_type TEXT NOT NULL,
-  case_number TEXT NOT NULL,
-  workflow_id TEXT NOT NULL,
-  closed_at TEXT,
-  retain_until TEXT,
-  retention_source TEXT,
-  hold_since TEXT,
-  hold_key_id TEXT,
-  hold_note BLOB,
-  PRIMARY KEY (case_type, case_number)
-);
-CREATE TABLE IF NOT EXISTS disposals (
-  case_type TEXT NOT NULL,
-  case_number TEXT NOT NULL,
-  closed_at TEXT NOT NULL,
-  retain_until TEXT NOT NULL,
-  runs INTEGER NOT NULL,
-  disposed_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS deadline_outcomes (
-  case_type TEXT NOT NULL,
-  case_number TEXT NOT NULL,
-  deadline_key TEXT NOT NULL,
-  facility TEXT NOT NULL,
-  outcome TEXT NOT NULL,
-  due_date TEXT NOT NULL,
-  settled_at TEXT NOT NULL,
-  event_id TEXT NOT NULL,
-  PRIMARY KEY (case_type, case_number, deadline_key)
-);
-CREATE INDEX IF NOT EXISTS deadline_outcomes_by_due ON deadline_outcomes (due_date);
-`;
+const DIALECT: ArchiveDialect = {
+  tables: { runs: 'runs', cases: 'cases', disposals: 'disposals', outcomes: 'deadline_outcomes' },
+  bytes: 'BLOB',
+};
+const SCHEMA = archiveSchema(DIALECT);
 
 let engine: Promise<SqlJsStatic> | undefined;
 const sqlite = (): Promise<SqlJsStatic> => (engine ??= initSqlJs());
@@ -103,7 +64,7 @@ function all(db: Database, sql: string, params: SqlValue[] = []): Row[] {
   }
 }
 
-const CASES_SELECT = `SELECT c.*, (SELECT COUNT(*) FROM runs r WHERE r.case_type = c.case_type AND r.case_number = c.case_number) AS runs FROM cases c`;
+const CASES_SELECT = casesSelect(DIALECT);
 
 export interface SqliteArchiveOptions {
   /** How long a lock left by a killed process is honoured before it is taken over. */
@@ -241,11 +202,7 @@ class SqliteArchiveStore implements ArchiveStore {
         await this.change((db) => {
           for (const row of waiting.flatMap((w) => w.rows)) {
             // A deadline's later outcome replaces its earlier one (a breach met late); the same event again changes nothing.
-            db.run(
-              `INSERT INTO deadline_outcomes (case_type, case_number, deadline_key, facility, outcome, due_date, settled_at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (case_type, case_number, deadline_key) DO UPDATE SET outcome = excluded.outcome, facility = excluded.facility, due_date = excluded.due_date, settled_at = excluded.settled_at, event_id = excluded.event_id`,
-              outcomeValues(row),
-            );
+            db.run(upsertOutcome(DIALECT, '?, ?, ?, ?, ?, ?, ?, ?'), outcomeValues(row));
           }
         });
         for (const w of waiting) w.resolve();

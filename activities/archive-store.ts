@@ -206,6 +206,81 @@ export function disposalReport(plan: ReturnType<typeof planDisposal>, disposedAt
   };
 }
 
+/** What differs between the two stores' tables: their names (PostgreSQL's share a database) and types. */
+export interface ArchiveDialect {
+  tables: { runs: string; cases: string; disposals: string; outcomes: string };
+  /** The type of an encrypted payload column. */
+  bytes: 'BYTEA' | 'BLOB';
+  /** A column that numbers runs in the order they were written, where the store has no rowid. */
+  writeOrder?: string;
+}
+
+/** Both stores' tables and indexes, created if missing. */
+export function archiveSchema(dialect: ArchiveDialect): string {
+  const { runs, cases, disposals, outcomes } = dialect.tables;
+  return `
+CREATE TABLE IF NOT EXISTS ${runs} (
+  workflow_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  segment TEXT NOT NULL CHECK (segment IN ('closed', 'continued')),
+  archived_at TEXT NOT NULL,
+  written_at TEXT NOT NULL,
+${dialect.writeOrder ? `  ${dialect.writeOrder},\n` : ''}  key_id TEXT NOT NULL,
+  payload ${dialect.bytes} NOT NULL,
+  PRIMARY KEY (workflow_id, run_id, content_hash)
+);
+CREATE INDEX IF NOT EXISTS ${runs}_by_case ON ${runs} (case_type, case_number);
+CREATE TABLE IF NOT EXISTS ${cases} (
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  closed_at TEXT,
+  retain_until TEXT,
+  retention_source TEXT,
+  hold_since TEXT,
+  hold_key_id TEXT,
+  hold_note ${dialect.bytes},
+  PRIMARY KEY (case_type, case_number)
+);
+CREATE TABLE IF NOT EXISTS ${disposals} (
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  closed_at TEXT NOT NULL,
+  retain_until TEXT NOT NULL,
+  runs INTEGER NOT NULL,
+  disposed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${outcomes} (
+  case_type TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  deadline_key TEXT NOT NULL,
+  facility TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  settled_at TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  PRIMARY KEY (case_type, case_number, deadline_key)
+);
+CREATE INDEX IF NOT EXISTS ${outcomes}_by_due ON ${outcomes} (due_date);
+`;
+}
+
+/** Every case of the index with its count of stored runs (a WHERE and an ORDER BY may follow). */
+export const casesSelect = ({ tables }: ArchiveDialect): string =>
+  `SELECT c.*, (SELECT COUNT(*) FROM ${tables.runs} r WHERE r.case_type = c.case_type AND r.case_number = c.case_number) AS runs FROM ${tables.cases} c`;
+
+/**
+ * Records one deadline's outcome (values: outcomeValues). A deadline's later outcome replaces its
+ * earlier one (a breach met late); the same event again changes nothing. `placeholders` is the
+ * store's eight parameter markers.
+ */
+export const upsertOutcome = ({ tables }: ArchiveDialect, placeholders: string): string =>
+  `INSERT INTO ${tables.outcomes} (case_type, case_number, deadline_key, facility, outcome, due_date, settled_at, event_id) VALUES (${placeholders})
+           ON CONFLICT (case_type, case_number, deadline_key) DO UPDATE SET outcome = excluded.outcome, facility = excluded.facility, due_date = excluded.due_date, settled_at = excluded.settled_at, event_id = excluded.event_id`;
+
 /** A row of either store's tables as its driver returns it (column name → value). */
 export type ArchiveRow = Record<string, unknown>;
 

@@ -5,152 +5,22 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import { caseNumberSchema, eventBaseSchema, serviceProofSchema } from '../domain/cases/common';
-import {
-  appealDecisionSchema as disciplineAppealDecisionSchema,
-  dispositionSchema,
-  disciplineIntakeSchema,
-  hearingFindingSchema,
-  hearingScheduleSchema,
-  inmateUnavailableSchema,
-  parseDisciplineIntake,
-  privilegeRestoredSchema,
-  representativeRequestSchema,
-} from '../domain/cases/discipline';
-import {
-  contractEndedSchema,
-  contractIntakeSchema,
-  contractResumedSchema,
-  parseContractIntake,
-  requirementEventSchema,
-  violationConfirmedSchema,
-} from '../domain/cases/contract';
-import {
-  conductIntakeSchema,
-  investigationCompletedSchema,
-  parseConductIntake,
-  retaliationSchema,
-  wardenDecisionSchema,
-} from '../domain/cases/conduct-report';
+import * as disciplineCase from '../domain/cases/discipline';
+import * as contractCase from '../domain/cases/contract';
+import * as conductCase from '../domain/cases/conduct-report';
 import { grievanceIntakeSchema, parseGrievanceIntake } from '../domain/cases/grievance';
-import {
-  cwpIntakeSchema,
-  parseCwpIntake,
-  parseTransferIntake,
-  projectTerminatedSchema,
-  transferIntakeSchema,
-} from '../domain/cases/work-programs';
-import {
-  actionInputSchema,
-  employeeIdSchema,
-  notificationInputSchema,
-  parseProbationIntake,
-  probationIntakeSchema,
-  removalInputSchema,
-  separationInputSchema,
-  violationInputSchema,
-} from '../domain/cases/probation';
-import {
-  appealDecisionSchema as titleIxAppealDecisionSchema,
-  appealSchema,
-  closeReportSchema,
-  determinationSchema,
-  dismissalSchema,
-  docketActSchema,
-  documentEventSchema,
-  formalComplaintSchema,
-  parseTitleIxIntake,
-  recordPartySchema,
-  supportiveMeasuresSchema,
-  titleIxIntakeSchema,
-} from '../domain/cases/title-ix';
+import * as workProgramsCase from '../domain/cases/work-programs';
+import * as probationCase from '../domain/cases/probation';
+import * as titleIxCase from '../domain/cases/title-ix';
 import { recordServiceUpdate, type CaseView } from '../workflows/case-messages';
-import {
-  directorAppealDecidedUpdate,
-  directorAppealFiledUpdate,
-  discipline,
-  disciplineWorkflowId,
-  dispositionRecordedUpdate,
-  facilityAppealDecidedUpdate,
-  facilityAppealFiledUpdate,
-  hearingConcludedUpdate,
-  hearingScheduledUpdate,
-  hearingWaivedUpdate,
-  inmateAvailableUpdate,
-  inmateUnavailableUpdate,
-  investigationStartedUpdate,
-  privilegeRestoredUpdate,
-  representativeConsultedUpdate,
-  representativeRequestedUpdate,
-} from '../workflows/discipline';
-import {
-  contractEndedUpdate,
-  contractRecord,
-  contractResumedUpdate,
-  contractWorkflowId,
-  oshaSurveyCompletedUpdate,
-  responseLetterReceivedUpdate,
-  safetyReviewCompletedUpdate,
-  violationConfirmedUpdate,
-} from '../workflows/contract';
-import {
-  cwpProject,
-  cwpProjectWorkflowId,
-  projectCompletedUpdate,
-  projectTerminatedUpdate,
-} from '../workflows/cwp-project';
-import {
-  crewReleasedUpdate,
-  enterprisesTransfer,
-  inmatesDeliveredUpdate,
-  inmatesReturnedUpdate,
-  processingCompletedUpdate,
-  transferCancelledUpdate,
-  transferWorkflowId,
-} from '../workflows/enterprises-transfer';
-import {
-  conductInvestigationCompletedUpdate,
-  conductInvestigationStartedUpdate,
-  conductReport,
-  conductReportWorkflowId,
-  retaliationReportedUpdate,
-  wardenDecidedUpdate,
-} from '../workflows/conduct-report';
-import {
-  decisionIssuedUpdate,
-  decisionSchema,
-  grievance,
-  grievanceFiledUpdate,
-  grievanceWorkflowId,
-  initialResponseUpdate,
-  rtsRespondedUpdate,
-  rtsSubmittedUpdate,
-  withdrawUpdate,
-} from '../workflows/grievance';
-import {
-  notificationReceivedUpdate,
-  probationRecord,
-  probationWorkflowId,
-  recordActionUpdate,
-  separateUpdate,
-  verbalWarningRemovedUpdate,
-  violationReportedUpdate,
-} from '../workflows/probation';
-import {
-  appealDecidedUpdate,
-  appealFiledUpdate,
-  closeReportUpdate,
-  complainantContactedUpdate,
-  determinationIssuedUpdate,
-  dismissComplaintUpdate,
-  evidenceSentUpdate,
-  formalComplaintReceivedUpdate,
-  investigationCompletedUpdate,
-  noticePartiesUpdate,
-  recordPartyUpdate,
-  supportiveMeasuresUpdate,
-  titleIx,
-  titleIxWorkflowId,
-} from '../workflows/title-ix';
+import * as disciplineFlow from '../workflows/discipline';
+import * as contractFlow from '../workflows/contract';
+import * as cwpFlow from '../workflows/cwp-project';
+import * as transferFlow from '../workflows/enterprises-transfer';
+import * as conductFlow from '../workflows/conduct-report';
+import * as grievanceFlow from '../workflows/grievance';
+import * as probationFlow from '../workflows/probation';
+import * as titleIxFlow from '../workflows/title-ix';
 
 /** A zod schema whose input type is `Input`: ties an event's payload schema to its update's argument. */
 type PayloadSchema<Input> = z.ZodType<unknown, Input>;
@@ -237,117 +107,121 @@ const commonEvents = {
 export const caseTypes = {
   grievance: {
     title: 'Inmate grievance (Oklahoma DOC OP-090124 §III.E; PREA 28 CFR 115.52)',
-    workflowType: grievance.name,
+    workflowType: grievanceFlow.grievance.name,
     caseNumberSchema,
-    workflowId: grievanceWorkflowId,
+    workflowId: grievanceFlow.grievanceWorkflowId,
     intakeSchema: grievanceIntakeSchema,
     parse: namedBy(parseGrievanceIntake, 'caseNumber'),
     events: {
       'rts-submitted': caseEvent(
-        rtsSubmittedUpdate,
+        grievanceFlow.rtsSubmittedUpdate,
         eventBaseSchema,
         'The inmate submitted the Request to Staff (within 7 calendar days of the incident, §III.E.10.b).',
       ),
       'rts-responded': caseEvent(
-        rtsRespondedUpdate,
+        grievanceFlow.rtsRespondedUpdate,
         eventBaseSchema,
         'Staff answered the Request to Staff in writing (within 10 working days of receipt, §III.E.10.b).',
       ),
       'grievance-filed': caseEvent(
-        grievanceFiledUpdate,
+        grievanceFlow.grievanceFiledUpdate,
         eventBaseSchema,
         'The formal grievance was filed (within 15 calendar days of the incident or RTS response, §III.E.12.a).',
       ),
       'initial-response': caseEvent(
-        initialResponseUpdate,
+        grievanceFlow.initialResponseUpdate,
         eventBaseSchema,
         'The initial response on the PREA emergency track (within 48 hours, 28 CFR 115.52(f)).',
       ),
       'decision-issued': caseEvent(
-        decisionIssuedUpdate,
-        decisionSchema,
+        grievanceFlow.decisionIssuedUpdate,
+        grievanceFlow.decisionSchema,
         "The reviewing authority's decision; `by` may not be staff directly involved (§III.E.5).",
       ),
-      withdrawn: caseEvent(withdrawUpdate, eventBaseSchema, 'The inmate withdrew the grievance.'),
+      withdrawn: caseEvent(
+        grievanceFlow.withdrawUpdate,
+        eventBaseSchema,
+        'The inmate withdrew the grievance.',
+      ),
       ...commonEvents,
     },
   },
   discipline: {
     title: 'Disciplinary hearing (Oklahoma DOC OP-060125 §IV)',
-    workflowType: discipline.name,
+    workflowType: disciplineFlow.discipline.name,
     caseNumberSchema,
-    workflowId: disciplineWorkflowId,
-    intakeSchema: disciplineIntakeSchema,
-    parse: namedBy(parseDisciplineIntake, 'caseNumber'),
+    workflowId: disciplineFlow.disciplineWorkflowId,
+    intakeSchema: disciplineCase.disciplineIntakeSchema,
+    parse: namedBy(disciplineCase.parseDisciplineIntake, 'caseNumber'),
     events: {
       'investigation-started': caseEvent(
-        investigationStartedUpdate,
+        disciplineFlow.investigationStartedUpdate,
         eventBaseSchema,
         'The investigation started (within 24 hours of the report, §IV.C.5).',
       ),
       'inmate-unavailable': caseEvent(
-        inmateUnavailableUpdate,
-        inmateUnavailableSchema,
+        disciplineFlow.inmateUnavailableUpdate,
+        disciplineCase.inmateUnavailableSchema,
         'The inmate could not be served; documented with the reason, the 24 hours restart on availability (§IV.C.2).',
       ),
       'inmate-available': caseEvent(
-        inmateAvailableUpdate,
+        disciplineFlow.inmateAvailableUpdate,
         eventBaseSchema,
         'The inmate is available again: service is due within 24 hours (§IV.C.2).',
       ),
       'representative-requested': caseEvent(
-        representativeRequestedUpdate,
-        representativeRequestSchema,
+        disciplineFlow.representativeRequestedUpdate,
+        disciplineCase.representativeRequestSchema,
         'A staff representative was requested (and assigned, when `representativeId` is given; §IV.C.8).',
       ),
       'representative-consulted': caseEvent(
-        representativeConsultedUpdate,
+        disciplineFlow.representativeConsultedUpdate,
         eventBaseSchema,
         'The staff representative consulted the inmate (at least 24 hours before the hearing, §IV.C.8).',
       ),
       'hearing-scheduled': caseEvent(
-        hearingScheduledUpdate,
-        hearingScheduleSchema,
+        disciplineFlow.hearingScheduledUpdate,
+        disciplineCase.hearingScheduleSchema,
         'The hearing was scheduled (not before the 24-hour preparation period, §IV.C.2).',
       ),
       'hearing-concluded': caseEvent(
-        hearingConcludedUpdate,
-        hearingFindingSchema,
+        disciplineFlow.hearingConcludedUpdate,
+        disciplineCase.hearingFindingSchema,
         "The hearing concluded with a finding and, if guilty, up to three punishments (§IV.B.3, §IV.C.9), each from the offense's class in the Range of Allowable Sanctions with its term (`days` or `hours`) within the row's maximum; the next higher class only for a second infraction of the same rule within six months.",
       ),
       'hearing-waived': caseEvent(
-        hearingWaivedUpdate,
+        disciplineFlow.hearingWaivedUpdate,
         eventBaseSchema,
         'The inmate waived the hearing: a guilty plea that ends the appeal rights (§IV.C.2).',
       ),
       'disposition-recorded': caseEvent(
-        dispositionRecordedUpdate,
-        dispositionSchema,
+        disciplineFlow.dispositionRecordedUpdate,
+        disciplineCase.dispositionSchema,
         "The disciplinary officer's disposition of a guilty plea (§IV.C.5).",
       ),
       'facility-appeal-filed': caseEvent(
-        facilityAppealFiledUpdate,
+        disciplineFlow.facilityAppealFiledUpdate,
         eventBaseSchema,
         'Appeal to the facility head (within 15 calendar days of receipt of the hearing actions, §IV.C.11).',
       ),
       'facility-appeal-decided': caseEvent(
-        facilityAppealDecidedUpdate,
-        disciplineAppealDecisionSchema,
+        disciplineFlow.facilityAppealDecidedUpdate,
+        disciplineCase.appealDecisionSchema,
         "The facility head's decision on the appeal (§IV.C.11).",
       ),
       'director-appeal-filed': caseEvent(
-        directorAppealFiledUpdate,
+        disciplineFlow.directorAppealFiledUpdate,
         eventBaseSchema,
         "Appeal to the director (within 15 calendar days of receipt of the facility head's response, §IV.C.12).",
       ),
       'director-appeal-decided': caseEvent(
-        directorAppealDecidedUpdate,
-        disciplineAppealDecisionSchema,
+        disciplineFlow.directorAppealDecidedUpdate,
+        disciplineCase.appealDecisionSchema,
         "The director's decision on the appeal (§IV.C.12).",
       ),
       'privilege-restored': caseEvent(
-        privilegeRestoredUpdate,
-        privilegeRestoredSchema,
+        disciplineFlow.privilegeRestoredUpdate,
+        disciplineCase.privilegeRestoredSchema,
         "The unit restored the privilege a sanction took away, on the last day of its term (Range of Allowable Sanctions); stops the restoration's reminders and breach alerts.",
       ),
       ...commonEvents,
@@ -355,141 +229,149 @@ export const caseTypes = {
   },
   'title-ix': {
     title: 'Title IX complaint (Arkansas Correctional School District policies 3.26 and 8.20)',
-    workflowType: titleIx.name,
+    workflowType: titleIxFlow.titleIx.name,
     caseNumberSchema,
-    workflowId: titleIxWorkflowId,
-    intakeSchema: titleIxIntakeSchema,
-    parse: namedBy(parseTitleIxIntake, 'caseNumber'),
+    workflowId: titleIxFlow.titleIxWorkflowId,
+    intakeSchema: titleIxCase.titleIxIntakeSchema,
+    parse: namedBy(titleIxCase.parseTitleIxIntake, 'caseNumber'),
     events: {
       'complainant-contacted': caseEvent(
-        complainantContactedUpdate,
+        titleIxFlow.complainantContactedUpdate,
         eventBaseSchema,
         'The coordinator contacted the complainant about supportive measures (3.26).',
       ),
       'supportive-measures': caseEvent(
-        supportiveMeasuresUpdate,
-        supportiveMeasuresSchema,
+        titleIxFlow.supportiveMeasuresUpdate,
+        titleIxCase.supportiveMeasuresSchema,
         'Supportive measures offered, accepted, declined, requested or provided (3.26).',
       ),
       'party-recorded': caseEvent(
-        recordPartyUpdate,
-        recordPartySchema,
+        titleIxFlow.recordPartyUpdate,
+        titleIxCase.recordPartySchema,
         'A party learned of after intake (contact details stay encrypted in the case).',
       ),
       'formal-complaint-received': caseEvent(
-        formalComplaintReceivedUpdate,
-        formalComplaintSchema,
+        titleIxFlow.formalComplaintReceivedUpdate,
+        titleIxCase.formalComplaintSchema,
         'A formal complaint was filed: written notice to all known parties follows (3.26 Formal Complaint).',
       ),
       'parties-noticed': caseEvent(
-        noticePartiesUpdate,
-        docketActSchema,
+        titleIxFlow.noticePartiesUpdate,
+        titleIxCase.docketActSchema,
         'Send the written notice to all known parties simultaneously (3.26 Formal Complaint).',
       ),
       'evidence-sent': caseEvent(
-        evidenceSentUpdate,
-        documentEventSchema,
+        titleIxFlow.evidenceSentUpdate,
+        titleIxCase.documentEventSchema,
         'Evidence sent to each party and advisor, at least 10 days before the report is completed (3.26).',
       ),
       'investigation-completed': caseEvent(
-        investigationCompletedUpdate,
-        documentEventSchema,
+        titleIxFlow.investigationCompletedUpdate,
+        titleIxCase.documentEventSchema,
         'The investigative report is complete (3.26).',
       ),
       'determination-issued': caseEvent(
-        determinationIssuedUpdate,
-        determinationSchema,
+        titleIxFlow.determinationIssuedUpdate,
+        titleIxCase.determinationSchema,
         'The written determination, no earlier than 10 days after the investigation ends (3.26).',
       ),
       'appeal-filed': caseEvent(
-        appealFiledUpdate,
-        appealSchema,
+        titleIxFlow.appealFiledUpdate,
+        titleIxCase.appealSchema,
         'An appeal of the determination or a dismissal; the other party is told (3.26 Appeals).',
       ),
       'appeal-decided': caseEvent(
-        appealDecidedUpdate,
-        titleIxAppealDecisionSchema,
+        titleIxFlow.appealDecidedUpdate,
+        titleIxCase.appealDecisionSchema,
         'The appeal decision, by someone who is not the coordinator, investigator or decision-maker (3.26 Appeals).',
       ),
       'complaint-dismissed': caseEvent(
-        dismissComplaintUpdate,
-        dismissalSchema,
+        titleIxFlow.dismissComplaintUpdate,
+        titleIxCase.dismissalSchema,
         'The formal complaint was dismissed, with its required or discretionary reason (3.26).',
       ),
-      'report-closed': caseEvent(closeReportUpdate, closeReportSchema, 'The report was closed.'),
+      'report-closed': caseEvent(
+        titleIxFlow.closeReportUpdate,
+        titleIxCase.closeReportSchema,
+        'The report was closed.',
+      ),
       ...commonEvents,
     },
   },
   probation: {
     title:
       'Employee probation record (Arkansas DOC SD 2022-17 §III.D–F): one per employee; the case number is the employee ID',
-    workflowType: probationRecord.name,
-    caseNumberSchema: employeeIdSchema,
-    workflowId: probationWorkflowId,
-    intakeSchema: probationIntakeSchema,
-    parse: namedBy(parseProbationIntake, 'employeeId'),
+    workflowType: probationFlow.probationRecord.name,
+    caseNumberSchema: probationCase.employeeIdSchema,
+    workflowId: probationFlow.probationWorkflowId,
+    intakeSchema: probationCase.probationIntakeSchema,
+    parse: namedBy(probationCase.parseProbationIntake, 'employeeId'),
     events: {
       'action-recorded': caseEvent(
-        recordActionUpdate,
-        actionInputSchema,
+        probationFlow.recordActionUpdate,
+        probationCase.actionInputSchema,
         'A disciplinary action or the start of an initial probation (hire, promotion; §III.D.3, §III.F.2).',
       ),
       'notification-received': caseEvent(
-        notificationReceivedUpdate,
-        notificationInputSchema,
+        probationFlow.notificationReceivedUpdate,
+        probationCase.notificationInputSchema,
         'The employee received official notification of an action: its probation starts (§III.F.1).',
       ),
       'violation-reported': caseEvent(
-        violationReportedUpdate,
-        violationInputSchema,
+        probationFlow.violationReportedUpdate,
+        probationCase.violationInputSchema,
         'A new violation, judged against every earlier action’s look-back window (§III.D.4–5).',
       ),
       'verbal-warning-removed': caseEvent(
-        verbalWarningRemovedUpdate,
-        removalInputSchema,
+        probationFlow.verbalWarningRemovedUpdate,
+        probationCase.removalInputSchema,
         'Documentation of a verbal warning removed on request after 1 year with no other incident (§III.D.3.a.iii).',
       ),
-      separated: caseEvent(separateUpdate, separationInputSchema, 'The employment ended: the record closes.'),
+      separated: caseEvent(
+        probationFlow.separateUpdate,
+        probationCase.separationInputSchema,
+        'The employment ended: the record closes.',
+      ),
       ...commonEvents,
     },
   },
   contract: {
     title:
       'Inmate labor contract record (NC DOC Policy D.0700 §.0705): one per contract; the case number is the contract number',
-    workflowType: contractRecord.name,
+    workflowType: contractFlow.contractRecord.name,
     caseNumberSchema,
-    workflowId: contractWorkflowId,
-    intakeSchema: contractIntakeSchema,
-    parse: namedBy(parseContractIntake, 'contractNumber'),
+    workflowId: contractFlow.contractWorkflowId,
+    intakeSchema: contractCase.contractIntakeSchema,
+    parse: namedBy(contractCase.parseContractIntake, 'contractNumber'),
     events: {
       'violation-confirmed': caseEvent(
-        violationConfirmedUpdate,
-        violationConfirmedSchema,
+        contractFlow.violationConfirmedUpdate,
+        contractCase.violationConfirmedSchema,
         "A confirmed violation under heading a-e: it draws the rung of its heading's twelve-month count (§.0705(a)-(e)); the deciding authority is told.",
       ),
       'response-letter-received': caseEvent(
-        responseLetterReceivedUpdate,
-        requirementEventSchema,
+        contractFlow.responseLetterReceivedUpdate,
+        contractCase.requirementEventSchema,
         "The contractor's letter specifying corrective action taken (answers a warning letter; needed before any suspension ends).",
       ),
       'safety-review-completed': caseEvent(
-        safetyReviewCompletedUpdate,
-        requirementEventSchema,
+        contractFlow.safetyReviewCompletedUpdate,
+        contractCase.requirementEventSchema,
         'An agency safety officer reviewed the safety program and corrective actions (needed to resume after (c), (d), (e)).',
       ),
       'osha-survey-completed': caseEvent(
-        oshaSurveyCompletedUpdate,
-        requirementEventSchema,
+        contractFlow.oshaSurveyCompletedUpdate,
+        contractCase.requirementEventSchema,
         'The OSHA Consultative Services survey after a fatality, when the agency requires it (agency setting osha-survey).',
       ),
       'contract-resumed': caseEvent(
-        contractResumedUpdate,
-        contractResumedSchema,
+        contractFlow.contractResumedUpdate,
+        contractCase.contractResumedSchema,
         'Contract activities resumed: refused before the suspension has run or before what it requires is in hand.',
       ),
       'contract-ended': caseEvent(
-        contractEndedUpdate,
-        contractEndedSchema,
+        contractFlow.contractEndedUpdate,
+        contractCase.contractEndedSchema,
         'The contract ended: the record closes.',
       ),
       ...commonEvents,
@@ -497,20 +379,20 @@ export const caseTypes = {
   },
   'cwp-project': {
     title: 'Community Work Program project (NC DOC Policy D.0700 §.0706): ten consecutive labor days or less',
-    workflowType: cwpProject.name,
+    workflowType: cwpFlow.cwpProject.name,
     caseNumberSchema,
-    workflowId: cwpProjectWorkflowId,
-    intakeSchema: cwpIntakeSchema,
-    parse: namedBy(parseCwpIntake, 'caseNumber'),
+    workflowId: cwpFlow.cwpProjectWorkflowId,
+    intakeSchema: workProgramsCase.cwpIntakeSchema,
+    parse: namedBy(workProgramsCase.parseCwpIntake, 'caseNumber'),
     events: {
       'project-completed': caseEvent(
-        projectCompletedUpdate,
+        cwpFlow.projectCompletedUpdate,
         eventBaseSchema,
         'The project was completed (by its planned end; an extension for an addition to the scope never reaches past labor day 10, §.0706).',
       ),
       'project-terminated': caseEvent(
-        projectTerminatedUpdate,
-        projectTerminatedSchema,
+        cwpFlow.projectTerminatedUpdate,
+        workProgramsCase.projectTerminatedSchema,
         'The work was ended early (the supervising Correctional Officer may terminate it at any time, §.0706(h)).',
       ),
       ...commonEvents,
@@ -519,34 +401,34 @@ export const caseTypes = {
   'enterprises-transfer': {
     title:
       'Enterprises temporary transfer (NC DOC Policy D.0700 §.0707(h)): 24 hours notice, up to 4 hours of processing',
-    workflowType: enterprisesTransfer.name,
+    workflowType: transferFlow.enterprisesTransfer.name,
     caseNumberSchema,
-    workflowId: transferWorkflowId,
-    intakeSchema: transferIntakeSchema,
-    parse: namedBy(parseTransferIntake, 'caseNumber'),
+    workflowId: transferFlow.transferWorkflowId,
+    intakeSchema: workProgramsCase.transferIntakeSchema,
+    parse: namedBy(workProgramsCase.parseTransferIntake, 'caseNumber'),
     events: {
       'inmates-delivered': caseEvent(
-        inmatesDeliveredUpdate,
+        transferFlow.inmatesDeliveredUpdate,
         eventBaseSchema,
         'Enterprises delivered the inmates to the receiving facility: no earlier than 24 hours after the arrangements (§.0707(h)(1)).',
       ),
       'processing-completed': caseEvent(
-        processingCompletedUpdate,
+        transferFlow.processingCompletedUpdate,
         eventBaseSchema,
         'The receiving facility processed the inmates in (up to 4 hours after delivery, §.0707(h)(3)).',
       ),
       'crew-released': caseEvent(
-        crewReleasedUpdate,
+        transferFlow.crewReleasedUpdate,
         eventBaseSchema,
         'The inmates were released to the Enterprises work crew: only once processed (§.0707(h)(3)).',
       ),
       'inmates-returned': caseEvent(
-        inmatesReturnedUpdate,
+        transferFlow.inmatesReturnedUpdate,
         eventBaseSchema,
         'The inmates were returned to their home facility (§.0707(h)(4)): the transfer closes.',
       ),
       'transfer-cancelled': caseEvent(
-        transferCancelledUpdate,
+        transferFlow.transferCancelledUpdate,
         eventBaseSchema,
         'The transfer was called off before delivery.',
       ),
@@ -556,30 +438,30 @@ export const caseTypes = {
   'conduct-report': {
     title:
       'Staff conduct: a report of prohibited conduct with an offender or ex-offender (Oklahoma OMES public works programs), or a disclosure notice of a relationship with an inmate or offender (Wyoming DOC 1.006 §IV.A.2)',
-    workflowType: conductReport.name,
+    workflowType: conductFlow.conductReport.name,
     caseNumberSchema,
-    workflowId: conductReportWorkflowId,
-    intakeSchema: conductIntakeSchema,
-    parse: namedBy(parseConductIntake, 'caseNumber'),
+    workflowId: conductFlow.conductReportWorkflowId,
+    intakeSchema: conductCase.conductIntakeSchema,
+    parse: namedBy(conductCase.parseConductIntake, 'caseNumber'),
     events: {
       'investigation-started': caseEvent(
-        conductInvestigationStartedUpdate,
+        conductFlow.conductInvestigationStartedUpdate,
         eventBaseSchema,
         'The investigation of a report started (agency setting: 2 working days after the report by default; seed 000 "will promptly investigate").',
       ),
       'investigation-completed': caseEvent(
-        conductInvestigationCompletedUpdate,
-        investigationCompletedSchema,
+        conductFlow.conductInvestigationCompletedUpdate,
+        conductCase.investigationCompletedSchema,
         'The investigation was completed, with its finding (agency setting: 30 days after the report by default).',
       ),
       'retaliation-reported': caseEvent(
-        retaliationReportedUpdate,
-        retaliationSchema,
+        conductFlow.retaliationReportedUpdate,
+        conductCase.retaliationSchema,
         'Retaliation against the reporter, a witness or the offender: Human Resources is alerted at once (seed 000 Prohibited Retaliation).',
       ),
       'warden-decided': caseEvent(
-        wardenDecidedUpdate,
-        wardenDecisionSchema,
+        conductFlow.wardenDecidedUpdate,
+        conductCase.wardenDecisionSchema,
         "The warden's decision on a disclosure notice (agency setting: 10 working days by default; seed 001 §IV.A.2).",
       ),
       ...commonEvents,

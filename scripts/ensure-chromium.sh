@@ -8,12 +8,6 @@ source "$(dirname "$0")/lib.sh"
 chromium="${DOCKET_CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$chromium" ]; then
   [ -z "${DOCKET_CHROMIUM:-}" ] || die "DOCKET_CHROMIUM=$DOCKET_CHROMIUM is not an executable file"
-  if [ "$(id -u)" -ne 0 ]; then
-    die "the browser tests need Debian's Chromium; install it with: sudo apt-get install -y chromium"
-  fi
-  say "installing Debian's Chromium (apt-get install chromium; first time only)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq chromium >&2
+  debian_install "the browser tests need Debian's Chromium" Chromium chromium
 fi
 echo "$chromium"

@@ -11,3 +11,16 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '\033[1m[docket]\033[0m %s\n' "$*" >&2; }
 die() { printf '[docket] error: %s\n' "$*" >&2; exit 1; }
+
+# Installs Debian packages as root (first time only); otherwise stops, naming the one command to run.
+# $1 says what needs them and what they are ("the browser tests need Debian's Chromium"), $2 is the
+# name shown while installing, the rest the packages.
+debian_install() {
+  local need=$1 label=$2
+  shift 2
+  [ "$(id -u)" -eq 0 ] || die "$need; install it with: sudo apt-get install -y $*"
+  say "installing Debian's $label (apt-get install $*; first time only)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq "$@" >&2
+}

@@ -7,6 +7,7 @@
 import { loadConfig } from '../infra/config';
 import { DocketClientError } from '../client/errors';
 import { connectDocket } from '../client/connect';
+import { sampleDisciplineIntake } from './sample-intakes';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -50,19 +51,7 @@ async function main(): Promise<void> {
       by: 'S-0100',
     });
   }
-  await open('discipline', {
-    caseNumber: 'DSC-SAMPLE-0001',
-    facility: 'LARC',
-    offenseCode: '09-4',
-    offenseClass: 'A',
-    reportingStaffId: 'S-0201',
-    witnessingStaffIds: ['S-0202'],
-    acceptingStaffId: 'S-0203',
-    preHearingDetention: false,
-    subjectId: 'SUBJ-SAMPLE-1',
-    reportedAt: iso(now - 2 * 3_600_000),
-    acceptedAt: iso(now - 3_600_000),
-  });
+  await open('discipline', sampleDisciplineIntake('DSC-SAMPLE-0001', 'SUBJ-SAMPLE-1', now));
   await open('title-ix', {
     caseNumber: 'T9-SAMPLE-0001',
     reportReceivedAt: iso(now - 3_600_000),

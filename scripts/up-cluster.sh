@@ -93,7 +93,7 @@ bash scripts/ensure-node-deps.sh
 bin_dir="$(bash scripts/ensure-temporal-server.sh)"
 
 # --- PostgreSQL binaries, and the account that runs them ----------------------------------------
-pg_bin="$(bash scripts/ensure-postgres.sh)"
+bash scripts/ensure-postgres.sh >/dev/null
 # PostgreSQL refuses to run as root; as root, run it as a system account made for the purpose.
 as_pg=()
 if [ "$(id -u)" = 0 ]; then
@@ -194,10 +194,7 @@ export DOCKET_DATA_DIR="$data_dir/docket"
 mkdir -p "$DOCKET_DATA_DIR"
 
 # --- how each component runs (each replaces its subshell, so its PID is the real process) --------
-run_postgresql() {
-  exec "${as_pg[@]}" "$pg_bin/postgres" -D "$pg_data" -c listen_addresses=127.0.0.1 -c port="$pg_port" \
-    -c unix_socket_directories="$pg_socket_dir" -c max_connections=300 -c logging_collector=off
-}
+run_postgresql() { exec bash scripts/cluster/postgres.sh run "$pg_data" "$pg_socket_dir" "$pg_port"; }
 temporal_server_cmd=("$bin_dir/temporal-server" --root / --config "$REPO_ROOT/config/cluster/temporal" --env docket
   --allow-no-auth start --service frontend --service history --service matching --service worker)
 run_temporal-server() { exec "${temporal_server_cmd[@]}"; }
@@ -259,19 +256,19 @@ wait_for_port() {
 # --- start, in dependency order ------------------------------------------------------------------
 if [ ! -f "$pg_data/PG_VERSION" ]; then
   say "initialising PostgreSQL in $pg_data"
-  "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
-    -E UTF8 --no-locale >"$log_dir/initdb.log" 2>&1 || die "initdb failed; see $log_dir/initdb.log"
+  bash scripts/cluster/postgres.sh init "$pg_data" >"$log_dir/initdb.log" 2>&1 ||
+    die "initdb failed; see $log_dir/initdb.log"
 fi
 say "starting PostgreSQL on 127.0.0.1:$pg_port"
 launch postgresql
 for _ in $(seq 1 150); do
-  "$pg_bin/pg_isready" -q -h "$pg_socket_dir" -p "$pg_port" && break
+  bash scripts/cluster/postgres.sh ready "$pg_socket_dir" "$pg_port" && break
   alive_or_die postgresql
   sleep 0.2
 done
 # The socket directory admits only the account running PostgreSQL (trust there); TCP needs a password.
-"${as_pg[@]}" "$pg_bin/psql" -q -h "$pg_socket_dir" -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-  -v pw="$TEMPORAL_DB_PASSWORD" >/dev/null <<'SQL'
+bash scripts/cluster/postgres.sh psql "$pg_socket_dir" "$pg_port" -d postgres -v pw="$TEMPORAL_DB_PASSWORD" \
+  >/dev/null <<'SQL'
 SELECT 'CREATE ROLE temporal LOGIN CREATEDB' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'temporal')
 \gexec
 ALTER ROLE temporal PASSWORD :'pw';

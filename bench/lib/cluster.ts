@@ -1,6 +1,6 @@
 // The production substrate for one measured run: temporal-server v1.29.1 on PostgreSQL 15, built and
 // configured exactly as scripts/up-cluster.sh runs them (the binaries of scripts/ensure-temporal-server.sh
-// and scripts/ensure-postgres.sh, PostgreSQL as the unprivileged docket-pg account when we are root, the
+// and scripts/ensure-postgres.sh, PostgreSQL through scripts/cluster/postgres.sh as up-cluster.sh starts it, the
 // schemas by scripts/cluster/setup-schema.sh, config/cluster/temporal, the namespace and search
 // attributes by `docket setup`), in a fresh data directory on loopback ports chosen free. Only what a
 // benchmark needs: no UI, identity provider, codec server, API or workers. Every process it starts is
@@ -13,11 +13,13 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import { choosePorts, REPO_ROOT } from '../../test/cluster/support';
+import { chooseClusterPorts } from '../../scripts/ports';
 import { registerCleanup } from './cleanup';
 import { stopChild } from './devserver';
 
+const REPO_ROOT = path.join(__dirname, '..', '..');
 const execFileAsync = promisify(execFile);
+const POSTGRES = path.join(REPO_ROOT, 'scripts', 'cluster', 'postgres.sh');
 const PG_OS_USER = process.env.DOCKET_PG_OS_USER ?? 'docket-pg';
 
 export interface ClusterServer {
@@ -41,9 +43,12 @@ function script(name: string): string {
   }).trim();
 }
 
-/** PostgreSQL refuses to run as root: as root, its commands run as docket-pg, as up-cluster.sh does. */
-function pgAccount(): { prefix: string[]; uid?: number; gid?: number } {
-  if (process.getuid?.() !== 0) return { prefix: [] };
+/**
+ * As root, PostgreSQL runs as docket-pg (scripts/cluster/postgres.sh): its directories are made its own.
+ * Undefined when we are not root.
+ */
+function pgAccount(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
   let ids: string[];
   try {
     ids = [execFileSync('id', ['-u', PG_OS_USER]), execFileSync('id', ['-g', PG_OS_USER])].map((b) =>
@@ -54,11 +59,7 @@ function pgAccount(): { prefix: string[]; uid?: number; gid?: number } {
       `the system account ${PG_OS_USER} that runs PostgreSQL does not exist: start the topology once (npm run up -- --cluster) or create it as scripts/up-cluster.sh does`,
     );
   }
-  return {
-    prefix: ['setpriv', `--reuid=${PG_OS_USER}`, `--regid=${PG_OS_USER}`, '--init-groups', '--'],
-    uid: Number(ids[0]),
-    gid: Number(ids[1]),
-  };
+  return { uid: Number(ids[0]), gid: Number(ids[1]) };
 }
 
 function spawnLogged(command: string[], logFile: string, env?: NodeJS.ProcessEnv): ChildProcess {
@@ -89,17 +90,17 @@ async function waitUntil(
 
 export async function startClusterServer(label: string): Promise<ClusterServer> {
   const binDir = script('ensure-temporal-server.sh');
-  const pgBin = script('ensure-postgres.sh');
+  script('ensure-postgres.sh');
   const account = pgAccount();
   const dir = mkdtempSync(path.join(tmpdir(), `docket-bench-${label}-cluster-`));
   const pgData = path.join(dir, 'postgresql');
   const pgSocket = path.join(dir, 'postgresql-socket');
   for (const d of [pgData, pgSocket]) {
     mkdirSync(d, { mode: 0o700 });
-    if (account.uid !== undefined) chownSync(d, account.uid, account.gid ?? account.uid);
+    if (account) chownSync(d, account.uid, account.gid);
   }
   chmodSync(dir, 0o711); // docket-pg may traverse to its own directories, nothing more
-  const ports = await choosePorts();
+  const ports = await chooseClusterPorts();
   const password = randomBytes(24).toString('base64url');
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -109,25 +110,10 @@ export async function startClusterServer(label: string): Promise<ClusterServer> 
   };
 
   try {
-    execFileSync(
-      account.prefix[0] ?? path.join(pgBin, 'initdb'),
-      [
-        ...account.prefix.slice(1),
-        ...(account.prefix.length ? [path.join(pgBin, 'initdb')] : []),
-        ...['-D', pgData, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256'],
-        ...['-E', 'UTF8', '--no-locale'],
-      ],
-      { stdio: 'ignore' },
-    );
+    execFileSync('bash', [POSTGRES, 'init', pgData], { stdio: 'ignore' });
     const pgLog = path.join(dir, 'postgresql.log');
     const postgres = spawnLogged(
-      [
-        ...account.prefix,
-        path.join(pgBin, 'postgres'),
-        ...['-D', pgData, '-c', 'listen_addresses=127.0.0.1', '-c', `port=${ports.DOCKET_PG_PORT}`],
-        ...['-c', `unix_socket_directories=${pgSocket}`, '-c', 'max_connections=300'],
-        ...['-c', 'logging_collector=off'],
-      ],
+      ['bash', POSTGRES, 'run', pgData, pgSocket, String(ports.DOCKET_PG_PORT)],
       pgLog,
     );
     const unregisterPg = registerCleanup(() => postgres.kill('SIGKILL'));
@@ -138,11 +124,9 @@ export async function startClusterServer(label: string): Promise<ClusterServer> 
     });
     const psql = async (database: string, sql: string) =>
       (
-        await execFileAsync(account.prefix[0] ?? path.join(pgBin, 'psql'), [
-          ...account.prefix.slice(1),
-          ...(account.prefix.length ? [path.join(pgBin, 'psql')] : []),
-          ...['-q', '-tA', '-v', 'ON_ERROR_STOP=1', '-h', pgSocket, '-p', String(ports.DOCKET_PG_PORT)],
-          ...['-U', 'postgres', '-d', database, '-c', sql],
+        await execFileAsync('bash', [
+          ...[POSTGRES, 'psql', pgSocket, String(ports.DOCKET_PG_PORT)],
+          ...['-tA', '-d', database, '-c', sql],
         ])
       ).stdout.trim();
     await waitUntil(

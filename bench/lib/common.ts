@@ -3,10 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { DocketClient } from '../../client/cases';
-import { createDataConverter, workflowBundleConverterOptions } from '../../infra/data-converter';
+import { workflowBundleConverterOptions } from '../../infra/data-converter';
+import { connectDevClients, type DevClients } from '../../scripts/dev-server';
 import { Keyring } from '../../infra/keys';
 
 /** One random AES-256 key per run: the worker, the client and the API all encrypt as in production. */
@@ -18,19 +17,9 @@ export function benchKeyEnv(): { DOCKET_CODEC_KEYS: string; keyring: Keyring } {
   };
 }
 
-export interface Clients {
-  connection: Connection;
-  client: Client;
-  docket: DocketClient;
-  close(): Promise<void>;
-}
+export type Clients = DevClients;
 
-export async function connectClients(address: string, keyring: Keyring, taskQueue: string): Promise<Clients> {
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, dataConverter: createDataConverter(keyring) });
-  const docket = new DocketClient({ client, taskQueue, timeoutMs: 120_000 });
-  return { connection, client, docket, close: () => connection.close() };
-}
+export const connectClients = connectDevClients;
 
 const quiet = {
   log: () => undefined,

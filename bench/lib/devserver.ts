@@ -4,12 +4,11 @@
 // and stopped by its PID only: other engineers' servers run on this machine too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
-import { searchAttributeCliArgs } from '../../workflows/search-attributes';
+import { devServerArgs, waitForFrontend } from '../../scripts/dev-server';
+import { freePort } from '../../scripts/ports';
 import { registerCleanup } from './cleanup';
 
 export interface DevServer {
@@ -20,19 +19,6 @@ export interface DevServer {
   /** Size of the SQLite file (and its WAL) now, in bytes. */
   dbBytes(): number;
   stop(): Promise<void>;
-}
-
-/** A port nobody listens on right now (the kernel picks it; the tiny race before reuse is acceptable). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function temporalCliPath(): string {
@@ -53,31 +39,14 @@ export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<
   }
 }
 
-/**
- * `pragmas` go to SQLite through the CLI's --sqlite-pragma (e.g. journal_mode=wal). The default
- * (none) is what scripts/up.sh runs: SQLite's rollback journal with synchronous=FULL.
- */
+/** A dev server in a fresh temporary directory; `pragmas` as devServerArgs takes them. */
 export async function startDevServer(label: string, pragmas: readonly string[] = []): Promise<DevServer> {
   const dir = mkdtempSync(path.join(tmpdir(), `docket-bench-${label}-`));
   const dbFile = path.join(dir, 'temporal.db');
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const log = openSync(path.join(dir, 'temporal.log'), 'a');
-  const args = [
-    'server',
-    'start-dev',
-    '--headless',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--db-filename',
-    dbFile,
-    '--log-level',
-    'warn',
-    ...searchAttributeCliArgs.flatMap((pair) => ['--search-attribute', pair]),
-    ...pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]),
-  ];
+  const args = devServerArgs(port, dbFile, pragmas);
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', log, log] });
   const pid = child.pid;
   if (pid === undefined) throw new Error('the Temporal dev server did not start');
@@ -85,20 +54,7 @@ export async function startDevServer(label: string, pragmas: readonly string[] =
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  // Ready once the frontend answers GetSystemInfo (the port opens slightly before it serves).
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the dev server exited early; see ${dir}/temporal.log`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`the dev server did not answer on ${address}`);
-      await sleep(250);
-    }
-  }
+  await waitForFrontend(address, child, path.join(dir, 'temporal.log'), 60_000);
 
   return {
     address,

@@ -1,11 +1,12 @@
 // The human table printed after a run, and the shape of the JSON summary. Efficiency and the targets
 // are computed here, from the measured figures, with the definitions of BENCHMARKS.md.
 import type { ArithmeticResult } from '../phases/arithmetic';
-import type { BurstResult } from '../phases/burst';
+import { latency, type BurstResult, type Tally } from '../phases/burst';
 import type { HistoryResult } from '../phases/history';
 import type { MemoryResult } from '../phases/memory';
 import type { ThroughputResult } from '../phases/throughput';
-import { round, type LoadGate, type MachineInfo } from './machine';
+import { round, type CpuUsage, type LoadGate, type MachineInfo } from './machine';
+import { iso } from './common';
 import type { Substrate } from './substrate';
 
 export interface BenchReport {
@@ -23,6 +24,73 @@ export interface BenchReport {
   efficiency?: Efficiency[];
   targets?: Target[];
   durationS?: number;
+}
+
+/** What one burst measured, Docket's or the pg-boss peer's, before it becomes a report row. */
+export interface BurstRun extends Pick<
+  BurstResult,
+  | 'kind'
+  | 'substrate'
+  | 'setup'
+  | 'workerOptions'
+  | 'n'
+  | 'load'
+  | 'opening'
+  | 'actualLeadS'
+  | 'worker'
+  | 'serverDbMiB'
+> {
+  dueAtMs: number;
+  /** How many alerts were expected (the cases or jobs that opened). */
+  expected: number;
+  tally: Tally;
+  /** Every expected alert came within the drain timeout. */
+  complete: boolean;
+  drainCpu: CpuUsage;
+  breakdown?: BurstResult['breakdown'];
+  kill?: BurstResult['kill'];
+  /** How the peer names its items and their opening: "cases" and "opening", "jobs" and "enqueueing". */
+  words: { failedToOpen: string; opening: string };
+}
+
+/** A burst's report row, valid only if nothing failed to open, the lead held, and every alert came. */
+export function burstRow(run: BurstRun): BurstResult {
+  const { alerts, duplicates, otherMails, lateness, beforeDue, timeToLastS } = run.tally;
+  const problems: string[] = [];
+  if (run.opening.errors > 0) problems.push(`${run.opening.errors} ${run.words.failedToOpen}`);
+  if (run.actualLeadS < 15)
+    problems.push(`${run.words.opening} ended only ${run.actualLeadS} s before dueAt`);
+  if (!run.complete)
+    problems.push(`only ${alerts.length} of ${run.expected} alerts within the drain timeout`);
+  return {
+    kind: run.kind,
+    substrate: run.substrate,
+    setup: run.setup,
+    workerOptions: run.workerOptions,
+    n: run.n,
+    dueAt: iso(run.dueAtMs),
+    load: run.load,
+    opening: run.opening,
+    actualLeadS: run.actualLeadS,
+    alerts: {
+      expected: run.expected,
+      received: alerts.length,
+      missing: run.expected - alerts.length,
+      duplicates,
+      beforeDue,
+      otherMails,
+    },
+    latenessS: latency(lateness),
+    timeToLastS,
+    drainPerS: round(alerts.length / timeToLastS, 1),
+    drainCpu: run.drainCpu,
+    ...(run.breakdown ? { breakdown: run.breakdown } : {}),
+    worker: run.worker,
+    serverDbMiB: run.serverDbMiB,
+    ...(run.kill ? { kill: run.kill } : {}),
+    valid: problems.length === 0,
+    ...(problems.length ? { invalidReason: problems.join('; ') } : {}),
+  };
 }
 
 export interface Efficiency {

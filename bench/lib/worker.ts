@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { WorkerMessage, WorkerProcessOptions } from '../worker-process';
 import { registerCleanup } from './cleanup';
 import type { BenchContext, WorkerSetup } from './context';
-import { freePort, stopChild } from './devserver';
+import { freePort } from '../../scripts/ports';
+import { stopChild } from './devserver';
 import { rssOf, round } from './machine';
 
 export interface WorkerProcess {

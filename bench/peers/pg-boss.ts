@@ -16,15 +16,9 @@ import { startClusterServer } from '../lib/cluster';
 import type { BenchContext } from '../lib/context';
 import { CpuMeter, round } from '../lib/machine';
 import type { SinkMessage } from '../lib/smtp-sink';
+import { burstRow } from '../lib/report';
 import { forkWorker, mib, type WorkerProcess } from '../lib/worker';
-import {
-  killMidDrain,
-  latency,
-  tallyAlerts,
-  waitForDistinct,
-  type BurstResult,
-  type KillReport,
-} from '../phases/burst';
+import { drainBurst, tallyAlerts, type BurstResult } from '../phases/burst';
 import type { DeadlineJob, PgBossWorkerOptions } from './pg-boss-worker';
 
 export const PG_BOSS_SETTINGS = {
@@ -128,58 +122,34 @@ export async function runPgBossBurst(ctx: BenchContext, spec: PeerSpec): Promise
     const isAlert = (m: SinkMessage) => m.kind === 'bench-pg-boss';
     // After a kill, recovery waits for expiry and maintenance: allow for both.
     const drainTimeoutMs = Math.max(300_000, n * 100) + (spec.killAfter !== undefined ? 300_000 : 0);
-    let kill: KillReport | undefined;
-    if (spec.killAfter !== undefined) {
-      const killed = await killMidDrain(
-        ctx,
-        spec.killAfter,
-        isAlert,
-        expectedIds,
-        dueAtMs,
-        dueAtMs - Date.now() + drainTimeoutMs,
-        worker,
-        startWorker,
-      );
-      worker = killed.worker;
-      kill = killed.report;
-      drainCpu.add('worker after kill', worker.pid);
-    }
-    const complete = await waitForDistinct(ctx, isAlert, expectedIds, dueAtMs - Date.now() + drainTimeoutMs);
-    const cpu = drainCpu.stop();
-    await sleep(kill ? 30_000 : 3_000);
-    const peakRss = worker.peakRssMiB();
-    const { alerts, duplicates, otherMails, lateness, beforeDue, timeToLastS } = tallyAlerts(
-      ctx.sink.messages,
+    const drained = await drainBurst(ctx, {
+      killAfter: spec.killAfter,
       isAlert,
       expectedIds,
       dueAtMs,
-    );
-    const problems: string[] = [];
-    if (opened.errors > 0) problems.push(`${opened.errors} jobs failed to enqueue`);
-    if (actualLeadS < 15) problems.push(`enqueueing ended only ${actualLeadS} s before dueAt`);
-    if (!complete)
-      problems.push(`only ${alerts.length} of ${expectedIds.size} alerts within the drain timeout`);
-    const result: BurstResult = {
+      drainTimeoutMs,
+      worker,
+      restart: startWorker,
+      cpu: drainCpu,
+    });
+    worker = drained.worker;
+    const { kill, complete, cpu } = drained;
+    const peakRss = worker.peakRssMiB();
+    const tally = tallyAlerts(ctx.sink.messages, isAlert, expectedIds, dueAtMs);
+    const { alerts, duplicates, timeToLastS } = tally;
+    const result = burstRow({
       kind: 'pg-boss',
       substrate: 'cluster',
       setup: setupLabel,
       workerOptions: { ...PG_BOSS_SETTINGS },
       n,
-      dueAt: iso(dueAtMs),
+      dueAtMs,
       load,
       opening,
       actualLeadS,
-      alerts: {
-        expected: expectedIds.size,
-        received: alerts.length,
-        missing: expectedIds.size - alerts.length,
-        duplicates,
-        beforeDue,
-        otherMails,
-      },
-      latenessS: latency(lateness),
-      timeToLastS,
-      drainPerS: round(alerts.length / timeToLastS, 1),
+      expected: expectedIds.size,
+      tally,
+      complete,
       drainCpu: cpu,
       worker: {
         startupMs: worker.startupMs,
@@ -187,10 +157,9 @@ export async function runPgBossBurst(ctx: BenchContext, spec: PeerSpec): Promise
         peakRssDuringBurstMiB: peakRss,
       },
       serverDbMiB: mib(Number(await cluster.sql('postgres', "SELECT pg_database_size('pgboss')"))),
-      ...(kill ? { kill } : {}),
-      valid: problems.length === 0,
-      ...(problems.length ? { invalidReason: problems.join('; ') } : {}),
-    };
+      kill,
+      words: { failedToOpen: 'jobs failed to enqueue', opening: 'enqueueing' },
+    });
     ctx.log(
       `  ${alerts.length}/${n} mails; lateness p50 ${result.latenessS.p50} s, p99 ${result.latenessS.p99} s, last ${timeToLastS} s; ${duplicates} duplicated; drain ${result.drainPerS}/s`,
     );

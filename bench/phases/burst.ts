@@ -21,6 +21,7 @@ import { startServer, type Substrate } from '../lib/substrate';
 import { CpuMeter, round, type CpuUsage, type LoadGate } from '../lib/machine';
 import type { SinkMessage } from '../lib/smtp-sink';
 import { startSetupWorker, mib } from '../lib/worker';
+import { burstRow } from '../lib/report';
 
 export type BurstKind = 'docket' | 'minimal';
 
@@ -299,6 +300,51 @@ export async function killMidDrain<W extends { kill(): Promise<void> }>(
   return { worker: next, report: { afterAlerts, killedAtS, restartedAtS } };
 }
 
+/**
+ * The drain after dueAt, for Docket and for the pg-boss peer alike: with `killAfter`, the worker is
+ * SIGKILLed after that many alerts and another started; then every expected alert is awaited until
+ * `drainTimeoutMs` after dueAt, and the CPU meter stopped. A grace period follows that catches
+ * duplicates and stray mails after the last alert; after a kill, long enough for the killed worker's
+ * notices to be retried (heartbeat timeout 10 s).
+ */
+export async function drainBurst<W extends { kill(): Promise<void>; pid: number }>(
+  ctx: BenchContext,
+  run: {
+    killAfter: number | undefined;
+    isAlert: (m: SinkMessage) => boolean;
+    expectedIds: ReadonlyMap<string, number>;
+    dueAtMs: number;
+    drainTimeoutMs: number;
+    worker: W;
+    restart: () => Promise<W>;
+    cpu: CpuMeter;
+  },
+): Promise<{ worker: W; kill: KillReport | undefined; complete: boolean; cpu: CpuUsage }> {
+  const { isAlert, expectedIds, dueAtMs } = run;
+  const remainingMs = () => dueAtMs - Date.now() + run.drainTimeoutMs;
+  let worker = run.worker;
+  let kill: KillReport | undefined;
+  if (run.killAfter !== undefined) {
+    const killed = await killMidDrain(
+      ctx,
+      run.killAfter,
+      isAlert,
+      expectedIds,
+      dueAtMs,
+      remainingMs(),
+      worker,
+      run.restart,
+    );
+    worker = killed.worker;
+    kill = killed.report;
+    run.cpu.add('worker after kill', worker.pid);
+  }
+  const complete = await waitForDistinct(ctx, isAlert, expectedIds, remainingMs());
+  const cpu = run.cpu.stop();
+  await sleep(kill ? 30_000 : 3_000);
+  return { worker, kill, complete, cpu };
+}
+
 /** Waits until every expected alert has arrived at least once, or the timeout. */
 export async function waitForDistinct(
   ctx: BenchContext,
@@ -463,41 +509,22 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
     const expectedIds = new Map<string, number>();
     for (let i = 0; i < n; i++) if (!failed.has(i)) expectedIds.set(cases.messageId(i), i);
     const drainTimeoutMs = Math.max(300_000, n * 100);
-    let kill: KillReport | undefined;
-    if (spec.killAfter !== undefined) {
-      const killed = await killMidDrain(
-        ctx,
-        spec.killAfter,
-        cases.isAlert,
-        expectedIds,
-        dueAtMs,
-        dueAtMs - Date.now() + drainTimeoutMs,
-        worker,
-        startWorker,
-      );
-      worker = killed.worker;
-      kill = killed.report;
-      drainCpu.add('worker after kill', worker.pid);
-    }
-    const complete = await waitForDistinct(
-      ctx,
-      cases.isAlert,
-      expectedIds,
-      dueAtMs - Date.now() + drainTimeoutMs,
-    );
-    const cpu = drainCpu.stop();
-    // A grace period catches duplicates and stray mails that follow the last alert; after a kill,
-    // long enough for the killed worker's notices to be retried (heartbeat timeout 10 s).
-    await sleep(kill ? 30_000 : 3_000);
-    const peakRss = worker.peakRssMiB();
-
-    const { alerts, duplicates, otherMails, lateness, beforeDue, timeToLastS } = tallyAlerts(
-      ctx.sink.messages,
-      cases.isAlert,
+    const drained = await drainBurst(ctx, {
+      killAfter: spec.killAfter,
+      isAlert: cases.isAlert,
       expectedIds,
       dueAtMs,
-    );
-    const lastMs = timeToLastS * 1000;
+      drainTimeoutMs,
+      worker,
+      restart: startWorker,
+      cpu: drainCpu,
+    });
+    worker = drained.worker;
+    const { kill, complete, cpu } = drained;
+    const peakRss = worker.peakRssMiB();
+
+    const tally = tallyAlerts(ctx.sink.messages, cases.isAlert, expectedIds, dueAtMs);
+    const { alerts, beforeDue, timeToLastS } = tally;
 
     // Histories of a spread of cases, from the first alert to the last, explain where the time went.
     const byAcceptance = [...alerts].sort((a, b) => a.acceptedAtMs - b.acceptedAtMs);
@@ -511,34 +538,21 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
     });
     const breakdown = await breakdownOf(clients, sample, dueAtMs, cases.activityType);
 
-    const problems: string[] = [];
-    if (opened.errors > 0) problems.push(`${opened.errors} cases failed to open`);
-    if (actualLeadS < 15) problems.push(`opening ended only ${actualLeadS} s before dueAt`);
-    if (!complete)
-      problems.push(`only ${alerts.length} of ${expectedIds.size} alerts within the drain timeout`);
-    const result: BurstResult = {
+    const result = burstRow({
       kind,
       substrate: ctx.substrate,
       setup: setup.label,
       workerOptions: setup.worker,
       n,
-      dueAt: iso(dueAtMs),
+      dueAtMs,
       load,
       opening,
       actualLeadS,
-      alerts: {
-        expected: expectedIds.size,
-        received: alerts.length,
-        missing: expectedIds.size - alerts.length,
-        duplicates,
-        beforeDue,
-        otherMails,
-      },
-      latenessS: latency(lateness),
-      timeToLastS,
-      drainPerS: round(alerts.length / (lastMs / 1000), 1),
+      expected: expectedIds.size,
+      tally,
+      complete,
       drainCpu: cpu,
-      ...(breakdown ? { breakdown } : {}),
+      breakdown,
       worker: {
         startupMs: worker.startupMs,
         rssAfterOpeningMiB: rssAfterOpening,
@@ -548,10 +562,9 @@ export async function runBurst(ctx: BenchContext, spec: BurstSpec): Promise<Burs
         peakRssDuringBurstMiB: peakRss,
       },
       serverDbMiB: mib(await server.dbBytes()),
-      ...(kill ? { kill } : {}),
-      valid: problems.length === 0,
-      ...(problems.length ? { invalidReason: problems.join('; ') } : {}),
-    };
+      kill,
+      words: { failedToOpen: 'cases failed to open', opening: 'opening' },
+    });
     ctx.log(
       `  ${alerts.length}/${n} alerts; lateness p50 ${result.latenessS.p50} s, p99 ${result.latenessS.p99} s, last ${timeToLastS} s; ${beforeDue} before dueAt; drain ${result.drainPerS}/s`,
     );

@@ -16,7 +16,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectClients, HOUR_MS, iso, runPool, runTag } from '../lib/common';
 import type { BenchContext } from '../lib/context';
 import { registerCleanup } from '../lib/cleanup';
-import { freePort, stopChild } from '../lib/devserver';
+import { freePort } from '../../scripts/ports';
+import { stopChild } from '../lib/devserver';
 import { startServer, type Substrate } from '../lib/substrate';
 import { CpuMeter, mergeCpu, round, type CpuUsage, type LoadGate } from '../lib/machine';
 

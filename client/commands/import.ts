@@ -16,7 +16,7 @@ import {
 } from '../import/format';
 import { runImport, type LineResult } from '../import/importer';
 import { withDocket } from './cases';
-import type { Output } from './shared';
+import { casesCommand, integerOption, type Output } from './shared';
 
 const HELP = `
 Each line is one case: {"caseType", "intake", "events": [{"event": "<name>", "at", "by", ...}]}
@@ -34,9 +34,7 @@ is sent again under the same ID before its line is rejected; either way nothing 
 Change only events that were refused; an edited event that was already recorded counts as a new one.`;
 
 export function registerImportCommand(program: Command, io: Output, progress: Output): void {
-  const cases = program.commands.find((command) => command.name() === 'cases');
-  if (!cases) throw new Error('register the cases commands first');
-  cases
+  casesCommand(program)
     .command('import')
     .description(
       'import cases and their recorded events from JSON Lines or CSV (idempotent: re-run to resume)',
@@ -59,17 +57,7 @@ export function registerImportCommand(program: Command, io: Output, progress: Ou
           json?: boolean;
         },
       ) => {
-        const concurrency = Number(options.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-          throw new DomainError(
-            'INVALID_INPUT',
-            `--concurrency '${options.concurrency}' is not an integer from 1 to 256`,
-            {
-              field: 'concurrency',
-              value: options.concurrency,
-            },
-          );
-        }
+        const concurrency = integerOption('concurrency', options.concurrency, 1, 256);
         const format =
           file === '-' ? formatOf(file, options.format ?? 'jsonl') : formatOf(file, options.format);
         const sources = readSources(file, format);

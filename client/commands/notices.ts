@@ -1,11 +1,10 @@
 // `docket notices undelivered`: the notices Docket has not delivered (being retried, or given up),
 // from Temporal itself; the same list as GET /notices/undelivered (client/undelivered.ts).
 import type { Command } from 'commander';
-import { DomainError } from '../../domain/errors';
 import { caseTypeNames } from '../case-types';
 import { undeliveredNotices } from '../undelivered';
 import { caseTypeArg, table, withDocket } from './cases';
-import type { Output } from './shared';
+import { integerOption, type Output } from './shared';
 
 export function registerNoticeCommands(program: Command, io: Output, progress: Output): void {
   const notices = program.command('notices').description('notices and their delivery');
@@ -16,17 +15,7 @@ export function registerNoticeCommands(program: Command, io: Output, progress: O
     .option('--limit <n>', 'running cases to scan (1-5000)', '1000')
     .option('--json', 'print JSON')
     .action(async (options: { caseType?: string; limit: string; json?: boolean }) => {
-      const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 5_000) {
-        throw new DomainError(
-          'INVALID_INPUT',
-          `--limit '${options.limit}' is not an integer from 1 to 5000`,
-          {
-            field: 'limit',
-            value: options.limit,
-          },
-        );
-      }
+      const limit = integerOption('limit', options.limit, 1, 5_000);
       const caseTypes = options.caseType?.split(',').map((t) => caseTypeArg(t.trim()));
       const found = await withDocket(progress, (docket) => undeliveredNotices(docket, { caseTypes, limit }));
       if (options.json) {

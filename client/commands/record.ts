@@ -10,12 +10,10 @@ import { caseTypeNames, type CaseType } from '../case-types';
 import { courtRecord, renderCourtRecordHtml } from '../record/court-record';
 import { printPdf, RendererUnavailableError } from '../record/pdf';
 import { caseTypeArg, withDocket } from './cases';
-import type { Output } from './shared';
+import { casesCommand, type Output } from './shared';
 
 export function registerRecordCommand(program: Command, io: Output, progress: Output): void {
-  const cases = program.commands.find((command) => command.name() === 'cases');
-  if (!cases) throw new Error('register the cases commands first');
-  cases
+  casesCommand(program)
     .command('record')
     .description(
       "a case's court-ready record as PDF: events, deadlines and outcomes, notices with Message-IDs, proofs of service",

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
+import { policyVersionSchema } from '../policies/registry';
 
 export const caseNumberSchema = sharedSchema('cases/common#caseNumberSchema', () =>
   z
@@ -67,6 +68,15 @@ export const DEFAULT_CONTINUE_AS_NEW_AT = 2_000;
 /** The timeline carried from run to run keeps the newest this many events. */
 export const DEFAULT_MAX_TIMELINE_EVENTS = 1_000;
 
+/**
+ * The intake fields of every case type that name its policy: the version the case pins (by default
+ * the latest when it opens) and the agency's settings of that policy (checked when the intake is parsed).
+ */
+export const policyFields = (policyId: string) => ({
+  policyVersion: policyVersionSchema(policyId).optional(),
+  settings: agencySettingsSchema,
+});
+
 /** The intake fields that bound a long-lived record's runs: when it continues-as-new, what it carries. */
 export const recordLifeFields = sharedSchema('cases/common#recordLifeFields', () => ({
   continueAsNewAtEvents: z.number().int().min(100).max(40_000).default(DEFAULT_CONTINUE_AS_NEW_AT),
@@ -84,6 +94,10 @@ export const eventBaseSchema = sharedSchema('cases/common#eventBaseSchema', () =
   }),
 );
 export type EventBase = z.input<typeof eventBaseSchema>;
+
+/** The event that ends a long-lived record (a contract ended, an employee separated): when, by whom, why. */
+export const recordEndSchema = <const Reasons extends readonly [string, ...string[]]>(reasons: Reasons) =>
+  z.object({ at: isoInstantSchema, by: staffIdSchema, reason: z.enum(reasons) });
 
 export const extensionRequestSchema = sharedSchema('cases/common#extensionRequestSchema', () =>
   z.object({

@@ -14,11 +14,9 @@ import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
 import { SEED_000 } from '../policies/common';
-import { policyVersionSchema } from '../policies/registry';
 import { localDateOf } from '../time';
 import type { ScheduleEntry } from '../types';
 import {
-  agencySettingsSchema,
   caseNumberSchema,
   documentRefSchema,
   eventBaseSchema,
@@ -26,6 +24,7 @@ import {
   isoInstantSchema,
   opaquePersonIdSchema,
   parseIntake,
+  policyFields,
   staffIdSchema,
 } from './common';
 
@@ -98,8 +97,7 @@ export const conductReportIntakeSchema = sharedSchema('cases/conduct-report#cond
       learnedAt: isoInstantSchema,
       /** When the report reached the supervisor or Human Resources. */
       reportedAt: isoInstantSchema,
-      policyVersion: policyVersionSchema('omes-pwp-conduct').optional(),
-      settings: agencySettingsSchema,
+      ...policyFields('omes-pwp-conduct'),
     })
     .superRefine((intake, ctx) => {
       if (Date.parse(intake.reportedAt) < Date.parse(intake.learnedAt)) {
@@ -153,8 +151,7 @@ export const disclosureIntakeSchema = sharedSchema('cases/conduct-report#disclos
       wishes: z.object({ correspond: z.boolean(), visit: z.boolean(), sendMoney: z.boolean() }).optional(),
       /** §IV.A.2.i.b: the intention to continue and/or modify the relationship. */
       intention: z.enum(['continue', 'modify', 'continue-and-modify']).optional(),
-      policyVersion: policyVersionSchema('wdoc-employee-contact').optional(),
-      settings: agencySettingsSchema,
+      ...policyFields('wdoc-employee-contact'),
     })
     .superRefine((intake, ctx) => {
       if (intake.relationship === 'pre-existing-inmate' && intake.wishes === undefined) {

@@ -21,15 +21,16 @@ import {
   type LadderRung,
   type ResumptionRequirement,
 } from '../policies/nc-doc-contract';
-import { getPolicy, policyVersionSchema } from '../policies/registry';
+import { getPolicy } from '../policies/registry';
 import { resolveSettings } from '../schedule/inputs';
 import type { ExtensionRecord } from '../types';
 import {
-  agencySettingsSchema,
   caseNumberSchema,
   facilityCodeSchema,
   isoInstantSchema,
   parseIntake,
+  policyFields,
+  recordEndSchema,
   recordLifeFields,
   staffIdSchema,
 } from './common';
@@ -51,9 +52,8 @@ export const contractIntakeSchema = sharedSchema('cases/contract#contractIntakeS
     contractNumber: caseNumberSchema,
     facility: facilityCodeSchema,
     /** Pins the record to this policy version; by default the latest when the record opens. */
-    policyVersion: policyVersionSchema('nc-doc-contract').optional(),
     /** Agency settings of nc-doc-contract, e.g. `{ 'osha-survey': 'required' }`. */
-    settings: agencySettingsSchema,
+    ...policyFields('nc-doc-contract'),
     ...recordLifeFields,
   }),
 );
@@ -105,11 +105,7 @@ export const contractResumedSchema = sharedSchema('cases/contract#contractResume
 export type ContractResumedInput = z.input<typeof contractResumedSchema>;
 
 export const contractEndedSchema = sharedSchema('cases/contract#contractEndedSchema', () =>
-  z.object({
-    at: isoInstantSchema,
-    by: staffIdSchema,
-    reason: z.enum(['expired', 'completed', 'terminated', 'other']),
-  }),
+  recordEndSchema(['expired', 'completed', 'terminated', 'other']),
 );
 export type ContractEndedInput = z.input<typeof contractEndedSchema>;
 

@@ -5,15 +5,14 @@
 // before it names the per-subject watch of suspended sanctions (§IV.C.9).
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
-import { policyVersionSchema } from '../policies/registry';
 import { SEED_002 } from '../policies/common';
 import {
-  agencySettingsSchema,
   caseNumberSchema,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
   parseIntake,
+  policyFields,
   staffIdSchema,
 } from './common';
 
@@ -61,8 +60,7 @@ export const disciplineIntakeSchema = sharedSchema('cases/discipline#disciplineI
       reportedAt: isoInstantSchema,
       /** When the supervisor approved and accepted the report: the case's anchor (§IV.B.3, §IV.C.2). */
       acceptedAt: isoInstantSchema,
-      policyVersion: policyVersionSchema('ok-doc-discipline').optional(),
-      settings: agencySettingsSchema,
+      ...policyFields('ok-doc-discipline'),
     })
     .refine((intake) => Date.parse(intake.acceptedAt) >= Date.parse(intake.reportedAt), {
       path: ['acceptedAt'],

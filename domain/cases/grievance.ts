@@ -3,15 +3,14 @@
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
-import { policyVersionSchema } from '../policies/registry';
 import { SEED_002 } from '../policies/common';
 import {
-  agencySettingsSchema,
   caseNumberSchema,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
   parseIntake,
+  policyFields,
   staffIdSchema,
 } from './common';
 
@@ -35,8 +34,7 @@ export const grievanceIntakeSchema = sharedSchema('cases/grievance#grievanceInta
       inLitigation: z.boolean().default(false),
       /** The complaint is about a misconduct (disciplinary) report or finding (§III.E.2). */
       disciplinaryMatter: z.boolean().default(false),
-      policyVersion: policyVersionSchema('ok-doc-grievance').optional(),
-      settings: agencySettingsSchema,
+      ...policyFields('ok-doc-grievance'),
     })
     .refine((intake) => !intake.preaEmergency || intake.category === 'sexual-abuse', {
       path: ['preaEmergency'],

@@ -11,15 +11,15 @@ import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { dueAtOf } from '../deadline/checks';
 import { DomainError } from '../errors';
-import { policyVersionSchema } from '../policies/registry';
 import { SEED_003 } from '../policies/common';
 import type { ScheduleEntry, SkippedDay } from '../types';
 import {
-  agencySettingsSchema,
   facilityCodeSchema,
   isoDateSchema,
   isoInstantSchema,
   parseIntake,
+  policyFields,
+  recordEndSchema,
   recordLifeFields,
   staffIdSchema,
 } from './common';
@@ -49,9 +49,8 @@ export const probationIntakeSchema = sharedSchema('cases/probation#probationInta
     employeeId: employeeIdSchema,
     facility: facilityCodeSchema.default(DEFAULT_PROBATION_FACILITY),
     /** Pins every action's schedule to this policy version; by default each action gets the latest. */
-    policyVersion: policyVersionSchema('adc-probation').optional(),
     /** Agency settings of adc-probation, e.g. `{ 'reminder-lead-times': '30 calendarDays, 7 calendarDays' }`. */
-    settings: agencySettingsSchema,
+    ...policyFields('adc-probation'),
     ...recordLifeFields,
   }),
 );
@@ -142,11 +141,7 @@ export const removalInputSchema = sharedSchema('cases/probation#removalInputSche
 export type RemovalInput = z.input<typeof removalInputSchema>;
 
 export const separationInputSchema = sharedSchema('cases/probation#separationInputSchema', () =>
-  z.object({
-    at: isoInstantSchema,
-    by: staffIdSchema,
-    reason: z.enum(['resigned', 'retired', 'terminated', 'other']),
-  }),
+  recordEndSchema(['resigned', 'retired', 'terminated', 'other']),
 );
 export type SeparationInput = z.input<typeof separationInputSchema>;
 

@@ -9,9 +9,7 @@
 // timer or activity summary, or the workflow's current details.
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
-import { policyVersionSchema } from '../policies/registry';
 import {
-  agencySettingsSchema,
   caseNumberSchema,
   documentRefSchema,
   emailSchema,
@@ -20,6 +18,7 @@ import {
   isoInstantSchema,
   opaquePersonIdSchema,
   parseIntake,
+  policyFields,
   staffIdSchema,
 } from './common';
 
@@ -92,8 +91,7 @@ export const titleIxIntakeSchema = sharedSchema('cases/title-ix#titleIxIntakeSch
       coordinatorId: staffIdSchema,
       /** Everyone known at intake; more may be recorded later (`recordParty`). */
       parties: z.array(partySchema).min(1).max(20),
-      policyVersion: policyVersionSchema('acsd-title-ix').optional(),
-      settings: agencySettingsSchema,
+      ...policyFields('acsd-title-ix'),
     })
     .superRefine((intake, ctx) => {
       const ids = intake.parties.map((p) => p.id);

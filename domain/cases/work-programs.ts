@@ -4,14 +4,13 @@ import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
 import { CWP_MAX_LABOR_DAYS } from '../policies/nc-doc-work-programs';
-import { policyVersionSchema } from '../policies/registry';
 import {
-  agencySettingsSchema,
   caseNumberSchema,
   eventBaseSchema,
   facilityCodeSchema,
   isoInstantSchema,
   parseIntake,
+  policyFields,
 } from './common';
 import { cite } from './contract';
 
@@ -36,8 +35,7 @@ export const cwpIntakeSchema = sharedSchema('cases/work-programs#cwpIntakeSchema
       ),
     /** When work on the project began: labor day 1. */
     startedAt: isoInstantSchema,
-    policyVersion: policyVersionSchema('nc-doc-cwp').optional(),
-    settings: agencySettingsSchema,
+    ...policyFields('nc-doc-cwp'),
   }),
 );
 export type CwpIntakeInput = z.input<typeof cwpIntakeSchema>;
@@ -67,8 +65,7 @@ export const transferIntakeSchema = sharedSchema('cases/work-programs#transferIn
     arrangedAt: isoInstantSchema,
     /** The requested transfer. */
     transferAt: isoInstantSchema,
-    policyVersion: policyVersionSchema('nc-doc-transfer').optional(),
-    settings: agencySettingsSchema,
+    ...policyFields('nc-doc-transfer'),
   }),
 );
 export type TransferIntakeInput = z.input<typeof transferIntakeSchema>;

@@ -137,6 +137,16 @@ function operation(
   };
 }
 
+/** A query parameter that takes several of `values`, comma-separated or the parameter repeated. */
+const listQueryParam = (name: string, values: string[]): Json => ({
+  name,
+  in: 'query',
+  description: 'Comma-separated (or the parameter repeated).',
+  style: 'form',
+  explode: false,
+  schema: { type: 'array', minItems: 1, items: { type: 'string', enum: values } },
+});
+
 const caseNumberParamOf = (definition: CaseTypeDefinition): Json => {
   const { $schema: _schema, ...schema } = z.toJSONSchema(definition.caseNumberSchema, {
     target: 'draft-2020-12',
@@ -341,55 +351,59 @@ export function buildOpenApiDocument(): OpenApiDocument {
         errors: ['CASE_NOT_FOUND', 'TEMPORAL_UNAVAILABLE', 'TEMPORAL_TIMEOUT', 'RECORD_RENDERER_UNAVAILABLE'],
       }),
     );
+    // Every change to a case is a workflow Update: a JSON body, an idempotency key, the case back.
+    const caseUpdate = (
+      route: RouteSpec,
+      operationId: string,
+      description: string,
+      body: string,
+      done: string,
+    ) =>
+      operation(route, {
+        operationId,
+        tags,
+        description,
+        parameters: [caseNumberParam, idempotencyHeader],
+        requestBody: { required: true, content: json(ref(body)) },
+        responses: { '200': { description: done, content: json(ref('CaseUpdated')) } },
+        errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...updateErrors],
+      });
     for (const [event, eventDefinition] of Object.entries(definition.events)) {
       const payloadId = requestId(eventDefinition.schema, `${name}${pascal(event)}Event`);
       add(
         `${casePath}/events/${event}`,
         'post',
-        operation(routes.recordEvent, {
-          operationId: `record${name}${pascal(event)}`,
-          tags,
-          description: `${eventDefinition.description} (workflow Update \`${eventDefinition.updateName}\`)`,
-          parameters: [caseNumberParam, idempotencyHeader],
-          requestBody: { required: true, content: json(ref(payloadId)) },
-          responses: {
-            '200': { description: 'Recorded', content: json(ref('CaseUpdated')) },
-          },
-          errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...updateErrors],
-        }),
+        caseUpdate(
+          routes.recordEvent,
+          `record${name}${pascal(event)}`,
+          `${eventDefinition.description} (workflow Update \`${eventDefinition.updateName}\`)`,
+          payloadId,
+          'Recorded',
+        ),
       );
     }
     add(
       `${casePath}/extensions`,
       'post',
-      operation(routes.grantExtension, {
-        operationId: `extend${name}Deadline`,
-        tags,
-        description:
-          "Extends one deadline within the policy's cap by an approver role it names; past the cap only " +
+      caseUpdate(
+        routes.grantExtension,
+        `extend${name}Deadline`,
+        "Extends one deadline within the policy's cap by an approver role it names; past the cap only " +
           'with an override authority the policy allows. The affected party is notified.',
-        parameters: [caseNumberParam, idempotencyHeader],
-        requestBody: { required: true, content: json(ref('ExtensionRequest')) },
-        responses: {
-          '200': { description: 'Extended', content: json(ref('CaseUpdated')) },
-        },
-        errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...updateErrors],
-      }),
+        'ExtensionRequest',
+        'Extended',
+      ),
     );
     add(
       `${casePath}/acknowledgements`,
       'post',
-      operation(routes.acknowledge, {
-        operationId: `acknowledge${name}Alert`,
-        tags,
-        description: 'Acknowledges the breach alert of one deadline: its repeats and escalations stop.',
-        parameters: [caseNumberParam, idempotencyHeader],
-        requestBody: { required: true, content: json(ref('Acknowledgement')) },
-        responses: {
-          '200': { description: 'Acknowledged', content: json(ref('CaseUpdated')) },
-        },
-        errors: ['INVALID_INPUT', 'REFUSED', 'INVALID_IDEMPOTENCY_KEY', ...updateErrors],
-      }),
+      caseUpdate(
+        routes.acknowledge,
+        `acknowledge${name}Alert`,
+        'Acknowledges the breach alert of one deadline: its repeats and escalations stop.',
+        'Acknowledgement',
+        'Acknowledged',
+      ),
     );
   }
   for (const [schema, id] of requestIds) requests.add(schema, { id });
@@ -504,22 +518,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
         'Visibility is eventually consistent: a change made a moment ago may take a moment to show.',
       parameters: [
         { name: 'facility', in: 'query', schema: { type: 'string' }, example: 'LARC' },
-        {
-          name: 'caseType',
-          in: 'query',
-          description: 'Comma-separated (or the parameter repeated).',
-          style: 'form',
-          explode: false,
-          schema: { type: 'array', minItems: 1, items: { type: 'string', enum: caseTypeNames() } },
-        },
-        {
-          name: 'state',
-          in: 'query',
-          description: 'Comma-separated (or the parameter repeated).',
-          style: 'form',
-          explode: false,
-          schema: { type: 'array', minItems: 1, items: { type: 'string', enum: [...deadlineStates] } },
-        },
+        listQueryParam('caseType', caseTypeNames()),
+        listQueryParam('state', [...deadlineStates]),
         { name: 'dueBefore', in: 'query', schema: { type: 'string', format: 'date-time' } },
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
       ],

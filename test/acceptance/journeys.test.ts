@@ -2,7 +2,7 @@
 // same script `npm run up` runs, with its generated secrets, its encryption and its codec server.
 // A case system drives cases over HTTP; a supervisor follows the alert's link from the real inbox in
 // Chromium; an administrator reads the case, decoded, in the real Temporal UI.
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openUserMetadata } from '../helpers/browser';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -257,12 +257,7 @@ test('an administrator finds a case in the Temporal UI and reads it decoded', as
     .waitFor({ timeout: 30_000 });
   await screenshot(page, 'ui-history');
 
-  await page
-    .getByRole('link', { name: 'User Metadata' })
-    .or(page.getByText('User Metadata', { exact: true }))
-    .first()
-    .click();
-  const details = page.frameLocator('iframe[src*="Next"]').first();
+  const details = await openUserMetadata(page);
   await details.getByText(`Next: rts.response due ${rts!.localText}`).first().waitFor({ timeout: 30_000 });
   expect(
     await details

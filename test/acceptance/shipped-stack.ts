@@ -4,9 +4,10 @@
 export { freePort } from '../helpers/net';
 import { freePort } from '../helpers/net';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readEnvFile } from '../cluster/support';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
@@ -31,15 +32,6 @@ export interface ShippedStack {
   /** Everything `up.sh` printed, for the failure message when a step goes wrong. */
   output(): string;
   stop(): Promise<void>;
-}
-
-function readEnvFile(file: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) values[line.slice(0, eq)] = line.slice(eq + 1);
-  }
-  return values;
 }
 
 function stopGroup(child: ChildProcess): Promise<void> {

@@ -2,7 +2,7 @@
 // primary relay behind its gate, a fallback relay (a real SMTP receiver) and the paging webhook (a
 // real HTTP server on loopback that checks the signature as a receiver would).
 import { testArchive } from '../helpers/docket-env';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import pino from 'pino';
 import { ApplicationFailure } from '@temporalio/common';
@@ -25,6 +25,7 @@ import { alertWebhookFromConfig } from '../../worker/main';
 import { asAttempts } from '../helpers/activity-attempt';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { rtsResponseEntry, SAMPLE_DIRECTORY } from './support/fixtures';
+import { listenOnLoopback, signedPostServer } from '../helpers/webhooks';
 
 const SECRET = 'k'.repeat(24) + 'a-random-alert-key';
 const DOMAIN = 'docket.test.example.org';
@@ -40,22 +41,11 @@ interface Hook {
 /** A paging tool's receiver: records each POST, checks its signature, answers `status`. */
 async function startHookReceiver(): Promise<Hook> {
   const hook: Partial<Hook> & { requests: Hook['requests']; status: number } = { requests: [], status: 202 };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const signature = req.headers['docket-signature'];
-      hook.requests.push({
-        headers: req.headers,
-        body,
-        verified: verifyAlertWebhook(SECRET, typeof signature === 'string' ? signature : undefined, body),
-      });
-      res.writeHead(hook.status).end();
-    });
+  const server = signedPostServer(SECRET, ({ headers, body, verified }) => {
+    hook.requests.push({ headers, body, verified });
+    return hook.status;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  const port = await listenOnLoopback(server);
   return Object.assign(hook, {
     server,
     url: `http://127.0.0.1:${port}/hooks/docket`,

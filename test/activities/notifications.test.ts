@@ -32,6 +32,7 @@ import {
   editFile,
   MESSAGE_ID_DOMAIN,
   reportServiceEntry,
+  rtsReminder,
   rtsResponseEntry,
   tempDirectory,
 } from './support/fixtures';
@@ -55,13 +56,7 @@ function wf(): string {
 function reminder(overrides: Partial<NoticeRequest> = {}): NoticeRequest {
   return {
     workflowId: wf(),
-    noticeKey: 'rts.response/reminder/half-time/1',
-    kind: 'reminder',
-    facility: 'LARC',
-    role: 'rts.responder',
-    caseNumber: 'OK-2026-000123',
-    caseType: 'inmate-grievance',
-    entry: rtsResponseEntry(),
+    ...rtsReminder(),
     sentAt: '2026-12-02T16:15:00.000Z',
     ...overrides,
   };

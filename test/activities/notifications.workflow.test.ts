@@ -24,11 +24,11 @@ import { bundleFor, createTimeSkippingEnv, uniqueName } from '../helpers/tempora
 import { parseICalendar, prop } from './support/ical';
 import {
   activitiesFor,
+  type ActivitiesUnderTest,
   ADMIN_FALLBACK,
   calendarParts,
   MESSAGE_ID_DOMAIN,
-  rtsResponseEntry,
-  type ActivitiesUnderTest,
+  rtsReminder,
 } from './support/fixtures';
 
 const workflowsPath = require.resolve('../fixtures/notice-workflows');
@@ -44,15 +44,7 @@ afterAll(async () => {
 });
 beforeEach(() => receiver.clear());
 
-const reminder = (): NoticeInput => ({
-  noticeKey: 'rts.response/reminder/half-time/1',
-  kind: 'reminder',
-  facility: 'LARC',
-  role: 'rts.responder',
-  caseNumber: 'OK-2026-000123',
-  caseType: 'inmate-grievance',
-  entry: rtsResponseEntry(),
-});
+const reminder = (): NoticeInput => rtsReminder();
 
 /** Runs `workflow` to its end on a fresh task queue, with a worker hosting `under.activities`. */
 async function run<T>(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openFileSentLedger, type SentRecord } from '../../activities/sent-ledger';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
-import { activitiesFor, rtsResponseEntry } from './support/fixtures';
+import { activitiesFor, rtsReminder } from './support/fixtures';
 
 let dir: string;
 beforeEach(async () => {
@@ -72,13 +72,7 @@ describe('with the activities', () => {
     const file = path.join(dir, 'sent.jsonl');
     const request = {
       workflowId: `wf-ledger-${Date.now()}`,
-      noticeKey: 'rts.response/reminder/half-time/1',
-      kind: 'reminder' as const,
-      facility: 'LARC',
-      role: 'rts.responder',
-      caseNumber: 'OK-2026-000123',
-      caseType: 'inmate-grievance',
-      entry: rtsResponseEntry(),
+      ...rtsReminder(),
       sentAt: '2026-12-02T16:15:00.000Z',
     };
     const before = await activitiesFor(receiver, { ledger: await openFileSentLedger(file) });

@@ -4,15 +4,9 @@
 // unacknowledged on another case does escalate.
 import type { ReceivedMessage } from '../helpers/smtp';
 import type { CaseView } from '../../workflows/case-messages';
-import { DAY, eventually, grievanceIntake, iso, type ApiTestbed, startApiTestbed } from './support';
+import { apiTestbedPerFile, DAY, eventually, grievanceIntake, iso } from './support';
 
-let bed: ApiTestbed;
-beforeAll(async () => {
-  bed = await startApiTestbed({ timeSkipping: true });
-}, 180_000);
-afterAll(async () => {
-  await bed?.teardown();
-});
+const bed = apiTestbedPerFile({ timeSkipping: true });
 
 const SUPERVISORS = ['supervisor@acsd.example.org', 'supervisor.backup@acsd.example.org'];
 // The supervisor role's own supervisor at ACSD: where the first escalation goes.
@@ -26,11 +20,11 @@ const rtsResponse = (view: CaseView) => {
 
 /** A grievance at ACSD whose Request to Staff was received now (the server's clock). */
 async function openWithRtsResponse() {
-  const now = await bed.env.currentTimeMs();
+  const now = await bed().env.currentTimeMs();
   const intake = grievanceIntake({ facility: 'ACSD', incidentAt: iso(now - DAY) });
   const path = `/cases/grievance/${intake.caseNumber}`;
-  expect((await bed.call('POST', '/cases/grievance', { as: 'caseSystem', body: intake })).status).toBe(201);
-  const submitted = await bed.call<{ schedule: CaseView }>('POST', `${path}/events/rts-submitted`, {
+  expect((await bed().call('POST', '/cases/grievance', { as: 'caseSystem', body: intake })).status).toBe(201);
+  const submitted = await bed().call<{ schedule: CaseView }>('POST', `${path}/events/rts-submitted`, {
     as: 'caseSystem',
     body: { at: iso(now), by: 'S-0100' },
   });
@@ -43,11 +37,11 @@ async function openWithRtsResponse() {
 }
 
 const alertsOf = (caseNumber: string, to: string): ReceivedMessage[] =>
-  bed.smtp.messages.filter((m) => m.text.includes(caseNumber) && m.envelope.to.includes(to));
+  bed().smtp.messages.filter((m) => m.text.includes(caseNumber) && m.envelope.to.includes(to));
 
 async function advanceTo(ms: number): Promise<void> {
-  const now = await bed.env.currentTimeMs();
-  if (ms > now) await bed.env.sleep(ms - now);
+  const now = await bed().env.currentTimeMs();
+  if (ms > now) await bed().env.sleep(ms - now);
 }
 
 test('one click acknowledges as the recipient, and the next escalation does not come', async () => {
@@ -73,7 +67,7 @@ test('one click acknowledges as the recipient, and the next escalation does not 
   const page = await fetch(links[0] as string);
   const html = await page.text();
   expect(page.status).toBe(200);
-  const before = await bed.call<{ schedule: CaseView }>('GET', acknowledgedCase.path, { as: 'supervisor' });
+  const before = await bed().call<{ schedule: CaseView }>('GET', acknowledgedCase.path, { as: 'supervisor' });
   expect(html).toContain(rtsResponse(before.body.schedule).localText);
   expect(html).toContain('ACSD-S012');
   expect(rtsResponse(before.body.schedule).acknowledged).toBeUndefined();
@@ -87,12 +81,12 @@ test('one click acknowledges as the recipient, and the next escalation does not 
   });
   expect(done.status).toBe(200);
   expect(await done.text()).toContain('Acknowledged');
-  const after = await bed.call<{ schedule: CaseView }>('GET', acknowledgedCase.path, { as: 'supervisor' });
+  const after = await bed().call<{ schedule: CaseView }>('GET', acknowledgedCase.path, { as: 'supervisor' });
   expect(rtsResponse(after.body.schedule).acknowledged?.by).toBe('ACSD-S012');
 
   // A day and more later: the unacknowledged control case escalates to the facility head (with a
   // link for the facility head); the acknowledged case does not, and sends nothing more at all.
-  const mailsBefore = bed.smtp.messages.filter((m) => m.text.includes(acknowledgedCase.caseNumber)).length;
+  const mailsBefore = bed().smtp.messages.filter((m) => m.text.includes(acknowledgedCase.caseNumber)).length;
   await advanceTo(dueMs + 2 * DAY);
   const escalation = await eventually(
     async () => alertsOf(control.caseNumber, FACILITY_HEAD)[0],
@@ -100,7 +94,7 @@ test('one click acknowledges as the recipient, and the next escalation does not 
   );
   expect(escalation.text).toMatch(/Acknowledge: \S+\/ack\?t=/);
   expect(alertsOf(acknowledgedCase.caseNumber, FACILITY_HEAD)).toEqual([]);
-  expect(bed.smtp.messages.filter((m) => m.text.includes(acknowledgedCase.caseNumber))).toHaveLength(
+  expect(bed().smtp.messages.filter((m) => m.text.includes(acknowledgedCase.caseNumber))).toHaveLength(
     mailsBefore,
   );
 

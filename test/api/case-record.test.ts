@@ -11,15 +11,9 @@ import { noticeMessageId, recipientMessageId } from '../../activities/notificati
 import { parseConfig } from '../../infra/config';
 import { ApiAuth, parseApiKeysEnv } from '../../server/api/auth';
 import { buildApi } from '../../server/api/server';
-import { DAY, HOUR, eventually, iso, newCaseNumber, startApiTestbed, type ApiTestbed } from './support';
+import { apiTestbedPerFile, DAY, eventually, HOUR, iso, newCaseNumber } from './support';
 
-let bed: ApiTestbed;
-beforeAll(async () => {
-  bed = await startApiTestbed();
-}, 180_000);
-afterAll(async () => {
-  await bed?.teardown();
-});
+const bed = apiTestbedPerFile();
 
 const DOMAIN = 'docket.example.org';
 const dir = mkdtempSync(path.join(tmpdir(), 'docket-record-'));
@@ -44,8 +38,8 @@ async function recordPdf(
   caseNumber: string,
   as: 'administrator' | 'caseSystem' | 'supervisor' = 'administrator',
 ): Promise<{ status: number; type: string | null; body: Buffer }> {
-  const response = await fetch(`${bed.url}/cases/grievance/${caseNumber}/record.pdf`, {
-    headers: { authorization: `Bearer ${bed.tokens[as]}` },
+  const response = await fetch(`${bed().url}/cases/grievance/${caseNumber}/record.pdf`, {
+    headers: { authorization: `Bearer ${bed().tokens[as]}` },
   });
   return {
     status: response.status,
@@ -58,26 +52,26 @@ test("the sample grievance's record: events with who and when, the breached dead
   const caseNumber = newCaseNumber('GRV');
   const now = Date.now();
   const filedAt = iso(now - 50 * HOUR);
-  await bed.docket.openCase('grievance', {
+  await bed().docket.openCase('grievance', {
     caseNumber,
     facility: 'LARC',
     category: 'sexual-abuse',
     preaEmergency: true,
     incidentAt: iso(now - 3 * DAY),
   });
-  await bed.docket.recordEvent('grievance', caseNumber, 'grievance-filed', { at: filedAt, by: 'S-0100' });
+  await bed().docket.recordEvent('grievance', caseNumber, 'grievance-filed', { at: filedAt, by: 'S-0100' });
   const key = 'prea.emergency.initial-response';
   const alert = await eventually(
     async () =>
-      bed.smtp.messages.find(
+      bed().smtp.messages.find(
         (m) => m.header('x-docket-notice-key') === `${key}/breach/1` && m.text.includes(caseNumber),
       ),
     'the breach alert email',
     30_000,
   );
-  await bed.docket.acknowledge('grievance', caseNumber, { key, by: 'S-0400' });
+  await bed().docket.acknowledge('grievance', caseNumber, { key, by: 'S-0400' });
   const respondedAt = iso(Date.now() - 60_000);
-  const view = await bed.docket.recordEvent('grievance', caseNumber, 'initial-response', {
+  const view = await bed().docket.recordEvent('grievance', caseNumber, 'initial-response', {
     at: respondedAt,
     by: 'S-0101',
   });
@@ -122,18 +116,18 @@ test("the sample grievance's record: events with who and when, the breached dead
 test('an extension names its approver and reason; a proof of service names who served it, when and how', async () => {
   const caseNumber = newCaseNumber('GRV');
   const now = Date.now();
-  await bed.docket.openCase('grievance', {
+  await bed().docket.openCase('grievance', {
     caseNumber,
     facility: 'LARC',
     category: 'sexual-abuse',
     incidentAt: iso(now - 3 * DAY),
   });
-  const filed = await bed.docket.recordEvent('grievance', caseNumber, 'grievance-filed', {
+  const filed = await bed().docket.recordEvent('grievance', caseNumber, 'grievance-filed', {
     at: iso(now - DAY),
     by: 'S-0100',
   });
   const final = filed.deadlines.find((d) => d.key === 'prea.final-decision');
-  const extended = await bed.docket.extend('grievance', caseNumber, {
+  const extended = await bed().docket.extend('grievance', caseNumber, {
     key: 'prea.final-decision',
     dueAt: iso(Date.parse(final?.dueAt as string) + 30 * DAY),
     reason: 'forensic report outstanding',
@@ -145,7 +139,7 @@ test('an extension names its approver and reason; a proof of service names who s
   const task = extended.serviceTasks[0];
   expect(task).toBeDefined();
   const servedAt = iso(Date.now() - 1_000);
-  await bed.docket.recordEvent('grievance', caseNumber, 'service-recorded', {
+  await bed().docket.recordEvent('grievance', caseNumber, 'service-recorded', {
     task: task?.task,
     servedBy: 'S-0700',
     at: servedAt,
@@ -169,15 +163,15 @@ test('an extension names its approver and reason; a proof of service names who s
 async function deleteFromTemporal(caseNumber: string): Promise<void> {
   const deleted = spawnSync(
     process.env.DOCKET_TEMPORAL_CLI as string,
-    ['workflow', 'delete', '--workflow-id', `grievance-${caseNumber}`, '--address', bed.env.address],
+    ['workflow', 'delete', '--workflow-id', `grievance-${caseNumber}`, '--address', bed().env.address],
     { encoding: 'utf8', timeout: 30_000 },
   );
   expect(deleted.status).toBe(0);
   // Deletion is asynchronous: the dev server removes a closed workflow some 30 seconds later.
   await eventually(
     () =>
-      bed.docket
-        .handle('grievance', caseNumber)
+      bed()
+        .docket.handle('grievance', caseNumber)
         .describe()
         .then(
           () => undefined,
@@ -190,7 +184,7 @@ async function deleteFromTemporal(caseNumber: string): Promise<void> {
 
 test('administrators only; a case Temporal no longer has is printed from the records archive, which the record says', async () => {
   const caseNumber = newCaseNumber('GRV');
-  await bed.docket.openCase('grievance', {
+  await bed().docket.openCase('grievance', {
     caseNumber,
     facility: 'LARC',
     category: 'general',
@@ -204,10 +198,10 @@ test('administrators only; a case Temporal no longer has is printed from the rec
     ]).toEqual([403, 'FORBIDDEN']);
   }
   const withdrawnAt = iso(Date.now() - 1_000);
-  await bed.docket.recordEvent('grievance', caseNumber, 'withdrawn', { at: withdrawnAt, by: 'S-0100' });
+  await bed().docket.recordEvent('grievance', caseNumber, 'withdrawn', { at: withdrawnAt, by: 'S-0100' });
   await eventually(
     async () =>
-      (await bed.docket.handle('grievance', caseNumber).describe()).status.name === 'COMPLETED'
+      (await bed().docket.handle('grievance', caseNumber).describe()).status.name === 'COMPLETED'
         ? true
         : undefined,
     'the case to close',
@@ -234,15 +228,15 @@ test('a Chromium that cannot start is 503 RECORD_RENDERER_UNAVAILABLE naming the
   );
   const token = 'r'.repeat(32);
   const app = buildApi({
-    docket: bed.docket,
+    docket: bed().docket,
     auth: new ApiAuth(parseApiKeysEnv(`admin-broken:administrator:${token}`)),
-    ackLinkKey: bed.ackLinkKey,
+    ackLinkKey: bed().ackLinkKey,
     caseRecords: { messageIdDomain: DOMAIN, chromiumPath: path.join(dir, 'no-chromium-here') },
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     const caseNumber = newCaseNumber('GRV');
-    await bed.docket.openCase('grievance', {
+    await bed().docket.openCase('grievance', {
       caseNumber,
       facility: 'LARC',
       category: 'general',

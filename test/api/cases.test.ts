@@ -5,23 +5,16 @@ import type { CaseView } from '../../workflows/case-messages';
 import type { TimelineEvent } from '../../workflows/deadlines';
 import { decodedText, findLeaks } from '../confidentiality/support';
 import {
+  type ApiResponse,
+  apiTestbedPerFile,
   DAY,
   eventually,
   grievanceIntake,
   iso,
   newCaseNumber,
-  startApiTestbed,
-  type ApiResponse,
-  type ApiTestbed,
 } from './support';
 
-let bed: ApiTestbed;
-beforeAll(async () => {
-  bed = await startApiTestbed();
-}, 180_000);
-afterAll(async () => {
-  await bed?.teardown();
-});
+const bed = apiTestbedPerFile();
 
 interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -49,19 +42,19 @@ const deadline = (view: CaseView, key: string) => {
 
 async function openCase(overrides: Parameters<typeof grievanceIntake>[0] = {}) {
   const intake = grievanceIntake(overrides);
-  const response = await bed.call('POST', '/cases/grievance', { as: 'caseSystem', body: intake });
+  const response = await bed().call('POST', '/cases/grievance', { as: 'caseSystem', body: intake });
   expect(response.status).toBe(201);
   return { intake, caseNumber: intake.caseNumber, path: `/cases/grievance/${intake.caseNumber}` };
 }
 
 const getCase = async (path: string): Promise<CaseRecord> => {
-  const response = await bed.call<CaseRecord>('GET', path, { as: 'caseSystem' });
+  const response = await bed().call<CaseRecord>('GET', path, { as: 'caseSystem' });
   expect(response.status).toBe(200);
   return response.body;
 };
 
 const record = (path: string, event: string, body: unknown, headers: Record<string, string> = {}) =>
-  bed.call<{ schedule: CaseView }>('POST', `${path}/events/${event}`, { as: 'caseSystem', body, headers });
+  bed().call<{ schedule: CaseView }>('POST', `${path}/events/${event}`, { as: 'caseSystem', body, headers });
 
 /** A grievance past informal resolution, waiting for the formal filing. */
 async function openAwaitingFiling() {
@@ -109,7 +102,7 @@ async function openTitleIx(facility = 'ACSD') {
     coordinatorId: 'S-T9C',
     parties: PARTIES,
   };
-  const response = await bed.call('POST', '/cases/title-ix', { as: 'caseSystem', body: intake });
+  const response = await bed().call('POST', '/cases/title-ix', { as: 'caseSystem', body: intake });
   expect(response.status).toBe(201);
   return { caseNumber, intake };
 }
@@ -117,7 +110,7 @@ async function openTitleIx(facility = 'ACSD') {
 describe('POST /cases/:caseType', () => {
   test('201 opens, the same intake again is 200 with the same case, a different intake is 409', async () => {
     const intake = grievanceIntake();
-    const first = await bed.call('POST', '/cases/grievance', { as: 'caseSystem', body: intake });
+    const first = await bed().call('POST', '/cases/grievance', { as: 'caseSystem', body: intake });
     expect(first.status).toBe(201);
     expect(first.body).toEqual({
       caseType: 'grievance',
@@ -127,11 +120,11 @@ describe('POST /cases/:caseType', () => {
     });
     expect(first.headers.get('location')).toBe(`/cases/grievance/${intake.caseNumber}`);
 
-    const again = await bed.call('POST', '/cases/grievance', { as: 'caseSystem', body: { ...intake } });
+    const again = await bed().call('POST', '/cases/grievance', { as: 'caseSystem', body: { ...intake } });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ workflowId: `grievance-${intake.caseNumber}`, created: false });
 
-    const conflict = await bed.call('POST', '/cases/grievance', {
+    const conflict = await bed().call('POST', '/cases/grievance', {
       as: 'caseSystem',
       body: { ...intake, category: 'medical' },
     });
@@ -143,14 +136,14 @@ describe('POST /cases/:caseType', () => {
   });
 
   test('422 for an invalid intake, naming the field; 422 for a non-grievable matter, naming rule and source', async () => {
-    const invalid = await bed.call('POST', '/cases/grievance', {
+    const invalid = await bed().call('POST', '/cases/grievance', {
       as: 'caseSystem',
       body: { ...grievanceIntake(), caseNumber: 'John Smith' },
     });
     expect(expectError(invalid, 422, 'INVALID_INPUT').details).toEqual({ field: 'caseNumber' });
 
     const intake = grievanceIntake({ disciplinaryMatter: true });
-    const refused = await bed.call('POST', '/cases/grievance', { as: 'caseSystem', body: intake });
+    const refused = await bed().call('POST', '/cases/grievance', { as: 'caseSystem', body: intake });
     const error = expectError(refused, 422, 'NOT_GRIEVABLE');
     expect(error.message).toMatch(/OP-090124 §III\.E\.2/);
     expect(error.details).toMatchObject({
@@ -158,24 +151,26 @@ describe('POST /cases/:caseType', () => {
       source: expect.stringMatching(/OP-090124 §III\.E\.2/),
     });
     // No workflow was created for it.
-    await expect(bed.docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(/not found/i);
+    await expect(bed().docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(
+      /not found/i,
+    );
   });
 
   test('404 for an unknown case type, listing the known ones; 400 for a body that is not JSON', async () => {
-    const unknown = await bed.call('POST', '/cases/parking-ticket', {
+    const unknown = await bed().call('POST', '/cases/parking-ticket', {
       as: 'caseSystem',
       body: grievanceIntake(),
     });
     expect(expectError(unknown, 404, 'UNKNOWN_CASE_TYPE').details).toEqual({
       known: expect.arrayContaining(['grievance']),
     });
-    const malformed = await bed.call('POST', '/cases/grievance', {
+    const malformed = await bed().call('POST', '/cases/grievance', {
       as: 'caseSystem',
       rawBody: '{"caseNumber": ',
       headers: { 'content-type': 'application/json' },
     });
     expectError(malformed, 400, 'MALFORMED_JSON');
-    const notJson = await bed.call('POST', '/cases/grievance', {
+    const notJson = await bed().call('POST', '/cases/grievance', {
       as: 'caseSystem',
       rawBody: 'caseNumber=GRV-1',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -287,9 +282,9 @@ describe('events, and GET /cases/:caseType/:caseNumber', () => {
       404,
       'CASE_NOT_FOUND',
     );
-    expectError(await bed.call('GET', missing, { as: 'caseSystem' }), 404, 'CASE_NOT_FOUND');
+    expectError(await bed().call('GET', missing, { as: 'caseSystem' }), 404, 'CASE_NOT_FOUND');
     expectError(
-      await bed.call('GET', '/cases/grievance/not%20a%20number', { as: 'caseSystem' }),
+      await bed().call('GET', '/cases/grievance/not%20a%20number', { as: 'caseSystem' }),
       404,
       'CASE_NOT_FOUND',
     );
@@ -321,7 +316,9 @@ describe('events, and GET /cases/:caseType/:caseNumber', () => {
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.schedule).toMatchObject({ stage: 'withdrawn', closed: true });
     await eventually(async () => {
-      const described = await bed.docket.handle('grievance', path.split('/').pop() as string).describe();
+      const described = await bed()
+        .docket.handle('grievance', path.split('/').pop() as string)
+        .describe();
       return described.status.name === 'COMPLETED' ? true : undefined;
     }, 'the workflow to complete');
     const after = await record(path, 'rts-submitted', { at: iso(Date.now() - 1_000), by: 'S-0100' });
@@ -343,7 +340,7 @@ describe('POST /cases/:caseType/:caseNumber/extensions', () => {
       approvedBy: 'S-0200',
       at: iso(Date.now() - 1_000),
     };
-    const granted = await bed.call<{ schedule: CaseView }>('POST', `${path}/extensions`, {
+    const granted = await bed().call<{ schedule: CaseView }>('POST', `${path}/extensions`, {
       as: 'caseSystem',
       body: extension,
     });
@@ -353,7 +350,7 @@ describe('POST /cases/:caseType/:caseNumber/extensions', () => {
       Date.parse(withinCap),
     );
 
-    const overCap = await bed.call('POST', `${path}/extensions`, {
+    const overCap = await bed().call('POST', `${path}/extensions`, {
       as: 'caseSystem',
       body: {
         ...extension,
@@ -371,7 +368,7 @@ describe('POST /cases/:caseType/:caseNumber/extensions', () => {
     const shown = await getCase(path);
     expect(shown.timeline.filter((e) => e.type === 'deadline.extended')).toHaveLength(1);
 
-    const invalid = await bed.call('POST', `${path}/extensions`, {
+    const invalid = await bed().call('POST', `${path}/extensions`, {
       as: 'caseSystem',
       body: { ...extension, reason: '' },
     });
@@ -382,19 +379,19 @@ describe('POST /cases/:caseType/:caseNumber/extensions', () => {
 describe('acknowledging breach alerts', () => {
   test('POST acknowledgements stops the alert; again is 422 ALREADY_ACKNOWLEDGED; nothing breached is 422', async () => {
     const { path } = await openBreached();
-    const notBreached = await bed.call('POST', `${path}/acknowledgements`, {
+    const notBreached = await bed().call('POST', `${path}/acknowledgements`, {
       as: 'supervisor',
       body: { key: 'rts.filing', by: 'S-0400' },
     });
     expectError(notBreached, 422, 'NOTHING_TO_ACKNOWLEDGE');
 
-    const acknowledged = await bed.call<{ schedule: CaseView }>('POST', `${path}/acknowledgements`, {
+    const acknowledged = await bed().call<{ schedule: CaseView }>('POST', `${path}/acknowledgements`, {
       as: 'supervisor',
       body: { key: 'rts.response', by: 'S-0400' },
     });
     expect(acknowledged.status).toBe(200);
     expect(deadline(acknowledged.body.schedule, 'rts.response').acknowledged?.by).toBe('S-0400');
-    const again = await bed.call('POST', `${path}/acknowledgements`, {
+    const again = await bed().call('POST', `${path}/acknowledgements`, {
       as: 'supervisor',
       body: { key: 'rts.response', by: 'S-0401' },
     });
@@ -405,7 +402,7 @@ describe('acknowledging breach alerts', () => {
     // ACSD's rts.responder escalates to a supervisor role with two recipients.
     const { path, caseNumber } = await openBreached('ACSD');
     const alerts = await eventually(async () => {
-      const found = bed.smtp.messages.filter(
+      const found = bed().smtp.messages.filter(
         (m) => m.text.includes(caseNumber) && /Deadline missed/.test(m.text),
       );
       return found.length >= 2 ? found : undefined;
@@ -414,7 +411,7 @@ describe('acknowledging breach alerts', () => {
     const linkTo = (address: string): string => {
       const alert = alerts.find((m) => m.envelope.to.join() === address);
       const link = /Acknowledge: (\S+)/.exec(alert?.text ?? '')?.[1] as string;
-      expect(link.startsWith(`${bed.url}/ack?t=`)).toBe(true);
+      expect(link.startsWith(`${bed().url}/ack?t=`)).toBe(true);
       return link;
     };
     const mine = linkTo('supervisor@acsd.example.org');
@@ -429,7 +426,7 @@ describe('acknowledging breach alerts', () => {
       expect(await timelineTypes()).toEqual(timelineBefore);
     };
     const post = (t: string) =>
-      fetch(`${bed.url}/ack`, {
+      fetch(`${bed().url}/ack`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ t }).toString(),
@@ -471,10 +468,10 @@ describe('acknowledging breach alerts', () => {
     macBytes[0] = (macBytes[0] as number) ^ 0xff;
     const badMac = `${payload}.${macBytes.toString('base64url')}`;
     for (const t of [reassigned, badMac, '', 'not-a-token']) {
-      await expectPage(await fetch(`${bed.url}/ack?t=${encodeURIComponent(t)}`), 403, 'ACK_LINK_INVALID');
+      await expectPage(await fetch(`${bed().url}/ack?t=${encodeURIComponent(t)}`), 403, 'ACK_LINK_INVALID');
       await expectPage(await post(t), 403, 'ACK_LINK_INVALID');
     }
-    await expectPage(await fetch(`${bed.url}/ack`), 403, 'ACK_LINK_INVALID');
+    await expectPage(await fetch(`${bed().url}/ack`), 403, 'ACK_LINK_INVALID');
     await unchanged();
 
     // Expired: signed with the worker's key, but past its expiry.
@@ -486,9 +483,9 @@ describe('acknowledging breach alerts', () => {
         noticeKey: 'rts.response/breach/1',
         expiresAt: new Date(Date.now() - 1_000),
       },
-      bed.ackLinkKey,
+      bed().ackLinkKey,
     );
-    await expectPage(await fetch(`${bed.url}/ack?t=${expired}`), 410, 'ACK_LINK_EXPIRED');
+    await expectPage(await fetch(`${bed().url}/ack?t=${expired}`), 410, 'ACK_LINK_EXPIRED');
     await expectPage(await post(expired), 410, 'ACK_LINK_EXPIRED');
     await unchanged();
 
@@ -521,13 +518,13 @@ describe('acknowledging breach alerts', () => {
         noticeKey: 'rts.response/breach/1',
         expiresAt: new Date(Date.now() + 60_000),
       },
-      bed.ackLinkKey,
+      bed().ackLinkKey,
     );
-    await expectPage(await fetch(`${bed.url}/ack?t=${missing}`), 404, 'CASE_NOT_FOUND');
+    await expectPage(await fetch(`${bed().url}/ack?t=${missing}`), 404, 'CASE_NOT_FOUND');
     await expectPage(await post(missing), 404, 'CASE_NOT_FOUND');
 
     // The API's log lines never carry a token.
-    const logs = bed.apiLogLines.join('\n');
+    const logs = bed().apiLogLines.join('\n');
     for (const t of [tokenOf(mine), tokenOf(backup), expired]) expect(logs).not.toContain(t.split('.')[1]);
   });
 });
@@ -556,7 +553,7 @@ describe('GET /deadlines/due', () => {
       }>;
       query: string;
     };
-    const due = (query: string) => bed.call<Due>('GET', `/deadlines/due?${query}`, { as: 'supervisor' });
+    const due = (query: string) => bed().call<Due>('GET', `/deadlines/due?${query}`, { as: 'supervisor' });
     const numbers = (response: ApiResponse<Due>) => response.body.cases.map((c) => c.caseNumber).sort();
     const settle = async (query: string, expected: string[]) =>
       eventually(
@@ -605,7 +602,7 @@ describe('GET /deadlines/due', () => {
 
 describe('docs, health, and what reaches logs and history', () => {
   test('/docs and /docs/openapi.json describe every case type, event and route, without a credential', async () => {
-    const spec = await bed.call<{
+    const spec = await bed().call<{
       openapi: string;
       paths: Record<string, Record<string, unknown>>;
       components: { schemas: Record<string, unknown> };
@@ -664,34 +661,34 @@ describe('docs, health, and what reaches logs and history', () => {
       't',
     ]);
 
-    const page = await fetch(`${bed.url}/docs`);
+    const page = await fetch(`${bed().url}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toContain('/cases/grievance/{caseNumber}/events/rts-submitted');
 
-    const health = await bed.call('GET', '/health');
+    const health = await bed().call('GET', '/health');
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', temporal: 'reachable' } });
-    expectError(await bed.call('GET', '/no/such/route', { as: 'administrator' }), 404, 'ROUTE_NOT_FOUND');
+    expectError(await bed().call('GET', '/no/such/route', { as: 'administrator' }), 404, 'ROUTE_NOT_FOUND');
   });
 
   test('request logs carry opaque fields only; a note never reaches a log line or the stored history', async () => {
     const note = 'inmate Bartholomew Quixley-Ravensworth says officer Delphine Abernathy-Coyle struck him';
     const { path, caseNumber } = await openCase();
-    const logStart = bed.apiLogLines.length;
+    const logStart = bed().apiLogLines.length;
     expect(
       (await record(path, 'rts-submitted', { at: iso(Date.now() - 60_000), by: 'S-0100', note })).status,
     ).toBe(200);
     // A refused and a malformed request quote nothing either.
     await record(path, 'rts-submitted', { at: iso(Date.now() - 60_000), by: 'S-0100', note });
-    await bed.call('POST', `${path}/events/rts-responded`, {
+    await bed().call('POST', `${path}/events/rts-responded`, {
       as: 'caseSystem',
       rawBody: `{"note": "${note}"`,
       headers: { 'content-type': 'application/json' },
     });
     // A request's log line is written once its response has gone out: wait for all three.
     const lines = await eventually(async () => {
-      const written = bed.apiLogLines
-        .slice(logStart)
+      const written = bed()
+        .apiLogLines.slice(logStart)
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       return written.length >= 3 ? written : undefined;
     }, 'three log lines');
@@ -708,28 +705,28 @@ describe('docs, health, and what reaches logs and history', () => {
       keyId: 'cms-test',
     });
     for (const secret of ['Bartholomew', 'Quixley', 'Abernathy', 'struck']) {
-      expect(bed.apiLogLines.join('\n')).not.toContain(secret);
+      expect(bed().apiLogLines.join('\n')).not.toContain(secret);
     }
     // The note went into the case, readable through the codec, but the server holds it encrypted.
-    const history = await bed.rawClient.workflow.getHandle(`grievance-${caseNumber}`).fetchHistory();
-    expect(await decodedText(history, bed.codec)).toContain(note);
+    const history = await bed().rawClient.workflow.getHandle(`grievance-${caseNumber}`).fetchHistory();
+    expect(await decodedText(history, bed().codec)).toContain(note);
     expect(findLeaks(history, [note, 'Quixley-Ravensworth'])).toEqual([]);
   });
 
   test("a Title IX report opened through the API: the parties' names reach neither logs nor stored history", async () => {
-    const logStart = bed.apiLogLines.length;
+    const logStart = bed().apiLogLines.length;
     const { caseNumber } = await openTitleIx();
-    const shown = await bed.call<CaseRecord>('GET', `/cases/title-ix/${caseNumber}`, {
+    const shown = await bed().call<CaseRecord>('GET', `/cases/title-ix/${caseNumber}`, {
       as: 'titleIxAdministrator',
     });
     expect(shown.status).toBe(200);
     expect(shown.body.schedule).toMatchObject({ caseType: 'title-ix', caseNumber });
     const secrets = PARTIES.flatMap((p) => [p.name, p.email]);
-    const logs = bed.apiLogLines.slice(logStart).join('\n');
+    const logs = bed().apiLogLines.slice(logStart).join('\n');
     expect(logs).toContain(caseNumber);
     for (const secret of secrets) expect(logs).not.toContain(secret);
-    const history = await bed.rawClient.workflow.getHandle(`title-ix-${caseNumber}`).fetchHistory();
-    expect(await decodedText(history, bed.codec)).toContain(PARTIES[0]?.name);
+    const history = await bed().rawClient.workflow.getHandle(`title-ix-${caseNumber}`).fetchHistory();
+    expect(await decodedText(history, bed().codec)).toContain(PARTIES[0]?.name);
     expect(findLeaks(history, secrets)).toEqual([]);
   });
 });

@@ -6,23 +6,9 @@
 import type { TimelineEvent } from '../../workflows/deadlines';
 import type { ConductView } from '../../workflows/conduct-report';
 import { decodedText, findLeaks } from '../confidentiality/support';
-import {
-  DAY,
-  eventually,
-  iso,
-  newCaseNumber,
-  startApiTestbed,
-  type ApiResponse,
-  type ApiTestbed,
-} from './support';
+import { type ApiResponse, apiTestbedPerFile, DAY, eventually, iso, newCaseNumber } from './support';
 
-let bed: ApiTestbed;
-beforeAll(async () => {
-  bed = await startApiTestbed();
-}, 180_000);
-afterAll(async () => {
-  await bed?.teardown();
-});
+const bed = apiTestbedPerFile();
 
 const HOUR = 3_600_000;
 interface CaseRecord {
@@ -59,25 +45,25 @@ function reportIntake(caseNumber: string, now: number) {
 }
 
 const hrMail = (caseNumber: string) =>
-  bed.smtp.messages.filter(
+  bed().smtp.messages.filter(
     (m) => m.envelope.to.includes('hr@omes-pwp.example.org') && m.text.includes(caseNumber),
   );
 
 test('a conduct report walks through the report, the start and the completion of the investigation, with mail to HR', async () => {
-  const logStart = bed.apiLogLines.length;
+  const logStart = bed().apiLogLines.length;
   const now = Date.now();
   const caseNumber = newCaseNumber('CR');
   const path = `/cases/conduct-report/${caseNumber}`;
   const record = (event: string, body: unknown) =>
-    bed.call<{ schedule: ConductView }>('POST', `${path}/events/${event}`, { as: 'caseSystem', body });
+    bed().call<{ schedule: ConductView }>('POST', `${path}/events/${event}`, { as: 'caseSystem', body });
 
-  const opened = await bed.call('POST', '/cases/conduct-report', {
+  const opened = await bed().call('POST', '/cases/conduct-report', {
     as: 'caseSystem',
     body: reportIntake(caseNumber, now),
   });
   expect(opened.status).toBe(201);
   expect(opened.headers.get('location')).toBe(path);
-  const again = await bed.call('POST', '/cases/conduct-report', {
+  const again = await bed().call('POST', '/cases/conduct-report', {
     as: 'caseSystem',
     body: reportIntake(caseNumber, now),
   });
@@ -85,7 +71,7 @@ test('a conduct report walks through the report, the start and the completion of
 
   // The report: its limits, each an agency setting citing seed 000; the ex-offender status explained.
   const shown = await eventually(async () => {
-    const r = await bed.call<CaseRecord>('GET', path, { as: 'caseSystem' });
+    const r = await bed().call<CaseRecord>('GET', path, { as: 'caseSystem' });
     return r.status === 200 && r.body.schedule.deadlines.length > 0 ? r.body : undefined;
   }, 'the first schedule');
   const view = shown.schedule;
@@ -164,11 +150,11 @@ test('a conduct report walks through the report, the start and the completion of
 
   // The people and the allegation reach neither the API's logs nor the stored history in the clear.
   const secrets = [PERSON, REPORTER, ACCUSED, CATEGORY];
-  const logs = bed.apiLogLines.slice(logStart).join('\n');
+  const logs = bed().apiLogLines.slice(logStart).join('\n');
   expect(logs).toContain(caseNumber);
   for (const secret of secrets) expect(logs).not.toContain(secret);
-  const history = await bed.rawClient.workflow.getHandle(`conduct-report-${caseNumber}`).fetchHistory();
-  expect(await decodedText(history, bed.codec)).toContain(PERSON);
+  const history = await bed().rawClient.workflow.getHandle(`conduct-report-${caseNumber}`).fetchHistory();
+  expect(await decodedText(history, bed().codec)).toContain(PERSON);
   expect(findLeaks(history, secrets)).toEqual([]);
   for (const mail of hrMail(caseNumber))
     for (const secret of secrets) expect(mail.text).not.toContain(secret);
@@ -176,7 +162,7 @@ test('a conduct report walks through the report, the start and the completion of
 
 test('bad intake is refused naming the field; the disclosure kind opens for the warden', async () => {
   const now = Date.now();
-  const bad = await bed.call('POST', '/cases/conduct-report', {
+  const bad = await bed().call('POST', '/cases/conduct-report', {
     as: 'caseSystem',
     body: { ...reportIntake(newCaseNumber('CR'), now), reportedAt: iso(now - 5 * HOUR) },
   });
@@ -184,7 +170,7 @@ test('bad intake is refused naming the field; the disclosure kind opens for the 
   expect(errorOf(bad)).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'reportedAt' } });
 
   const caseNumber = newCaseNumber('CR');
-  const disclosure = await bed.call('POST', '/cases/conduct-report', {
+  const disclosure = await bed().call('POST', '/cases/conduct-report', {
     as: 'caseSystem',
     body: {
       kind: 'disclosure',
@@ -198,14 +184,14 @@ test('bad intake is refused naming the field; the disclosure kind opens for the 
   expect(disclosure.status).toBe(201);
   await eventually(
     async () =>
-      bed.smtp.messages.some(
+      bed().smtp.messages.some(
         (m) => m.envelope.to.includes('warden@wdoc.example.org') && m.text.includes(caseNumber),
       )
         ? true
         : undefined,
     'the notice to the warden',
   );
-  const decided = await bed.call<{ schedule: ConductView }>(
+  const decided = await bed().call<{ schedule: ConductView }>(
     'POST',
     `/cases/conduct-report/${caseNumber}/events/warden-decided`,
     {
@@ -218,7 +204,7 @@ test('bad intake is refused naming the field; the disclosure kind opens for the 
 });
 
 test('OpenAPI documents the conduct-report paths; a preview of seed 000 needs no case', async () => {
-  const spec = await bed.call<{ paths: Record<string, Record<string, unknown>> }>(
+  const spec = await bed().call<{ paths: Record<string, Record<string, unknown>> }>(
     'GET',
     '/docs/openapi.json',
   );
@@ -233,7 +219,7 @@ test('OpenAPI documents the conduct-report paths; a preview of seed 000 needs no
   ]) {
     expect(spec.body.paths).toHaveProperty([path]);
   }
-  const preview = await bed.call<{ entries: Array<{ key: string; dueAt?: string; sourceText: string }> }>(
+  const preview = await bed().call<{ entries: Array<{ key: string; dueAt?: string; sourceText: string }> }>(
     'POST',
     '/preview/omes-pwp-conduct',
     {
@@ -258,7 +244,7 @@ test('discipline: a 100-day visitation restriction is refused with 422 and the t
   const now = Date.now();
   const caseNumber = newCaseNumber('DSC');
   const path = `/cases/discipline/${caseNumber}`;
-  const opened = await bed.call('POST', '/cases/discipline', {
+  const opened = await bed().call('POST', '/cases/discipline', {
     as: 'caseSystem',
     body: {
       caseNumber,
@@ -275,11 +261,11 @@ test('discipline: a 100-day visitation restriction is refused with 422 and the t
   });
   expect(opened.status).toBe(201);
   const task = await eventually(async () => {
-    const r = await bed.call<CaseRecord>('GET', path, { as: 'caseSystem' });
+    const r = await bed().call<CaseRecord>('GET', path, { as: 'caseSystem' });
     return r.body.schedule?.serviceTasks?.[0]?.task;
   }, 'the offense report task');
   const record = (event: string, body: unknown) =>
-    bed.call('POST', `${path}/events/${event}`, { as: 'caseSystem', body });
+    bed().call('POST', `${path}/events/${event}`, { as: 'caseSystem', body });
   expect(
     (
       await record('service-recorded', {

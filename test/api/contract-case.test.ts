@@ -5,23 +5,9 @@
 import type { ReceivedMessage } from '../helpers/smtp';
 import type { ContractView } from '../../workflows/contract';
 import type { TimelineEvent } from '../../workflows/deadlines';
-import {
-  DAY,
-  eventually,
-  iso,
-  newCaseNumber,
-  startApiTestbed,
-  type ApiResponse,
-  type ApiTestbed,
-} from './support';
+import { type ApiResponse, apiTestbedPerFile, DAY, eventually, iso, newCaseNumber } from './support';
 
-let bed: ApiTestbed;
-beforeAll(async () => {
-  bed = await startApiTestbed();
-}, 180_000);
-afterAll(async () => {
-  await bed?.teardown();
-});
+const bed = apiTestbedPerFile();
 
 interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -36,13 +22,13 @@ function expectError(response: ApiResponse, status: number, code: string): Error
 }
 
 const record = (path: string, event: string, body: unknown) =>
-  bed.call<{ schedule: ContractView }>('POST', `${path}/events/${event}`, { as: 'caseSystem', body });
+  bed().call<{ schedule: ContractView }>('POST', `${path}/events/${event}`, { as: 'caseSystem', body });
 
 /** The one message to `address` about `contractNumber` whose text matches `pattern`, once it arrives. */
 const mail = (address: string, contractNumber: string, pattern: RegExp): Promise<ReceivedMessage> =>
   eventually(
     async () =>
-      bed.smtp.messages.find(
+      bed().smtp.messages.find(
         (m) => m.envelope.to.includes(address) && m.text.includes(contractNumber) && pattern.test(m.text),
       ),
     `a message to ${address} matching ${pattern}`,
@@ -50,7 +36,7 @@ const mail = (address: string, contractNumber: string, pattern: RegExp): Promise
 
 async function openContract(settings?: Record<string, unknown>) {
   const contractNumber = newCaseNumber('ILC');
-  const response = await bed.call('POST', '/cases/contract', {
+  const response = await bed().call('POST', '/cases/contract', {
     as: 'caseSystem',
     body: { contractNumber, facility: 'NC-PWF', ...(settings ? { settings } : {}) },
   });
@@ -114,7 +100,7 @@ test('a contract through warning, suspension, a refused resumption, the letter a
     missing: ['response-letter'],
     source: 'Policy D.0700 §D.0705(a)(2) (seed 004_1d446f472ab24b53.txt)',
   });
-  const before = await bed.call<{ schedule: ContractView; timeline: TimelineEvent[] }>('GET', path, {
+  const before = await bed().call<{ schedule: ContractView; timeline: TimelineEvent[] }>('GET', path, {
     as: 'caseSystem',
   });
   expect(before.body.schedule.stage).toBe('suspended');
@@ -159,7 +145,7 @@ test('a contract through warning, suspension, a refused resumption, the letter a
 
   // Visible across cases from Temporal visibility, with the Stage search attribute.
   const due = await eventually(async () => {
-    const r = await bed.call<{ cases: Array<{ caseNumber: string; stage: string }> }>(
+    const r = await bed().call<{ cases: Array<{ caseNumber: string; stage: string }> }>(
       'GET',
       '/deadlines/due?caseType=contract&facility=NC-PWF',
       { as: 'administrator' },
@@ -170,7 +156,7 @@ test('a contract through warning, suspension, a refused resumption, the letter a
 }, 120_000);
 
 test('a bad setting, heading or event is refused naming the field; the OpenAPI document lists the contract events', async () => {
-  const bad = await bed.call('POST', '/cases/contract', {
+  const bad = await bed().call('POST', '/cases/contract', {
     as: 'caseSystem',
     body: {
       contractNumber: newCaseNumber('ILC'),
@@ -199,7 +185,7 @@ test('a bad setting, heading or event is refused naming the field; the OpenAPI d
     'UNKNOWN_EVENT',
   );
 
-  const spec = await bed.call<{
+  const spec = await bed().call<{
     paths: Record<string, Record<string, unknown>>;
     components: { schemas: Record<string, unknown> };
   }>('GET', '/docs/openapi.json');

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { apiErrorCodes } from '../../server/api/errors';
 import { caseTypeNames, type CaseType } from '../../client/case-types';
 import { refusalCodes } from '../../domain/errors';
+import { sampleDisciplineIntake } from '../../scripts/sample-intakes';
 import { grievanceIntake, HOUR, iso, newCaseNumber, startApiTestbed, type ApiTestbed } from './support';
 
 /**
@@ -58,22 +59,7 @@ function intake(caseType: CaseType): { caseNumber: string; body: Record<string, 
     }
     case 'discipline': {
       const caseNumber = newCaseNumber('DSC');
-      return {
-        caseNumber,
-        body: {
-          caseNumber,
-          facility: 'LARC',
-          offenseCode: '09-4',
-          offenseClass: 'A',
-          reportingStaffId: 'S-0201',
-          witnessingStaffIds: ['S-0202'],
-          acceptingStaffId: 'S-0203',
-          preHearingDetention: false,
-          subjectId: 'SUBJ-CONTRACT',
-          reportedAt: iso(now - 2 * HOUR),
-          acceptedAt: iso(now - HOUR),
-        },
-      };
+      return { caseNumber, body: sampleDisciplineIntake(caseNumber, 'SUBJ-CONTRACT', now) };
     }
     case 'title-ix': {
       const caseNumber = newCaseNumber('T9');

@@ -1,14 +1,8 @@
 // POST /cases/import on the real stack: a result per line, the same refusals as the single-case
 // operations, a re-sent batch resumes where it stopped, and a key's case types hold line by line.
-import { DAY, HOUR, grievanceIntake, iso, startApiTestbed, type ApiTestbed } from './support';
+import { apiTestbedPerFile, DAY, grievanceIntake, HOUR, iso } from './support';
 
-let bed: ApiTestbed;
-beforeAll(async () => {
-  bed = await startApiTestbed();
-}, 180_000);
-afterAll(async () => {
-  await bed?.teardown();
-});
+const bed = apiTestbedPerFile();
 
 interface ImportAnswer {
   summary: { lines: number; imported: number; rejected: number };
@@ -29,7 +23,7 @@ interface ImportAnswer {
 }
 
 const timelineTypes = async (caseNumber: string) =>
-  (await bed.docket.timeline('grievance', caseNumber)).map((e) => e.type);
+  (await bed().docket.timeline('grievance', caseNumber)).map((e) => e.type);
 
 test('a result per line; the fixed batch re-sent resumes the stuck case and records nothing twice', async () => {
   const now = Date.now();
@@ -49,7 +43,7 @@ test('a result per line; the fixed batch re-sent resumes the stuck case and reco
       events: [{ event: 'teleported', at: iso(now), by: 'S-1' }],
     },
   ];
-  const first = await bed.call<ImportAnswer>('POST', '/cases/import', {
+  const first = await bed().call<ImportAnswer>('POST', '/cases/import', {
     as: 'caseSystem',
     body: { lines: batch },
   });
@@ -73,7 +67,7 @@ test('a result per line; the fixed batch re-sent resumes the stuck case and reco
     },
   });
   // The same refusal the single-event operation gives.
-  const single = await bed.call<{ error: { code: string; message: string } }>(
+  const single = await bed().call<{ error: { code: string; message: string } }>(
     'POST',
     `/cases/grievance/${stuck.caseNumber}/events/grievance-filed`,
     { as: 'caseSystem', body: { at: filed.at, by: filed.by } },
@@ -99,7 +93,7 @@ test('a result per line; the fixed batch re-sent resumes the stuck case and reco
   expect(await timelineTypes(stuck.caseNumber)).not.toContain('grievance.filed');
 
   const fixed = [batch[0], { caseType: 'grievance', intake: stuck, events: [submitted, responded, filed] }];
-  const second = await bed.call<ImportAnswer>('POST', '/cases/import', {
+  const second = await bed().call<ImportAnswer>('POST', '/cases/import', {
     as: 'caseSystem',
     body: { lines: fixed },
   });
@@ -116,7 +110,7 @@ test('a result per line; the fixed batch re-sent resumes the stuck case and reco
 
 test("a key's case types hold line by line; a malformed batch changes nothing", async () => {
   const intake = grievanceIntake();
-  const scoped = await bed.call<ImportAnswer>('POST', '/cases/import', {
+  const scoped = await bed().call<ImportAnswer>('POST', '/cases/import', {
     as: 'titleIxAdministrator',
     body: { lines: [{ caseType: 'grievance', intake, events: [] }] },
   });
@@ -126,9 +120,9 @@ test("a key's case types hold line by line; a malformed batch changes nothing", 
     details: { field: 'caseType', value: 'grievance' },
     state: { opened: false },
   });
-  await expect(bed.docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(/not found/i);
+  await expect(bed().docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(/not found/i);
 
-  const empty = await bed.call<{ error: { code: string; details: { field: string } } }>(
+  const empty = await bed().call<{ error: { code: string; details: { field: string } } }>(
     'POST',
     '/cases/import',
     {
@@ -141,7 +135,7 @@ test("a key's case types hold line by line; a malformed batch changes nothing", 
     'INVALID_INPUT',
     'lines',
   ]);
-  const tooMany = await bed.call<{ error: { code: string } }>('POST', '/cases/import', {
+  const tooMany = await bed().call<{ error: { code: string } }>('POST', '/cases/import', {
     as: 'administrator',
     body: {
       lines: Array.from({ length: 501 }, () => ({
@@ -153,7 +147,7 @@ test("a key's case types hold line by line; a malformed batch changes nothing", 
   });
   expect([tooMany.status, tooMany.body.error.code]).toEqual([422, 'INVALID_INPUT']);
 
-  const doc = await bed.call<{ paths: Record<string, Record<string, { 'x-docket-roles': string[] }>> }>(
+  const doc = await bed().call<{ paths: Record<string, Record<string, { 'x-docket-roles': string[] }>> }>(
     'GET',
     '/docs/openapi.json',
   );

@@ -4,15 +4,16 @@
 import { signAckLink } from '../../activities/ack-link';
 import type { ApiRole } from '../../server/api/auth';
 import { routes, type RouteName } from '../../server/api/routes';
-import { eventually, grievanceIntake, iso, startApiTestbed, type ApiTestbed, type KeyName } from './support';
+import {
+  type ApiTestbed,
+  apiTestbedPerFile,
+  eventually,
+  grievanceIntake,
+  iso,
+  type KeyName,
+} from './support';
 
-let bed: ApiTestbed;
-beforeAll(async () => {
-  bed = await startApiTestbed();
-}, 180_000);
-afterAll(async () => {
-  await bed?.teardown();
-});
+const bed = apiTestbedPerFile();
 
 const keyOfRole: Record<ApiRole, KeyName> = {
   'case-system': 'caseSystem',
@@ -48,12 +49,12 @@ interface Attempt {
 
 async function openedCase(): Promise<string> {
   const intake = grievanceIntake();
-  await bed.docket.openCase('grievance', intake);
+  await bed().docket.openCase('grievance', intake);
   return intake.caseNumber;
 }
 
 async function timelineTypes(caseNumber: string): Promise<string[]> {
-  return (await bed.docket.timeline('grievance', caseNumber)).map((e) => e.type);
+  return (await bed().docket.timeline('grievance', caseNumber)).map((e) => e.type);
 }
 
 /** For each protected route: a real request that an allowed role completes with `success`. */
@@ -67,7 +68,7 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
         path: '/cases/grievance',
         body: intake,
         unchanged: async () => {
-          await expect(bed.docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(
+          await expect(bed().docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(
             /not found/i,
           );
         },
@@ -83,7 +84,7 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
         path: '/cases/import',
         body: { lines: [{ caseType: 'grievance', intake, events: [] }] },
         unchanged: async () => {
-          await expect(bed.docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(
+          await expect(bed().docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(
             /not found/i,
           );
         },
@@ -111,11 +112,11 @@ const attempts: Record<ProtectedRoute, { make: () => Promise<Attempt>; success: 
     make: async () => {
       const caseNumber = await openedCase();
       const now = Date.now();
-      await bed.docket.recordEvent('grievance', caseNumber, 'rts-submitted', {
+      await bed().docket.recordEvent('grievance', caseNumber, 'rts-submitted', {
         at: iso(now - 60_000),
         by: 'S-0100',
       });
-      const view = await bed.docket.recordEvent('grievance', caseNumber, 'rts-responded', {
+      const view = await bed().docket.recordEvent('grievance', caseNumber, 'rts-responded', {
         at: iso(now - 30_000),
         by: 'S-0101',
       });
@@ -195,10 +196,14 @@ describe.each(Object.keys(expectedRoles) as ProtectedRoute[])('%s', (name) => {
   test(`401 without a key or with an unknown one; 403 for ${denied.join(', ') || 'no role'}`, async () => {
     const attempt = await attempts[name].make();
     const send = (as: Parameters<ApiTestbed['call']>[2]) =>
-      bed.call<{ error: { code: string; details?: Record<string, unknown> } }>(attempt.method, attempt.path, {
-        body: attempt.body,
-        ...as,
-      });
+      bed().call<{ error: { code: string; details?: Record<string, unknown> } }>(
+        attempt.method,
+        attempt.path,
+        {
+          body: attempt.body,
+          ...as,
+        },
+      );
 
     const none = await send({});
     expect([none.status, none.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
@@ -221,7 +226,7 @@ describe.each(Object.keys(expectedRoles) as ProtectedRoute[])('%s', (name) => {
   test(`${allowed.join(', ')} get through`, async () => {
     for (const role of allowed) {
       const attempt = await attempts[name].make();
-      const response = await bed.call<{ error?: { code: string } }>(attempt.method, attempt.path, {
+      const response = await bed().call<{ error?: { code: string } }>(attempt.method, attempt.path, {
         as: keyOfRole[role],
         body: attempt.body,
       });
@@ -235,13 +240,13 @@ describe.each(Object.keys(expectedRoles) as ProtectedRoute[])('%s', (name) => {
 });
 
 test('the role is checked before the body is read: a refused caller gets 403 even for a malformed body', async () => {
-  const response = await bed.call('POST', '/cases/grievance', {
+  const response = await bed().call('POST', '/cases/grievance', {
     as: 'supervisor',
     rawBody: '{"caseNumber": ',
     headers: { 'content-type': 'application/json' },
   });
   expect(response.status).toBe(403);
-  const anonymous = await bed.call('POST', '/cases/grievance', {
+  const anonymous = await bed().call('POST', '/cases/grievance', {
     rawBody: '{"caseNumber": ',
     headers: { 'content-type': 'application/json' },
   });
@@ -249,9 +254,9 @@ test('the role is checked before the body is read: a refused caller gets 403 eve
 });
 
 test('the open routes answer without a key', async () => {
-  expect((await bed.call('GET', '/health')).status).toBe(200);
-  expect((await bed.call('GET', '/docs/openapi.json')).status).toBe(200);
-  expect((await fetch(`${bed.url}/docs`)).status).toBe(200);
+  expect((await bed().call('GET', '/health')).status).toBe(200);
+  expect((await bed().call('GET', '/docs/openapi.json')).status).toBe(200);
+  expect((await fetch(`${bed().url}/docs`)).status).toBe(200);
   // The acknowledgement page's credential is its signed link: with one it reaches the case (which
   // has nothing breached yet), without one it is refused as a bad link, never asked for a key.
   const token = signAckLink(
@@ -262,12 +267,12 @@ test('the open routes answer without a key', async () => {
       noticeKey: 'rts.filing/breach/1',
       expiresAt: new Date(Date.now() + 3_600_000),
     },
-    bed.ackLinkKey,
+    bed().ackLinkKey,
   );
-  const page = await fetch(`${bed.url}/ack?t=${token}`);
+  const page = await fetch(`${bed().url}/ack?t=${token}`);
   expect([page.status, await page.text()]).toEqual([409, expect.stringContaining('NOTHING_TO_ACKNOWLEDGE')]);
   const unsigned = await fetch(
-    `${bed.url}/ack?workflowId=grievance-${await openedCase()}&deadline=rts.response`,
+    `${bed().url}/ack?workflowId=grievance-${await openedCase()}&deadline=rts.response`,
   );
   expect(unsigned.status).toBe(403);
   expect(unsigned.headers.get('www-authenticate')).toBeNull();
@@ -276,14 +281,14 @@ test('the open routes answer without a key', async () => {
 
 test('a key limited to other case types is 403 on grievances and sees none of them in deadlines due', async () => {
   const caseNumber = await openedCase();
-  const read = await bed.call<{ error: { code: string } }>('GET', `/cases/grievance/${caseNumber}`, {
+  const read = await bed().call<{ error: { code: string } }>('GET', `/cases/grievance/${caseNumber}`, {
     as: 'titleIxAdministrator',
   });
   expect([read.status, read.body.error.code]).toEqual([403, 'FORBIDDEN']);
   const intake = grievanceIntake();
-  const open = await bed.call('POST', '/cases/grievance', { as: 'titleIxAdministrator', body: intake });
+  const open = await bed().call('POST', '/cases/grievance', { as: 'titleIxAdministrator', body: intake });
   expect(open.status).toBe(403);
-  await expect(bed.docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(/not found/i);
+  await expect(bed().docket.handle('grievance', intake.caseNumber).describe()).rejects.toThrow(/not found/i);
   // Its own case type it may open and read.
   const report = {
     caseNumber: `T9-${caseNumber.split('-').pop()}`,
@@ -291,22 +296,24 @@ test('a key limited to other case types is 403 on grievances and sees none of th
     coordinatorId: 'S-T9C',
     parties: [{ id: 'P-0001', role: 'complainant', email: 'complainant@home.example.net' }],
   };
-  const ownOpen = await bed.call('POST', '/cases/title-ix', { as: 'titleIxAdministrator', body: report });
+  const ownOpen = await bed().call('POST', '/cases/title-ix', { as: 'titleIxAdministrator', body: report });
   expect(ownOpen.status).toBe(201);
-  const ownRead = await bed.call('GET', `/cases/title-ix/${report.caseNumber}`, {
+  const ownRead = await bed().call('GET', `/cases/title-ix/${report.caseNumber}`, {
     as: 'titleIxAdministrator',
   });
   expect(ownRead.status).toBe(200);
-  const filtered = await bed.call('GET', '/deadlines/due?caseType=grievance', { as: 'titleIxAdministrator' });
+  const filtered = await bed().call('GET', '/deadlines/due?caseType=grievance', {
+    as: 'titleIxAdministrator',
+  });
   expect(filtered.status).toBe(403);
-  const all = await bed.call<{ cases: Array<{ caseType: string }> }>('GET', '/deadlines/due', {
+  const all = await bed().call<{ cases: Array<{ caseType: string }> }>('GET', '/deadlines/due', {
     as: 'titleIxAdministrator',
   });
   expect(all.status).toBe(200);
   expect(all.body.cases.filter((c) => c.caseType === 'grievance')).toEqual([]);
   // The same request with an unlimited administrator key does see grievances (so the check can fail).
   await eventually(async () => {
-    const unlimited = await bed.call<{ cases: Array<{ caseNumber: string }> }>('GET', '/deadlines/due', {
+    const unlimited = await bed().call<{ cases: Array<{ caseNumber: string }> }>('GET', '/deadlines/due', {
       as: 'administrator',
     });
     return unlimited.body.cases.some((c) => c.caseNumber === caseNumber) ? true : undefined;

@@ -94,6 +94,24 @@ export interface ApiTestbedOptions {
   archive?: CaseArchive;
 }
 
+/**
+ * One testbed for a whole test file: started before its first test (3 minutes allowed), torn down
+ * after its last. Tests reach it through the returned function.
+ */
+export function apiTestbedPerFile(options: ApiTestbedOptions = {}): () => ApiTestbed {
+  let bed: ApiTestbed | undefined;
+  beforeAll(async () => {
+    bed = await startApiTestbed(options);
+  }, 180_000);
+  afterAll(async () => {
+    await bed?.teardown();
+  });
+  return () => {
+    if (!bed) throw new Error('the API testbed did not start (see beforeAll)');
+    return bed;
+  };
+}
+
 export async function startApiTestbed(options: ApiTestbedOptions = {}): Promise<ApiTestbed> {
   const [env, workflowBundle, smtp] = await Promise.all([
     options.timeSkipping ? createTimeSkippingEnv() : createDevServerEnv(),

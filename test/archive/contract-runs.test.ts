@@ -4,7 +4,6 @@
 // the workflow (`temporal workflow delete`, what the namespace's retention does later) the record
 // reads back with every run's timeline, and its contract number cannot be opened as a new case, through
 // the client or over HTTP.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { clientErrorStatusOf } from '../../server/api/errors';
 import { generateKey, Keyring } from '../../infra/keys';
 import type { ContractView } from '../../workflows/contract';
 import { DAY, eventually, HOUR, iso, newCaseNumber, startApiTestbed, type ApiTestbed } from '../api/support';
+import { deleteWorkflow } from '../helpers/temporal';
 
 const codecKey = generateKey();
 const keyring = Keyring.fromSpec({ current: 'api-test', keys: { 'api-test': codecKey } });
@@ -35,20 +35,7 @@ afterAll(async () => {
 
 /** Deletes the workflow as the namespace's retention eventually does, with the pinned Temporal CLI. */
 async function deleteFromTemporal(workflowId: string): Promise<void> {
-  const deleted = spawnSync(
-    process.env.DOCKET_TEMPORAL_CLI as string,
-    [
-      'workflow',
-      'delete',
-      '--workflow-id',
-      workflowId,
-      '--address',
-      bed.env.address,
-      '--namespace',
-      'default',
-    ],
-    { encoding: 'utf8', timeout: 30_000 },
-  );
+  const deleted = deleteWorkflow(bed.env.address, workflowId);
   expect(deleted.status).toBe(0);
   // Deletion is asynchronous: the dev server removes a closed workflow some 30 seconds later.
   await eventually(

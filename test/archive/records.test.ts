@@ -5,7 +5,7 @@
 // `docket` CLI, field for field equal to what the live case showed when it closed. The archive file
 // holds none of the test's names; disposal is refused before the retention date and under a legal
 // hold, and once both are out of the way it removes the record and says so.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import type { CaseRecord } from '../../client/cases';
 import type { CaseView } from '../../workflows/case-messages';
 import { generateKey, Keyring } from '../../infra/keys';
 import { DAY, HOUR, iso, newCaseNumber, startApiTestbed, type ApiTestbed } from '../api/support';
+import { deleteWorkflow } from '../helpers/temporal';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const codecKey = generateKey();
@@ -95,21 +96,7 @@ async function closedLive(caseType: CaseType, caseNumber: string, closing: CaseV
 /** Deletes the workflow as the namespace's retention eventually does, with the pinned Temporal CLI. */
 async function deleteFromTemporal(caseType: CaseType, caseNumber: string): Promise<void> {
   const workflowId = bed.docket.handle(caseType, caseNumber).workflowId;
-  const cli = process.env.DOCKET_TEMPORAL_CLI as string;
-  const deleted = spawnSync(
-    cli,
-    [
-      'workflow',
-      'delete',
-      '--workflow-id',
-      workflowId,
-      '--address',
-      bed.env.address,
-      '--namespace',
-      'default',
-    ],
-    { encoding: 'utf8', timeout: 30_000 },
-  );
+  const deleted = deleteWorkflow(bed.env.address, workflowId);
   expect(deleted.status).toBe(0);
   // Deletion is asynchronous: the dev server removes a closed workflow some 30 seconds later.
   const giveUpAt = Date.now() + 120_000;

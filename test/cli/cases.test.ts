@@ -1,55 +1,19 @@
 // `docket cases …` and `docket deadlines due` as an administrator runs them: the real CLI process
 // against a real dev server and a real worker, with encrypted payloads.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createDataConverter } from '../../infra/data-converter';
-import { generateKey, loadKeyring } from '../../infra/keys';
-import { docketWorkerBundleOptions } from '../../worker/workflow-bundle';
-import { testActivities } from '../helpers/docket-env';
-import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
-import { createDevServerEnv, uniqueName } from '../helpers/temporal';
+import { startCliBed, type CliBed } from '../helpers/cli';
+import { uniqueName } from '../helpers/temporal';
 
-let env: TestWorkflowEnvironment;
-let smtp: SmtpReceiver;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uniqueName('docket-cli');
-const codecEnv = { DOCKET_CODEC_KEYS: `kcli:${generateKey()}` };
+let bed: CliBed;
 
 beforeAll(async () => {
-  env = await createDevServerEnv();
-  smtp = await startSmtpReceiver();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    ...docketWorkerBundleOptions,
-    dataConverter: createDataConverter(loadKeyring(codecEnv)),
-    activities: await testActivities(smtp),
-  });
-  running = worker.run();
+  bed = await startCliBed('docket-cli');
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await smtp?.close();
-  await env?.teardown();
+  await bed?.teardown();
 });
 
-function docket(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'docket.js'), ...args], {
-      env: { ...process.env, ...codecEnv, TEMPORAL_ADDRESS: env.address, DOCKET_TASK_QUEUE: taskQueue },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const docket = (...args: string[]) => bed.cli(...args);
 
 test('open, record an event, show, list due deadlines; refusals are one line with the rule', async () => {
   const caseNumber = uniqueName('GRV-CLI').toUpperCase().slice(0, 30);

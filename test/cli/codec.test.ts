@@ -1,10 +1,10 @@
 // `docket codec new-key` prints a key the keyring accepts, and refuses a bad key ID in one line.
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { loadKeyring } from '../../infra/keys';
+import { DOCKET_BIN } from '../helpers/cli';
 
 const docket = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'docket.js'), ...args], {
+  spawnSync(process.execPath, [DOCKET_BIN, ...args], {
     encoding: 'utf8',
   });
 

@@ -2,70 +2,25 @@
 // and a real worker. Refused lines land in a rejects file with their refusal and state; fixed there
 // and imported again, every case ends open with all its events, and a re-run changes nothing. Then
 // `docket cases record` prints an imported case's court-ready record to PDF.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { DocketClient } from '../../client/cases';
-import { createDataConverter } from '../../infra/data-converter';
-import { generateKey, loadKeyring } from '../../infra/keys';
-import { docketWorkerBundleOptions } from '../../worker/workflow-bundle';
-import { testActivities } from '../helpers/docket-env';
-import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
-import { createDevServerEnv, uniqueName } from '../helpers/temporal';
+import { startCliBed, type CliBed } from '../helpers/cli';
 
-let env: TestWorkflowEnvironment;
-let smtp: SmtpReceiver;
-let worker: Worker;
-let running: Promise<void>;
-let docketClient: DocketClient;
-const taskQueue = uniqueName('docket-import');
-const codecEnv = { DOCKET_CODEC_KEYS: `kimp:${generateKey()}` };
+let bed: CliBed;
 const dir = mkdtempSync(path.join(tmpdir(), 'docket-import-'));
 
 beforeAll(async () => {
-  env = await createDevServerEnv();
-  smtp = await startSmtpReceiver();
-  const dataConverter = createDataConverter(loadKeyring(codecEnv));
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    ...docketWorkerBundleOptions,
-    dataConverter,
-    activities: await testActivities(smtp),
-  });
-  running = worker.run();
-  const client = new Client({
-    connection: env.connection,
-    namespace: env.namespace ?? 'default',
-    dataConverter,
-  });
-  docketClient = new DocketClient({ client, taskQueue });
+  bed = await startCliBed('docket-import');
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await smtp?.close();
-  await env?.teardown();
+  await bed?.teardown();
 });
 
-function docket(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'docket.js'), ...args], {
-      env: { ...process.env, ...codecEnv, TEMPORAL_ADDRESS: env.address, DOCKET_TASK_QUEUE: taskQueue },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const docket = (...args: string[]) => bed.cli(...args);
 
 const HOUR = 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -81,7 +36,7 @@ const responded = (now: number) => ({ event: 'rts-responded', at: iso(now - 24 *
 const filed = (now: number) => ({ event: 'grievance-filed', at: iso(now - HOUR), by: 'S-0100' });
 
 async function timelineTypes(number: string): Promise<string[]> {
-  return (await docketClient.timeline('grievance', number)).map((e) => e.type);
+  return (await bed.docket.timeline('grievance', number)).map((e) => e.type);
 }
 
 interface Summary {
@@ -180,7 +135,7 @@ test('JSON Lines: refused lines go to the rejects file with the refusal and stat
       expect.arrayContaining(['rts.submitted', 'rts.responded', 'grievance.filed']),
     );
   }
-  expect((await docketClient.schedule('grievance', badIntake)).stage).toBe('informal');
+  expect((await bed.docket.schedule('grievance', badIntake)).stage).toBe('informal');
 
   // A re-run of the fixed file opens nothing and records nothing twice.
   const again = await docket('cases', 'import', rejectsPath, '--json');

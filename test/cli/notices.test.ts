@@ -1,70 +1,28 @@
 // `docket notices undelivered` as an administrator runs it: the real CLI process against a real dev
 // server and a real worker, with encrypted payloads. A notice the relay refused for good is listed,
 // with the administrators' alert about it; bad input is one line and exit code 2.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { DocketClient } from '../../client/cases';
 import type { UndeliveredNotices } from '../../client/undelivered';
-import { Client } from '@temporalio/client';
-import { createDataConverter } from '../../infra/data-converter';
-import { generateKey, loadKeyring } from '../../infra/keys';
-import { docketWorkerBundleOptions } from '../../worker/workflow-bundle';
 import { openDueAt } from '../faults/support';
-import { testActivities } from '../helpers/docket-env';
-import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
-import { createDevServerEnv, uniqueName } from '../helpers/temporal';
+import { startCliBed, type CliBed } from '../helpers/cli';
 
-let env: TestWorkflowEnvironment;
-let smtp: SmtpReceiver;
-let worker: Worker;
-let running: Promise<void>;
-let docket: DocketClient;
-const taskQueue = uniqueName('docket-cli-notices');
-const codecEnv = { DOCKET_CODEC_KEYS: `knot:${generateKey()}` };
+let bed: CliBed;
 
 beforeAll(async () => {
-  env = await createDevServerEnv();
-  smtp = await startSmtpReceiver();
-  const dataConverter = createDataConverter(loadKeyring(codecEnv));
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    ...docketWorkerBundleOptions,
-    dataConverter,
-    activities: await testActivities(smtp),
-  });
-  running = worker.run();
-  docket = new DocketClient({ client: new Client({ connection: env.connection, dataConverter }), taskQueue });
+  bed = await startCliBed('docket-cli-notices');
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await smtp?.close();
-  await env?.teardown();
+  await bed?.teardown();
 });
 
-function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'docket.js'), ...args], {
-      env: { ...process.env, ...codecEnv, TEMPORAL_ADDRESS: env.address, DOCKET_TASK_QUEUE: taskQueue },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => bed.cli(...args);
 
 test('a notice refused for good is listed, with the administrators alerted; bad input exits 2', async () => {
   const caseNumber = 'GRV-CLI-UNDELIVERED-1';
-  smtp.replyNext(550);
-  await openDueAt(docket, caseNumber, Date.now() + 3_000);
+  bed.smtp.replyNext(550);
+  await openDueAt(bed.docket, caseNumber, Date.now() + 3_000);
   for (let i = 0; i < 120; i++) {
-    const timeline = await docket.timeline('grievance', caseNumber);
+    const timeline = await bed.docket.timeline('grievance', caseNumber);
     if (timeline.some((e) => e.type === 'admin.alerted')) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

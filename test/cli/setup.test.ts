@@ -1,9 +1,9 @@
 // `docket setup` against a real dev server: it registers a new namespace and Docket's search
 // attributes, and a second run changes nothing.
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv } from '../helpers/temporal';
+import { DOCKET_BIN } from '../helpers/cli';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 function docket(args: string[], extraEnv: Record<string, string>) {
-  return spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'docket.js'), ...args], {
+  return spawnSync(process.execPath, [DOCKET_BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...extraEnv },
     timeout: 60_000,

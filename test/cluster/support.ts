@@ -2,70 +2,20 @@
 // (`bash scripts/up.sh --cluster`), on ports chosen at random and a fresh data directory, and gives
 // tests what they need to drive it: the API tokens, the sign-in users, the script's own component
 // control (stop, start), PostgreSQL queries, and a clean stop of the whole process group.
-import { freePort } from '../helpers/net';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { chooseClusterPorts, CLUSTER_PORT_VARIABLES, type ClusterPortName } from '../../scripts/ports';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 const execFileAsync = promisify(execFile);
 const PG_BIN = process.env.DOCKET_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
-/** Every port the topology listens on, each from its own environment variable. */
-const PORT_VARIABLES = [
-  'DOCKET_PG_PORT',
-  'TEMPORAL_PORT',
-  'TEMPORAL_FRONTEND_HTTP_PORT',
-  'TEMPORAL_HISTORY_PORT',
-  'TEMPORAL_MATCHING_PORT',
-  'TEMPORAL_WORKER_PORT',
-  'TEMPORAL_FRONTEND_MEMBERSHIP_PORT',
-  'TEMPORAL_HISTORY_MEMBERSHIP_PORT',
-  'TEMPORAL_MATCHING_MEMBERSHIP_PORT',
-  'TEMPORAL_WORKER_MEMBERSHIP_PORT',
-  'TEMPORAL_METRICS_PORT',
-  'DOCKET_WORKER1_METRICS_PORT',
-  'DOCKET_WORKER2_METRICS_PORT',
-  'TEMPORAL_UI_PORT',
-  'DOCKET_OIDC_PORT',
-  'DOCKET_CODEC_PORT',
-  'DOCKET_API_PORT',
-  'DOCKET_INBOX_PORT',
-] as const;
-export type PortName = (typeof PORT_VARIABLES)[number];
-
-/** A free port in [low, high], tried at random: ephemeral ports (from 32768) are too high for some. */
-async function freePortBetween(low: number, high: number): Promise<number> {
-  for (;;) {
-    const candidate = low + Math.floor(Math.random() * (high - low + 1));
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(candidate, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return candidate;
-  }
-}
-
-export async function choosePorts(): Promise<Record<PortName, number>> {
-  const taken = new Set<number>();
-  const ports = {} as Record<PortName, number>;
-  for (const name of PORT_VARIABLES) {
-    // Temporal stores membership ports as PostgreSQL smallint.
-    const next = () => (name.endsWith('_MEMBERSHIP_PORT') ? freePortBetween(20_000, 32_767) : freePort());
-    let port = await next();
-    while (taken.has(port)) port = await next();
-    taken.add(port);
-    ports[name] = port;
-  }
-  return ports;
-}
-
-function readEnvFile(file: string): Record<string, string> {
+/** The `NAME=value` lines of an env file the scripts write (secrets.env, api-keys.env). */
+export function readEnvFile(file: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const eq = line.indexOf('=');
@@ -82,7 +32,7 @@ export interface DevUser {
 
 export interface ClusterOptions {
   dataDir?: string;
-  ports?: Record<PortName, number>;
+  ports?: Record<ClusterPortName, number>;
   /** The agency relay the workers send through (a test SMTP receiver). */
   smtp: { host: string; port: number };
   /** How long to wait for the topology to report ready. */
@@ -91,7 +41,7 @@ export interface ClusterOptions {
 
 export interface Cluster {
   dataDir: string;
-  ports: Record<PortName, number>;
+  ports: Record<ClusterPortName, number>;
   env: NodeJS.ProcessEnv;
   secrets: Record<string, string>;
   users: DevUser[];
@@ -119,7 +69,7 @@ export interface Cluster {
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'docket-cluster-'));
-  const ports = options.ports ?? (await choosePorts());
+  const ports = options.ports ?? (await chooseClusterPorts());
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DOCKET_DATA_DIR: dataDir,
@@ -129,7 +79,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     DOCKET_LOG_LEVEL: 'info',
     DOCKET_EXIT_WITH_PID: String(process.pid),
   };
-  for (const name of PORT_VARIABLES) env[name] = String(ports[name]);
+  for (const name of CLUSTER_PORT_VARIABLES) env[name] = String(ports[name]);
   // Nothing from the caller's own Temporal or codec setup may leak into the topology.
   for (const name of ['TEMPORAL_ADDRESS', 'DOCKET_CODEC_KEYS', 'DOCKET_CODEC_KEY_FILE', 'DOCKET_API_KEYS'])
     delete env[name];

@@ -7,7 +7,7 @@
 // The tests run in order on one topology: a case over HTTP, the UI, a crash of temporal-server while
 // deadlines fall due, a worker killed in the middle of a burst of alerts, and a restart of everything.
 // DOCKET_CLUSTER_BURST sets the burst size (default 200).
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openUserMetadata } from '../helpers/browser';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -249,12 +249,7 @@ test('an administrator signs in, finds the case by search attribute, and reads i
   expect(payload.groups).toContain('docket-administrators');
 
   // The codec server decrypts for that token: the current details read in clear.
-  await page
-    .getByRole('link', { name: 'User Metadata' })
-    .or(page.getByText('User Metadata', { exact: true }))
-    .first()
-    .click();
-  const details = page.frameLocator('iframe[src*="Next"]').first();
+  const details = await openUserMetadata(page);
   await details.getByText(`Next: rts.response due ${firstCase.nextDue}`).first().waitFor({ timeout: 30_000 });
   await page.screenshot({
     path: path.join(REPO_ROOT, 'test-artifacts', 'cluster-ui-administrator.png'),
@@ -281,11 +276,7 @@ test('a signed-in person outside the administrators group reads no case data', a
   await page.goto(`${cluster.uiUrl}${casePath()}`);
   expect([401, 403, 'failed']).toContain(await codecOutcome);
   await page.getByText(CODEC_ERROR).first().waitFor({ timeout: 30_000 });
-  await page
-    .getByRole('link', { name: 'User Metadata' })
-    .or(page.getByText('User Metadata', { exact: true }))
-    .first()
-    .click();
+  await openUserMetadata(page);
   await page.waitForTimeout(2000);
   expect(await page.getByText(/Next: rts\.response/).count()).toBe(0);
   expect(await page.frameLocator('iframe[src*="Next"]').getByText(/Next:/).count()).toBe(0);

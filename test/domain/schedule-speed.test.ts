@@ -3,34 +3,7 @@
 // the test is not flaky on a busy CI machine; the measured figure is logged.
 import { performance } from 'node:perf_hooks';
 import { computeSchedule, type ScheduleInput } from '../../domain';
-
-const FULL_DISCIPLINE_CASE: ScheduleInput = {
-  policyId: 'ok-doc-discipline',
-  events: {
-    'report.filed': '2026-11-19T17:00:00-06:00',
-    'report.accepted': '2026-11-20T08:00:00-06:00',
-    'report.served': '2026-11-20T12:00:00-06:00',
-    'investigation.started': '2026-11-20T09:00:00-06:00',
-    'representative.requested': '2026-11-20T12:05:00-06:00',
-    'hearing.scheduledFor': '2026-11-24T09:00:00-06:00',
-    'hearing.held': '2026-11-24T10:00:00-06:00',
-    'hearing.actions.served': '2026-11-24T15:00:00-06:00',
-    'appeal.facility.filed': '2026-12-01T09:00:00-06:00',
-    'appeal.facility.decided': '2026-12-10T09:00:00-06:00',
-    'appeal.facility.response.served': '2026-12-11T09:00:00-06:00',
-    'appeal.director.filed': '2026-12-18T09:00:00-06:00',
-  },
-};
-
-const FULL_GRIEVANCE_CASE: ScheduleInput = {
-  policyId: 'ok-doc-grievance',
-  events: {
-    incident: '2026-11-18T14:00:00-06:00',
-    'rts.submitted': '2026-11-20T09:00:00-06:00',
-    'rts.responded': '2026-12-03T10:00:00-06:00',
-    'grievance.filed': '2026-12-10T10:00:00-06:00',
-  },
-};
+import { FULL_DISCIPLINE_CASE, FULL_GRIEVANCE_CASE } from './full-cases';
 
 function averageMs(input: ScheduleInput, iterations: number): number {
   for (let i = 0; i < 200; i += 1) computeSchedule(input); // warm caches and the JIT

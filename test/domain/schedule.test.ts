@@ -12,6 +12,7 @@ import {
   validateExtension,
   type ScheduleInput,
 } from '../../domain';
+import { FULL_DISCIPLINE_CASE } from './full-cases';
 
 const STANDARD_GRIEVANCE: ScheduleInput = {
   policyId: 'ok-doc-grievance',
@@ -509,23 +510,7 @@ describe('policies as versioned data', () => {
   });
 
   test('every entry of a full schedule is complete: source, role, action, anchor, instant, local text, explanation', () => {
-    const schedule = computeSchedule({
-      policyId: 'ok-doc-discipline',
-      events: {
-        'report.filed': '2026-11-19T17:00:00-06:00',
-        'report.accepted': '2026-11-20T08:00:00-06:00',
-        'report.served': '2026-11-20T12:00:00-06:00',
-        'investigation.started': '2026-11-20T09:00:00-06:00',
-        'representative.requested': '2026-11-20T12:05:00-06:00',
-        'hearing.scheduledFor': '2026-11-24T09:00:00-06:00',
-        'hearing.held': '2026-11-24T10:00:00-06:00',
-        'hearing.actions.served': '2026-11-24T15:00:00-06:00',
-        'appeal.facility.filed': '2026-12-01T09:00:00-06:00',
-        'appeal.facility.decided': '2026-12-10T09:00:00-06:00',
-        'appeal.facility.response.served': '2026-12-11T09:00:00-06:00',
-        'appeal.director.filed': '2026-12-18T09:00:00-06:00',
-      },
-    });
+    const schedule = computeSchedule(FULL_DISCIPLINE_CASE);
     expect(schedule.entries).toHaveLength(9);
     for (const entry of schedule.entries) {
       expect(entry.sourceText).toMatch(/§|CFR|agency setting/);

@@ -6,38 +6,37 @@
 //
 // The primary relay here refuses every message (550), which fails the notice at once. The other
 // way a notice fails, a relay down for the whole retry day, is day-long-outage.test.ts.
-import { testArchive } from '../helpers/docket-env';
-import { createServer, type Server } from 'node:http';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { createAlertWebhook, verifyAlertWebhook } from '../../activities/alert-webhook';
-import { loadDirectory } from '../../activities/directory';
 import { createMailTransport } from '../../activities/mail-transport';
 import { adminAlertMessageId } from '../../activities/notifications';
 import { RelayHealth, relayGatedMailer } from '../../activities/relay-health';
-import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { DocketClient } from '../../client/cases';
-import { buildActivities } from '../../worker/activities';
 import { createDataConverter } from '../../infra/data-converter';
 import { generateKey, loadKeyring } from '../../infra/keys';
 import { docketWorkflowsPath } from '../../worker/workflow-bundle';
 import { grievanceWorkflowId } from '../../workflows/grievance';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { bundleFor, createTimeSkippingEnv, uniqueName } from '../helpers/temporal';
-import { BREACH_KEY, HOUR_MS, openDueAt, REPO_ROOT } from './support';
+import {
+  alertChannelActivities,
+  BREACH_KEY,
+  HOUR_MS,
+  MESSAGE_ID_DOMAIN,
+  openDueAt,
+  type PagingHook,
+  startPagingHook,
+} from './support';
 
 const SECRET = 'a-random-paging-key-of-at-least-32-chars';
-const DOMAIN = 'docket.faults.example.org';
 
 let env: TestWorkflowEnvironment;
 let primary: SmtpReceiver;
 let fallback: SmtpReceiver;
-let hookServer: Server;
-const posts: Array<{ body: string; verified: boolean }> = [];
+let hook: PagingHook;
 let worker: Worker;
 let running: Promise<void>;
 let docket: DocketClient;
@@ -49,21 +48,7 @@ beforeAll(async () => {
     startSmtpReceiver(),
     startSmtpReceiver(),
   ]);
-  hookServer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const signature = req.headers['docket-signature'];
-      posts.push({
-        body,
-        verified: verifyAlertWebhook(SECRET, typeof signature === 'string' ? signature : undefined, body),
-      });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
-  const hookUrl = `http://127.0.0.1:${(hookServer.address() as { port: number }).port}/page`;
+  hook = await startPagingHook(SECRET);
 
   const logger = pino({ level: 'silent' });
   const relay = (name: string, port: number) => {
@@ -91,22 +76,11 @@ beforeAll(async () => {
     taskQueue,
     workflowBundle: await bundleFor(docketWorkflowsPath),
     dataConverter,
-    activities: buildActivities({
-      mailer: main.mailer,
-      directory: await loadDirectory(path.join(REPO_ROOT, 'config', 'directory.yaml')),
+    activities: await alertChannelActivities({
+      primary: main,
+      fallbackMailer: relay('fallback', fallback.port).mailer,
+      hook: { url: hook.url, secret: SECRET },
       logger,
-      ledger: createMemorySentLedger(),
-      config: {
-        from: 'Docket <docket@docket.faults.example.org>',
-        adminFallback: 'docket-admin@ops.faults.example.org',
-        messageIdDomain: DOMAIN,
-      },
-      archive: testArchive(),
-      adminAlerts: {
-        primaryHealth: main.health,
-        fallbackMailer: relay('fallback', fallback.port).mailer,
-        webhook: createAlertWebhook({ url: hookUrl, secret: SECRET }),
-      },
     }),
   });
   running = worker.run();
@@ -117,7 +91,7 @@ afterAll(async () => {
   for (const h of healths) h.close();
   worker?.shutdown();
   await running;
-  await new Promise<void>((resolve) => (hookServer ? hookServer.close(() => resolve()) : resolve()));
+  await hook?.close();
   await Promise.all([primary?.close(), fallback?.close()]);
   await env?.teardown();
 });
@@ -129,20 +103,21 @@ test("the primary relay refuses everything: the administrators' alert arrives by
   const dueAt = Math.ceil((await env.currentTimeMs()) / 1000) * 1000 + HOUR_MS;
   await openDueAt(docket, caseNumber, dueAt);
   await env.sleep(dueAt - (await env.currentTimeMs()));
-  for (let i = 0; i < 240 && (posts.length === 0 || fallback.messages.length === 0); i++) await sleep(250);
+  for (let i = 0; i < 240 && (hook.posts.length === 0 || fallback.messages.length === 0); i++)
+    await sleep(250);
 
   // The primary relay saw the notice and the alert, and took neither.
   expect(primary.messages).toHaveLength(0);
   expect(primary.rejected.map((r) => r.code)).toEqual([550, 550]);
   const [alert] = fallback.messages;
   expect(fallback.messages).toHaveLength(1);
-  expect(alert?.messageId).toBe(adminAlertMessageId(workflowId, BREACH_KEY, DOMAIN));
+  expect(alert?.messageId).toBe(adminAlertMessageId(workflowId, BREACH_KEY, MESSAGE_ID_DOMAIN));
   expect(alert?.envelope.to).toEqual(['docket-admin@ops.faults.example.org']);
   expect(alert?.subject).toBe(`[Docket administrators] Notice not delivered: SMTP_PERMANENT (${BREACH_KEY})`);
 
-  expect(posts).toHaveLength(1);
-  expect(posts[0]?.verified).toBe(true);
-  expect(JSON.parse(posts[0]?.body ?? '{}')).toMatchObject({
+  expect(hook.posts).toHaveLength(1);
+  expect(hook.posts[0]?.verified).toBe(true);
+  expect(JSON.parse(hook.posts[0]?.body ?? '{}')).toMatchObject({
     type: 'docket.notice.undelivered',
     workflowId,
     noticeKey: BREACH_KEY,

@@ -7,54 +7,30 @@
 //
 // Rounds: DOCKET_FAULT_SCALE × 3, one alert each, so every kill lands on exactly one alert's 250.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { uniqueName } from '../helpers/temporal';
 import {
   breachMessageId,
   caseNumberOf,
-  codecKeys,
-  connectClients,
-  DevServerProcess,
+  type FaultStack,
   openDueAt,
-  removeScratch,
   report,
   scaled,
-  scratchDir,
+  startFaultStack,
   waitFor,
-  WorkerProcess,
-  workerEnv,
-  type Clients,
 } from './support';
 
 const ROUNDS = scaled(3);
 
-let dir: string;
-let server: DevServerProcess;
-let smtp: SmtpReceiver;
-let worker: WorkerProcess;
-let clients: Clients;
+let stack: FaultStack;
 const taskQueue = uniqueName('faults-250');
 
 beforeAll(async () => {
-  dir = scratchDir('after-250');
-  server = await DevServerProcess.create(dir);
-  const keys = codecKeys();
-  [smtp] = await Promise.all([startSmtpReceiver(), server.start()]);
-  worker = new WorkerProcess(
-    workerEnv({ dir, address: server.address, taskQueue, smtpPort: smtp.port, codecEnv: keys.env }),
-    `${dir}/data`,
-  );
-  await worker.start();
-  clients = await connectClients(server.address, keys.keyring, taskQueue);
+  stack = await startFaultStack({ label: 'after-250', taskQueue });
 }, 300_000);
 
 afterAll(async () => {
-  smtp?.onAccepted(undefined);
-  await clients?.close().catch(() => undefined);
-  await worker?.stop();
-  await server?.stop();
-  await smtp?.close();
-  if (dir) removeScratch(dir);
+  stack?.smtp.onAccepted(undefined);
+  await stack?.stop();
 });
 
 test('SIGKILL right after the relay answers 250: at most one duplicate, same Message-ID, same bytes', async () => {
@@ -63,24 +39,24 @@ test('SIGKILL right after the relay answers 250: at most one duplicate, same Mes
     const caseNumber = caseNumberOf('ACK250', round);
     const id = breachMessageId(caseNumber);
     const dueAt = Math.ceil((Date.now() + 15_000) / 1000) * 1000;
-    await openDueAt(clients.docket, caseNumber, dueAt);
+    await openDueAt(stack.clients.docket, caseNumber, dueAt);
     expect(Date.now()).toBeLessThan(dueAt);
 
     let killedAt = 0;
-    smtp.onAccepted((message) => {
+    stack.smtp.onAccepted((message) => {
       if (message.messageId !== id || killedAt) return;
-      worker.killNow(); // same tick as the 250: the worker cannot have recorded it
+      stack.worker.killNow(); // same tick as the 250: the worker cannot have recorded it
       killedAt = Date.now();
     });
     await waitFor(() => killedAt > 0, 120_000, `round ${round}: the alert's 250`);
-    smtp.onAccepted(undefined);
-    await worker.kill(); // reaps the process
-    const readyAt = await worker.start();
+    stack.smtp.onAccepted(undefined);
+    await stack.worker.kill(); // reaps the process
+    const readyAt = await stack.worker.start();
     // The retry comes after the heartbeat timeout (10 s) and its backoff; then give a third copy,
     // which must never come, room to show.
     await sleep(Math.max(0, readyAt + 25_000 - Date.now()));
 
-    const copies = smtp.byMessageId(id).filter((m) => m.outcome === 'accepted');
+    const copies = stack.smtp.byMessageId(id).filter((m) => m.outcome === 'accepted');
     expect(copies.length).toBeGreaterThanOrEqual(1);
     expect(copies.length).toBeLessThanOrEqual(2);
     const [first, second] = copies;

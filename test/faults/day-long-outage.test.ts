@@ -8,40 +8,40 @@
 // (worker/activities.ts), encrypted payloads and a real SMTP receiver as the fallback relay. (The
 // undelivered-notices list needs visibility queries, which this server does not answer: it is
 // tested on the dev server, test/api/undelivered.test.ts and test/cli/notices.test.ts.)
-import { testArchive } from '../helpers/docket-env';
-import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { createAlertWebhook, verifyAlertWebhook } from '../../activities/alert-webhook';
-import { loadDirectory } from '../../activities/directory';
 import { createMailTransport } from '../../activities/mail-transport';
 import { adminAlertMessageId } from '../../activities/notifications';
 import { RelayHealth, relayGatedMailer } from '../../activities/relay-health';
-import { createMemorySentLedger } from '../../activities/sent-ledger';
 import { DocketClient } from '../../client/cases';
-import { buildActivities } from '../../worker/activities';
+import type { buildActivities } from '../../worker/activities';
 import { createDataConverter } from '../../infra/data-converter';
 import { generateKey, loadKeyring } from '../../infra/keys';
 import { docketWorkflowsPath } from '../../worker/workflow-bundle';
 import { grievanceWorkflowId } from '../../workflows/grievance';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { bundleFor, createTimeSkippingEnv, uniqueName } from '../helpers/temporal';
-import { BREACH_KEY, HOUR_MS, openDueAt, report, REPO_ROOT } from './support';
+import {
+  alertChannelActivities,
+  BREACH_KEY,
+  HOUR_MS,
+  MESSAGE_ID_DOMAIN,
+  openDueAt,
+  type PagingHook,
+  report,
+  startPagingHook,
+} from './support';
 
 const SECRET = 'a-random-paging-key-of-at-least-32-chars';
-const DOMAIN = 'docket.faults.example.org';
 const codecEnv = { DOCKET_CODEC_KEYS: `kday:${generateKey()}` };
 
 let env: TestWorkflowEnvironment;
 let fallback: SmtpReceiver;
-let hookServer: Server;
-let hookUrl: string;
-const posts: Array<{ body: string; verified: boolean; at: number }> = [];
+let hook: PagingHook;
 let worker: Worker | undefined;
 let running: Promise<void> | undefined;
 let activities: ReturnType<typeof buildActivities>;
@@ -80,22 +80,7 @@ function deadPort(): Promise<number> {
 
 beforeAll(async () => {
   [env, fallback] = await Promise.all([createTimeSkippingEnv(), startSmtpReceiver()]);
-  hookServer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const signature = req.headers['docket-signature'];
-      posts.push({
-        body,
-        verified: verifyAlertWebhook(SECRET, typeof signature === 'string' ? signature : undefined, body),
-        at: Date.now(),
-      });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(hookServer.address() as { port: number }).port}/page`;
+  hook = await startPagingHook(SECRET);
 
   // Counts the day's failed attempts from the worker's own log lines.
   const logger = pino(
@@ -123,22 +108,11 @@ beforeAll(async () => {
   };
   const primary = relay('primary', await deadPort());
   dataConverter = createDataConverter(loadKeyring(codecEnv));
-  activities = buildActivities({
-    mailer: primary.mailer,
-    directory: await loadDirectory(path.join(REPO_ROOT, 'config', 'directory.yaml')),
+  activities = await alertChannelActivities({
+    primary,
+    fallbackMailer: relay('fallback', fallback.port).mailer,
+    hook: { url: hook.url, secret: SECRET },
     logger,
-    ledger: createMemorySentLedger(),
-    config: {
-      from: 'Docket <docket@docket.faults.example.org>',
-      adminFallback: 'docket-admin@ops.faults.example.org',
-      messageIdDomain: DOMAIN,
-    },
-    archive: testArchive(),
-    adminAlerts: {
-      primaryHealth: primary.health,
-      fallbackMailer: relay('fallback', fallback.port).mailer,
-      webhook: createAlertWebhook({ url: hookUrl, secret: SECRET }),
-    },
   });
   await startWorker();
   docket = new DocketClient({
@@ -151,7 +125,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const h of healths) h.close();
   await stopWorker();
-  await new Promise<void>((resolve) => (hookServer ? hookServer.close(() => resolve()) : resolve()));
+  await hook?.close();
   await fallback?.close();
   await env?.teardown();
 });
@@ -179,11 +153,12 @@ test("relay down all day: the notice gives up after a day and the administrators
   const jumpStarted = Date.now();
   await env.sleep(25 * HOUR_MS);
   const jumpRealS = Math.round((Date.now() - jumpStarted) / 1000);
-  for (let i = 0; i < 240 && (posts.length === 0 || fallback.messages.length === 0); i++) await sleep(500);
+  for (let i = 0; i < 240 && (hook.posts.length === 0 || fallback.messages.length === 0); i++)
+    await sleep(500);
 
-  expect(posts).toHaveLength(1);
-  expect(posts[0]?.verified).toBe(true);
-  const event = JSON.parse(posts[0]?.body ?? '{}') as Record<string, unknown>;
+  expect(hook.posts).toHaveLength(1);
+  expect(hook.posts[0]?.verified).toBe(true);
+  const event = JSON.parse(hook.posts[0]?.body ?? '{}') as Record<string, unknown>;
   expect(event).toMatchObject({
     type: 'docket.notice.undelivered',
     workflowId,
@@ -199,7 +174,7 @@ test("relay down all day: the notice gives up after a day and the administrators
   expect(Date.parse(String(event.raisedAt)) - dueAt).toBeGreaterThanOrEqual(24 * HOUR_MS - 10_000);
   expect(Date.parse(String(event.raisedAt)) - dueAt).toBeLessThan(25 * HOUR_MS);
   const alert = fallback.messages.find(
-    (m) => m.messageId === adminAlertMessageId(workflowId, BREACH_KEY, DOMAIN),
+    (m) => m.messageId === adminAlertMessageId(workflowId, BREACH_KEY, MESSAGE_ID_DOMAIN),
   );
   expect(alert?.envelope.to).toEqual(['docket-admin@ops.faults.example.org']);
   expect(fallback.messages).toHaveLength(1); // only the alert: the notice itself never went out
@@ -216,8 +191,8 @@ test("relay down all day: the notice gives up after a day and the administrators
       Math.round(((Date.parse(String(event.raisedAt)) - dueAt) / HOUR_MS) * 100) / 100,
     failedSendAttemptsInTheDay: deferredAttempts,
     realSecondsForTheDay: jumpRealS,
-    webhookPosts: posts.length,
-    webhookSignatureVerified: posts[0]?.verified,
+    webhookPosts: hook.posts.length,
+    webhookSignatureVerified: hook.posts[0]?.verified,
     fallbackRelayAlerts: fallback.messages.length,
     timeline: types,
   });

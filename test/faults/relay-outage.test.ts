@@ -13,27 +13,20 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
-import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
+import { startSmtpReceiver } from '../helpers/smtp';
 import { uniqueName } from '../helpers/temporal';
 import {
   breachMessageId,
-  codecKeys,
-  connectClients,
   countDeliveries,
-  DevServerProcess,
-  freePort,
+  type FaultStack,
   latenessS,
+  type LogLine,
   openCases,
   REPO_ROOT,
-  removeScratch,
   report,
   scaled,
-  scratchDir,
+  startFaultStack,
   waitFor,
-  WorkerProcess,
-  workerEnv,
-  type Clients,
-  type LogLine,
 } from './support';
 
 const N = scaled(20);
@@ -42,41 +35,19 @@ const OUTAGE_S = Number(process.env.DOCKET_FAULT_OUTAGE_S ?? '45');
 const ALERT_AFTER_S = Math.max(5, Math.min(300, Math.round(OUTAGE_S / 3)));
 const DOWN_BEFORE_DUE_S = 5;
 
-let dir: string;
-let server: DevServerProcess;
-let smtpPort: number;
-let smtp: SmtpReceiver;
-let worker: WorkerProcess;
-let clients: Clients;
+let stack: FaultStack;
 const taskQueue = uniqueName('faults-outage');
 
 beforeAll(async () => {
-  dir = scratchDir('outage');
-  server = await DevServerProcess.create(dir);
-  smtpPort = await freePort();
-  const keys = codecKeys();
-  [smtp] = await Promise.all([startSmtpReceiver({ port: smtpPort }), server.start()]);
-  worker = new WorkerProcess(
-    workerEnv({
-      dir,
-      address: server.address,
-      taskQueue,
-      smtpPort,
-      codecEnv: keys.env,
-      extra: { DOCKET_SMTP_OUTAGE_ALERT_AFTER: `${ALERT_AFTER_S}s` },
-    }),
-    `${dir}/data`,
-  );
-  await worker.start();
-  clients = await connectClients(server.address, keys.keyring, taskQueue);
+  stack = await startFaultStack({
+    label: 'outage',
+    taskQueue,
+    extra: { DOCKET_SMTP_OUTAGE_ALERT_AFTER: `${ALERT_AFTER_S}s` },
+  });
 }, 300_000);
 
 afterAll(async () => {
-  await clients?.close().catch(() => undefined);
-  await worker?.stop();
-  await server?.stop();
-  await smtp?.close();
-  if (dir) removeScratch(dir);
+  await stack?.stop();
 });
 
 /** Every mail address in the sample directory: none may appear in a log line. */
@@ -99,21 +70,25 @@ test(
   `relay down ${OUTAGE_S} s across due deadlines: every alert within 15 s of its return, once, none early`,
   async () => {
     const dueAt = Math.ceil((Date.now() + 20_000 + N * 1_500) / 1000) * 1000;
-    const cases = await openCases(clients.docket, 'OUT', N, dueAt);
+    const cases = await openCases(stack.clients.docket, 'OUT', N, dueAt);
     const ids = cases.map(breachMessageId);
     const downAt = dueAt - DOWN_BEFORE_DUE_S * 1_000;
     expect(Date.now()).toBeLessThan(downAt);
 
     await sleep(downAt - Date.now());
-    await smtp.close();
-    const before = smtp.messages.length;
+    await stack.smtp.close();
+    const before = stack.smtp.messages.length;
     await sleep(downAt + OUTAGE_S * 1_000 - Date.now());
-    smtp = await startSmtpReceiver({ port: smtpPort });
+    stack.smtp = await startSmtpReceiver({ port: stack.smtpPort });
     const upAt = Date.now();
 
-    await waitFor(() => countDeliveries(smtp.messages, ids, dueAt).received === N, 120_000, `${N} alerts`);
+    await waitFor(
+      () => countDeliveries(stack.smtp.messages, ids, dueAt).received === N,
+      120_000,
+      `${N} alerts`,
+    );
     await sleep(10_000); // room for a duplicate to show
-    const counted = countDeliveries(smtp.messages, ids, dueAt);
+    const counted = countDeliveries(stack.smtp.messages, ids, dueAt);
     expect(before).toBe(0);
     expect(counted).toMatchObject({
       expected: N,
@@ -123,11 +98,11 @@ test(
       early: 0,
       other: 0,
     });
-    const afterRecovery = latenessS(smtp.messages, ids, upAt);
+    const afterRecovery = latenessS(stack.smtp.messages, ids, upAt);
     expect(afterRecovery.max).toBeLessThan(15);
 
     // What the log says.
-    const lines = worker.lines;
+    const lines = stack.worker.lines;
     const deferred = byMsg(lines, 'notice deferred; will retry');
     expect(deferred.length).toBeGreaterThan(0);
     for (const line of deferred) {
@@ -154,7 +129,7 @@ test(
     expect(lines.filter((l) => l.msg === 'Activity failed' && l.level >= 40)).toHaveLength(0);
     const text = lines.map((l) => JSON.stringify(l)).join('\n');
     for (const address of directoryAddresses()) expect(text).not.toContain(address);
-    expect(text).not.toContain(`127.0.0.1:${smtpPort}`);
+    expect(text).not.toContain(`127.0.0.1:${stack.smtpPort}`);
 
     report('relay-outage', {
       cases: N,

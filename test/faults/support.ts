@@ -15,14 +15,21 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { createAlertWebhook } from '../../activities/alert-webhook';
+import { loadDirectory } from '../../activities/directory';
 import { noticeMessageId } from '../../activities/notifications';
-import { DocketClient } from '../../client/cases';
-import { createDataConverter } from '../../infra/data-converter';
+import type { RelayHealth } from '../../activities/relay-health';
+import type { MailSender } from '../../activities/send-once';
+import { createMemorySentLedger } from '../../activities/sent-ledger';
+import { buildActivities } from '../../worker/activities';
+import { testArchive } from '../helpers/docket-env';
+import { listenOnLoopback, signedPostServer } from '../helpers/webhooks';
+import type { DocketClient } from '../../client/cases';
 import { Keyring } from '../../infra/keys';
 import { grievanceWorkflowId } from '../../workflows/grievance';
-import { searchAttributeCliArgs } from '../../workflows/search-attributes';
-import type { ReceivedMessage } from '../helpers/smtp';
+import { connectDevClients, devServerArgs, waitForFrontend, type DevClients } from '../../scripts/dev-server';
+import { startSmtpReceiver, type ReceivedMessage, type SmtpReceiver } from '../helpers/smtp';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 export const HOUR_MS = 3_600_000;
@@ -93,42 +100,10 @@ export class DevServerProcess {
     const cli = process.env.DOCKET_TEMPORAL_CLI;
     if (!cli) throw new Error('DOCKET_TEMPORAL_CLI is not set: run the tests through jest');
     const log = openSync(path.join(this.dir, 'temporal.log'), 'a');
-    const child = spawn(
-      cli,
-      [
-        'server',
-        'start-dev',
-        '--headless',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(this.port),
-        '--db-filename',
-        this.dbFile,
-        '--log-level',
-        'warn',
-        ...searchAttributeCliArgs.flatMap((pair) => ['--search-attribute', pair]),
-      ],
-      { stdio: ['ignore', log, log] },
-    );
+    const child = spawn(cli, devServerArgs(this.port, this.dbFile), { stdio: ['ignore', log, log] });
     children.add(child);
     this.child = child;
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the dev server exited; see ${this.dir}/temporal.log`);
-      try {
-        const connection = await Connection.connect({ address: this.address, connectTimeout: 1_000 });
-        try {
-          await connection.workflowService.getSystemInfo({});
-        } finally {
-          await connection.close();
-        }
-        return;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`the dev server did not answer on ${this.address}`);
-        await sleep(250);
-      }
-    }
+    await waitForFrontend(this.address, child, path.join(this.dir, 'temporal.log'), 90_000);
   }
 
   kill(): Promise<void> {
@@ -310,17 +285,117 @@ export function workerEnv(options: {
   };
 }
 
-export interface Clients {
-  connection: Connection;
-  docket: DocketClient;
+export type Clients = DevClients;
+
+export const connectClients = connectDevClients;
+
+/** What a fault test runs against: a dev server, a relay, a worker, clients, in one scratch directory. */
+export interface FaultStack {
+  readonly dir: string;
+  readonly server: DevServerProcess;
+  /** The relay's port: a test that takes the relay down brings it back on the same one. */
+  readonly smtpPort: number;
+  /** The relay; a test that replaces it (down and up again) assigns the new one here. */
+  smtp: SmtpReceiver;
+  readonly worker: WorkerProcess;
+  readonly clients: Clients;
+  /** Closes the clients, stops the worker, the server and the relay, removes the scratch directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a fault test's stack: the dev server and the relay at once, then the worker (whose config
+ * carries `worker` tuning and `extra` environment), then the clients. If a step fails, what had
+ * started is stopped before the error is thrown.
+ */
+export async function startFaultStack(options: {
+  label: string;
+  taskQueue: string;
+  worker?: Record<string, number>;
+  extra?: Record<string, string>;
+}): Promise<FaultStack> {
+  const dir = scratchDir(options.label);
+  const parts: { server?: DevServerProcess; smtp?: SmtpReceiver; worker?: WorkerProcess; clients?: Clients } =
+    {};
+  const stop = async (): Promise<void> => {
+    await parts.clients?.close().catch(() => undefined);
+    await parts.worker?.stop();
+    await parts.server?.stop();
+    await parts.smtp?.close();
+    removeScratch(dir);
+  };
+  try {
+    const server = await DevServerProcess.create(dir);
+    parts.server = server;
+    const smtpPort = await freePort();
+    const keys = codecKeys();
+    [parts.smtp] = await Promise.all([startSmtpReceiver({ port: smtpPort }), server.start()]);
+    const env = { dir, address: server.address, taskQueue: options.taskQueue, smtpPort, codecEnv: keys.env };
+    const worker = new WorkerProcess(
+      workerEnv({ ...env, worker: options.worker, extra: options.extra }),
+      `${dir}/data`,
+    );
+    parts.worker = worker;
+    await worker.start();
+    parts.clients = await connectClients(server.address, keys.keyring, options.taskQueue);
+    // The stack is `parts` itself, so `stop` closes whichever relay the test assigned last.
+    return Object.assign(parts as Required<typeof parts>, { dir, smtpPort, stop });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** A paging endpoint on 127.0.0.1 that records each POST and whether its signature verifies. */
+export interface PagingHook {
+  url: string;
+  posts: Array<{ body: string; verified: boolean; at: number }>;
   close(): Promise<void>;
 }
 
-export async function connectClients(address: string, keyring: Keyring, taskQueue: string): Promise<Clients> {
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, dataConverter: createDataConverter(keyring) });
-  const docket = new DocketClient({ client, taskQueue, timeoutMs: 120_000 });
-  return { connection, docket, close: () => connection.close() };
+/** Starts a paging endpoint whose posts are checked against the webhook secret `secret`. */
+export async function startPagingHook(secret: string): Promise<PagingHook> {
+  const posts: PagingHook['posts'] = [];
+  const server = signedPostServer(secret, ({ body, verified, at }) => {
+    posts.push({ body, verified, at });
+    return 204;
+  });
+  const port = await listenOnLoopback(server);
+  return {
+    url: `http://127.0.0.1:${port}/page`,
+    posts,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Docket's activities for the alert-channel tests: notices through `primary`, administrators' alerts
+ * also through the fallback relay and the signed paging webhook, the sample directory, an in-memory
+ * ledger and a test archive.
+ */
+export async function alertChannelActivities(options: {
+  primary: { mailer: MailSender; health: RelayHealth };
+  fallbackMailer: MailSender;
+  hook: { url: string; secret: string };
+  logger: Logger;
+}): Promise<ReturnType<typeof buildActivities>> {
+  return buildActivities({
+    mailer: options.primary.mailer,
+    directory: await loadDirectory(path.join(REPO_ROOT, 'config', 'directory.yaml')),
+    logger: options.logger,
+    ledger: createMemorySentLedger(),
+    config: {
+      from: 'Docket <docket@docket.faults.example.org>',
+      adminFallback: 'docket-admin@ops.faults.example.org',
+      messageIdDomain: MESSAGE_ID_DOMAIN,
+    },
+    archive: testArchive(),
+    adminAlerts: {
+      primaryHealth: options.primary.health,
+      fallbackMailer: options.fallbackMailer,
+      webhook: createAlertWebhook({ url: options.hook.url, secret: options.hook.secret }),
+    },
+  });
 }
 
 export const caseNumberOf = (tag: string, i: number): string => `FLT-${tag}-${i}`;

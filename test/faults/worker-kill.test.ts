@@ -15,63 +15,36 @@
 //
 // Scale: DOCKET_FAULT_SCALE (cases = 60 × scale), DOCKET_FAULT_KILLS (default 3).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
 import { uniqueName } from '../helpers/temporal';
 import {
   breachMessageId,
-  codecKeys,
-  connectClients,
   countDeliveries,
-  DevServerProcess,
+  type FaultStack,
   latenessS,
   openCases,
-  removeScratch,
   report,
   scaled,
-  scratchDir,
+  startFaultStack,
   waitFor,
-  WorkerProcess,
-  workerEnv,
-  type Clients,
 } from './support';
 
 const N = scaled(60);
 const KILLS = Number(process.env.DOCKET_FAULT_KILLS ?? '3');
 
-let dir: string;
-let server: DevServerProcess;
-let smtp: SmtpReceiver;
-let worker: WorkerProcess;
-let clients: Clients;
+let stack: FaultStack;
 const taskQueue = uniqueName('faults-drain');
 
 beforeAll(async () => {
-  dir = scratchDir('drain');
-  server = await DevServerProcess.create(dir);
-  const keys = codecKeys();
-  [smtp] = await Promise.all([startSmtpReceiver(), server.start()]);
-  worker = new WorkerProcess(
-    workerEnv({
-      dir,
-      address: server.address,
-      taskQueue,
-      smtpPort: smtp.port,
-      codecEnv: keys.env,
-      // Few sends at a time and a slow relay stretch the drain over the kills.
-      worker: { maxConcurrentActivityTaskExecutions: 4 },
-    }),
-    `${dir}/data`,
-  );
-  await worker.start();
-  clients = await connectClients(server.address, keys.keyring, taskQueue);
+  // Few sends at a time and a slow relay stretch the drain over the kills.
+  stack = await startFaultStack({
+    label: 'drain',
+    taskQueue,
+    worker: { maxConcurrentActivityTaskExecutions: 4 },
+  });
 }, 300_000);
 
 afterAll(async () => {
-  await clients?.close().catch(() => undefined);
-  await worker?.stop();
-  await server?.stop();
-  await smtp?.close();
-  if (dir) removeScratch(dir);
+  await stack?.stop();
 });
 
 /**
@@ -83,18 +56,19 @@ async function killOutsideTheOpenWindow(ids: readonly string[]): Promise<{ inFli
   const expected = new Set(ids);
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const accepted = smtp.messages.filter(
+    const accepted = stack.smtp.messages.filter(
       (m) => m.outcome === 'accepted' && m.messageId && expected.has(m.messageId),
     );
-    const ledger = worker.ledgerMessageIds();
+    const ledger = stack.worker.ledgerMessageIds();
     // Also wait for a session in flight (the alert the heartbeat timeout must rescue), but none past
     // its DATA command: its last bytes may already be on their way, and the relay would accept a
     // message whose sender is dead, which is the open window again, seen from the relay's side.
-    const settled = smtp.receivingData() === 0 && accepted.every((m) => ledger.has(m.messageId as string));
-    if (smtp.inFlight() > 0 && settled) {
-      const inFlight = smtp.inFlight();
-      worker.killNow();
-      await worker.kill(); // waits for the exit
+    const settled =
+      stack.smtp.receivingData() === 0 && accepted.every((m) => ledger.has(m.messageId as string));
+    if (stack.smtp.inFlight() > 0 && settled) {
+      const inFlight = stack.smtp.inFlight();
+      stack.worker.killNow();
+      await stack.worker.kill(); // waits for the exit
       return { inFlight };
     }
     if (Date.now() > deadline) throw new Error('the ledger never caught up with the accepted alerts');
@@ -105,14 +79,14 @@ async function killOutsideTheOpenWindow(ids: readonly string[]): Promise<{ inFli
 test(
   'worker SIGKILLed repeatedly during a drain: nothing missing, nothing duplicated, in-flight alerts retried within seconds',
   async () => {
-    smtp.holdRcpt(300);
+    stack.smtp.holdRcpt(300);
     const dueAt = Math.ceil((Date.now() + 20_000 + N * 1_200) / 1000) * 1000;
-    const cases = await openCases(clients.docket, 'DRN', N, dueAt);
+    const cases = await openCases(stack.clients.docket, 'DRN', N, dueAt);
     const ids = cases.map(breachMessageId);
     expect(Date.now()).toBeLessThan(dueAt);
     await sleep(dueAt - Date.now());
 
-    const received = () => countDeliveries(smtp.messages, ids, dueAt).received;
+    const received = () => countDeliveries(stack.smtp.messages, ids, dueAt).received;
     const kills: Array<{ afterReceived: number; inFlight: number; restartS: number }> = [];
     for (let k = 1; k <= KILLS; k++) {
       await waitFor(
@@ -123,16 +97,16 @@ test(
       const { inFlight } = await killOutsideTheOpenWindow(ids);
       const killedAt = Date.now();
       const afterReceived = received();
-      const readyAt = await worker.start();
+      const readyAt = await stack.worker.start();
       kills.push({ afterReceived, inFlight, restartS: Math.round((readyAt - killedAt) / 1000) });
     }
-    const lastReadyAt = worker.readyAt[worker.readyAt.length - 1] as number;
-    const pendingAtLastKill = ids.filter((id) => smtp.byMessageId(id).length === 0);
+    const lastReadyAt = stack.worker.readyAt[stack.worker.readyAt.length - 1] as number;
+    const pendingAtLastKill = ids.filter((id) => stack.smtp.byMessageId(id).length === 0);
 
     await waitFor(() => received() === N, 180_000, `all ${N} alerts`);
     await sleep(15_000); // room for a duplicate to show
 
-    const counted = countDeliveries(smtp.messages, ids, dueAt);
+    const counted = countDeliveries(stack.smtp.messages, ids, dueAt);
     expect(counted).toMatchObject({
       expected: N,
       received: N,
@@ -142,11 +116,11 @@ test(
       other: 0,
     });
     // Alerts the ledger saved from a second send: the restarted worker found them and sent nothing.
-    const savedByLedger = worker.lines.filter((l) =>
+    const savedByLedger = stack.worker.lines.filter((l) =>
       String(l.msg).startsWith('notice already accepted by the mail relay'),
     ).length;
     const lastKill = kills[kills.length - 1] as (typeof kills)[number];
-    const afterLastRestart = latenessS(smtp.messages, pendingAtLastKill, lastReadyAt);
+    const afterLastRestart = latenessS(stack.smtp.messages, pendingAtLastKill, lastReadyAt);
     report('worker-kill', {
       cases: N,
       kills,
@@ -154,7 +128,7 @@ test(
       savedByLedger,
       pendingAtLastKill: pendingAtLastKill.length,
       latenessAfterLastRestartS: afterLastRestart,
-      latenessFromDueS: latenessS(smtp.messages, ids, dueAt),
+      latenessFromDueS: latenessS(stack.smtp.messages, ids, dueAt),
     });
     // The last kill caught alerts mid-session; they and everything still pending went out within 15 s
     // of the restarted worker polling (not after the 2-minute start-to-close timeout).

@@ -1,6 +1,6 @@
 // Debian's Chromium through playwright-core, launched the one way every browser test needs: headless
 // as root, and without the background connections this machine's closed network refuses.
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -18,4 +18,17 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
       ...extraArgs,
     ],
   });
+}
+
+/**
+ * Opens the User Metadata of the workflow the Temporal UI shows, and returns the frame of its current
+ * details (the UI renders each markdown block, summary and current details, in its own frame).
+ */
+export async function openUserMetadata(page: Page): Promise<FrameLocator> {
+  await page
+    .getByRole('link', { name: 'User Metadata' })
+    .or(page.getByText('User Metadata', { exact: true }))
+    .first()
+    .click();
+  return page.frameLocator('iframe[src*="Next"]').first();
 }

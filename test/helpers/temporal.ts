@@ -1,3 +1,4 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -141,4 +142,31 @@ export async function endCase(handle: WorkflowHandle, reason = 'test cleanup'): 
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   await handle.terminate(reason).catch(() => undefined);
+}
+
+/**
+ * Asks the server at `address` to delete a workflow, as the namespace's retention eventually does,
+ * with the pinned Temporal CLI; the CLI's run (status 0 when it succeeded). The deletion itself is
+ * asynchronous.
+ */
+export function deleteWorkflow(address: string, workflowId: string): SpawnSyncReturns<string> {
+  return spawnSync(
+    process.env.DOCKET_TEMPORAL_CLI as string,
+    ['workflow', 'delete', '--workflow-id', workflowId, '--address', address, '--namespace', 'default'],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+}
+
+/**
+ * How many events a workflow's history holds besides workflow-task bookkeeping: what a refused Update
+ * must leave unchanged (the Java test server does not drop speculative workflow tasks).
+ */
+export async function meaningfulEvents(handle: WorkflowHandle): Promise<number> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? []).filter(
+    (e) =>
+      !e.workflowTaskScheduledEventAttributes &&
+      !e.workflowTaskStartedEventAttributes &&
+      !e.workflowTaskCompletedEventAttributes,
+  ).length;
 }

@@ -2,7 +2,7 @@
 // (Debian's Chromium through playwright-core). A case is found with a search-attribute query, and
 // its page shows the deadlines through the timer summaries and the workflow's current details.
 import { freePort } from '../helpers/net';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openUserMetadata } from '../helpers/browser';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -84,13 +84,7 @@ test('an administrator finds a case by search attributes and reads its deadlines
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-grievance-history.png'), fullPage: true });
   // ...and the current details name the next deadline, with the rule's source.
-  await page
-    .getByRole('link', { name: 'User Metadata' })
-    .or(page.getByText('User Metadata', { exact: true }))
-    .first()
-    .click();
-  // The UI renders each markdown block (summary, current details) in its own frame.
-  const details = page.frameLocator('iframe[src*="Next"]').first();
+  const details = await openUserMetadata(page);
   await details.getByText(`Next: rts.response due ${rts!.localText}`).first().waitFor({ timeout: 20_000 });
   expect(
     await details

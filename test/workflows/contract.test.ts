@@ -8,12 +8,7 @@
 import { type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ContractIntakeInput } from '../../domain/cases/contract';
-import {
-  acknowledgeUpdate,
-  scheduleQuery,
-  timelineQuery,
-  type CaseView,
-} from '../../workflows/case-messages';
+import { acknowledgeUpdate, timelineQuery, type CaseView } from '../../workflows/case-messages';
 import {
   contractEndedUpdate,
   contractRecord,
@@ -27,8 +22,16 @@ import {
   type ViolationView,
 } from '../../workflows/contract';
 import { Worker } from '@temporalio/worker';
-import { startDocketTestbed, testActivities, type DocketTestbed } from '../helpers/docket-env';
+import { testActivities, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
+import {
+  mailAbout,
+  sendUpdate,
+  sentAt,
+  viewOf as viewOfRecord,
+  waitFor,
+  withDocketTestbed,
+} from '../helpers/records';
 import { expectRefused } from '../helpers/refusals';
 import type { ReceivedMessage } from '../helpers/smtp';
 import { bundleFor, uniqueName } from '../helpers/temporal';
@@ -40,17 +43,12 @@ const SOURCE = (section: string) => `Policy D.0700 §D.0705${section} (seed 004_
 
 type RecordHandle = WorkflowHandleWithFirstExecutionRunId<typeof contractRecord>;
 
+const send = <I>(handle: RecordHandle, update: UpdateDefinition<CaseView, [I]>, input: I) =>
+  sendUpdate<ContractView, I>(handle, update, input);
+const viewOf = (handle: RecordHandle) => viewOfRecord<ContractView>(handle);
+
 const EST = (local: string) => `${local}-05:00`;
 const EDT = (local: string) => `${local}-04:00`;
-
-async function withBed(run: (bed: DocketTestbed) => Promise<void>): Promise<void> {
-  const bed = await startDocketTestbed();
-  try {
-    await run(bed);
-  } finally {
-    await bed.teardown();
-  }
-}
 
 async function openRecord(
   bed: DocketTestbed,
@@ -65,34 +63,10 @@ async function openRecord(
   return { handle, contractNumber };
 }
 
-function send<I>(
-  handle: RecordHandle,
-  update: UpdateDefinition<CaseView, [I]>,
-  input: I,
-): Promise<ContractView> {
-  return handle.executeUpdate(update, { args: [input] }) as Promise<ContractView>;
-}
-
-const viewOf = async (handle: RecordHandle): Promise<ContractView> =>
-  (await handle.query(scheduleQuery)) as ContractView;
-
 function violation(view: ContractView, id: string): ViolationView {
   const found = view.contract.violations.find((v) => v.id === id);
   if (!found) throw new Error(`no ${id} in ${view.contract.violations.map((v) => v.id).join(', ')}`);
   return found;
-}
-
-const mailFor = (bed: DocketTestbed, address: string, contractNumber: string): ReceivedMessage[] =>
-  bed.mailTo(address).filter((m) => m.text.includes(contractNumber));
-
-const sentAt = (mail: ReceivedMessage | undefined): number => Date.parse(mail?.header('date') as string);
-
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /**
@@ -120,16 +94,16 @@ async function mailMatching(
   pattern: RegExp,
 ): Promise<ReceivedMessage> {
   await waitFor(
-    () => mailFor(bed, address, contractNumber).some((m) => pattern.test(m.text)),
+    () => mailAbout(bed, address, contractNumber).some((m) => pattern.test(m.text)),
     `a message to ${address} matching ${pattern}`,
   );
-  const found = mailFor(bed, address, contractNumber).filter((m) => pattern.test(m.text));
+  const found = mailAbout(bed, address, contractNumber).filter((m) => pattern.test(m.text));
   expect(found).toHaveLength(1);
   return found[0] as ReceivedMessage;
 }
 
 test('heading (a) walked rung by rung: warning letter, one week, three and six months, and a fifth past the ladder', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(EST('2027-01-04T10:30:00')); // Monday
     const { handle, contractNumber } = await openRecord(bed);
 
@@ -304,7 +278,7 @@ test('heading (a) walked rung by rung: warning letter, one week, three and six m
 }, 240_000);
 
 test('a violation that arrives with the start (same workflow task) is applied after the record opens', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(EST('2027-01-04T10:30:00'));
     // No worker polls this queue until both the start and the update wait on the server, so the
     // worker's first activation carries both: what a case system that opens a record and at once
@@ -343,7 +317,7 @@ test('a violation that arrives with the start (same workflow task) is applied af
 }, 120_000);
 
 test('the rolling twelve months: a second violation just inside climbs, just outside starts over', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(EST('2027-03-10T16:30:00'));
     const inside = await openRecord(bed);
     const outside = await openRecord(bed);
@@ -392,7 +366,7 @@ test('the rolling twelve months: a second violation just inside climbs, just out
 }, 240_000);
 
 test('(c), (d) and (e): the safety review, the OSHA survey the agency requires, and a second fatality years later', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(EST('2027-01-05T10:30:00'));
     const injury = await openRecord(bed);
     const disabling = await openRecord(bed);
@@ -515,7 +489,7 @@ test('(c), (d) and (e): the safety review, the OSHA survey the agency requires, 
 }, 300_000);
 
 test('a record continues as new before its history grows large, and keeps its violations and deadlines', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(EST('2027-01-04T10:30:00'));
     const { handle, contractNumber } = await openRecord(bed, { continueAsNewAtEvents: 100 });
     const headings = ['a', 'b', 'a', 'b', 'a', 'b', 'c', 'a', 'b', 'd'] as const;
@@ -529,7 +503,7 @@ test('a record continues as new before its history grows large, and keeps its vi
       });
       await settled(handle);
     }
-    await waitFor(() => mailFor(bed, FACILITY_HEAD, contractNumber).length >= 7, 'the sanction notices');
+    await waitFor(() => mailAbout(bed, FACILITY_HEAD, contractNumber).length >= 7, 'the sanction notices');
     // Hand-over happens when no timer is near: move well past the last notice.
     await bed.advanceTo(EST('2027-01-20T12:00:00'));
     const described = await handle.describe();
@@ -562,8 +536,8 @@ test('a record continues as new before its history grows large, and keeps its vi
     await bed.advanceTo(EST('2027-02-07T09:00:00'));
     await waitFor(
       () =>
-        mailFor(bed, REGION_DIRECTOR, contractNumber).filter((m) => /Deadline missed/.test(m.text)).length ===
-        2,
+        mailAbout(bed, REGION_DIRECTOR, contractNumber).filter((m) => /Deadline missed/.test(m.text))
+          .length === 2,
       'both breach alerts',
     );
     const after = await viewOf(handle);

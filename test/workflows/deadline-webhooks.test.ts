@@ -1,12 +1,12 @@
 // Case systems told of deadline changes by signed webhook, end to end on the time-skipping server: a
 // real HTTP receiver on loopback checks every signature, sees each change of a grievance once per
 // event ID and in order, including the changes made while it refused connections.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EVENT_ID_HEADER, verifyAlertWebhook } from '../../activities/alert-webhook';
+import { EVENT_ID_HEADER } from '../../activities/alert-webhook';
 import { caseWebhookSubscribers, type DeadlineEvent } from '../../activities/deadline-events';
 import type { UndeliveredNoticeEvent } from '../../activities/alert-webhook';
 import { acknowledgeUpdate, extendDeadlineUpdate, recordServiceUpdate } from '../../workflows/case-messages';
@@ -32,6 +32,7 @@ import {
   separateUpdate,
 } from '../../workflows/probation';
 import { caseWebhooksFromConfig } from '../../worker/main';
+import { listenOnLoopback, signedPostServer } from '../helpers/webhooks';
 
 const SECRET = randomBytes(32).toString('base64');
 const HOUR = 3_600_000;
@@ -55,21 +56,15 @@ class CaseSystem {
   }
 
   async up(): Promise<void> {
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const signature = req.headers['docket-signature'];
-        this.received.push({
-          id: String(req.headers[EVENT_ID_HEADER.toLowerCase()]),
-          verified: verifyAlertWebhook(SECRET, typeof signature === 'string' ? signature : undefined, body),
-          event: JSON.parse(body) as Record<string, unknown>,
-        });
-        res.writeHead(204).end();
+    const server = signedPostServer(SECRET, ({ headers, body, verified }) => {
+      this.received.push({
+        id: String(headers[EVENT_ID_HEADER.toLowerCase()]),
+        verified,
+        event: JSON.parse(body) as Record<string, unknown>,
       });
+      return 204;
     });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    await listenOnLoopback(server, this.port);
     this.server = server;
   }
 

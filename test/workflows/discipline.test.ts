@@ -44,7 +44,7 @@ import {
 import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import { expectDeadlineNotice } from '../helpers/notices';
-import { endCase, uniqueName } from '../helpers/temporal';
+import { endCase, uniqueName, meaningfulEvents } from '../helpers/temporal';
 import { expectRefused } from '../helpers/refusals';
 
 let bed: DocketTestbed;
@@ -243,13 +243,7 @@ test('conflicts: reporting, witnessing or accepting staff may not represent or d
   const heldAt = iso(ms(hearingAt) + 30 * MINUTE);
 
   // A refused update adds nothing to history but workflow-task bookkeeping.
-  const meaningful = async () =>
-    ((await handle.fetchHistory()).events ?? []).filter(
-      (e) =>
-        !e.workflowTaskScheduledEventAttributes &&
-        !e.workflowTaskStartedEventAttributes &&
-        !e.workflowTaskCompletedEventAttributes,
-    ).length;
+  const meaningful = () => meaningfulEvents(handle);
   const before = await meaningful();
   await expectRefused(
     handle.executeUpdate(hearingConcludedUpdate, {

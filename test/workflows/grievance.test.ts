@@ -27,7 +27,7 @@ import { DocketClientError } from '../../client/errors';
 import { clientErrorStatusOf } from '../../server/api/errors';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import { expectDeadlineNotice } from '../helpers/notices';
-import { uniqueName } from '../helpers/temporal';
+import { uniqueName, meaningfulEvents } from '../helpers/temporal';
 import { expectRefused } from '../helpers/refusals';
 
 let bed: DocketTestbed;
@@ -290,13 +290,7 @@ test('a decision by a directly involved employee is refused (§III.E.5) and leav
   expect(view.stage).toBe('formal');
   // Workflow-task bookkeeping aside (the Java test server does not drop speculative tasks), a refused
   // update must add nothing to history.
-  const meaningful = async () =>
-    ((await handle.fetchHistory()).events ?? []).filter(
-      (e) =>
-        !e.workflowTaskScheduledEventAttributes &&
-        !e.workflowTaskStartedEventAttributes &&
-        !e.workflowTaskCompletedEventAttributes,
-    ).length;
+  const meaningful = () => meaningfulEvents(handle);
   // The filing's deadline events go out beside the case (an activity): let them land first.
   for (let i = 0; i < 100 && ((await handle.describe()).raw.pendingActivities?.length ?? 0) > 0; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));

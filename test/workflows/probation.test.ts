@@ -10,7 +10,6 @@ import type { ProbationIntakeInput } from '../../domain/cases/probation';
 import {
   extendDeadlineUpdate,
   recordServiceUpdate,
-  scheduleQuery,
   timelineQuery,
   type CaseView,
 } from '../../workflows/case-messages';
@@ -25,10 +24,17 @@ import {
   type ActionView,
   type ProbationView,
 } from '../../workflows/probation';
-import { startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
+import type { DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
+import {
+  mailAbout,
+  sendUpdate,
+  sentAt,
+  viewOf as viewOfRecord,
+  waitFor,
+  withDocketTestbed,
+} from '../helpers/records';
 import { uniqueName } from '../helpers/temporal';
-import type { ReceivedMessage } from '../helpers/smtp';
 import { expectRefused } from '../helpers/refusals';
 
 const SUPERVISOR = 'supervisor@adc-hq.example.org';
@@ -39,14 +45,9 @@ const LEAD_TIMES = { 'reminder-lead-times': '30 calendarDays, 7 calendarDays' };
 
 type RecordHandle = WorkflowHandleWithFirstExecutionRunId<typeof probationRecord>;
 
-async function withBed(run: (bed: DocketTestbed) => Promise<void>): Promise<void> {
-  const bed = await startDocketTestbed();
-  try {
-    await run(bed);
-  } finally {
-    await bed.teardown();
-  }
-}
+const send = <I>(handle: RecordHandle, update: UpdateDefinition<CaseView, [I]>, input: I) =>
+  sendUpdate<ProbationView, I>(handle, update, input);
+const viewOf = (handle: RecordHandle) => viewOfRecord<ProbationView>(handle);
 
 async function openRecord(
   bed: DocketTestbed,
@@ -61,34 +62,10 @@ async function openRecord(
   return { handle, employeeId };
 }
 
-function send<I>(
-  handle: RecordHandle,
-  update: UpdateDefinition<CaseView, [I]>,
-  input: I,
-): Promise<ProbationView> {
-  return handle.executeUpdate(update, { args: [input] }) as Promise<ProbationView>;
-}
-
-const viewOf = async (handle: RecordHandle): Promise<ProbationView> =>
-  (await handle.query(scheduleQuery)) as ProbationView;
-
 function actionIn(view: ProbationView, id: string): ActionView {
   const found = view.record.actions.find((a) => a.id === id);
   if (!found) throw new Error(`no ${id} in ${view.record.actions.map((a) => a.id).join(', ')}`);
   return found;
-}
-
-const mailFor = (bed: DocketTestbed, address: string, employeeId: string): ReceivedMessage[] =>
-  bed.mailTo(address).filter((m) => m.text.includes(employeeId));
-
-const sentAt = (mail: ReceivedMessage | undefined): number => Date.parse(mail?.header('date') as string);
-
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Reminders to the supervisor at their instants, then the end notice to the supervisor and HR. */
@@ -101,12 +78,12 @@ async function expectEndNotices(
 ): Promise<void> {
   await waitFor(
     () =>
-      mailFor(bed, SUPERVISOR, employeeId).length >= reminders.length + 1 &&
-      mailFor(bed, HR, employeeId).length >= 1,
+      mailAbout(bed, SUPERVISOR, employeeId).length >= reminders.length + 1 &&
+      mailAbout(bed, HR, employeeId).length >= 1,
     `end notices of ${key}`,
   );
-  const supervisor = mailFor(bed, SUPERVISOR, employeeId);
-  const hr = mailFor(bed, HR, employeeId);
+  const supervisor = mailAbout(bed, SUPERVISOR, employeeId);
+  const hr = mailAbout(bed, HR, employeeId);
   expect(supervisor).toHaveLength(reminders.length + 1);
   expect(hr).toHaveLength(1);
   reminders.forEach((planned, i) => {
@@ -129,7 +106,7 @@ const SATURDAY_MOVED =
   'outside business hours (08:00–17:00 America/Chicago): Saturday is not a working day; moved to the start of the previous working day';
 
 test('each probation type runs its period: reminders to the supervisor, then the supervisor and HR at the end', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(CST('2027-01-11T10:00:00')); // Monday
     const issued = CST('2027-01-11T09:00:00');
     const notified = CST('2027-01-11T09:30:00');
@@ -232,7 +209,7 @@ test('each probation type runs its period: reminders to the supervisor, then the
     expect(view.record.countsForProgressiveDiscipline).toEqual([]);
     expect(view.stage).toBe('clear');
     expect((await viewOf(suspension.handle)).stage).toBe('disciplinary-probation');
-    expect(mailFor(bed, HR, suspension.employeeId)).toHaveLength(0);
+    expect(mailAbout(bed, HR, suspension.employeeId)).toHaveLength(0);
 
     // The twelve-month periods end with 2028-01-10.
     await bed.advanceTo(CST('2028-01-11T09:00:00'));
@@ -271,7 +248,7 @@ test('each probation type runs its period: reminders to the supervisor, then the
 }, 180_000);
 
 test('a second written warning within a year of the first carries at least 9 months; a year and a day later, 6', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(CST('2027-01-11T10:00:00'));
     const nine = await openRecord(bed);
     const six = await openRecord(bed);
@@ -335,17 +312,17 @@ test('a second written warning within a year of the first carries at least 9 mon
     // Six months after 2027-09-15 nothing has ended yet; nine months after, it has.
     await bed.advanceTo(CDT('2028-03-16T10:00:00'));
     expect(actionIn(await viewOf(nine.handle), 'A2').probation?.state).toBe('pending');
-    expect(mailFor(bed, HR, nine.employeeId)).toHaveLength(1); // A1's end in July 2027
+    expect(mailAbout(bed, HR, nine.employeeId)).toHaveLength(1); // A1's end in July 2027
     await bed.advanceTo(CDT('2028-06-15T10:00:00'));
-    await waitFor(() => mailFor(bed, HR, nine.employeeId).length >= 2, 'the 9-month end notice');
-    const end = mailFor(bed, HR, nine.employeeId)[1];
+    await waitFor(() => mailAbout(bed, HR, nine.employeeId).length >= 2, 'the 9-month end notice');
+    const end = mailAbout(bed, HR, nine.employeeId)[1];
     expect(end?.text).toContain('A2:probation.written-warning');
     expect(Math.abs(sentAt(end) - Date.parse(CDT('2028-06-14T23:59:59.999')))).toBeLessThan(2_000);
   });
 }, 180_000);
 
 test("a suspension's working days skip Thanksgiving and the Christmas holidays; its length is checked", async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(CST('2027-11-19T10:00:00')); // Friday
     const { handle, employeeId } = await openRecord(bed);
     const base = {
@@ -443,12 +420,12 @@ test("a suspension's working days skip Thanksgiving and the Christmas holidays; 
         }),
       ]),
     );
-    expect(mailFor(bed, HR, employeeId)).toHaveLength(0);
+    expect(mailAbout(bed, HR, employeeId)).toHaveLength(0);
   });
 }, 180_000);
 
 test('look-back: a violation within 6 months of a warning or 12 months of a suspension calls for more severe action; later ones do not', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(CST('2027-01-11T10:00:00'));
     const warned = await openRecord(bed);
     const suspended = await openRecord(bed);
@@ -487,8 +464,8 @@ test('look-back: a violation within 6 months of a warning or 12 months of a susp
     expect(advice?.summary).toMatch(
       /occurred within 6 months from the date of the verbal warning A1 of 2027-01-11 \(SD 2022-17 §III\.D\.4; the window runs through 2027-07-11 23:59 CDT\)\. If it is an equal or more substantial violation, a more severe disciplinary action should be taken\./,
     );
-    await waitFor(() => mailFor(bed, DMS, warned.employeeId).length >= 1, 'the look-back advice');
-    let mail = mailFor(bed, DMS, warned.employeeId)[0];
+    await waitFor(() => mailAbout(bed, DMS, warned.employeeId).length >= 1, 'the look-back advice');
+    let mail = mailAbout(bed, DMS, warned.employeeId)[0];
     expect(mail?.text).toMatch(
       /More severe action called for: yes, if the violation is equal or more substantial/,
     );
@@ -506,8 +483,8 @@ test('look-back: a violation within 6 months of a warning or 12 months of a susp
     advice = view.record.violations[1]?.advice;
     expect(advice?.moreSevereActionCalledFor).toBe(false);
     expect(advice?.findings[0]?.within).toBe(false);
-    await waitFor(() => mailFor(bed, DMS, warned.employeeId).length >= 2, 'the second advice');
-    mail = mailFor(bed, DMS, warned.employeeId)[1];
+    await waitFor(() => mailAbout(bed, DMS, warned.employeeId).length >= 2, 'the second advice');
+    mail = mailAbout(bed, DMS, warned.employeeId)[1];
     expect(mail?.text).toMatch(/More severe action called for: no/);
     expect(mail?.text).toMatch(
       /did not occur within 6 months from the date of the verbal warning A1 of 2027-01-11 .*: SD 2022-17 §III\.D\.4-5 do not call for a more severe action/,
@@ -526,8 +503,8 @@ test('look-back: a violation within 6 months of a warning or 12 months of a susp
       within: true,
       until: CST('2028-01-11T23:59:59.999'),
     });
-    await waitFor(() => mailFor(bed, DMS, suspended.employeeId).length >= 1, 'the suspension look-back');
-    expect(mailFor(bed, DMS, suspended.employeeId)[0]?.text).toMatch(
+    await waitFor(() => mailAbout(bed, DMS, suspended.employeeId).length >= 1, 'the suspension look-back');
+    expect(mailAbout(bed, DMS, suspended.employeeId)[0]?.text).toMatch(
       /§III\.D\.5\): the violation is inside it/,
     );
 
@@ -591,7 +568,7 @@ test('look-back: a violation within 6 months of a warning or 12 months of a susp
 }, 180_000);
 
 test('verbal-warning removal: eligible one year after it if no other incident, with a notice on that date', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(CST('2027-01-11T10:00:00'));
     const eligible = await openRecord(bed);
     const barred = await openRecord(bed);
@@ -626,17 +603,20 @@ test('verbal-warning removal: eligible one year after it if no other incident, w
       'TOO_EARLY',
       /earliest allowed time is 2028-01-12 00:00 CST/,
     );
-    expect(mailFor(bed, SUPERVISOR, eligible.employeeId)).toHaveLength(0);
+    expect(mailAbout(bed, SUPERVISOR, eligible.employeeId)).toHaveLength(0);
 
     await bed.advanceTo(CST('2028-01-12T09:00:00'));
-    await waitFor(() => mailFor(bed, SUPERVISOR, eligible.employeeId).length >= 1, 'the eligibility notice');
-    const [notice] = mailFor(bed, SUPERVISOR, eligible.employeeId);
+    await waitFor(
+      () => mailAbout(bed, SUPERVISOR, eligible.employeeId).length >= 1,
+      'the eligibility notice',
+    );
+    const [notice] = mailAbout(bed, SUPERVISOR, eligible.employeeId);
     expect(notice?.text).toMatch(/Verbal warning eligible for removal/);
     expect(notice?.text).toMatch(/SD 2022-17 §III\.D\.3\.a\.iii/);
     // Sent on the day eligibility begins, at its start.
     expect(sentAt(notice)).toBe(Date.parse(CST('2028-01-12T00:00:00')));
     // The other record had an incident after its warning: no notice, and no removal.
-    expect(mailFor(bed, SUPERVISOR, barred.employeeId)).toHaveLength(0);
+    expect(mailAbout(bed, SUPERVISOR, barred.employeeId)).toHaveLength(0);
     const barredView = await viewOf(barred.handle);
     expect(actionIn(barredView, 'A1').removal?.blockedBy).toEqual(['V1']);
     await expectRefused(
@@ -670,7 +650,7 @@ test('verbal-warning removal: eligible one year after it if no other incident, w
 }, 180_000);
 
 test('initial probation extended in writing instead of discipline: new end, notices re-armed, the employee served', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(CST('2027-01-11T10:00:00'));
     const { handle, employeeId } = await openRecord(bed);
     await send(handle, recordActionUpdate, {
@@ -744,11 +724,11 @@ test('initial probation extended in writing instead of discipline: new end, noti
     ]);
     await waitFor(
       () =>
-        mailFor(bed, SUPERVISOR, employeeId).some((m) => /extended/i.test(m.subject)) &&
-        mailFor(bed, DMS, employeeId).length >= 1,
+        mailAbout(bed, SUPERVISOR, employeeId).some((m) => /extended/i.test(m.subject)) &&
+        mailAbout(bed, DMS, employeeId).length >= 1,
       'the extension notices',
     );
-    expect(mailFor(bed, DMS, employeeId)[0]?.text).toMatch(
+    expect(mailAbout(bed, DMS, employeeId)[0]?.text).toMatch(
       /initial probation extended through 2028-04-10 23:59 CDT/,
     );
     const served = await send(handle, recordServiceUpdate, {
@@ -762,10 +742,10 @@ test('initial probation extended in writing instead of discipline: new end, noti
     // The original end (2028-01-10) passes quietly for the initial probation; the suspension's ends.
     await bed.advanceTo(CST('2028-01-11T10:00:00'));
     const initialEnded = () =>
-      [...mailFor(bed, HR, employeeId), ...mailFor(bed, SUPERVISOR, employeeId)].filter(
+      [...mailAbout(bed, HR, employeeId), ...mailAbout(bed, SUPERVISOR, employeeId)].filter(
         (m) => m.text.includes('Probation period ended') && m.text.includes('A1:probation.initial'),
       );
-    await waitFor(() => mailFor(bed, HR, employeeId).length >= 1, 'the suspension probation end');
+    await waitFor(() => mailAbout(bed, HR, employeeId).length >= 1, 'the suspension probation end');
     expect(initialEnded()).toHaveLength(0);
     expect((await viewOf(handle)).stage).toBe('initial-probation');
 
@@ -774,7 +754,7 @@ test('initial probation extended in writing instead of discipline: new end, noti
     for (const mail of initialEnded()) {
       expect(Math.abs(sentAt(mail) - Date.parse(CDT('2028-04-10T23:59:59.999')))).toBeLessThan(2_000);
     }
-    const reminders = mailFor(bed, SUPERVISOR, employeeId).filter((m) =>
+    const reminders = mailAbout(bed, SUPERVISOR, employeeId).filter((m) =>
       m.subject.startsWith('Reminder: A1:probation.initial'),
     );
     // The original 30-day reminder (2027-12-10) was superseded by the extension; the new ones went out.
@@ -796,7 +776,7 @@ test('initial probation extended in writing instead of discipline: new end, noti
 }, 180_000);
 
 test('a record driven through three years of events continues-as-new and answers exactly as one that never did', async () => {
-  await withBed(async (bed) => {
+  await withDocketTestbed(async (bed) => {
     await bed.advanceTo(CST('2027-01-11T10:00:00'));
     // The same events go to two records: one continues-as-new every ~100 events, the other never.
     const twin = await openRecord(bed, { continueAsNewAtEvents: 100 });
@@ -813,7 +793,7 @@ test('a record driven through three years of events continues-as-new and answers
       plain({ schedule: await viewOf(handle), timeline: await handle.query(timelineQuery) }, employeeId);
     const mailLog = (employeeId: string) =>
       [SUPERVISOR, HR, DMS].flatMap((address) =>
-        mailFor(bed, address, employeeId).map(
+        mailAbout(bed, address, employeeId).map(
           (m) =>
             `${address} ${toMinute(new Date(sentAt(m)).toISOString())} ${m.subject.split(employeeId).join('EMPLOYEE')}`,
         ),
@@ -950,7 +930,7 @@ test('a record driven through three years of events continues-as-new and answers
     expect(actionIn(view, 'A2').removal?.blockedBy).toEqual(['V1', 'A3', 'A4']);
     const notifiedAt = Date.parse(actionIn(view, 'A7').removal?.notifiedAt as string);
     expect(Math.abs(notifiedAt - Date.parse(CDT('2029-09-06T00:00:00')))).toBeLessThan(2_000);
-    const ends = mailFor(bed, HR, twin.employeeId).map((m) => m.text.match(/A\d+:probation\.[a-z-]+/)?.[0]);
+    const ends = mailAbout(bed, HR, twin.employeeId).map((m) => m.text.match(/A\d+:probation\.[a-z-]+/)?.[0]);
     expect(ends).toEqual([
       'A3:probation.written-warning',
       'A1:probation.initial',

@@ -37,7 +37,7 @@ import { asAttempts } from '../helpers/activity-attempt';
 import { DIRECTORY_PATH, startDocketTestbed, type DocketTestbed } from '../helpers/docket-env';
 import { recordHistoryIfAsked } from '../helpers/histories';
 import type { ReceivedMessage } from '../helpers/smtp';
-import { endCase, uniqueName } from '../helpers/temporal';
+import { endCase, uniqueName, meaningfulEvents } from '../helpers/temporal';
 import { expectRefused } from '../helpers/refusals';
 
 let bed: DocketTestbed;
@@ -166,16 +166,6 @@ function expectSimultaneous(caseNumber: string, noticeKeyPrefix: string): Receiv
   // The witness is not a party to the grievance process: no notice.
   expect(mail.get(WITNESS.email)).toBeUndefined();
   return [a, b];
-}
-
-async function meaningfulEvents(handle: WorkflowHandle): Promise<number> {
-  const { events } = await handle.fetchHistory();
-  return (events ?? []).filter(
-    (e) =>
-      !e.workflowTaskScheduledEventAttributes &&
-      !e.workflowTaskStartedEventAttributes &&
-      !e.workflowTaskCompletedEventAttributes,
-  ).length;
 }
 
 /** The Date header is the workflow's clock at the step (second precision), not the worker's. */

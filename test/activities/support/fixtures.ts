@@ -10,7 +10,11 @@ import pino, { type Logger } from 'pino';
 import type { ScheduleEntry } from '../../../domain/types';
 import { watchDirectoryFile, type DirectorySource } from '../../../activities/directory';
 import { createMailTransport } from '../../../activities/mail-transport';
-import { createNotificationActivities, type NotificationActivities } from '../../../activities/notifications';
+import {
+  createNotificationActivities,
+  type NoticeRequest,
+  type NotificationActivities,
+} from '../../../activities/notifications';
 import { createMemorySentLedger, type SentLedger } from '../../../activities/sent-ledger';
 import { asAttempts } from '../../helpers/activity-attempt';
 import type { ReceivedMessage, SmtpReceiver } from '../../helpers/smtp';
@@ -57,6 +61,19 @@ export function rtsResponseEntry(overrides: Partial<ScheduleEntry> = {}): Schedu
 }
 
 /** Offense report service at LARC: 24 hours after acceptance (a service task: the inmate gets no email). */
+/** The RTS response's half-time reminder to its responder at LARC, but for its workflow and send time. */
+export function rtsReminder(): Omit<NoticeRequest, 'workflowId' | 'sentAt'> {
+  return {
+    noticeKey: 'rts.response/reminder/half-time/1',
+    kind: 'reminder',
+    facility: 'LARC',
+    role: 'rts.responder',
+    caseNumber: 'OK-2026-000123',
+    caseType: 'inmate-grievance',
+    entry: rtsResponseEntry(),
+  };
+}
+
 export function reportServiceEntry(): ScheduleEntry {
   return {
     key: 'report.service',
