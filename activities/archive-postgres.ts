@@ -4,31 +4,9 @@
 // hold placed at the same moment either lands first and is honoured, or waits for the disposal.
 import type { ComplianceFilter, OutcomeRow } from './compliance';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import {
-  archiveSchema,
-  caseIndexFromRow,
-  casesSelect,
-  disposalReport,
-  outcomeFromRow,
-  outcomeValues,
-  planDisposal,
-  RUN_COLUMNS,
-  runValues,
-  storedRunFromRow,
-  upsertOutcome,
-  type ArchiveDialect,
-  type ArchiveRow,
-  type ArchiveStore,
-  type CaseIndexRow,
-  type CaseKey,
-  type Closure,
-  type DisposalReport,
-  type DisposalRequest,
-  type StoredHold,
-  type StoredRun,
-} from './archive-store';
+import * as store from './archive-store';
 
-const DIALECT: ArchiveDialect = {
+const DIALECT: store.ArchiveDialect = {
   tables: {
     runs: 'docket_records_runs',
     cases: 'docket_records_cases',
@@ -38,19 +16,22 @@ const DIALECT: ArchiveDialect = {
   bytes: 'BYTEA',
   writeOrder: 'seq BIGSERIAL',
 };
-const SCHEMA = archiveSchema(DIALECT);
+const SCHEMA = store.archiveSchema(DIALECT);
 
 /** Arbitrary, constant: the advisory lock under which the tables are created. */
 const SCHEMA_LOCK = 0x646f636b;
 
-const CASES_SELECT = casesSelect(DIALECT);
+const CASES_SELECT = store.casesSelect(DIALECT);
 
 /** Connects lazily; the tables are created by the first operation. */
-export function openPostgresArchiveStore(connectionString: string, pool: PoolConfig = {}): ArchiveStore {
+export function openPostgresArchiveStore(
+  connectionString: string,
+  pool: PoolConfig = {},
+): store.ArchiveStore {
   return new PostgresArchiveStore(new Pool({ connectionString, max: 4, ...pool }), connectionString);
 }
 
-class PostgresArchiveStore implements ArchiveStore {
+class PostgresArchiveStore implements store.ArchiveStore {
   readonly description: string;
   private ready?: Promise<void>;
 
@@ -103,12 +84,12 @@ class PostgresArchiveStore implements ArchiveStore {
     }
   }
 
-  async put(run: StoredRun, closure?: Closure): Promise<{ inserted: boolean }> {
+  async put(run: store.StoredRun, closure?: store.Closure): Promise<{ inserted: boolean }> {
     return this.transaction(async (client) => {
       const inserted = await client.query(
-        `INSERT INTO docket_records_runs (${RUN_COLUMNS})
+        `INSERT INTO docket_records_runs (${store.RUN_COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-        [...runValues(run), Buffer.from(run.payload)],
+        [...store.runValues(run), Buffer.from(run.payload)],
       );
       await client.query(
         `INSERT INTO docket_records_cases (case_type, case_number, workflow_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
@@ -124,36 +105,37 @@ class PostgresArchiveStore implements ArchiveStore {
     });
   }
 
-  async getRun(workflowId: string, runId: string, contentHash: string): Promise<StoredRun | undefined> {
+  async getRun(workflowId: string, runId: string, contentHash: string): Promise<store.StoredRun | undefined> {
     await this.schema();
-    const { rows } = await this.pool.query<ArchiveRow>(
+    const { rows } = await this.pool.query<store.ArchiveRow>(
       'SELECT * FROM docket_records_runs WHERE workflow_id = $1 AND run_id = $2 AND content_hash = $3',
       [workflowId, runId, contentHash],
     );
-    return rows[0] ? storedRunFromRow(rows[0]) : undefined;
+    return rows[0] ? store.storedRunFromRow(rows[0]) : undefined;
   }
 
-  async runsOf(key: CaseKey): Promise<StoredRun[]> {
+  async runsOf(key: store.CaseKey): Promise<store.StoredRun[]> {
     await this.schema();
-    const { rows } = await this.pool.query<ArchiveRow>(
+    const { rows } = await this.pool.query<store.ArchiveRow>(
       'SELECT * FROM docket_records_runs WHERE case_type = $1 AND case_number = $2 ORDER BY archived_at, written_at, seq',
       [key.caseType, key.caseNumber],
     );
-    return rows.map(storedRunFromRow);
+    return rows.map(store.storedRunFromRow);
   }
 
-  async cases(filter: { caseNumber?: string } = {}): Promise<CaseIndexRow[]> {
+  async cases(filter: { caseNumber?: string } = {}): Promise<store.CaseIndexRow[]> {
     await this.schema();
     const { rows } =
       filter.caseNumber === undefined
-        ? await this.pool.query<ArchiveRow>(`${CASES_SELECT} ORDER BY c.case_type, c.case_number`)
-        : await this.pool.query<ArchiveRow>(`${CASES_SELECT} WHERE c.case_number = $1 ORDER BY c.case_type`, [
-            filter.caseNumber,
-          ]);
-    return rows.map(caseIndexFromRow);
+        ? await this.pool.query<store.ArchiveRow>(`${CASES_SELECT} ORDER BY c.case_type, c.case_number`)
+        : await this.pool.query<store.ArchiveRow>(
+            `${CASES_SELECT} WHERE c.case_number = $1 ORDER BY c.case_type`,
+            [filter.caseNumber],
+          );
+    return rows.map(store.caseIndexFromRow);
   }
 
-  async setHold(key: CaseKey, hold: StoredHold | null): Promise<boolean> {
+  async setHold(key: store.CaseKey, hold: store.StoredHold | null): Promise<boolean> {
     await this.schema();
     const result = await this.pool.query(
       'UPDATE docket_records_cases SET hold_since = $1, hold_key_id = $2, hold_note = $3 WHERE case_type = $4 AND case_number = $5',
@@ -168,11 +150,11 @@ class PostgresArchiveStore implements ArchiveStore {
     return (result.rowCount ?? 0) > 0;
   }
 
-  async dispose(request: DisposalRequest): Promise<DisposalReport> {
+  async dispose(request: store.DisposalRequest): Promise<store.DisposalReport> {
     return this.transaction(async (client) => {
       await client.query('SELECT 1 FROM docket_records_cases FOR UPDATE');
-      const { rows } = await client.query<ArchiveRow>(CASES_SELECT);
-      const plan = planDisposal(rows.map(caseIndexFromRow), request);
+      const { rows } = await client.query<store.ArchiveRow>(CASES_SELECT);
+      const plan = store.planDisposal(rows.map(store.caseIndexFromRow), request);
       for (const row of plan.remove) {
         const key = [row.caseType, row.caseNumber];
         await client.query('DELETE FROM docket_records_runs WHERE case_type = $1 AND case_number = $2', key);
@@ -182,7 +164,7 @@ class PostgresArchiveStore implements ArchiveStore {
           [...key, row.closedAt, row.retainUntil, row.runs, request.now],
         );
       }
-      return disposalReport(plan, request.now);
+      return store.disposalReport(plan, request.now);
     });
   }
 
@@ -190,7 +172,10 @@ class PostgresArchiveStore implements ArchiveStore {
     if (rows.length === 0) return;
     await this.transaction(async (client) => {
       for (const row of rows) {
-        await client.query(upsertOutcome(DIALECT, '$1, $2, $3, $4, $5, $6, $7, $8'), outcomeValues(row));
+        await client.query(
+          store.upsertOutcome(DIALECT, '$1, $2, $3, $4, $5, $6, $7, $8'),
+          store.outcomeValues(row),
+        );
       }
     });
   }
@@ -203,7 +188,7 @@ class PostgresArchiveStore implements ArchiveStore {
        ORDER BY due_date, case_type, case_number, deadline_key`,
       [filter.from, filter.to, filter.facility ?? null, filter.caseType ?? null],
     );
-    return rows.map(outcomeFromRow);
+    return rows.map(store.outcomeFromRow);
   }
 
   async close(): Promise<void> {

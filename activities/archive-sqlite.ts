@@ -16,36 +16,15 @@ import path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import type { ComplianceFilter, OutcomeRow } from './compliance';
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
-import {
-  archiveSchema,
-  caseIndexFromRow,
-  casesSelect,
-  disposalReport,
-  outcomeFromRow,
-  outcomeValues,
-  planDisposal,
-  RUN_COLUMNS,
-  runValues,
-  storedRunFromRow,
-  upsertOutcome,
-  type ArchiveDialect,
-  type ArchiveStore,
-  type CaseIndexRow,
-  type CaseKey,
-  type Closure,
-  type DisposalReport,
-  type DisposalRequest,
-  type StoredHold,
-  type StoredRun,
-} from './archive-store';
+import * as store from './archive-store';
 
 export const SQLITE_ARCHIVE_FILE = 'records.sqlite';
 
-const DIALECT: ArchiveDialect = {
+const DIALECT: store.ArchiveDialect = {
   tables: { runs: 'runs', cases: 'cases', disposals: 'disposals', outcomes: 'deadline_outcomes' },
   bytes: 'BLOB',
 };
-const SCHEMA = archiveSchema(DIALECT);
+const SCHEMA = store.archiveSchema(DIALECT);
 
 let engine: Promise<SqlJsStatic> | undefined;
 const sqlite = (): Promise<SqlJsStatic> => (engine ??= initSqlJs());
@@ -64,7 +43,7 @@ function all(db: Database, sql: string, params: SqlValue[] = []): Row[] {
   }
 }
 
-const CASES_SELECT = casesSelect(DIALECT);
+const CASES_SELECT = store.casesSelect(DIALECT);
 
 export interface SqliteArchiveOptions {
   /** How long a lock left by a killed process is honoured before it is taken over. */
@@ -74,7 +53,7 @@ export interface SqliteArchiveOptions {
 }
 
 /** Opens (and on first write creates) the archive file; reading a file that does not exist finds nothing. */
-export function openSqliteArchiveStore(file: string, options: SqliteArchiveOptions = {}): ArchiveStore {
+export function openSqliteArchiveStore(file: string, options: SqliteArchiveOptions = {}): store.ArchiveStore {
   return new SqliteArchiveStore(path.resolve(file), options);
 }
 
@@ -84,7 +63,7 @@ interface QueuedOutcomes {
   reject: (err: unknown) => void;
 }
 
-class SqliteArchiveStore implements ArchiveStore {
+class SqliteArchiveStore implements store.ArchiveStore {
   readonly description: string;
   private readonly outcomeQueue: QueuedOutcomes[] = [];
   private outcomeWriter?: Promise<void>;
@@ -96,10 +75,10 @@ class SqliteArchiveStore implements ArchiveStore {
     this.description = `SQLite ${file}`;
   }
 
-  async put(run: StoredRun, closure?: Closure): Promise<{ inserted: boolean }> {
+  async put(run: store.StoredRun, closure?: store.Closure): Promise<{ inserted: boolean }> {
     return this.change((db) => {
-      db.run(`INSERT OR IGNORE INTO runs (${RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-        ...runValues(run),
+      db.run(`INSERT OR IGNORE INTO runs (${store.RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+        ...store.runValues(run),
         run.payload,
       ]);
       const inserted = db.getRowsModified() > 0;
@@ -118,40 +97,40 @@ class SqliteArchiveStore implements ArchiveStore {
     });
   }
 
-  async getRun(workflowId: string, runId: string, contentHash: string): Promise<StoredRun | undefined> {
+  async getRun(workflowId: string, runId: string, contentHash: string): Promise<store.StoredRun | undefined> {
     return this.read((db) => {
       const [row] = all(db, 'SELECT * FROM runs WHERE workflow_id = ? AND run_id = ? AND content_hash = ?', [
         workflowId,
         runId,
         contentHash,
       ]);
-      return row ? storedRunFromRow(row) : undefined;
+      return row ? store.storedRunFromRow(row) : undefined;
     }, undefined);
   }
 
-  async runsOf(key: CaseKey): Promise<StoredRun[]> {
+  async runsOf(key: store.CaseKey): Promise<store.StoredRun[]> {
     return this.read(
       (db) =>
         all(
           db,
           'SELECT * FROM runs WHERE case_type = ? AND case_number = ? ORDER BY archived_at, written_at, rowid',
           [key.caseType, key.caseNumber],
-        ).map(storedRunFromRow),
+        ).map(store.storedRunFromRow),
       [],
     );
   }
 
-  async cases(filter: { caseNumber?: string } = {}): Promise<CaseIndexRow[]> {
+  async cases(filter: { caseNumber?: string } = {}): Promise<store.CaseIndexRow[]> {
     return this.read((db) => {
       const rows =
         filter.caseNumber === undefined
           ? all(db, `${CASES_SELECT} ORDER BY c.case_type, c.case_number`)
           : all(db, `${CASES_SELECT} WHERE c.case_number = ? ORDER BY c.case_type`, [filter.caseNumber]);
-      return rows.map(caseIndexFromRow);
+      return rows.map(store.caseIndexFromRow);
     }, []);
   }
 
-  async setHold(key: CaseKey, hold: StoredHold | null): Promise<boolean> {
+  async setHold(key: store.CaseKey, hold: store.StoredHold | null): Promise<boolean> {
     if (!(await this.exists())) return false;
     return this.change((db) => {
       db.run(
@@ -162,11 +141,11 @@ class SqliteArchiveStore implements ArchiveStore {
     });
   }
 
-  async dispose(request: DisposalRequest): Promise<DisposalReport> {
+  async dispose(request: store.DisposalRequest): Promise<store.DisposalReport> {
     const disposedAt = request.now;
-    if (!(await this.exists())) return disposalReport(planDisposal([], request), disposedAt);
+    if (!(await this.exists())) return store.disposalReport(store.planDisposal([], request), disposedAt);
     return this.change((db) => {
-      const plan = planDisposal(all(db, CASES_SELECT).map(caseIndexFromRow), request);
+      const plan = store.planDisposal(all(db, CASES_SELECT).map(store.caseIndexFromRow), request);
       for (const row of plan.remove) {
         const key = [row.caseType, row.caseNumber];
         db.run('DELETE FROM runs WHERE case_type = ? AND case_number = ?', key);
@@ -176,7 +155,7 @@ class SqliteArchiveStore implements ArchiveStore {
           [...key, row.closedAt, row.retainUntil, row.runs, disposedAt],
         );
       }
-      return disposalReport(plan, disposedAt);
+      return store.disposalReport(plan, disposedAt);
     }, true);
   }
 
@@ -202,7 +181,7 @@ class SqliteArchiveStore implements ArchiveStore {
         await this.change((db) => {
           for (const row of waiting.flatMap((w) => w.rows)) {
             // A deadline's later outcome replaces its earlier one (a breach met late); the same event again changes nothing.
-            db.run(upsertOutcome(DIALECT, '?, ?, ?, ?, ?, ?, ?, ?'), outcomeValues(row));
+            db.run(store.upsertOutcome(DIALECT, '?, ?, ?, ?, ?, ?, ?, ?'), store.outcomeValues(row));
           }
         });
         for (const w of waiting) w.resolve();
@@ -228,7 +207,7 @@ class SqliteArchiveStore implements ArchiveStore {
             filter.caseType ?? null,
             filter.caseType ?? null,
           ],
-        ).map(outcomeFromRow),
+        ).map(store.outcomeFromRow),
       [],
     );
   }

@@ -131,6 +131,11 @@ export const serviceProofSchema = sharedSchema('cases/common#serviceProofSchema'
 export type ServiceProofInput = z.input<typeof serviceProofSchema>;
 export type ServiceProof = z.output<typeof serviceProofSchema>;
 
+/** In a refinement of an intake or event, refuses `field` with the rule it breaks (`message`). */
+export function fieldIssue(ctx: z.RefinementCtx, field: string, message: string): void {
+  ctx.addIssue({ code: 'custom', path: [field], message });
+}
+
 /** Readable one-line summary of a zod failure: `field: problem; field: problem`. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');

@@ -16,17 +16,7 @@ import { DomainError } from '../errors';
 import { SEED_000 } from '../policies/common';
 import { localDateOf } from '../time';
 import type { ScheduleEntry } from '../types';
-import {
-  caseNumberSchema,
-  documentRefSchema,
-  eventBaseSchema,
-  facilityCodeSchema,
-  isoInstantSchema,
-  opaquePersonIdSchema,
-  parseIntake,
-  policyFields,
-  staffIdSchema,
-} from './common';
+import * as common from './common';
 
 export const CONDUCT_REPORT_POLICY_ID = 'omes-pwp-conduct';
 export const DISCLOSURE_POLICY_ID = 'wdoc-employee-contact';
@@ -34,7 +24,7 @@ export const DEFINITIONS_SOURCE = `OMES Public Works Programs policy §Definitio
 
 /** An opaque ID of the inmate, offender or ex-offender in the case system: never a name or DOC number. */
 export const personIdSchema = sharedSchema('cases/conduct-report#personIdSchema', () =>
-  opaquePersonIdSchema('person ID', 'P-0042'),
+  common.opaquePersonIdSchema('person ID', 'P-0042'),
 );
 
 /** The headings of seed 000 under which conduct is prohibited. */
@@ -57,25 +47,20 @@ const personSchema = sharedSchema('cases/conduct-report#personSchema', () =>
       /** Where the person stood at the time of the contact, as the case system records it. */
       status: z.enum(personStatuses),
       /** For `discharged`: when the discharge or termination from custody or supervision took effect. */
-      dischargedAt: isoInstantSchema.optional(),
+      dischargedAt: common.isoInstantSchema.optional(),
       /** When the contact (the conduct reported) took place; the last one, if several. */
-      contactAt: isoInstantSchema,
+      contactAt: common.isoInstantSchema,
     })
     .superRefine((person, ctx) => {
       if (person.status === 'discharged' && person.dischargedAt === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['dischargedAt'],
-          message:
-            'a discharged person needs the date of discharge (ex-offender status runs 180 days from it)',
-        });
+        common.fieldIssue(
+          ctx,
+          'dischargedAt',
+          'a discharged person needs the date of discharge (ex-offender status runs 180 days from it)',
+        );
       }
       if (person.status !== 'discharged' && person.dischargedAt !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['dischargedAt'],
-          message: `a person ${person.status} has not been discharged`,
-        });
+        common.fieldIssue(ctx, 'dischargedAt', `a person ${person.status} has not been discharged`);
       }
     }),
 );
@@ -84,43 +69,38 @@ export const conductReportIntakeSchema = sharedSchema('cases/conduct-report#cond
   z
     .object({
       kind: z.literal('report'),
-      caseNumber: caseNumberSchema,
-      facility: facilityCodeSchema.default('OMES-PWP'),
+      caseNumber: common.caseNumberSchema,
+      facility: common.facilityCodeSchema.default('OMES-PWP'),
       category: z.enum(conductCategories),
       /** Opaque staff ID of the employee who reported. */
-      reporterId: staffIdSchema,
+      reporterId: common.staffIdSchema,
       reportedTo: z.enum(['supervisor', 'hr']),
       /** Opaque staff ID of the employee whose conduct is reported, when an employee's is. */
-      subjectEmployeeId: staffIdSchema.optional(),
+      subjectEmployeeId: common.staffIdSchema.optional(),
       person: personSchema,
       /** When the reporting employee witnessed or learned of the violation. */
-      learnedAt: isoInstantSchema,
+      learnedAt: common.isoInstantSchema,
       /** When the report reached the supervisor or Human Resources. */
-      reportedAt: isoInstantSchema,
-      ...policyFields('omes-pwp-conduct'),
+      reportedAt: common.isoInstantSchema,
+      ...common.policyFields('omes-pwp-conduct'),
     })
     .superRefine((intake, ctx) => {
       if (Date.parse(intake.reportedAt) < Date.parse(intake.learnedAt)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reportedAt'],
-          message: 'the report cannot precede learning of it (learnedAt)',
-        });
+        common.fieldIssue(ctx, 'reportedAt', 'the report cannot precede learning of it (learnedAt)');
       }
       if (Date.parse(intake.learnedAt) < Date.parse(intake.person.contactAt)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['learnedAt'],
-          message: 'the violation cannot be learned of before the contact took place (person.contactAt)',
-        });
+        common.fieldIssue(
+          ctx,
+          'learnedAt',
+          'the violation cannot be learned of before the contact took place (person.contactAt)',
+        );
       }
       if (intake.subjectEmployeeId !== undefined && intake.subjectEmployeeId === intake.reporterId) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['subjectEmployeeId'],
-          message:
-            'the employee reported is the reporter: record a self-report with reportedTo and no subjectEmployeeId',
-        });
+        common.fieldIssue(
+          ctx,
+          'subjectEmployeeId',
+          'the employee reported is the reporter: record a self-report with reportedTo and no subjectEmployeeId',
+        );
       }
     }),
 );
@@ -138,37 +118,35 @@ export const disclosureIntakeSchema = sharedSchema('cases/conduct-report#disclos
   z
     .object({
       kind: z.literal('disclosure'),
-      caseNumber: caseNumberSchema,
-      facility: facilityCodeSchema.default('WDOC'),
+      caseNumber: common.caseNumberSchema,
+      facility: common.facilityCodeSchema.default('WDOC'),
       /** Opaque staff ID of the employee who gave the notice. */
-      employeeId: staffIdSchema,
+      employeeId: common.staffIdSchema,
       relationship: z.enum(relationshipKinds),
       personId: personIdSchema,
       /** When the written notice reached the warden / division administrator or designee. */
-      noticeReceivedAt: isoInstantSchema,
-      documentRef: documentRefSchema.optional(),
+      noticeReceivedAt: common.isoInstantSchema,
+      documentRef: common.documentRefSchema.optional(),
       /** §IV.A.2.i.a: whether the employee wishes to correspond with, visit, or send money to the inmate. */
       wishes: z.object({ correspond: z.boolean(), visit: z.boolean(), sendMoney: z.boolean() }).optional(),
       /** §IV.A.2.i.b: the intention to continue and/or modify the relationship. */
       intention: z.enum(['continue', 'modify', 'continue-and-modify']).optional(),
-      ...policyFields('wdoc-employee-contact'),
+      ...common.policyFields('wdoc-employee-contact'),
     })
     .superRefine((intake, ctx) => {
       if (intake.relationship === 'pre-existing-inmate' && intake.wishes === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['wishes'],
-          message:
-            'a notice of a pre-existing relationship with an inmate says whether the employee wishes to correspond, visit or send money (Policy 1.006 §IV.A.2.i.a)',
-        });
+        common.fieldIssue(
+          ctx,
+          'wishes',
+          'a notice of a pre-existing relationship with an inmate says whether the employee wishes to correspond, visit or send money (Policy 1.006 §IV.A.2.i.a)',
+        );
       }
       if (intake.relationship === 'pre-existing-offender' && intake.intention === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['intention'],
-          message:
-            'a notice of a pre-existing relationship with an offender states the intention to continue and/or modify it (Policy 1.006 §IV.A.2.i.b)',
-        });
+        common.fieldIssue(
+          ctx,
+          'intention',
+          'a notice of a pre-existing relationship with an offender states the intention to continue and/or modify it (Policy 1.006 §IV.A.2.i.b)',
+        );
       }
     }),
 );
@@ -184,7 +162,7 @@ export type DisclosureIntake = z.output<typeof disclosureIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming every bad field (never echoing a value). */
 export function parseConductIntake(raw: unknown): ConductIntake {
-  return parseIntake(conductIntakeSchema, raw, 'conduct-report intake');
+  return common.parseIntake(conductIntakeSchema, raw, 'conduct-report intake');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,28 +171,28 @@ export function parseConductIntake(raw: unknown): ConductIntake {
 export const investigationCompletedSchema = sharedSchema(
   'cases/conduct-report#investigationCompletedSchema',
   () =>
-    eventBaseSchema.extend({
+    common.eventBaseSchema.extend({
       finding: z.enum(['substantiated', 'unsubstantiated', 'inconclusive']),
-      documentRef: documentRefSchema.optional(),
+      documentRef: common.documentRefSchema.optional(),
     }),
 );
 export type InvestigationCompletedInput = z.input<typeof investigationCompletedSchema>;
 
 /** Retaliation against someone for reporting or taking part (seed 000 Prohibited Retaliation). */
 export const retaliationSchema = sharedSchema('cases/conduct-report#retaliationSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     /** Who was retaliated against, by role in the case. */
     against: z.enum(['reporter', 'witness', 'offender']),
     /** Opaque staff ID of the employee said to retaliate, when known. */
-    byEmployeeId: staffIdSchema.optional(),
+    byEmployeeId: common.staffIdSchema.optional(),
   }),
 );
 export type RetaliationInput = z.input<typeof retaliationSchema>;
 
 export const wardenDecisionSchema = sharedSchema('cases/conduct-report#wardenDecisionSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     decision: z.enum(['approved', 'approved-with-conditions', 'denied']),
-    documentRef: documentRefSchema.optional(),
+    documentRef: common.documentRefSchema.optional(),
   }),
 );
 export type WardenDecisionInput = z.input<typeof wardenDecisionSchema>;

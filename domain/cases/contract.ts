@@ -24,16 +24,7 @@ import {
 import { getPolicy } from '../policies/registry';
 import { resolveSettings } from '../schedule/inputs';
 import type { ExtensionRecord } from '../types';
-import {
-  caseNumberSchema,
-  facilityCodeSchema,
-  isoInstantSchema,
-  parseIntake,
-  policyFields,
-  recordEndSchema,
-  recordLifeFields,
-  staffIdSchema,
-} from './common';
+import * as common from './common';
 
 export { CONTRACT_HEADINGS, type ContractHeading, type ResumptionRequirement };
 
@@ -49,12 +40,12 @@ export function cite(section: string): string {
 export const contractIntakeSchema = sharedSchema('cases/contract#contractIntakeSchema', () =>
   z.object({
     /** The contract's opaque number, e.g. ILC-2027-0042: the record's case number. */
-    contractNumber: caseNumberSchema,
-    facility: facilityCodeSchema,
+    contractNumber: common.caseNumberSchema,
+    facility: common.facilityCodeSchema,
     /** Pins the record to this policy version; by default the latest when the record opens. */
     /** Agency settings of nc-doc-contract, e.g. `{ 'osha-survey': 'required' }`. */
-    ...policyFields('nc-doc-contract'),
-    ...recordLifeFields,
+    ...common.policyFields('nc-doc-contract'),
+    ...common.recordLifeFields,
   }),
 );
 export type ContractIntakeInput = z.input<typeof contractIntakeSchema>;
@@ -62,7 +53,7 @@ export type ContractIntake = z.output<typeof contractIntakeSchema>;
 
 /** Parses an intake and checks its settings against the policy, so a bad setting fails at the door. */
 export function parseContractIntake(raw: unknown): ContractIntake {
-  const intake = parseIntake(contractIntakeSchema, raw, 'contract record');
+  const intake = common.parseIntake(contractIntakeSchema, raw, 'contract record');
   resolveSettings(getPolicy(CONTRACT_POLICY_ID, intake.policyVersion), intake.settings);
   return intake;
 }
@@ -81,8 +72,8 @@ export const referenceSchema = sharedSchema('cases/contract#referenceSchema', ()
 export const violationConfirmedSchema = sharedSchema('cases/contract#violationConfirmedSchema', () =>
   z.object({
     /** When the violation was confirmed: day 0 of its suspension and of its twelve-month count. */
-    at: isoInstantSchema,
-    by: staffIdSchema,
+    at: common.isoInstantSchema,
+    by: common.staffIdSchema,
     heading: z.enum(CONTRACT_HEADINGS),
     reference: referenceSchema,
   }),
@@ -92,20 +83,20 @@ export type ViolationConfirmedInput = z.input<typeof violationConfirmedSchema>;
 /** A letter, review or survey: for one violation (optional when only one is waiting for it). */
 export const requirementEventSchema = sharedSchema('cases/contract#requirementEventSchema', () =>
   z.object({
-    at: isoInstantSchema,
-    by: staffIdSchema,
+    at: common.isoInstantSchema,
+    by: common.staffIdSchema,
     violationId: violationIdSchema.optional(),
   }),
 );
 export type RequirementEventInput = z.input<typeof requirementEventSchema>;
 
 export const contractResumedSchema = sharedSchema('cases/contract#contractResumedSchema', () =>
-  z.object({ at: isoInstantSchema, by: staffIdSchema }),
+  z.object({ at: common.isoInstantSchema, by: common.staffIdSchema }),
 );
 export type ContractResumedInput = z.input<typeof contractResumedSchema>;
 
 export const contractEndedSchema = sharedSchema('cases/contract#contractEndedSchema', () =>
-  recordEndSchema(['expired', 'completed', 'terminated', 'other']),
+  common.recordEndSchema(['expired', 'completed', 'terminated', 'other']),
 );
 export type ContractEndedInput = z.input<typeof contractEndedSchema>;
 

@@ -6,15 +6,7 @@
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { SEED_002 } from '../policies/common';
-import {
-  caseNumberSchema,
-  eventBaseSchema,
-  facilityCodeSchema,
-  isoInstantSchema,
-  parseIntake,
-  policyFields,
-  staffIdSchema,
-} from './common';
+import * as common from './common';
 
 export const DISCIPLINE_POLICY_ID = 'ok-doc-discipline';
 
@@ -44,23 +36,23 @@ export const subjectIdSchema = sharedSchema('cases/discipline#subjectIdSchema', 
 export const disciplineIntakeSchema = sharedSchema('cases/discipline#disciplineIntakeSchema', () =>
   z
     .object({
-      caseNumber: caseNumberSchema,
-      facility: facilityCodeSchema,
+      caseNumber: common.caseNumberSchema,
+      facility: common.facilityCodeSchema,
       offenseCode: offenseCodeSchema,
       offenseClass: z.enum(offenseClasses),
       /** Opaque IDs of the staff who wrote, witnessed and accepted the report (§IV.B.1). */
-      reportingStaffId: staffIdSchema,
-      witnessingStaffIds: z.array(staffIdSchema).max(20).default([]),
-      acceptingStaffId: staffIdSchema,
+      reportingStaffId: common.staffIdSchema,
+      witnessingStaffIds: z.array(common.staffIdSchema).max(20).default([]),
+      acceptingStaffId: common.staffIdSchema,
       /** §IV.C.4: held in pre-hearing detention because of an actual threat to security. */
       preHearingDetention: z.boolean(),
       /** Opaque ID of the inmate, used only to find the same subject's other cases (§IV.C.9). */
       subjectId: subjectIdSchema,
       /** When the violation was reported (anchors `investigation.start`, §IV.C.5). */
-      reportedAt: isoInstantSchema,
+      reportedAt: common.isoInstantSchema,
       /** When the supervisor approved and accepted the report: the case's anchor (§IV.B.3, §IV.C.2). */
-      acceptedAt: isoInstantSchema,
-      ...policyFields('ok-doc-discipline'),
+      acceptedAt: common.isoInstantSchema,
+      ...common.policyFields('ok-doc-discipline'),
     })
     .refine((intake) => Date.parse(intake.acceptedAt) >= Date.parse(intake.reportedAt), {
       path: ['acceptedAt'],
@@ -73,7 +65,7 @@ export type DisciplineIntake = z.output<typeof disciplineIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming every bad field. */
 export function parseDisciplineIntake(raw: unknown): DisciplineIntake {
-  return parseIntake(disciplineIntakeSchema, raw, 'discipline intake');
+  return common.parseIntake(disciplineIntakeSchema, raw, 'discipline intake');
 }
 
 /**
@@ -92,7 +84,7 @@ export function involvementOf(intake: DisciplineIntake, staffId: string): string
 // Event payloads (the updates of the discipline workflow)
 
 export const inmateUnavailableSchema = sharedSchema('cases/discipline#inmateUnavailableSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     /** §IV.C.2: unavailability "will be documented in writing and attached to the completed report". */
     reason: z.string().trim().min(3, 'unavailability must be documented with its reason').max(500),
   }),
@@ -100,17 +92,17 @@ export const inmateUnavailableSchema = sharedSchema('cases/discipline#inmateUnav
 export type InmateUnavailableInput = z.input<typeof inmateUnavailableSchema>;
 
 export const representativeRequestSchema = sharedSchema('cases/discipline#representativeRequestSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     /** The staff representative assigned, when known (checked for direct involvement). */
-    representativeId: staffIdSchema.optional(),
+    representativeId: common.staffIdSchema.optional(),
   }),
 );
 export type RepresentativeRequestInput = z.input<typeof representativeRequestSchema>;
 
 export const hearingScheduleSchema = sharedSchema('cases/discipline#hearingScheduleSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     /** When the hearing is to begin. */
-    hearingAt: isoInstantSchema,
+    hearingAt: common.isoInstantSchema,
   }),
 );
 export type HearingScheduleInput = z.input<typeof hearingScheduleSchema>;
@@ -123,7 +115,7 @@ export const sanctionSchema = sharedSchema('cases/discipline#sanctionSchema', ()
      * day, local time, as the order states it). At most 90 days (§IV.C.9), checked against the
      * recorded `sanction.suspension` entry.
      */
-    suspendedUntil: isoInstantSchema.optional(),
+    suspendedUntil: common.isoInstantSchema.optional(),
     /**
      * The term in days of a sanction measured in days (segregation, a level, visitation or telephone
      * restriction; or the days of credits revoked). Fixed rows ("for 30 days") need none; a row with a
@@ -147,25 +139,17 @@ const sanctionsSchema = sharedSchema('cases/discipline#sanctionsSchema', () =>
 );
 
 export const hearingFindingSchema = sharedSchema('cases/discipline#hearingFindingSchema', () =>
-  eventBaseSchema
+  common.eventBaseSchema
     .extend({
       finding: z.enum(['guilty', 'not-guilty']),
       sanctions: sanctionsSchema.default([]),
     })
     .superRefine((finding, ctx) => {
       if (finding.finding === 'guilty' && finding.sanctions.length === 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sanctions'],
-          message: 'a finding of guilt imposes a punishment',
-        });
+        common.fieldIssue(ctx, 'sanctions', 'a finding of guilt imposes a punishment');
       }
       if (finding.finding === 'not-guilty' && finding.sanctions.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sanctions'],
-          message: 'a finding of not guilty imposes none',
-        });
+        common.fieldIssue(ctx, 'sanctions', 'a finding of not guilty imposes none');
       }
     }),
 );
@@ -174,7 +158,7 @@ export type HearingFinding = z.output<typeof hearingFindingSchema>;
 
 /** The disciplinary officer's disposition of a guilty plea (a waived hearing, §IV.C.5). */
 export const dispositionSchema = sharedSchema('cases/discipline#dispositionSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     sanctions: sanctionsSchema.min(1, 'a guilty plea is disposed of with a punishment'),
   }),
 );
@@ -185,14 +169,14 @@ export type DispositionInput = z.input<typeof dispositionSchema>;
  * Allowable Sanctions). `sanction` names the sanction, e.g. 7A.
  */
 export const privilegeRestoredSchema = sharedSchema('cases/discipline#privilegeRestoredSchema', () =>
-  eventBaseSchema.extend({ sanction: sanctionCodeSchema }),
+  common.eventBaseSchema.extend({ sanction: sanctionCodeSchema }),
 );
 export type PrivilegeRestoredInput = z.input<typeof privilegeRestoredSchema>;
 
 /** §IV.C.12: the director affirms, dismisses, modifies, orders a rehearing, or remands. */
 export const appealOutcomes = ['affirmed', 'dismissed', 'modified', 'rehearing-ordered', 'remanded'] as const;
 export const appealDecisionSchema = sharedSchema('cases/discipline#appealDecisionSchema', () =>
-  eventBaseSchema.extend({ outcome: z.enum(appealOutcomes) }),
+  common.eventBaseSchema.extend({ outcome: z.enum(appealOutcomes) }),
 );
 export type AppealDecisionInput = z.input<typeof appealDecisionSchema>;
 

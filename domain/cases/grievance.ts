@@ -4,15 +4,7 @@ import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
 import { SEED_002 } from '../policies/common';
-import {
-  caseNumberSchema,
-  eventBaseSchema,
-  facilityCodeSchema,
-  isoInstantSchema,
-  parseIntake,
-  policyFields,
-  staffIdSchema,
-} from './common';
+import * as common from './common';
 
 export const GRIEVANCE_POLICY_ID = 'ok-doc-grievance';
 
@@ -22,19 +14,19 @@ export type GrievanceCategory = (typeof grievanceCategories)[number];
 export const grievanceIntakeSchema = sharedSchema('cases/grievance#grievanceIntakeSchema', () =>
   z
     .object({
-      caseNumber: caseNumberSchema,
-      facility: facilityCodeSchema,
+      caseNumber: common.caseNumberSchema,
+      facility: common.facilityCodeSchema,
       category: z.enum(grievanceCategories),
       /** PREA 115.52(f): a sexual-abuse grievance alleging substantial risk of imminent sexual abuse. */
       preaEmergency: z.boolean().default(false),
-      incidentAt: isoInstantSchema,
+      incidentAt: common.isoInstantSchema,
       /** Opaque IDs of staff directly involved: they may not decide the grievance (§III.E.5). */
-      involvedStaffIds: z.array(staffIdSchema).max(50).default([]),
+      involvedStaffIds: z.array(common.staffIdSchema).max(50).default([]),
       /** The matter is in the course of litigation (§III.E.10.c). */
       inLitigation: z.boolean().default(false),
       /** The complaint is about a misconduct (disciplinary) report or finding (§III.E.2). */
       disciplinaryMatter: z.boolean().default(false),
-      ...policyFields('ok-doc-grievance'),
+      ...common.policyFields('ok-doc-grievance'),
     })
     .refine((intake) => !intake.preaEmergency || intake.category === 'sexual-abuse', {
       path: ['preaEmergency'],
@@ -47,7 +39,7 @@ export type GrievanceIntake = z.output<typeof grievanceIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT or NOT_GRIEVABLE naming the field and the rule. */
 export function parseGrievanceIntake(raw: unknown): GrievanceIntake {
-  const intake = parseIntake(grievanceIntakeSchema, raw, 'grievance intake');
+  const intake = common.parseIntake(grievanceIntakeSchema, raw, 'grievance intake');
   if (intake.disciplinaryMatter) {
     throw new DomainError(
       'NOT_GRIEVABLE',
@@ -92,7 +84,7 @@ export function grievanceFacts(intake: GrievanceIntake): { category: string; tra
 
 /** The reviewing authority's decision on a grievance. */
 export const decisionSchema = sharedSchema('cases/grievance#decisionSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     outcome: z.enum(['granted', 'denied', 'partially-granted', 'dismissed']),
   }),
 );

@@ -13,16 +13,7 @@ import { dueAtOf } from '../deadline/checks';
 import { DomainError } from '../errors';
 import { SEED_003 } from '../policies/common';
 import type { ScheduleEntry, SkippedDay } from '../types';
-import {
-  facilityCodeSchema,
-  isoDateSchema,
-  isoInstantSchema,
-  parseIntake,
-  policyFields,
-  recordEndSchema,
-  recordLifeFields,
-  staffIdSchema,
-} from './common';
+import * as common from './common';
 
 export const PROBATION_POLICY_ID = 'adc-probation';
 export const PROBATION_CASE_TYPE = 'probation';
@@ -47,18 +38,18 @@ export const employeeIdSchema = sharedSchema('cases/probation#employeeIdSchema',
 export const probationIntakeSchema = sharedSchema('cases/probation#probationIntakeSchema', () =>
   z.object({
     employeeId: employeeIdSchema,
-    facility: facilityCodeSchema.default(DEFAULT_PROBATION_FACILITY),
+    facility: common.facilityCodeSchema.default(DEFAULT_PROBATION_FACILITY),
     /** Pins every action's schedule to this policy version; by default each action gets the latest. */
     /** Agency settings of adc-probation, e.g. `{ 'reminder-lead-times': '30 calendarDays, 7 calendarDays' }`. */
-    ...policyFields('adc-probation'),
-    ...recordLifeFields,
+    ...common.policyFields('adc-probation'),
+    ...common.recordLifeFields,
   }),
 );
 export type ProbationIntakeInput = z.input<typeof probationIntakeSchema>;
 export type ProbationIntake = z.output<typeof probationIntakeSchema>;
 
 export function parseProbationIntake(raw: unknown): ProbationIntake {
-  return parseIntake(probationIntakeSchema, raw, 'probation record');
+  return common.parseIntake(probationIntakeSchema, raw, 'probation record');
 }
 
 /** §III.D.3: the penalties that are discipline. Termination ends the record (`separate`). */
@@ -79,24 +70,32 @@ export const violationIdSchema = sharedSchema('cases/probation#violationIdSchema
 );
 
 const disciplinaryFields = sharedSchema('cases/probation#disciplinaryFields', () => ({
-  by: staffIdSchema,
+  by: common.staffIdSchema,
   /** The date of the action: the date on the warning, suspension or demotion. */
-  issuedAt: isoInstantSchema,
+  issuedAt: common.isoInstantSchema,
   /**
    * When the employee received official notification: the disciplinary probation commences that day
    * (§III.F.1). It may be recorded later with `notificationReceived` (a mailed notice).
    */
-  notifiedAt: isoInstantSchema.optional(),
+  notifiedAt: common.isoInstantSchema.optional(),
   /** When the incident occurred (§III.D.3.b); the reported violation's date, or the action's, if absent. */
-  incidentAt: isoInstantSchema.optional(),
+  incidentAt: common.isoInstantSchema.optional(),
   /** The violation (from `violationReported`) this action answers. */
   violationId: violationIdSchema.optional(),
 }));
 
 export const actionInputSchema = sharedSchema('cases/probation#actionInputSchema', () =>
   z.discriminatedUnion('action', [
-    z.object({ action: z.literal('initial-hire'), by: staffIdSchema, hiredAt: isoInstantSchema }),
-    z.object({ action: z.literal('promotion'), by: staffIdSchema, promotedAt: isoInstantSchema }),
+    z.object({
+      action: z.literal('initial-hire'),
+      by: common.staffIdSchema,
+      hiredAt: common.isoInstantSchema,
+    }),
+    z.object({
+      action: z.literal('promotion'),
+      by: common.staffIdSchema,
+      promotedAt: common.isoInstantSchema,
+    }),
     z.object({ action: z.literal('verbal-warning'), ...disciplinaryFields }),
     z.object({ action: z.literal('written-warning'), ...disciplinaryFields }),
     z.object({
@@ -107,7 +106,7 @@ export const actionInputSchema = sharedSchema('cases/probation#actionInputSchema
         workingDays: z.number().int(),
         licenseSuspension: z.boolean().default(false),
         /** The first day of the suspension (a working day); the rest follow on working days. */
-        firstDay: isoDateSchema('a date like 2027-11-22'),
+        firstDay: common.isoDateSchema('a date like 2027-11-22'),
       }),
     }),
     z.object({ action: z.literal('demotion'), ...disciplinaryFields }),
@@ -118,7 +117,7 @@ export type ParsedAction = z.output<typeof actionInputSchema>;
 
 /** Something done to one of the record's actions: which, when, and by whom. */
 const actionStepSchema = () =>
-  z.object({ actionId: actionIdSchema, at: isoInstantSchema, by: staffIdSchema });
+  z.object({ actionId: actionIdSchema, at: common.isoInstantSchema, by: common.staffIdSchema });
 
 export const notificationInputSchema = sharedSchema('cases/probation#notificationInputSchema', () =>
   actionStepSchema(),
@@ -128,8 +127,8 @@ export type NotificationInput = z.input<typeof notificationInputSchema>;
 export const violationInputSchema = sharedSchema('cases/probation#violationInputSchema', () =>
   z.object({
     /** When the new violation occurred: the look-back windows are about when it occurs (§III.D.4-5). */
-    occurredAt: isoInstantSchema,
-    by: staffIdSchema,
+    occurredAt: common.isoInstantSchema,
+    by: common.staffIdSchema,
   }),
 );
 export type ViolationInput = z.input<typeof violationInputSchema>;
@@ -141,7 +140,7 @@ export const removalInputSchema = sharedSchema('cases/probation#removalInputSche
 export type RemovalInput = z.input<typeof removalInputSchema>;
 
 export const separationInputSchema = sharedSchema('cases/probation#separationInputSchema', () =>
-  recordEndSchema(['resigned', 'retired', 'terminated', 'other']),
+  common.recordEndSchema(['resigned', 'retired', 'terminated', 'other']),
 );
 export type SeparationInput = z.input<typeof separationInputSchema>;
 

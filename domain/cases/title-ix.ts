@@ -9,25 +9,14 @@
 // timer or activity summary, or the workflow's current details.
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
-import {
-  caseNumberSchema,
-  documentRefSchema,
-  emailSchema,
-  eventBaseSchema,
-  facilityCodeSchema,
-  isoInstantSchema,
-  opaquePersonIdSchema,
-  parseIntake,
-  policyFields,
-  staffIdSchema,
-} from './common';
+import * as common from './common';
 
 export const TITLE_IX_POLICY_ID = 'acsd-title-ix';
 export const TITLE_IX_SOURCE = 'ACSD Policy 3.26 / 8.20 (seed 003_f6cc332a41fedc95.txt)';
 
 /** An opaque party ID from the case system, e.g. P-0001: upper-case letters, digits and dashes. */
 export const partyIdSchema = sharedSchema('cases/title-ix#partyIdSchema', () =>
-  opaquePersonIdSchema('party ID', 'P-0001'),
+  common.opaquePersonIdSchema('party ID', 'P-0001'),
 );
 
 export const partyRoles = ['complainant', 'respondent', 'reporter', 'witness'] as const;
@@ -38,7 +27,7 @@ export const NOTICED_ROLES: readonly PartyRole[] = ['complainant', 'respondent']
 
 const contactSchema = sharedSchema('cases/title-ix#contactSchema', () =>
   z.object({
-    email: emailSchema('not a valid email address'),
+    email: common.emailSchema('not a valid email address'),
     /** Shown in the To: header of the person's own notices only. */
     name: z.string().trim().min(1).max(200).optional(),
   }),
@@ -49,18 +38,18 @@ export const partySchema = sharedSchema('cases/title-ix#partySchema', () =>
     .object({
       id: partyIdSchema,
       role: z.enum(partyRoles),
-      email: emailSchema('not a valid email address').optional(),
+      email: common.emailSchema('not a valid email address').optional(),
       name: z.string().trim().min(1).max(200).optional(),
       /** 3.26: evidence goes to "each party and the party's advisor, if any". */
       advisor: contactSchema.optional(),
     })
     .superRefine((party, ctx) => {
       if (NOTICED_ROLES.includes(party.role) && party.email === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['email'],
-          message: `a ${party.role} receives the written notices of 3.26 by email: an address is required`,
-        });
+        common.fieldIssue(
+          ctx,
+          'email',
+          `a ${party.role} receives the written notices of 3.26 by email: an address is required`,
+        );
       }
       // The party ID travels where identities may not (notice keys, timeline, logs): refuse one that
       // spells out part of the person's name or address. The message never repeats the value.
@@ -69,11 +58,11 @@ export const partySchema = sharedSchema('cases/title-ix#partySchema', () =>
         .flatMap((text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u))
         .filter((token) => token.length >= 3);
       if (tokens.some((token) => id.includes(token))) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['id'],
-          message: 'the party ID must be opaque: it may not contain any part of the name or email address',
-        });
+        common.fieldIssue(
+          ctx,
+          'id',
+          'the party ID must be opaque: it may not contain any part of the name or email address',
+        );
       }
     }),
 );
@@ -83,29 +72,25 @@ export type Party = z.output<typeof partySchema>;
 export const titleIxIntakeSchema = sharedSchema('cases/title-ix#titleIxIntakeSchema', () =>
   z
     .object({
-      caseNumber: caseNumberSchema,
-      facility: facilityCodeSchema.default('ACSD'),
+      caseNumber: common.caseNumberSchema,
+      facility: common.facilityCodeSchema.default('ACSD'),
       /** When the Title IX Coordinator received the report (directly or from another staff member). */
-      reportReceivedAt: isoInstantSchema,
+      reportReceivedAt: common.isoInstantSchema,
       /** Opaque staff ID of the Title IX Coordinator handling the case (role separation, 3.26 Appeals). */
-      coordinatorId: staffIdSchema,
+      coordinatorId: common.staffIdSchema,
       /** Everyone known at intake; more may be recorded later (`recordParty`). */
       parties: z.array(partySchema).min(1).max(20),
-      ...policyFields('acsd-title-ix'),
+      ...common.policyFields('acsd-title-ix'),
     })
     .superRefine((intake, ctx) => {
       const ids = intake.parties.map((p) => p.id);
       const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
       if (duplicate !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['parties'], message: `party ID ${duplicate} appears twice` });
+        common.fieldIssue(ctx, 'parties', `party ID ${duplicate} appears twice`);
       }
       // 3.26: "the Title IX Coordinator shall contact the complainant": there must be one to contact.
       if (!intake.parties.some((p) => p.role === 'complainant')) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['parties'],
-          message: 'a report names at least one complainant',
-        });
+        common.fieldIssue(ctx, 'parties', 'a report names at least one complainant');
       }
     }),
 );
@@ -114,7 +99,7 @@ export type TitleIxIntake = z.output<typeof titleIxIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming the field (never echoing a value). */
 export function parseTitleIxIntake(raw: unknown): TitleIxIntake {
-  return parseIntake(titleIxIntakeSchema, raw, 'title IX intake');
+  return common.parseIntake(titleIxIntakeSchema, raw, 'title IX intake');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,22 +109,22 @@ export function parseTitleIxIntake(raw: unknown): TitleIxIntake {
 /** An act Docket performs itself (sending a written notice): its instant is Docket's clock. */
 export const docketActSchema = sharedSchema('cases/title-ix#docketActSchema', () =>
   z.object({
-    by: staffIdSchema,
-    documentRef: documentRefSchema.optional(),
+    by: common.staffIdSchema,
+    documentRef: common.documentRefSchema.optional(),
     note: z.string().max(2_000).optional(),
   }),
 );
 export type DocketActInput = z.input<typeof docketActSchema>;
 
 export const documentEventSchema = sharedSchema('cases/title-ix#documentEventSchema', () =>
-  eventBaseSchema.extend({ documentRef: documentRefSchema.optional() }),
+  common.eventBaseSchema.extend({ documentRef: common.documentRefSchema.optional() }),
 );
 export type DocumentEventInput = z.input<typeof documentEventSchema>;
 
 export const formalComplaintSchema = sharedSchema('cases/title-ix#formalComplaintSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     /** Opaque staff IDs of the investigator(s) assigned (3.26: the District may hire investigators). */
-    investigatorIds: z.array(staffIdSchema).max(10).default([]),
+    investigatorIds: z.array(common.staffIdSchema).max(10).default([]),
   }),
 );
 export type FormalComplaintInput = z.input<typeof formalComplaintSchema>;
@@ -153,7 +138,7 @@ export const supportiveMeasureStatuses = [
 ] as const;
 
 export const supportiveMeasuresSchema = sharedSchema('cases/title-ix#supportiveMeasuresSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     party: partyIdSchema,
     status: z.enum(supportiveMeasureStatuses),
     /** 3.26 Supportive Measures: a complainant's decline counts only in writing. */
@@ -163,7 +148,7 @@ export const supportiveMeasuresSchema = sharedSchema('cases/title-ix#supportiveM
 export type SupportiveMeasuresInput = z.input<typeof supportiveMeasuresSchema>;
 
 export const recordPartySchema = sharedSchema('cases/title-ix#recordPartySchema', () =>
-  z.object({ by: staffIdSchema, party: partySchema }),
+  z.object({ by: common.staffIdSchema, party: partySchema }),
 );
 export type RecordPartyInput = z.input<typeof recordPartySchema>;
 
@@ -183,7 +168,7 @@ export const appealBases = [
 ] as const;
 
 export const appealSchema = sharedSchema('cases/title-ix#appealSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     /** The party who appealed. */
     party: partyIdSchema,
     basis: z.array(z.enum(appealBases)).min(1).max(4),
@@ -242,5 +227,8 @@ export const dismissalSchema = sharedSchema('cases/title-ix#dismissalSchema', ()
 );
 export type DismissalInput = z.input<typeof dismissalSchema>;
 
-export const closeReportSchema = sharedSchema('cases/title-ix#closeReportSchema', () => eventBaseSchema);
+export const closeReportSchema = sharedSchema(
+  'cases/title-ix#closeReportSchema',
+  () => common.eventBaseSchema,
+);
 export type CloseReportInput = z.input<typeof closeReportSchema>;

@@ -4,14 +4,7 @@ import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
 import { CWP_MAX_LABOR_DAYS } from '../policies/nc-doc-work-programs';
-import {
-  caseNumberSchema,
-  eventBaseSchema,
-  facilityCodeSchema,
-  isoInstantSchema,
-  parseIntake,
-  policyFields,
-} from './common';
+import * as common from './common';
 import { cite } from './contract';
 
 export const CWP_POLICY_ID = 'nc-doc-cwp';
@@ -22,8 +15,8 @@ export const NC_JURISDICTION = 'US-NC';
 
 export const cwpIntakeSchema = sharedSchema('cases/work-programs#cwpIntakeSchema', () =>
   z.object({
-    caseNumber: caseNumberSchema,
-    facility: facilityCodeSchema,
+    caseNumber: common.caseNumberSchema,
+    facility: common.facilityCodeSchema,
     /** Planned length in consecutive labor days, day 1 being the day work began. */
     plannedLaborDays: z
       .number()
@@ -34,19 +27,19 @@ export const cwpIntakeSchema = sharedSchema('cases/work-programs#cwpIntakeSchema
         `at most ${CWP_MAX_LABOR_DAYS}: "These work projects have a duration of ten (10) consecutive labor days or less." (${cite('D.0706')})`,
       ),
     /** When work on the project began: labor day 1. */
-    startedAt: isoInstantSchema,
-    ...policyFields('nc-doc-cwp'),
+    startedAt: common.isoInstantSchema,
+    ...common.policyFields('nc-doc-cwp'),
   }),
 );
 export type CwpIntakeInput = z.input<typeof cwpIntakeSchema>;
 export type CwpIntake = z.output<typeof cwpIntakeSchema>;
 
 export const parseCwpIntake = (raw: unknown): CwpIntake =>
-  parseIntake(cwpIntakeSchema, raw, 'community work project');
+  common.parseIntake(cwpIntakeSchema, raw, 'community work project');
 
 /** The supervising Correctional Officer may end the work at any time (D.0706(h)). */
 export const projectTerminatedSchema = sharedSchema('cases/work-programs#projectTerminatedSchema', () =>
-  eventBaseSchema.extend({
+  common.eventBaseSchema.extend({
     reason: z.enum(['terminated-by-officer', 'cancelled-by-agency', 'other']),
   }),
 );
@@ -56,16 +49,16 @@ export const TRANSFER_NOTICE_HOURS = 24;
 
 export const transferIntakeSchema = sharedSchema('cases/work-programs#transferIntakeSchema', () =>
   z.object({
-    caseNumber: caseNumberSchema,
+    caseNumber: common.caseNumberSchema,
     /** The receiving facility, nearer the job site. */
-    facility: facilityCodeSchema,
+    facility: common.facilityCodeSchema,
     /** The inmates' home facility, to which they return at the end of the workweek (D.0707(h)(4)). */
-    homeFacility: facilityCodeSchema,
+    homeFacility: common.facilityCodeSchema,
     /** When the arrangements were made with DOP Transportation staff and the receiving facility. */
-    arrangedAt: isoInstantSchema,
+    arrangedAt: common.isoInstantSchema,
     /** The requested transfer. */
-    transferAt: isoInstantSchema,
-    ...policyFields('nc-doc-transfer'),
+    transferAt: common.isoInstantSchema,
+    ...common.policyFields('nc-doc-transfer'),
   }),
 );
 export type TransferIntakeInput = z.input<typeof transferIntakeSchema>;
@@ -76,7 +69,7 @@ export type TransferIntake = z.output<typeof transferIntakeSchema>;
  * (D.0707(h)(1)): hours are exact elapsed time, so this needs no calendar.
  */
 export function parseTransferIntake(raw: unknown): TransferIntake {
-  const intake = parseIntake(transferIntakeSchema, raw, 'enterprises transfer');
+  const intake = common.parseIntake(transferIntakeSchema, raw, 'enterprises transfer');
   const earliest = Date.parse(intake.arrangedAt) + TRANSFER_NOTICE_HOURS * 3_600_000;
   if (Date.parse(intake.transferAt) < earliest) {
     const source = cite('D.0707(h)(1)');
