@@ -4,74 +4,30 @@
 // made real and deterministic on a real dev server: the `Stage` search attribute the case upserts on
 // its answered Request to Staff is removed from the namespace, so the server fails the workflow task
 // (BadSearchAttributes) that carries the Update; it is added back before the re-run.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { DocketClient } from '../../client/cases';
 import { importKey } from '../../client/import/importer';
-import { createDataConverter } from '../../infra/data-converter';
-import { generateKey, loadKeyring } from '../../infra/keys';
-import { docketWorkerBundleOptions } from '../../worker/workflow-bundle';
-import { testActivities } from '../helpers/docket-env';
-import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp';
-import { createDevServerEnv, uniqueName } from '../helpers/temporal';
+import { startCliBed, type CliBed } from '../helpers/cli';
 
-let env: TestWorkflowEnvironment;
-let smtp: SmtpReceiver;
-let worker: Worker;
-let running: Promise<void>;
-let docketClient: DocketClient;
-const taskQueue = uniqueName('docket-import-aborted');
-const codecEnv = { DOCKET_CODEC_KEYS: `kabt:${generateKey()}` };
+let bed: CliBed;
 const dir = mkdtempSync(path.join(tmpdir(), 'docket-import-aborted-'));
 
 beforeAll(async () => {
-  env = await createDevServerEnv();
-  smtp = await startSmtpReceiver();
-  const dataConverter = createDataConverter(loadKeyring(codecEnv));
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    ...docketWorkerBundleOptions,
-    dataConverter,
-    activities: await testActivities(smtp),
-  });
-  running = worker.run();
-  const client = new Client({ connection: env.connection, namespace: 'default', dataConverter });
-  docketClient = new DocketClient({ client, taskQueue });
+  bed = await startCliBed('docket-import-aborted');
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await smtp?.close();
-  await env?.teardown();
+  await bed?.teardown();
 });
-
-function docket(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'docket.js'), ...args], {
-      env: { ...process.env, ...codecEnv, TEMPORAL_ADDRESS: env.address, DOCKET_TASK_QUEUE: taskQueue },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const HOUR = 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 async function setStageAttribute(present: boolean): Promise<void> {
-  const operator = env.connection.operatorService;
+  const operator = bed.env.connection.operatorService;
   if (present) {
     await operator.addSearchAttributes({
       namespace: 'default',
@@ -86,7 +42,7 @@ async function setStageAttribute(present: boolean): Promise<void> {
 
 /** The Update IDs the case's history holds as accepted, and how many of its workflow tasks failed. */
 async function historyOf(caseNumber: string): Promise<{ accepted: string[]; failedTasks: number }> {
-  const events = (await docketClient.handle('grievance', caseNumber).fetchHistory()).events ?? [];
+  const events = (await bed.docket.handle('grievance', caseNumber).fetchHistory()).events ?? [];
   return {
     accepted: events.flatMap(
       (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId ?? [],
@@ -106,9 +62,9 @@ test('an event whose workflow task failed is rejected as UPDATE_ABORTED, not INT
     events: [submitted, responded],
   };
   // The case is open with its first event recorded, as an earlier import left it.
-  await docketClient.openCase('grievance', line.intake);
+  await bed.docket.openCase('grievance', line.intake);
   const { event: firstName, ...firstPayload } = submitted;
-  await docketClient.recordEvent('grievance', number, firstName, firstPayload, {
+  await bed.docket.recordEvent('grievance', number, firstName, firstPayload, {
     idempotencyKey: importKey(submitted),
   });
   const respondedId = `rts-responded:${importKey(responded)}`;
@@ -117,7 +73,7 @@ test('an event whose workflow task failed is rejected as UPDATE_ABORTED, not INT
   try {
     // The API's path: one send, answered with the stable code and nothing recorded.
     const { event: name, ...payload } = responded;
-    const direct = await docketClient
+    const direct = await bed.docket
       .recordEvent('grievance', number, name, payload, { idempotencyKey: importKey(responded) })
       .then(
         () => undefined,
@@ -128,7 +84,7 @@ test('an event whose workflow task failed is rejected as UPDATE_ABORTED, not INT
 
     const file = path.join(dir, 'cases.jsonl');
     writeFileSync(file, `${JSON.stringify(line)}\n`);
-    const first = await docket('cases', 'import', file, '--json');
+    const first = await bed.cli('cases', 'import', file, '--json');
     expect(first.status).toBe(2);
     const [rejected] = readFileSync(path.join(dir, 'cases.rejects.jsonl'), 'utf8')
       .trim()
@@ -146,7 +102,7 @@ test('an event whose workflow task failed is rejected as UPDATE_ABORTED, not INT
     await setStageAttribute(true);
   }
 
-  const rerun = await docket('cases', 'import', path.join(dir, 'cases.rejects.jsonl'), '--json');
+  const rerun = await bed.cli('cases', 'import', path.join(dir, 'cases.rejects.jsonl'), '--json');
   expect(rerun.stderr).not.toMatch(/not imported/);
   expect(rerun.status).toBe(0);
   expect(JSON.parse(rerun.stdout)).toMatchObject({
@@ -155,6 +111,6 @@ test('an event whose workflow task failed is rejected as UPDATE_ABORTED, not INT
   const after = await historyOf(number);
   expect(after.accepted.filter((id) => id === respondedId)).toHaveLength(1);
   expect(
-    (await docketClient.timeline('grievance', number)).filter((e) => e.type === 'rts.responded'),
+    (await bed.docket.timeline('grievance', number)).filter((e) => e.type === 'rts.responded'),
   ).toHaveLength(1);
 }, 180_000);
