@@ -244,7 +244,7 @@ export class CaseRuntime<Stage extends string> {
   }
 
   /** A notice or a deadline-event publication is under way: the case must not continue as new yet. */
-  get sendingNotices(): boolean {
+  get deliveriesPending(): boolean {
     return this.parts.notices.sending || this.deadlineEvents.pending;
   }
 

@@ -453,7 +453,7 @@ export class ContractRecord {
 
   /** Period-end work or a notice under way. */
   get busy(): boolean {
-    return this.working > 0 || this.runtime.sendingNotices;
+    return this.working > 0 || this.runtime.deliveriesPending;
   }
 
   wantsToContinue(): boolean {

@@ -94,7 +94,7 @@ export class RecordLoop<Stage extends string> {
   }
 
   get busy(): boolean {
-    return this.working > 0 || this.c.sendingNotices;
+    return this.working > 0 || this.c.deliveriesPending;
   }
 
   async work(fn: () => Promise<void>): Promise<void> {
