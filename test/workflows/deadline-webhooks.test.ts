@@ -20,6 +20,7 @@ import {
 } from '../../workflows/grievance';
 import { startDocketTestbed, testActivities, type DocketTestbed } from '../helpers/docket-env';
 import { freePort } from '../helpers/net';
+import { waitFor } from '../helpers/records';
 import { runAttempt } from '../helpers/activity-attempt';
 import { startSmtpReceiver } from '../helpers/smtp';
 import { uniqueName } from '../helpers/temporal';
@@ -105,14 +106,6 @@ afterAll(async () => {
   await bed?.teardown();
   await cms?.down();
 });
-
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const stateOf = (view: CaseView, key: string) => view.deadlines.find((d) => d.key === key);
 
