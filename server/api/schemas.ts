@@ -320,9 +320,14 @@ export const healthSchema = z.object({
  * recipient by activities/notifications.ts under `mail.ackBaseUrl`. The page's form posts it back.
  */
 export const ackLinkQuerySchema = z.object({
-  t: z.string().min(1).max(2048).meta({
-    description: 'The signed token from the alert email: case, deadline, recipient, notice, expiry',
-  }),
+  t: z
+    .string()
+    .min(1)
+    .max(2048)
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'base64url, a dot, base64url')
+    .meta({
+      description: 'The signed token from the alert email: case, deadline, recipient, notice, expiry',
+    }),
 });
 
 /** The form the page's Acknowledge button posts: the same token, nothing else. */

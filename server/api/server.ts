@@ -97,6 +97,10 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
     return503OnClosing: true,
+    // Node answers 431 before any route runs once the request line and headers pass 16 KiB. A link
+    // token at its schema's limit (2,048 characters), mangled into multi-byte characters by a mail
+    // client and percent-encoded, is about 24 KiB: it must reach the link page and get its 403.
+    http: { maxHeaderSize: 64 * 1024 },
   });
   const principals = new WeakMap<FastifyRequest, Principal>();
   const logContexts = new WeakMap<FastifyRequest, LogContext>();

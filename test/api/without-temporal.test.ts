@@ -301,6 +301,13 @@ describe('the acknowledgement pages while Temporal is down, and their bad reques
     await page(await fetch(`${url}/ack?t=${valid}&t=${valid}`), 403, 'ACK_LINK_INVALID');
     await page(await post(''), 403, 'ACK_LINK_INVALID');
     await page(await post('t=%ZZ'), 403, 'ACK_LINK_INVALID');
+    // A token one past its 2,048-character limit in four-byte characters, percent-encoded: 24 KiB of
+    // request line, past Node's default 16 KiB, still reaches the page (not Node's bare 431).
+    await page(
+      await fetch(`${url}/ack?t=${encodeURIComponent('\u{1F600}'.repeat(2_049))}`),
+      403,
+      'ACK_LINK_INVALID',
+    );
     await page(await fetch(`${url}/ack?t=${token(new Date(Date.now() - 1_000))}`), 410, 'ACK_LINK_EXPIRED');
     await page(await post(`t=${'x'.repeat(40_000)}`), 413, 'PAYLOAD_TOO_LARGE');
     // The page's form is the only way in: a JSON body is not accepted.
