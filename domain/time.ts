@@ -9,6 +9,18 @@ import { DateTime, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions
 import { DomainError } from './errors';
 import type { IsoDate, IsoInstant } from './types';
 
+/**
+ * The years the holiday calendars cover. A deadline engine has no business outside them, and the
+ * bound keeps each calendar's per-year cache small.
+ */
+export const CALENDAR_YEARS = { first: 1900, last: 2200 } as const;
+/**
+ * The years a date or instant a case system sends may fall in: a year inside the calendars at the
+ * start (a local date can be the day before its UTC one) and a century of room at the end for the
+ * deadlines counted from it.
+ */
+export const INPUT_YEARS = { first: CALENDAR_YEARS.first + 1, last: CALENDAR_YEARS.last - 101 } as const;
+
 /** Epoch milliseconds. */
 export type Instant = number;
 

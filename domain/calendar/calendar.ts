@@ -1,6 +1,15 @@
 import Holidays from 'date-holidays';
 import { DomainError } from '../errors';
-import { addDays, dayNumber, isoDateOf, isoWeekday, parseIsoDate, yearOfDay, type DayNumber } from '../time';
+import {
+  addDays,
+  CALENDAR_YEARS,
+  dayNumber,
+  isoDateOf,
+  isoWeekday,
+  parseIsoDate,
+  yearOfDay,
+  type DayNumber,
+} from '../time';
 import type { IsoDate, SkippedDay } from '../types';
 import {
   HOLIDAY_ADJUSTMENTS,
@@ -12,10 +21,8 @@ import { DEFAULT_BUSINESS_HOURS, type BusinessHours } from './business-hours';
 import { CALENDAR_DEFINITIONS, type CalendarDefinition, type StatutoryHoliday } from './statutes';
 import { CALENDAR_IDS, type BusinessCalendar, type CalendarId, type Holiday } from './types';
 
-// date-holidays evaluates its rules for any year, but a deadline engine has no business outside a
-// sane range; this also bounds the per-year cache.
-const MIN_YEAR = 1900;
-const MAX_YEAR = 2200;
+// date-holidays evaluates its rules for any year; the calendars answer only for CALENDAR_YEARS.
+const { first: MIN_YEAR, last: MAX_YEAR } = CALENDAR_YEARS;
 
 interface YearTable {
   year: number;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
 import { policyVersionSchema } from '../policies/registry';
+import { CALENDAR_YEARS, INPUT_YEARS } from '../time';
 
 export const caseNumberSchema = sharedSchema('cases/common#caseNumberSchema', () =>
   z
@@ -41,8 +42,19 @@ export const staffIdSchema = sharedSchema('cases/common#staffIdSchema', () =>
  */
 export const ownPattern = (pattern: RegExp): RegExp => new RegExp(pattern.source, pattern.flags);
 
-/** A calendar date, YYYY-MM-DD, that exists (zod's ISO date pattern knows month lengths and leap years). */
-export const isoDateSchema = (message: string) => z.string().regex(ownPattern(z.regexes.date), message);
+const YEARS_RULE = `a year from ${INPUT_YEARS.first} to ${INPUT_YEARS.last} (the holiday calendars cover ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last})`;
+/** Both formats start with the four-digit year. */
+const withinInputYears = (value: string): boolean => {
+  const year = Number(value.slice(0, 4));
+  return year >= INPUT_YEARS.first && year <= INPUT_YEARS.last;
+};
+
+/**
+ * A calendar date, YYYY-MM-DD, that exists (zod's ISO date pattern knows month lengths and leap
+ * years), in a year the calendars can count deadlines from.
+ */
+export const isoDateSchema = (message: string) =>
+  z.string().regex(ownPattern(z.regexes.date), message).refine(withinInputYears, YEARS_RULE);
 
 /** An address that can be delivered to: zod's pattern, within SMTP's limits (RFC 5321 §4.5.3.1). */
 export const emailSchema = (message: string) =>
@@ -52,7 +64,9 @@ export const emailSchema = (message: string) =>
     .refine((address) => address.indexOf('@') <= 64, `${message} (at most 64 characters before the @)`);
 
 export const isoInstantSchema = sharedSchema('cases/common#isoInstantSchema', () =>
-  z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset' }),
+  z.iso
+    .datetime({ offset: true, message: 'an ISO-8601 instant with offset' })
+    .refine(withinInputYears, YEARS_RULE),
 );
 
 export const agencySettingsSchema = sharedSchema('cases/common#agencySettingsSchema', () =>

@@ -142,6 +142,17 @@ describe('POST /cases/:caseType', () => {
     });
     expect(expectError(invalid, 422, 'INVALID_INPUT').details).toEqual({ field: 'caseNumber' });
 
+    // A year the calendars cannot count from is refused here, before any case starts: opened, it
+    // would fail the case's first schedule after the API had answered 201.
+    const ancient = grievanceIntake({ incidentAt: '0000-01-01T00:00:00Z' });
+    const outOfRange = await bed().call('POST', '/cases/grievance', { as: 'caseSystem', body: ancient });
+    const yearError = expectError(outOfRange, 422, 'INVALID_INPUT');
+    expect(yearError.details).toEqual({ field: 'incidentAt' });
+    expect(yearError.message).toContain('a year from 1901 to 2099');
+    await expect(bed().docket.handle('grievance', ancient.caseNumber).describe()).rejects.toThrow(
+      /not found/i,
+    );
+
     const intake = grievanceIntake({ disciplinaryMatter: true });
     const refused = await bed().call('POST', '/cases/grievance', { as: 'caseSystem', body: intake });
     const error = expectError(refused, 422, 'NOT_GRIEVABLE');
