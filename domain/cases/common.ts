@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
-import { policyVersionSchema } from '../policies/registry';
+import { getPolicy, policyVersionSchema } from '../policies/registry';
+import { resolveSettings } from '../schedule/inputs';
 import { CALENDAR_YEARS, INPUT_YEARS } from '../time';
 
 export const caseNumberSchema = sharedSchema('cases/common#caseNumberSchema', () =>
@@ -153,6 +154,18 @@ export function fieldIssue(ctx: z.RefinementCtx, field: string, message: string)
 /** Readable one-line summary of a zod failure: `field: problem; field: problem`. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
+}
+
+/**
+ * Checks an intake's agency settings against the version of the policy it pins, so a setting the
+ * policy does not know, or a value it does not allow, is refused at the door (INVALID_SETTING naming
+ * `settings.<key>`) and never reaches the case's first schedule, where it would fail an opened case.
+ */
+export function checkPolicySettings(
+  policyId: string,
+  intake: { policyVersion?: string; settings?: Record<string, unknown> },
+): void {
+  resolveSettings(getPolicy(policyId, intake.policyVersion), intake.settings);
 }
 
 /** Parses raw input with `schema`; throws INVALID_INPUT naming every bad field (never echoing a value). */

@@ -21,8 +21,6 @@ import {
   type LadderRung,
   type ResumptionRequirement,
 } from '../policies/nc-doc-contract';
-import { getPolicy } from '../policies/registry';
-import { resolveSettings } from '../schedule/inputs';
 import type { ExtensionRecord } from '../types';
 import * as common from './common';
 
@@ -54,7 +52,7 @@ export type ContractIntake = z.output<typeof contractIntakeSchema>;
 /** Parses an intake and checks its settings against the policy, so a bad setting fails at the door. */
 export function parseContractIntake(raw: unknown): ContractIntake {
   const intake = common.parseIntake(contractIntakeSchema, raw, 'contract record');
-  resolveSettings(getPolicy(CONTRACT_POLICY_ID, intake.policyVersion), intake.settings);
+  common.checkPolicySettings(CONTRACT_POLICY_ID, intake);
   return intake;
 }
 

@@ -65,7 +65,9 @@ export type DisciplineIntake = z.output<typeof disciplineIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming every bad field. */
 export function parseDisciplineIntake(raw: unknown): DisciplineIntake {
-  return common.parseIntake(disciplineIntakeSchema, raw, 'discipline intake');
+  const intake = common.parseIntake(disciplineIntakeSchema, raw, 'discipline intake');
+  common.checkPolicySettings('ok-doc-discipline', intake);
+  return intake;
 }
 
 /**

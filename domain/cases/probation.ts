@@ -49,7 +49,9 @@ export type ProbationIntakeInput = z.input<typeof probationIntakeSchema>;
 export type ProbationIntake = z.output<typeof probationIntakeSchema>;
 
 export function parseProbationIntake(raw: unknown): ProbationIntake {
-  return common.parseIntake(probationIntakeSchema, raw, 'probation record');
+  const intake = common.parseIntake(probationIntakeSchema, raw, 'probation record');
+  common.checkPolicySettings('adc-probation', intake);
+  return intake;
 }
 
 /** §III.D.3: the penalties that are discipline. Termination ends the record (`separate`). */

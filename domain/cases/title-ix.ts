@@ -99,7 +99,9 @@ export type TitleIxIntake = z.output<typeof titleIxIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming the field (never echoing a value). */
 export function parseTitleIxIntake(raw: unknown): TitleIxIntake {
-  return common.parseIntake(titleIxIntakeSchema, raw, 'title IX intake');
+  const intake = common.parseIntake(titleIxIntakeSchema, raw, 'title IX intake');
+  common.checkPolicySettings('acsd-title-ix', intake);
+  return intake;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,8 +34,11 @@ export const cwpIntakeSchema = sharedSchema('cases/work-programs#cwpIntakeSchema
 export type CwpIntakeInput = z.input<typeof cwpIntakeSchema>;
 export type CwpIntake = z.output<typeof cwpIntakeSchema>;
 
-export const parseCwpIntake = (raw: unknown): CwpIntake =>
-  common.parseIntake(cwpIntakeSchema, raw, 'community work project');
+export function parseCwpIntake(raw: unknown): CwpIntake {
+  const intake = common.parseIntake(cwpIntakeSchema, raw, 'community work project');
+  common.checkPolicySettings('nc-doc-cwp', intake);
+  return intake;
+}
 
 /** The supervising Correctional Officer may end the work at any time (D.0706(h)). */
 export const projectTerminatedSchema = sharedSchema('cases/work-programs#projectTerminatedSchema', () =>
@@ -70,6 +73,7 @@ export type TransferIntake = z.output<typeof transferIntakeSchema>;
  */
 export function parseTransferIntake(raw: unknown): TransferIntake {
   const intake = common.parseIntake(transferIntakeSchema, raw, 'enterprises transfer');
+  common.checkPolicySettings('nc-doc-transfer', intake);
   const earliest = Date.parse(intake.arrangedAt) + TRANSFER_NOTICE_HOURS * 3_600_000;
   if (Date.parse(intake.transferAt) < earliest) {
     const source = cite('D.0707(h)(1)');

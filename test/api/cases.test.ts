@@ -153,6 +153,19 @@ describe('POST /cases/:caseType', () => {
       /not found/i,
     );
 
+    // So is a setting the policy does not know: opened, the case's first schedule would refuse it.
+    const unknownSetting = grievanceIntake({ settings: { '': '1' } });
+    const settingRefused = await bed().call('POST', '/cases/grievance', {
+      as: 'caseSystem',
+      body: unknownSetting,
+    });
+    const settingError = expectError(settingRefused, 422, 'INVALID_SETTING');
+    expect(settingError.message).toMatch(/^unknown setting '' for ok-doc-grievance \(known: /);
+    expect(settingError.details).toMatchObject({ field: 'settings.' });
+    await expect(bed().docket.handle('grievance', unknownSetting.caseNumber).describe()).rejects.toThrow(
+      /not found/i,
+    );
+
     const intake = grievanceIntake({ disciplinaryMatter: true });
     const refused = await bed().call('POST', '/cases/grievance', { as: 'caseSystem', body: intake });
     const error = expectError(refused, 422, 'NOT_GRIEVABLE');
