@@ -189,25 +189,21 @@ const entryFields = sharedSchema('schedule/entry#entryFields', () => ({
   relatedSources: z.array(sourceSchema).optional(),
 }));
 
+/**
+ * An entry of one kind: its key in the policy's rule table (docs/rules.md; `example` shows one), the
+ * fields every entry has, and the instant that makes it what it is.
+ */
+const datedEntrySchema = <K extends string, I extends z.ZodRawShape>(kind: K, example: string, instant: I) =>
+  z.object({ key: z.string().meta({ example }), kind: z.literal(kind), ...entryFields, ...instant });
+
 /** A limit a step must meet: `dueAt` is the last instant by which it must be done. */
 export const deadlineEntrySchema = sharedSchema('schedule/entry#deadlineEntrySchema', () =>
-  z.object({
-    /** Deadline key from the policy's rule table (docs/rules.md), e.g. `rts.response`. */
-    key: z.string().meta({ example: 'rts.response' }),
-    kind: z.literal('deadline'),
-    ...entryFields,
-    dueAt: z.string(),
-  }),
+  datedEntrySchema('deadline', 'rts.response', { dueAt: z.string() }),
 );
 
 /** A limit a step may not precede: `earliest` is the first instant at which it may happen. */
 export const lowerBoundEntrySchema = sharedSchema('schedule/entry#lowerBoundEntrySchema', () =>
-  z.object({
-    key: z.string().meta({ example: 'notice.earliest-hearing' }),
-    kind: z.literal('lowerBound'),
-    ...entryFields,
-    earliest: z.string(),
-  }),
+  datedEntrySchema('lowerBound', 'notice.earliest-hearing', { earliest: z.string() }),
 );
 
 export const scheduleEntrySchema = sharedSchema('schedule/entry#scheduleEntrySchema', () =>
