@@ -58,20 +58,17 @@ export type LowerBoundEntry = z.infer<typeof lowerBoundEntrySchema>;
 /** One dated entry of a schedule, as the domain computes it: `kind` tells which of the two it is. */
 export type DatedEntry = DeadlineEntry | LowerBoundEntry;
 /**
- * Either kind of entry with `dueAt` and `earliest` both optional: what the workflows and activities
- * still take, until they narrow it (`isDeadlineEntry`, `isLowerBoundEntry`, or `dueAtOf` and `earliestOf`
- * in domain/deadline). Every DatedEntry is one.
+ * One entry of a schedule: a deadline or a lower bound, told apart by `kind`. Each variant names the
+ * other's date as absent, so `entry.dueAt` reads as `undefined` on a lower bound instead of failing
+ * to compile, and narrowing on `kind` gives the date for certain.
  */
-export type ScheduleEntry = Omit<DeadlineEntry, 'kind' | 'dueAt'> & {
-  kind: DatedEntry['kind'];
-  dueAt?: IsoInstant;
-  earliest?: IsoInstant;
-};
+export type ScheduleEntry =
+  (DeadlineEntry & { earliest?: undefined }) | (LowerBoundEntry & { dueAt?: undefined });
 export type ScheduleEntryKind = ScheduleEntry['kind'];
 /** A schedule entry narrowed to a deadline (`isDeadlineEntry`): its `dueAt` is set. */
-export type DeadlineScheduleEntry = ScheduleEntry & { kind: 'deadline'; dueAt: IsoInstant };
+export type DeadlineScheduleEntry = Extract<ScheduleEntry, { kind: 'deadline' }>;
 /** A schedule entry narrowed to a lower bound (`isLowerBoundEntry`): its `earliest` is set. */
-export type LowerBoundScheduleEntry = ScheduleEntry & { kind: 'lowerBound'; earliest: IsoInstant };
+export type LowerBoundScheduleEntry = Extract<ScheduleEntry, { kind: 'lowerBound' }>;
 
 /** An entry that will exist once its anchor event (or a condition) is recorded. */
 export interface AwaitingEntry {

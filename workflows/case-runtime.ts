@@ -19,7 +19,7 @@ import type { ArchiveActivities, CaseRecordSnapshot } from '../activities/archiv
 import type { ZodError } from 'zod';
 import type { EventBase, ExtensionRequestInput, ServiceProof } from '../domain/cases/common';
 import { checkEvent } from '../domain/deadline/checks';
-import type { ExtensionRecord, Schedule, ScheduleEntry } from '../domain/types';
+import type { ExtensionRecord, LowerBoundScheduleEntry, Schedule, ScheduleEntry } from '../domain/types';
 import { registerCommonHandlers, type ExtensionSpec } from './case-handlers';
 import { computeCaseSchedule } from './case-schedule';
 import { guard, parsePayload, refuse, refuseFutureEvent } from './refusals';
@@ -198,7 +198,7 @@ export class CaseRuntime<Stage extends string> {
     return this.book.get(key);
   }
 
-  lowerBound(key: string): ScheduleEntry | undefined {
+  lowerBound(key: string): LowerBoundScheduleEntry | undefined {
     return this.book.lowerBound(key);
   }
 

@@ -11,7 +11,7 @@ import {
 } from '../domain/cases/contract';
 import { dueAtOf } from '../domain/deadline/checks';
 import { AUTHORITY_TITLES } from '../domain/policies/nc-doc-contract';
-import type { AppliedSetting, ScheduleEntry } from '../domain/types';
+import type { AppliedSetting } from '../domain/types';
 import type { CaseView } from './case-messages';
 import type { ContractRecord, ContractStage } from './contract-record';
 import type { TrackedDeadline } from './deadlines';
@@ -178,8 +178,8 @@ function suspensionsView(
 ): ContractRecordView['suspension'] {
   const bounds = suspended
     .map((v) => record.runtime.lowerBound(`${v.id}:resumption.earliest`))
-    .filter((e): e is ScheduleEntry => e !== undefined)
-    .sort((a, b) => Date.parse(b.earliest as string) - Date.parse(a.earliest as string));
+    .filter((e) => e !== undefined)
+    .sort((a, b) => Date.parse(b.earliest) - Date.parse(a.earliest));
   return {
     inForce: suspended.map((v) => v.id),
     ...(bounds[0]

@@ -6,7 +6,8 @@
 // activity, so they are recorded in history and a later calendar or policy change cannot move a
 // deadline a running case has already been given.
 import { condition, log, patched } from '@temporalio/workflow';
-import type { DeadlineState, Schedule, ScheduleEntry } from '../domain/types';
+import type { DeadlineState, LowerBoundScheduleEntry, Schedule, ScheduleEntry } from '../domain/types';
+import { isDeadlineEntry } from '../domain/deadline/checks';
 import { refuse } from './refusals';
 import { CasePublisher, type DeadlineStatusSource } from './case-publisher';
 import { CaseSteps } from './case-steps';
@@ -95,7 +96,7 @@ export interface CaseParts {
  */
 export interface BookSnapshot {
   deadlines: TrackedDeadline[];
-  lowerBounds: ScheduleEntry[];
+  lowerBounds: LowerBoundScheduleEntry[];
   timeline: TimelineEvent[];
 }
 
@@ -160,7 +161,7 @@ export function caseParts(context: CaseContext, maxTimelineEvents?: number): Cas
  */
 export class DeadlineBook implements DeadlineStatusSource {
   private readonly tracked = new Map<string, TrackedDeadline>();
-  private readonly lowerBounds = new Map<string, ScheduleEntry>();
+  private readonly lowerBounds = new Map<string, LowerBoundScheduleEntry>();
   private readonly parts: CaseParts;
   /** Deadline changes waiting for the end of the current step (see `onChanges`). */
   private pendingChanges: DeadlineChange[] = [];
@@ -244,11 +245,11 @@ export class DeadlineBook implements DeadlineStatusSource {
         const armed = existing.entry.reminders;
         const keepArmed =
           JSON.stringify(armed) !== JSON.stringify(entry.reminders) && patched(REMINDERS_BUSINESS_HOURS);
-        existing.entry = {
-          ...entry,
-          dueAt: existing.entry.dueAt,
-          ...(keepArmed ? { reminders: armed } : {}),
-        };
+        const armedReminders = keepArmed ? { reminders: armed } : {};
+        existing.entry =
+          isDeadlineEntry(entry) && isDeadlineEntry(existing.entry)
+            ? { ...entry, dueAt: existing.entry.dueAt, ...armedReminders }
+            : { ...entry, ...armedReminders };
         continue;
       }
       const extended = entry.extensions.length > existing.entry.extensions.length;
@@ -346,7 +347,7 @@ export class DeadlineBook implements DeadlineStatusSource {
     return this.tracked.get(key);
   }
 
-  lowerBound(key: string): ScheduleEntry | undefined {
+  lowerBound(key: string): LowerBoundScheduleEntry | undefined {
     return this.lowerBounds.get(key);
   }
 

@@ -304,13 +304,15 @@ export class ProbationRecord {
         continue;
       }
       removal.notifiedAt = nowIso();
-      const bound = this.runtime.lowerBound(`${action.id}:verbal-warning.removal`) as ScheduleEntry;
+      const bound = this.runtime.lowerBound(`${action.id}:verbal-warning.removal`);
+      if (!bound) throw new Error(`${action.id}: no removal lower bound`);
       this.runtime.record({
         type: 'verbal-warning.removal-eligible',
         detail: `${action.id}: eligible for removal from ${removal.eligibleText}`,
       });
       // The reminder template needs a dated entry: the lower bound, shown at the instant it opens.
-      const entry: ScheduleEntry = { ...bound, kind: 'deadline', dueAt: bound.earliest };
+      const { earliest, ...fields } = bound;
+      const entry: ScheduleEntry = { ...fields, kind: 'deadline', dueAt: earliest };
       const warning = `${action.id} verbal warning of ${localDateOf(issuedAt(action))}`;
       await tellOfEntry(
         this.runtime,
@@ -520,7 +522,8 @@ export class ProbationRecord {
     }
     if (action.removal.removedAt)
       refuse('DUPLICATE_EVENT', `${action.id} was already removed at ${action.removal.removedAt}`);
-    const bound = this.runtime.lowerBound(`${action.id}:verbal-warning.removal`) as ScheduleEntry;
+    const bound = this.runtime.lowerBound(`${action.id}:verbal-warning.removal`);
+    if (!bound) throw new Error(`${action.id}: no removal lower bound`);
     guard(() => checkNotBefore(unprefixed(bound), input.at));
     const blockers = this.incidentsAfter(action);
     if (blockers.length > 0) {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import type { ScheduleEntry } from '../../../domain/types';
+import type { DeadlineScheduleEntry, ScheduleEntry } from '../../../domain/types';
 import { watchDirectoryFile, type DirectorySource } from '../../../activities/directory';
 import { createMailTransport } from '../../../activities/mail-transport';
 import {
@@ -26,7 +26,7 @@ export const ADMIN_FALLBACK = 'docket-admins@agency.example.org';
 export const ACK_LINK_KEY = randomBytes(32);
 
 /** RTS response at LARC: 10 working days from Monday 2026-11-23, skipping Thanksgiving and the day after. */
-export function rtsResponseEntry(overrides: Partial<ScheduleEntry> = {}): ScheduleEntry {
+export function rtsResponseEntry(overrides: Partial<DeadlineScheduleEntry> = {}): DeadlineScheduleEntry {
   return {
     key: 'rts.response',
     kind: 'deadline',
