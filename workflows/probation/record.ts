@@ -56,6 +56,7 @@ import {
   tellOfEntry,
   validatedExtension,
 } from '../record-common';
+import { carryRun } from '../record-loop';
 import { checkAction } from './checks';
 import type { ProbationCarry, ProbationView, ProbationViolation, RecordStage } from './types';
 import { recordView, running } from './view';
@@ -116,13 +117,10 @@ export class ProbationRecord {
 
   carry(): ProbationCarry {
     return {
-      stage: this.runtime.stage,
-      ...(this.runtime.outcome !== undefined ? { outcome: this.runtime.outcome } : {}),
+      ...carryRun(this.runtime, this.runs),
       actions: this.actions,
       violations: this.violations,
-      book: this.runtime.deadlineSnapshot(),
       serviceTasks: [...this.runtime.serviceTasks],
-      runs: this.runs,
     };
   }
 
