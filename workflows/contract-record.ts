@@ -51,8 +51,9 @@ import {
   type ExtensionRequest,
 } from './contract-checks';
 import { contractRecordView, type ContractView } from './contract-view';
-import type { DeadlineBook, TrackedDeadline } from './deadlines';
+import type { TrackedDeadline } from './deadlines';
 import { adoptExtension, findOnRecord, tellExtension, tellOfEntry } from './record-common';
+import { carryRun, type RunCarry } from './record-loop';
 import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
 
 export type { ContractViolation } from '../domain/cases/contract';
@@ -69,15 +70,10 @@ const OPEN_STAGES: readonly ContractStage[] = ['active', 'suspended'];
 const HANDOVER_GUARD_MS = 60 * 60_000;
 
 /** Everything a run hands to the next one. */
-export interface ContractCarry {
-  stage: ContractStage;
-  outcome?: string;
+export interface ContractCarry extends RunCarry<ContractStage> {
   policyVersion: string;
   settings: AppliedSetting[];
   violations: ContractViolation[];
-  book: ReturnType<DeadlineBook['snapshot']>;
-  /** Runs so far, counting the one that hands over. */
-  runs: number;
 }
 
 const nowIso = (): string => new Date(Date.now()).toISOString();
@@ -479,13 +475,10 @@ export class ContractRecord {
 
   carry(): ContractCarry {
     return {
-      stage: this.runtime.stage,
-      ...(this.runtime.outcome !== undefined ? { outcome: this.runtime.outcome } : {}),
+      ...carryRun(this.runtime, this.runs),
       policyVersion: this.policyVersion,
       settings: this.settings,
       violations: this.violations,
-      book: this.runtime.deadlineSnapshot(),
-      runs: this.runs,
     };
   }
 

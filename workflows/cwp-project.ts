@@ -12,11 +12,10 @@ import {
   type CwpIntakeInput,
   type ProjectTerminatedInput,
 } from '../domain/cases/work-programs';
-import { guard, refuseFutureEvent } from './refusals';
+import { guard } from './refusals';
 import { type CaseView } from './case-messages';
-import { caseEvent, runCase, timedStep } from './case-events';
-import type { CaseRuntime } from './case-runtime';
-import { workProgramRuntime } from './work-program';
+import { runCase, timedStep } from './case-events';
+import { endingEvent, workProgramRuntime } from './work-program';
 
 export { CWP_CASE_TYPE };
 
@@ -33,20 +32,6 @@ export interface CwpProjectResult {
 
 export function cwpProjectWorkflowId(caseNumber: string): string {
   return `cwp-project-${caseNumber}`;
-}
-
-function checkTerminated(c: CaseRuntime<CwpStage>, event: { at: string }): void {
-  c.requireOpen('ending the project');
-  refuseFutureEvent(event.at);
-}
-
-async function terminate(
-  c: CaseRuntime<CwpStage>,
-  event: ProjectTerminatedInput & { at: string; by: string },
-): Promise<void> {
-  c.waiveOpen(`project ended: ${event.reason}`, event.by);
-  c.record({ at: event.at, type: 'project.terminated', actor: event.by, detail: event.reason });
-  c.moveTo('terminated', event.reason);
 }
 
 export async function cwpProject(raw: CwpIntakeInput): Promise<CwpProjectResult> {
@@ -73,9 +58,15 @@ export async function cwpProject(raw: CwpIntakeInput): Promise<CwpProjectResult>
       follows: ['project.started', 'the completion'],
       then: () => c.moveTo('completed', 'completed'),
     }),
-    projectTerminated: caseEvent(projectTerminatedSchema, {
-      validate: (event) => checkTerminated(c, event),
-      apply: (event) => terminate(c, event),
+    projectTerminated: endingEvent(c, projectTerminatedSchema, {
+      doing: 'ending the project',
+      type: 'project.terminated',
+      stage: 'terminated',
+      why: (event) => ({
+        waived: `project ended: ${event.reason}`,
+        detail: event.reason,
+        outcome: event.reason,
+      }),
     }),
   };
   return runCase(project, [projectCompletedUpdate, projectTerminatedUpdate]);

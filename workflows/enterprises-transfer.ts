@@ -12,11 +12,11 @@ import {
   TRANSFER_POLICY_ID,
   type TransferIntakeInput,
 } from '../domain/cases/work-programs';
-import { guard, refuse, refuseFutureEvent } from './refusals';
+import { guard, refuse } from './refusals';
 import { type CaseView } from './case-messages';
-import { caseEvent, runCase, timedStep } from './case-events';
+import { runCase, timedStep } from './case-events';
 import type { CaseRuntime } from './case-runtime';
-import { workProgramRuntime } from './work-program';
+import { endingEvent, workProgramRuntime } from './work-program';
 
 export { TRANSFER_CASE_TYPE };
 
@@ -38,8 +38,6 @@ export function transferWorkflowId(caseNumber: string): string {
   return `enterprises-transfer-${caseNumber}`;
 }
 
-type Event = EventBase & { at: string; by: string };
-
 /** §.0707(h)(3): released to the work crew only once processed, refused with the rule before the stage. */
 function requireProcessed(c: CaseRuntime<TransferStage>): void {
   if (c.stage !== 'processing') return;
@@ -49,17 +47,6 @@ function requireProcessed(c: CaseRuntime<TransferStage>): void {
     `the inmates may be released to an Enterprises work crew only after the receiving facility has processed them into the facility (${source})`,
     { rule: 'release-after-processing', source, missing: 'processing.completed' },
   );
-}
-
-function checkCancel(c: CaseRuntime<TransferStage>, event: Event): void {
-  c.requireStage(['arranged'], 'cancelling the transfer');
-  refuseFutureEvent(event.at);
-}
-
-async function cancel(c: CaseRuntime<TransferStage>, event: Event): Promise<void> {
-  c.waiveOpen('transfer cancelled', event.by);
-  c.record({ at: event.at, type: 'transfer.cancelled', actor: event.by, detail: 'transfer cancelled' });
-  c.moveTo('cancelled', 'cancelled');
 }
 
 /** The transfer's steps, each an Update of the name it has here. */
@@ -95,9 +82,12 @@ function transferEvents(c: CaseRuntime<TransferStage>) {
       follows: ['inmates.delivered', 'the return'],
       then: () => c.moveTo('returned', 'returned'),
     }),
-    transferCancelled: caseEvent(eventBaseSchema, {
-      validate: (event) => checkCancel(c, event),
-      apply: (event) => cancel(c, event),
+    transferCancelled: endingEvent(c, eventBaseSchema, {
+      stages: ['arranged'],
+      doing: 'cancelling the transfer',
+      type: 'transfer.cancelled',
+      stage: 'cancelled',
+      why: () => ({ waived: 'transfer cancelled', detail: 'transfer cancelled', outcome: 'cancelled' }),
     }),
   };
 }

@@ -8,6 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseRuntime } from './case-runtime';
+import type { BookSnapshot } from './deadlines';
 import { CaseTypeKey, FacilityKey, JurisdictionKey, PolicyVersionKey, StageKey } from './search-attributes';
 
 /**
@@ -36,6 +37,25 @@ export interface RecordLife {
     guardMs: number;
     /** Continues as new, carrying what the next run needs; never returns. */
     continueAsNew: () => Promise<never>;
+  };
+}
+
+/** What every long-lived record hands to its next run, besides its own items. */
+export interface RunCarry<Stage extends string> {
+  stage: Stage;
+  outcome?: string;
+  book: BookSnapshot;
+  /** Runs so far, counting the one that hands over. */
+  runs: number;
+}
+
+/** The runtime's part of a hand-over: where the record stands, its book, and the runs so far. */
+export function carryRun<Stage extends string>(runtime: CaseRuntime<Stage>, runs: number): RunCarry<Stage> {
+  return {
+    stage: runtime.stage,
+    ...(runtime.outcome !== undefined ? { outcome: runtime.outcome } : {}),
+    book: runtime.deadlineSnapshot(),
+    runs,
   };
 }
 

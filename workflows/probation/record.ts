@@ -11,7 +11,6 @@ import {
   removalInputSchema,
   separationInputSchema,
   violationInputSchema,
-  type ActionInput,
   checkSuspensionStart,
   incidentsSince,
   isDisciplinary,
@@ -56,6 +55,7 @@ import {
   tellOfEntry,
   validatedExtension,
 } from '../record-common';
+import { carryRun } from '../record-loop';
 import { checkAction } from './checks';
 import type { ProbationCarry, ProbationView, ProbationViolation, RecordStage } from './types';
 import { recordView, running } from './view';
@@ -116,13 +116,10 @@ export class ProbationRecord {
 
   carry(): ProbationCarry {
     return {
-      stage: this.runtime.stage,
-      ...(this.runtime.outcome !== undefined ? { outcome: this.runtime.outcome } : {}),
+      ...carryRun(this.runtime, this.runs),
       actions: this.actions,
       violations: this.violations,
-      book: this.runtime.deadlineSnapshot(),
       serviceTasks: [...this.runtime.serviceTasks],
-      runs: this.runs,
     };
   }
 
@@ -331,38 +328,31 @@ export class ProbationRecord {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Updates: each one's check (in its validator: a refusal leaves no trace) and its effect.
+  // Updates: each one's schema, its check (in its validator: a refusal leaves no trace) and its effect.
 
-  readonly onAction: CaseUpdateSpec<ActionInput, ParsedAction> = {
-    schema: actionInputSchema,
-    validate: (input) => this.checkAction(input),
-    apply: (input) => this.recordAction(input),
-  };
-  readonly onNotification: CaseUpdateSpec<NotificationInput, NotificationInput> = {
-    schema: notificationInputSchema,
-    validate: (input) => this.checkNotification(input),
-    apply: (input) => this.notificationReceived(input),
-  };
-  readonly onViolation: CaseUpdateSpec<ViolationInput, ViolationInput> = {
-    schema: violationInputSchema,
-    validate: (input) => this.checkViolation(input),
-    apply: (input) => this.violationReported(input),
-  };
-  readonly onRemoval: CaseUpdateSpec<RemovalInput, RemovalInput> = {
-    schema: removalInputSchema,
-    validate: (input) => this.checkRemoval(input),
-    apply: (input) => this.verbalWarningRemoved(input),
-  };
-  readonly onExtension: CaseUpdateSpec<ExtensionRequestInput, ExtensionRequestInput> = {
-    schema: extensionRequestSchema,
-    validate: (request) => this.checkExtension(request),
-    apply: (request) => this.extend(request),
-  };
-  readonly onSeparation: CaseUpdateSpec<SeparationInput, SeparationInput> = {
-    schema: separationInputSchema,
-    validate: (input) => this.checkSeparation(input),
-    apply: (input) => this.separate(input),
-  };
+  readonly onAction = this.update(actionInputSchema, this.checkAction, this.recordAction);
+  readonly onNotification = this.update(
+    notificationInputSchema,
+    this.checkNotification,
+    this.notificationReceived,
+  );
+  readonly onViolation = this.update(violationInputSchema, this.checkViolation, this.violationReported);
+  readonly onRemoval = this.update(removalInputSchema, this.checkRemoval, this.verbalWarningRemoved);
+  readonly onExtension = this.update(extensionRequestSchema, this.checkExtension, this.extend);
+  readonly onSeparation = this.update(separationInputSchema, this.checkSeparation, this.separate);
+
+  /** An update's spec: this record's check runs in its validator, its effect in its handler. */
+  private update<Parsed>(
+    schema: CaseUpdateSpec<unknown, Parsed>['schema'],
+    check: (input: Parsed) => void,
+    effect: (input: Parsed) => Promise<void>,
+  ): CaseUpdateSpec<unknown, Parsed> {
+    return {
+      schema,
+      validate: (input) => check.call(this, input),
+      apply: (input) => effect.call(this, input),
+    };
+  }
 
   checkAction(input: ParsedAction): void {
     this.runtime.requireOpen('recording an action');
@@ -434,12 +424,18 @@ export class ProbationRecord {
     }
   }
 
-  async notificationReceived(input: NotificationInput): Promise<void> {
-    const action = this.find(input.actionId);
-    const events = { ...action.events, 'notification.received': input.at };
+  /** One action's event taken into its schedule: recomputed with it first (a failure changes nothing), then adopted. */
+  private async addEvent(actionId: string, key: string, at: string): Promise<ProbationAction> {
+    const action = this.find(actionId);
+    const events = { ...action.events, [key]: at };
     const schedule = await this.computeFor(action, events, action.extensions);
     action.events = events;
     this.adopt(action, schedule);
+    return action;
+  }
+
+  async notificationReceived(input: NotificationInput): Promise<void> {
+    const action = await this.addEvent(input.actionId, 'notification.received', input.at);
     this.runtime.record({
       at: input.at,
       type: 'notification.received',
@@ -536,11 +532,7 @@ export class ProbationRecord {
   }
 
   async verbalWarningRemoved(input: RemovalInput): Promise<void> {
-    const action = this.find(input.actionId);
-    const events = { ...action.events, 'verbal-warning.removed': input.at };
-    const schedule = await this.computeFor(action, events, action.extensions);
-    action.events = events;
-    this.adopt(action, schedule);
+    const action = await this.addEvent(input.actionId, 'verbal-warning.removed', input.at);
     (action.removal as Removal).removedAt = input.at;
     this.runtime.record({
       at: input.at,

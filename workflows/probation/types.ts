@@ -3,7 +3,7 @@
 import type { LookbackAdvice, ActionKind, SuspensionWindow } from '../../domain/cases/probation';
 import type { ProbationAction } from '../../domain/cases/probation-actions';
 import type { CaseView, ServiceTask } from '../case-messages';
-import type { DeadlineBook } from '../deadlines';
+import type { RunCarry } from '../record-loop';
 
 export type { ProbationAction };
 
@@ -18,15 +18,10 @@ export interface ProbationViolation {
 }
 
 /** Everything a run hands to the next one. */
-export interface ProbationCarry {
-  stage: RecordStage;
-  outcome?: string;
+export interface ProbationCarry extends RunCarry<RecordStage> {
   actions: ProbationAction[];
   violations: ProbationViolation[];
-  book: ReturnType<DeadlineBook['snapshot']>;
   serviceTasks: ServiceTask[];
-  /** Runs so far, counting the one that hands over. */
-  runs: number;
 }
 
 export interface ProbationRecordResult {
