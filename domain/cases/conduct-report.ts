@@ -13,14 +13,15 @@
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
-import { SEED_000 } from '../policies/common';
+import { citeSection } from '../policies/citations';
+import { omesPwpConduct } from '../policies/omes-pwp-conduct';
 import { localDateOf } from '../time';
 import type { ScheduleEntry } from '../types';
 import * as common from './common';
 
 export const CONDUCT_REPORT_POLICY_ID = 'omes-pwp-conduct';
 export const DISCLOSURE_POLICY_ID = 'wdoc-employee-contact';
-export const DEFINITIONS_SOURCE = `OMES Public Works Programs policy §Definitions (seed ${SEED_000})`;
+export const DEFINITIONS_SOURCE = citeSection(omesPwpConduct, 'Definitions');
 
 /** An opaque ID of the inmate, offender or ex-offender in the case system: never a name or DOC number. */
 export const personIdSchema = sharedSchema('cases/conduct-report#personIdSchema', () =>

@@ -9,11 +9,12 @@
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
-import { renderSource, SEED_004 } from '../policies/common';
+import { citeSection } from '../policies/citations';
 import {
   AUTHORITY_TITLES,
   CONTRACT_HEADINGS,
   contractLadders,
+  ncDocContract,
   OSHA_SURVEY_QUOTE,
   SAFETY_REVIEW_QUOTE,
   type ContractHeading,
@@ -32,7 +33,7 @@ export const CONTRACT_JURISDICTION = 'US-NC';
 
 /** Renders a citation of the policy, the way schedule entries do. */
 export function cite(section: string): string {
-  return renderSource({ kind: 'seed', file: SEED_004, document: 'Policy D.0700', section });
+  return citeSection(ncDocContract, section);
 }
 
 export const contractIntakeSchema = sharedSchema('cases/contract#contractIntakeSchema', () =>

@@ -5,14 +5,15 @@
 // before it names the per-subject watch of suspended sanctions (§IV.C.9).
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
-import { SEED_002 } from '../policies/common';
+import { citeSection } from '../policies/citations';
+import { okDocDiscipline } from '../policies/ok-doc-discipline';
 import * as common from './common';
 
 export const DISCIPLINE_POLICY_ID = 'ok-doc-discipline';
 
-export const CONFLICT_SOURCE = `OP-060125 §IV.B.1 (seed ${SEED_002})`;
-export const SANCTIONS_SOURCE = `OP-060125 §IV, Range of Allowable Sanctions (seed ${SEED_002})`;
-export const SUSPENSION_SOURCE = `OP-060125 §IV.C.9 (seed ${SEED_002})`;
+export const CONFLICT_SOURCE = citeSection(okDocDiscipline, 'IV.B.1');
+export const SANCTIONS_SOURCE = citeSection(okDocDiscipline, 'IV, Range of Allowable Sanctions');
+export const SUSPENSION_SOURCE = citeSection(okDocDiscipline, 'IV.C.9');
 
 /** Offense classes of the "Acts Constituting Rule Violation" table (X is the most serious). */
 export const offenseClasses = ['X', 'A', 'B'] as const;

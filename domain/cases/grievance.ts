@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
-import { SEED_002 } from '../policies/common';
+import { citeSection } from '../policies/citations';
+import { okDocGrievance } from '../policies/ok-doc-grievance';
 import * as common from './common';
 
 export const GRIEVANCE_POLICY_ID = 'ok-doc-grievance';
@@ -49,7 +50,7 @@ export function parseGrievanceIntake(raw: unknown): GrievanceIntake {
         field: 'disciplinaryMatter',
         value: true,
         rule: 'non-grievable',
-        source: `OP-090124 §III.E.2 (seed ${SEED_002})`,
+        source: citeSection(okDocGrievance, 'III.E.2'),
       },
     );
   }
@@ -61,7 +62,7 @@ export function parseGrievanceIntake(raw: unknown): GrievanceIntake {
         field: 'inLitigation',
         value: true,
         rule: 'non-grievable',
-        source: `OP-090124 §III.E.10.c (seed ${SEED_002})`,
+        source: citeSection(okDocGrievance, 'III.E.10.c'),
       },
     );
   }

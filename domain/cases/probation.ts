@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { dueAtOf } from '../deadline/checks';
 import { DomainError } from '../errors';
-import { SEED_003 } from '../policies/common';
+import { adcProbation } from '../policies/adc-probation';
+import { citeSection } from '../policies/citations';
 import type { ScheduleEntry, SkippedDay } from '../types';
 import * as common from './common';
 
@@ -23,7 +24,7 @@ export const DEFAULT_PROBATION_FACILITY = 'ADC-HQ';
 
 /** Renders a citation of the directive, the way schedule entries do. */
 export function cite(section: string): string {
-  return `SD 2022-17 §${section} (seed ${SEED_003})`;
+  return citeSection(adcProbation, section);
 }
 
 export const employeeIdSchema = sharedSchema('cases/probation#employeeIdSchema', () =>

@@ -12,7 +12,6 @@ import { sharedSchema } from '../shared-schemas';
 import * as common from './common';
 
 export const TITLE_IX_POLICY_ID = 'acsd-title-ix';
-export const TITLE_IX_SOURCE = 'ACSD Policy 3.26 / 8.20 (seed 003_f6cc332a41fedc95.txt)';
 
 /** An opaque party ID from the case system, e.g. P-0001: upper-case letters, digits and dashes. */
 export const partyIdSchema = sharedSchema('cases/title-ix#partyIdSchema', () =>
