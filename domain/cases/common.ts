@@ -156,25 +156,30 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
 }
 
-/**
- * Checks an intake's agency settings against the version of the policy it pins, so a setting the
- * policy does not know, or a value it does not allow, is refused at the door (INVALID_SETTING naming
- * `settings.<key>`) and never reaches the case's first schedule, where it would fail an opened case.
- */
-export function checkPolicySettings(
-  policyId: string,
-  intake: { policyVersion?: string; settings?: Record<string, unknown> },
-): void {
-  resolveSettings(getPolicy(policyId, intake.policyVersion), intake.settings);
-}
+/** What every intake carries of its policy: the version it pins and the agency's settings. */
+type PolicyFields = { policyVersion?: string; settings?: Record<string, unknown> };
 
-/** Parses raw input with `schema`; throws INVALID_INPUT naming every bad field (never echoing a value). */
-export function parseIntake<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.output<T> {
+/**
+ * Parses an intake with `schema`, then checks its agency settings against the version of the policy
+ * it pins (`policyOf`: the policy's ID, or how to tell it from the intake). Throws INVALID_INPUT
+ * naming every bad field (never echoing a value), or INVALID_SETTING naming `settings.<key>`: a
+ * setting the policy does not know is refused at the door and never reaches the case's first
+ * schedule, where it would fail a case already opened.
+ */
+export function parseIntake<T extends z.ZodType<PolicyFields>>(
+  schema: T,
+  raw: unknown,
+  what: string,
+  policyOf: string | ((intake: z.output<T>) => string),
+): z.output<T> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new DomainError('INVALID_INPUT', `${what}: ${describeIssues(parsed.error)}`, {
       field: parsed.error.issues[0]?.path.join('.'),
     });
   }
-  return parsed.data;
+  const intake = parsed.data;
+  const policyId = typeof policyOf === 'string' ? policyOf : policyOf(intake);
+  resolveSettings(getPolicy(policyId, intake.policyVersion), intake.settings);
+  return intake;
 }

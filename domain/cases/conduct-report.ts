@@ -163,12 +163,9 @@ export type DisclosureIntake = z.output<typeof disclosureIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming every bad field (never echoing a value). */
 export function parseConductIntake(raw: unknown): ConductIntake {
-  const intake = common.parseIntake(conductIntakeSchema, raw, 'conduct-report intake');
-  common.checkPolicySettings(
+  return common.parseIntake(conductIntakeSchema, raw, 'conduct-report intake', (intake) =>
     intake.kind === 'disclosure' ? 'wdoc-employee-contact' : 'omes-pwp-conduct',
-    intake,
   );
-  return intake;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { sharedSchema } from '../shared-schemas';
 import { DomainError } from '../errors';
-import { citeSection } from '../policies/citations';
+import { sectionCiter } from '../policies/citations';
 import {
   AUTHORITY_TITLES,
   CONTRACT_HEADINGS,
@@ -32,9 +32,7 @@ export const CONTRACT_CASE_TYPE = 'contract';
 export const CONTRACT_JURISDICTION = 'US-NC';
 
 /** Renders a citation of the policy, the way schedule entries do. */
-export function cite(section: string): string {
-  return citeSection(ncDocContract, section);
-}
+export const cite = sectionCiter(ncDocContract);
 
 export const contractIntakeSchema = sharedSchema('cases/contract#contractIntakeSchema', () =>
   z.object({
@@ -52,9 +50,7 @@ export type ContractIntake = z.output<typeof contractIntakeSchema>;
 
 /** Parses an intake and checks its settings against the policy, so a bad setting fails at the door. */
 export function parseContractIntake(raw: unknown): ContractIntake {
-  const intake = common.parseIntake(contractIntakeSchema, raw, 'contract record');
-  common.checkPolicySettings(CONTRACT_POLICY_ID, intake);
-  return intake;
+  return common.parseIntake(contractIntakeSchema, raw, 'contract record', CONTRACT_POLICY_ID);
 }
 
 export const violationIdSchema = sharedSchema('cases/contract#violationIdSchema', () =>

@@ -66,9 +66,7 @@ export type DisciplineIntake = z.output<typeof disciplineIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming every bad field. */
 export function parseDisciplineIntake(raw: unknown): DisciplineIntake {
-  const intake = common.parseIntake(disciplineIntakeSchema, raw, 'discipline intake');
-  common.checkPolicySettings('ok-doc-discipline', intake);
-  return intake;
+  return common.parseIntake(disciplineIntakeSchema, raw, 'discipline intake', DISCIPLINE_POLICY_ID);
 }
 
 /**

@@ -40,8 +40,7 @@ export type GrievanceIntake = z.output<typeof grievanceIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT or NOT_GRIEVABLE naming the field and the rule. */
 export function parseGrievanceIntake(raw: unknown): GrievanceIntake {
-  const intake = common.parseIntake(grievanceIntakeSchema, raw, 'grievance intake');
-  common.checkPolicySettings('ok-doc-grievance', intake);
+  const intake = common.parseIntake(grievanceIntakeSchema, raw, 'grievance intake', 'ok-doc-grievance');
   if (intake.disciplinaryMatter) {
     throw new DomainError(
       'NOT_GRIEVABLE',

@@ -12,7 +12,7 @@ import { sharedSchema } from '../shared-schemas';
 import { dueAtOf } from '../deadline/checks';
 import { DomainError } from '../errors';
 import { adcProbation } from '../policies/adc-probation';
-import { citeSection } from '../policies/citations';
+import { sectionCiter } from '../policies/citations';
 import type { ScheduleEntry, SkippedDay } from '../types';
 import * as common from './common';
 
@@ -23,9 +23,7 @@ export const PROBATION_JURISDICTION = 'US-AR';
 export const DEFAULT_PROBATION_FACILITY = 'ADC-HQ';
 
 /** Renders a citation of the directive, the way schedule entries do. */
-export function cite(section: string): string {
-  return citeSection(adcProbation, section);
-}
+export const cite = sectionCiter(adcProbation);
 
 export const employeeIdSchema = sharedSchema('cases/probation#employeeIdSchema', () =>
   z
@@ -50,9 +48,7 @@ export type ProbationIntakeInput = z.input<typeof probationIntakeSchema>;
 export type ProbationIntake = z.output<typeof probationIntakeSchema>;
 
 export function parseProbationIntake(raw: unknown): ProbationIntake {
-  const intake = common.parseIntake(probationIntakeSchema, raw, 'probation record');
-  common.checkPolicySettings('adc-probation', intake);
-  return intake;
+  return common.parseIntake(probationIntakeSchema, raw, 'probation record', PROBATION_POLICY_ID);
 }
 
 /** §III.D.3: the penalties that are discipline. Termination ends the record (`separate`). */

@@ -98,9 +98,7 @@ export type TitleIxIntake = z.output<typeof titleIxIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT naming the field (never echoing a value). */
 export function parseTitleIxIntake(raw: unknown): TitleIxIntake {
-  const intake = common.parseIntake(titleIxIntakeSchema, raw, 'title IX intake');
-  common.checkPolicySettings('acsd-title-ix', intake);
-  return intake;
+  return common.parseIntake(titleIxIntakeSchema, raw, 'title IX intake', TITLE_IX_POLICY_ID);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,12 @@ export function citeSection(policy: Pick<Policy, 'document'>, section: string): 
   return renderSource(seed(policy.document.file, policy.document.document, section));
 }
 
+/** The citations of one policy's sections, for a module that cites only that policy. */
+export const sectionCiter =
+  (policy: Pick<Policy, 'document'>) =>
+  (section: string): string =>
+    citeSection(policy, section);
+
 /** One of the policy's constraints: its text and its rendered source. */
 export function citeConstraint(policy: Policy, key: string): { text: string; source: string } {
   const constraint = policy.constraints.find((c) => c.key === key);
