@@ -48,7 +48,7 @@ export const contractIntakeSchema = sharedSchema('cases/contract#contractIntakeS
 export type ContractIntakeInput = z.input<typeof contractIntakeSchema>;
 export type ContractIntake = z.output<typeof contractIntakeSchema>;
 
-/** Parses an intake and checks its settings against the policy, so a bad setting fails at the door. */
+/** Parses an intake (its settings checked against the policy version it pins). */
 export function parseContractIntake(raw: unknown): ContractIntake {
   return common.parseIntake(contractIntakeSchema, raw, 'contract record', CONTRACT_POLICY_ID);
 }
