@@ -1,7 +1,11 @@
 // The deadline search: open cases with deadlines, answered from Temporal visibility (the search
 // attributes every case keeps current), so there is no second database to drift from the workflows.
 import type { Client } from '@temporalio/client';
+import { getCalendar } from '../domain/calendar';
 import { facilityCodeSchema, describeIssues } from '../domain/cases/common';
+import { isDomainError } from '../domain/errors';
+import { getPolicy } from '../domain/policies/registry';
+import { formatLocalText } from '../domain/time';
 import type { OverallDeadlineState } from '../workflows/deadlines';
 import {
   CaseTypeKey,
@@ -39,6 +43,8 @@ export interface DueCase {
   deadlineState: OverallDeadlineState | null;
   /** The earliest deadline still open; null when none is (e.g. only breached ones remain). */
   nextDeadline: string | null;
+  /** The same instant as the case's calendar shows it, e.g. `2026-12-09 23:59 CST`. */
+  nextDeadlineLocal: string | null;
   policyVersion: string | null;
 }
 
@@ -48,6 +54,21 @@ export interface DeadlinesDue {
   truncated: boolean;
   /** The visibility List Filter that answered, for the Temporal UI or CLI. */
   query: string;
+}
+
+/**
+ * A deadline as the calendar of the policy the case pins (`PolicyVersion`, `id@version`) shows it:
+ * what a supervisor reads in the alert email. Null when the case names no policy Docket knows.
+ */
+function localText(instant: Date | undefined, policyVersion: string | undefined): string | null {
+  const [policyId, version] = policyVersion?.split('@') ?? [];
+  if (instant === undefined || !policyId) return null;
+  try {
+    return formatLocalText(instant.getTime(), getCalendar(getPolicy(policyId, version).calendar).zone);
+  } catch (err) {
+    if (isDomainError(err)) return null;
+    throw err;
+  }
 }
 
 const DEFAULT_DUE_LIMIT = 100;
@@ -131,6 +152,7 @@ export async function listDueCases(
         ? (state as OverallDeadlineState)
         : null,
       nextDeadline: attributes.get(NextDeadlineKey)?.toISOString() ?? null,
+      nextDeadlineLocal: localText(attributes.get(NextDeadlineKey), attributes.get(PolicyVersionKey)),
       policyVersion: attributes.get(PolicyVersionKey) ?? null,
     });
   }

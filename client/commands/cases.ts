@@ -227,7 +227,7 @@ export function registerCaseCommands(program: Command, io: Output, progress: Out
           table([
             ['NEXT DEADLINE', 'STATE', 'CASE TYPE', 'CASE', 'FACILITY', 'STAGE'],
             ...due.cases.map((c) => [
-              c.nextDeadline ?? '-',
+              c.nextDeadlineLocal ?? c.nextDeadline ?? '-',
               c.deadlineState ?? '-',
               c.caseType,
               c.caseNumber,

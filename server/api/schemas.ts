@@ -234,6 +234,10 @@ export const deadlinesDueSchema = describes<DeadlinesDue>()(
         stage: z.string().nullable(),
         deadlineState: z.enum(deadlineStates).nullable(),
         nextDeadline: z.string().nullable(),
+        nextDeadlineLocal: z
+          .string()
+          .nullable()
+          .meta({ description: "The next deadline in the case's calendar, e.g. 2026-12-09 23:59 CST" }),
         policyVersion: z.string().nullable(),
       }),
     ),

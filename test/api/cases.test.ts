@@ -574,6 +574,7 @@ describe('GET /deadlines/due', () => {
         facility: string;
         deadlineState: string;
         nextDeadline: string | null;
+        nextDeadlineLocal: string | null;
       }>;
       query: string;
     };
@@ -608,6 +609,12 @@ describe('GET /deadlines/due', () => {
       later.caseNumber,
       breached.caseNumber,
     ]);
+    // Each next deadline also as the case's calendar shows it: day-based, so 23:59 in Chicago.
+    const first = byType.body.cases[0] ?? { nextDeadline: null, nextDeadlineLocal: null };
+    expect(first.nextDeadlineLocal).toMatch(/^\d{4}-\d{2}-\d{2} 23:59 C[SD]T$/);
+    expect(first.nextDeadlineLocal?.slice(0, 10)).toBe(
+      new Date(first.nextDeadline ?? '').toLocaleDateString('en-CA', { timeZone: 'America/Chicago' }),
+    );
     const otherType = await settle(`facility=${north}&caseType=title-ix`, [titleIx.caseNumber]);
     expect(otherType.body.cases[0]).toMatchObject({ caseType: 'title-ix', facility: north });
     await settle(`facility=${north}&caseType=grievance,title-ix`, numbers(byFacility));

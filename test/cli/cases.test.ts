@@ -89,7 +89,12 @@ test('open, record an event, show, list due deadlines; refusals are one line wit
     if (!listed.includes(caseNumber)) await new Promise((r) => setTimeout(r, 500));
   }
   expect(listed).toMatch(new RegExp(`^NEXT DEADLINE\\s+STATE\\s+CASE TYPE\\s+CASE`, 'm'));
-  expect(listed).toMatch(new RegExp(`on-track\\s+grievance\\s+${caseNumber}\\s+LARC\\s+informal`));
+  // The next deadline as the case's calendar (Oklahoma, America/Chicago) shows it, not in UTC.
+  expect(listed).toMatch(
+    new RegExp(
+      `\\d{4}-\\d{2}-\\d{2} 23:59 C[SD]T\\s+on-track\\s+grievance\\s+${caseNumber}\\s+LARC\\s+informal`,
+    ),
+  );
 
   const bad = await docket('deadlines', 'due', '--state', 'late');
   expect(bad.status).toBe(2);
