@@ -6,8 +6,13 @@
 // activity, so they are recorded in history and a later calendar or policy change cannot move a
 // deadline a running case has already been given.
 import { condition, log, patched } from '@temporalio/workflow';
-import type { DeadlineState, LowerBoundScheduleEntry, Schedule, ScheduleEntry } from '../domain/types';
-import { isDeadlineEntry } from '../domain/deadline/checks';
+import type {
+  DeadlineScheduleEntry,
+  DeadlineState,
+  LowerBoundScheduleEntry,
+  Schedule,
+  ScheduleEntry,
+} from '../domain/types';
 import { refuse } from './refusals';
 import { CasePublisher, type DeadlineStatusSource } from './case-publisher';
 import { CaseSteps } from './case-steps';
@@ -28,7 +33,7 @@ export type OverallDeadlineState = 'on-track' | 'at-risk' | 'breached';
 
 export interface TrackedDeadline {
   key: string;
-  entry: ScheduleEntry;
+  entry: DeadlineScheduleEntry;
   state: DeadlineState;
   /** Increments whenever the deadline is re-armed (extension, restarted clock); part of notice keys. */
   attempt: number;
@@ -245,11 +250,11 @@ export class DeadlineBook implements DeadlineStatusSource {
         const armed = existing.entry.reminders;
         const keepArmed =
           JSON.stringify(armed) !== JSON.stringify(entry.reminders) && patched(REMINDERS_BUSINESS_HOURS);
-        const armedReminders = keepArmed ? { reminders: armed } : {};
-        existing.entry =
-          isDeadlineEntry(entry) && isDeadlineEntry(existing.entry)
-            ? { ...entry, dueAt: existing.entry.dueAt, ...armedReminders }
-            : { ...entry, ...armedReminders };
+        existing.entry = {
+          ...entry,
+          dueAt: existing.entry.dueAt,
+          ...(keepArmed ? { reminders: armed } : {}),
+        };
         continue;
       }
       const extended = entry.extensions.length > existing.entry.extensions.length;
