@@ -42,7 +42,7 @@ import {
 import { keyedUnder } from '../../domain/cases/record-keys';
 import { checkNotBefore, dueAtOf } from '../../domain/deadline/checks';
 import { extensionRequestSchema, type ExtensionRequestInput } from '../../domain/cases/common';
-import type { ExtensionRecord, Schedule, ScheduleEntry } from '../../domain/types';
+import type { ExtensionRecord, LowerBoundScheduleEntry, Schedule, ScheduleEntry } from '../../domain/types';
 import { computeCaseSchedule } from '../case-schedule';
 import { guard, refuse, refuseFutureEvent } from '../refusals';
 import { CaseRuntime, type CaseUpdateSpec } from '../case-runtime';
@@ -301,8 +301,7 @@ export class ProbationRecord {
         continue;
       }
       removal.notifiedAt = nowIso();
-      const bound = this.runtime.lowerBound(`${action.id}:verbal-warning.removal`);
-      if (!bound) throw new Error(`${action.id}: no removal lower bound`);
+      const bound = this.removalBound(action);
       this.runtime.record({
         type: 'verbal-warning.removal-eligible',
         detail: `${action.id}: eligible for removal from ${removal.eligibleText}`,
@@ -424,6 +423,13 @@ export class ProbationRecord {
     }
   }
 
+  /** A verbal warning's earliest removal, which its schedule always holds once it is issued. */
+  private removalBound(action: ProbationAction): LowerBoundScheduleEntry {
+    const bound = this.runtime.lowerBound(`${action.id}:verbal-warning.removal`);
+    if (!bound) throw new Error(`${action.id}: no removal lower bound`);
+    return bound;
+  }
+
   /** One action's event taken into its schedule: recomputed with it first (a failure changes nothing), then adopted. */
   private async addEvent(actionId: string, key: string, at: string): Promise<ProbationAction> {
     const action = this.find(actionId);
@@ -518,8 +524,7 @@ export class ProbationRecord {
     }
     if (action.removal.removedAt)
       refuse('DUPLICATE_EVENT', `${action.id} was already removed at ${action.removal.removedAt}`);
-    const bound = this.runtime.lowerBound(`${action.id}:verbal-warning.removal`);
-    if (!bound) throw new Error(`${action.id}: no removal lower bound`);
+    const bound = this.removalBound(action);
     guard(() => checkNotBefore(unprefixed(bound), input.at));
     const blockers = this.incidentsAfter(action);
     if (blockers.length > 0) {
