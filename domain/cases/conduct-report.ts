@@ -164,7 +164,7 @@ export type DisclosureIntake = z.output<typeof disclosureIntakeSchema>;
 /** Parses and checks an intake; throws INVALID_INPUT naming every bad field (never echoing a value). */
 export function parseConductIntake(raw: unknown): ConductIntake {
   return common.parseIntake(conductIntakeSchema, raw, 'conduct-report intake', (intake) =>
-    intake.kind === 'disclosure' ? 'wdoc-employee-contact' : 'omes-pwp-conduct',
+    intake.kind === 'disclosure' ? DISCLOSURE_POLICY_ID : CONDUCT_REPORT_POLICY_ID,
   );
 }
 

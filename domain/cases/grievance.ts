@@ -40,7 +40,7 @@ export type GrievanceIntake = z.output<typeof grievanceIntakeSchema>;
 
 /** Parses and checks an intake; throws INVALID_INPUT or NOT_GRIEVABLE naming the field and the rule. */
 export function parseGrievanceIntake(raw: unknown): GrievanceIntake {
-  const intake = common.parseIntake(grievanceIntakeSchema, raw, 'grievance intake', 'ok-doc-grievance');
+  const intake = common.parseIntake(grievanceIntakeSchema, raw, 'grievance intake', GRIEVANCE_POLICY_ID);
   if (intake.disciplinaryMatter) {
     throw new DomainError(
       'NOT_GRIEVABLE',

@@ -35,7 +35,7 @@ export type CwpIntakeInput = z.input<typeof cwpIntakeSchema>;
 export type CwpIntake = z.output<typeof cwpIntakeSchema>;
 
 export const parseCwpIntake = (raw: unknown): CwpIntake =>
-  common.parseIntake(cwpIntakeSchema, raw, 'community work project', 'nc-doc-cwp');
+  common.parseIntake(cwpIntakeSchema, raw, 'community work project', CWP_POLICY_ID);
 
 /** The supervising Correctional Officer may end the work at any time (D.0706(h)). */
 export const projectTerminatedSchema = sharedSchema('cases/work-programs#projectTerminatedSchema', () =>
@@ -69,7 +69,7 @@ export type TransferIntake = z.output<typeof transferIntakeSchema>;
  * (D.0707(h)(1)): hours are exact elapsed time, so this needs no calendar.
  */
 export function parseTransferIntake(raw: unknown): TransferIntake {
-  const intake = common.parseIntake(transferIntakeSchema, raw, 'enterprises transfer', 'nc-doc-transfer');
+  const intake = common.parseIntake(transferIntakeSchema, raw, 'enterprises transfer', TRANSFER_POLICY_ID);
   const earliest = Date.parse(intake.arrangedAt) + TRANSFER_NOTICE_HOURS * 3_600_000;
   if (Date.parse(intake.transferAt) < earliest) {
     const source = cite('D.0707(h)(1)');
