@@ -4,8 +4,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { sharedLibraryProbe } from './fixtures/shared-library-probe-workflows';
-import { bundleFor, createTimeSkippingEnv, quietBundlerLogger, uniqueName } from './helpers/temporal';
-import { docketPreloadModules, docketWorkflowsPath } from '../worker/workflow-bundle';
+import { createTimeSkippingEnv, quietBundlerLogger, uniqueName } from './helpers/temporal';
+import { assertWorkflowBundleEncryptsFailures } from '../infra/data-converter';
+import { buildWorkflowBundle, docketPreloadModules } from '../worker/workflow-bundle';
 
 const probeWorkflowsPath = require.resolve('./fixtures/shared-library-probe-workflows');
 let env: TestWorkflowEnvironment;
@@ -32,8 +33,9 @@ async function probe(preloadModules: string[]) {
   );
 }
 
-test("the Docket bundle's preload keeps the module that loads zod and luxon", async () => {
-  const { code } = await bundleFor(docketWorkflowsPath);
+test("the worker's bundle (built in a child process) encrypts failures and preloads zod and luxon", async () => {
+  const code = await buildWorkflowBundle();
+  expect(() => assertWorkflowBundleEncryptsFailures({ code })).not.toThrow();
   const preload = /exports\.preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
   expect(preload).toContain('"./workflows/shared-libraries.ts"');
   // The policies and their schema, otherwise built again by every cached case (BENCHMARKS.md "Memory").

@@ -25,7 +25,7 @@ import { assertWorkflowBundleEncryptsFailures, createDataConverter } from '../in
 import { loadKeyring } from '../infra/keys';
 import { temporalConnectionOptions } from '../infra/connection';
 import { createLogger, sdkLoggerFor, type Logger } from '../infra/logger';
-import { docketWorkerBundleOptions } from './workflow-bundle';
+import { buildWorkflowBundle } from './workflow-bundle';
 
 /** What a caller may replace in the production wiring (the benchmark harness does; `npm run worker` does not). */
 export interface DocketWorkerOverrides {
@@ -134,9 +134,11 @@ export async function createDocketWorker(
       'mail.ackBaseUrl (DOCKET_ACK_BASE_URL) is set, so alerts carry signed acknowledgement links: set DOCKET_ACK_LINK_KEY (e.g. `openssl rand -base64 32`)',
     );
   }
-  if (overrides.workflowBundlePath) {
-    assertWorkflowBundleEncryptsFailures({ code: await readFile(overrides.workflowBundlePath, 'utf8') });
-  }
+  // Built in a child process unless given (BENCHMARKS.md "Memory": webpack would stay in this one).
+  const workflowCode = await (overrides.workflowBundlePath
+    ? readFile(overrides.workflowBundlePath, 'utf8')
+    : buildWorkflowBundle());
+  assertWorkflowBundleEncryptsFailures({ code: workflowCode });
   const webhook = alertWebhookFromConfig(config, env);
   const caseWebhooks = caseWebhooksFromConfig(config, env);
   const logger = createLogger(config.logLevel);
@@ -174,9 +176,7 @@ export async function createDocketWorker(
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...(overrides.workflowBundlePath
-      ? { workflowBundle: { codePath: overrides.workflowBundlePath } }
-      : docketWorkerBundleOptions),
+    workflowBundle: { code: workflowCode },
     dataConverter,
     activities,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,

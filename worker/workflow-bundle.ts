@@ -1,5 +1,10 @@
 // How the Docket workflow bundle is built, in one place: the production worker, the bench's prebuilt
 // bundles and the tests all build it this way, so what is measured and tested is what runs.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { failureConverterPath } from '../infra/data-converter';
 
 export const docketWorkflowsPath: string = require.resolve('../workflows');
@@ -23,6 +28,29 @@ export const docketBundleOptions = {
   failureConverterPath,
   preloadModules: [...docketPreloadModules],
 };
+
+/**
+ * Builds the bundle in a child process (./build-bundle.ts) and returns its code, for
+ * `Worker.create({ workflowBundle: { code } })`. Built afresh at every start, as the SDK would build it
+ * in the worker itself, so the code that runs is always the code checked out; but webpack's memory
+ * goes when the child exits. A failed build throws with the child's own output.
+ */
+export async function buildWorkflowBundle(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'docket-bundle-'));
+  const out = path.join(dir, 'workflow-bundle.js');
+  try {
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', require.resolve('./build-bundle'), out], {
+      // `--import tsx` resolves from the working directory: the project's own.
+      cwd: path.resolve(__dirname, '..'),
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((err: { stderr?: string; message: string }) => {
+      throw new Error(`building the workflow bundle failed: ${err.stderr?.trim() || err.message}`);
+    });
+    return await readFile(out, 'utf8');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /** `Worker.create(...)` options for a worker that bundles the Docket workflows itself, the same way. */
 export const docketWorkerBundleOptions = {

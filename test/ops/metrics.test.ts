@@ -6,7 +6,7 @@
 import { freePort } from '../helpers/net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
@@ -163,6 +163,14 @@ test('after a burst of breach alerts, the worker serves the counts by case type,
   // Nothing went wrong on the way.
   expect(workerLog).not.toMatch(/"level":50/);
 }, 240_000);
+
+test("the worker built its workflow bundle in a child process: webpack's compiler never loaded into it", () => {
+  // The SDK's bundler compiles with swc's native module; loaded once, it and webpack's heap stay for
+  // the worker's life (about 250 MiB, BENCHMARKS.md "Memory").
+  const maps = readFileSync(`/proc/${worker.pid}/maps`, 'utf8');
+  expect(maps).toContain('core-bridge');
+  expect(maps).not.toMatch(/swc/);
+});
 
 test('a second worker on the same metrics port stops at once, naming the setting and the port', async () => {
   const second = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
