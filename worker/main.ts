@@ -134,11 +134,6 @@ export async function createDocketWorker(
       'mail.ackBaseUrl (DOCKET_ACK_BASE_URL) is set, so alerts carry signed acknowledgement links: set DOCKET_ACK_LINK_KEY (e.g. `openssl rand -base64 32`)',
     );
   }
-  // Built in a child process unless given (BENCHMARKS.md "Memory": webpack would stay in this one).
-  const workflowCode = await (overrides.workflowBundlePath
-    ? readFile(overrides.workflowBundlePath, 'utf8')
-    : buildWorkflowBundle());
-  assertWorkflowBundleEncryptsFailures({ code: workflowCode });
   const webhook = alertWebhookFromConfig(config, env);
   const caseWebhooks = caseWebhooksFromConfig(config, env);
   const logger = createLogger(config.logLevel);
@@ -172,6 +167,12 @@ export async function createDocketWorker(
     digest: { client, taskQueue: config.temporal.taskQueue },
     archive: openCaseArchive(config, keyring, { logger }),
   });
+  // Last, so configuration and connection errors come first and fast. Built in a child process unless
+  // given (BENCHMARKS.md "Memory": webpack would otherwise stay in this process).
+  const workflowCode = await (overrides.workflowBundlePath
+    ? readFile(overrides.workflowBundlePath, 'utf8')
+    : buildWorkflowBundle());
+  assertWorkflowBundleEncryptsFailures({ code: workflowCode });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
