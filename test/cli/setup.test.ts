@@ -1,6 +1,6 @@
 // `docket setup` against a real dev server: it registers a new namespace and Docket's search
 // attributes, and a second run changes nothing.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv } from '../helpers/temporal';
 import { DOCKET_BIN } from '../helpers/cli';
@@ -13,18 +13,31 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function docket(args: string[], extraEnv: Record<string, string>) {
-  return spawnSync(process.execPath, [DOCKET_BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...extraEnv },
-    timeout: 60_000,
+/**
+ * Runs the CLI without blocking this process: a blocked event loop cannot answer the test
+ * connection's keepalive pings, and on a loaded machine the connection was dropped under a call.
+ */
+function docket(
+  args: string[],
+  extraEnv: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [DOCKET_BIN, ...args],
+      { encoding: 'utf8', env: { ...process.env, ...extraEnv }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const status = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        resolve({ status, stdout, stderr });
+      },
+    );
   });
 }
 
 test('setup registers the namespace and search attributes, and is safe to run again', async () => {
   const namespace = `agency-${Date.now()}`;
   const runEnv = { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace };
-  const first = docket(['setup'], runEnv);
+  const first = await docket(['setup'], runEnv);
   expect(first.stderr).toContain(`namespace ${namespace}: registering`);
   expect(first.stderr).toMatch(/search attributes: adding CaseType, .*NextDeadline/);
   expect(first.status).toBe(0);
@@ -43,7 +56,7 @@ test('setup registers the namespace and search attributes, and is safe to run ag
     ]),
   );
 
-  const second = docket(['setup'], runEnv);
+  const second = await docket(['setup'], runEnv);
   expect(second.status).toBe(0);
   expect(second.stderr).toContain(`namespace ${namespace}: exists`);
   expect(second.stderr).not.toContain('adding');
@@ -55,12 +68,12 @@ test("setup sets the namespace's history retention to the agency's choice, and c
     const described = await env.connection.workflowService.describeNamespace({ namespace });
     return Number(described.config?.workflowExecutionRetentionTtl?.seconds ?? 0) / 86_400;
   };
-  const created = docket(['setup'], { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace });
+  const created = await docket(['setup'], { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace });
   expect(created.status).toBe(0);
   expect(created.stdout).toContain('history kept 30 days after a case closes');
   expect(await retentionDays()).toBe(30);
 
-  const changed = docket(['setup'], {
+  const changed = await docket(['setup'], {
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_NAMESPACE: namespace,
     DOCKET_HISTORY_RETENTION_DAYS: '90',
@@ -69,7 +82,7 @@ test("setup sets the namespace's history retention to the agency's choice, and c
   expect(changed.stderr).toContain(`namespace ${namespace}: history retention 30 → 90 days`);
   expect(await retentionDays()).toBe(90);
 
-  const refused = docket(['setup', '--retention-days', '0'], {
+  const refused = await docket(['setup', '--retention-days', '0'], {
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_NAMESPACE: namespace,
   });
@@ -80,8 +93,8 @@ test("setup sets the namespace's history retention to the agency's choice, and c
   expect(await retentionDays()).toBe(90);
 });
 
-test('setup against an unreachable cluster fails with one line, non-zero', () => {
-  const run = docket(['setup'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+test('setup against an unreachable cluster fails with one line, non-zero', async () => {
+  const run = await docket(['setup'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
   expect(run.status).not.toBe(0);
   expect(run.stderr.trim().split('\n').pop()).toMatch(/^docket: /);
 });
