@@ -11,7 +11,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { historyFromPlain, HISTORIES_DIR } from '../test/helpers/histories';
-import { docketBundleOptions } from '../worker/workflow-bundle';
+import { docketBundleOptions, quietBundlerLogger } from '../worker/workflow-bundle';
 
 const DEFAULT_HISTORIES = ['grievance-informal-path', 'discipline-full-path', 'title-ix-full-path'];
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 200);
   const names = process.argv.length > 3 ? process.argv.slice(3) : DEFAULT_HISTORIES;
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const workflowBundle = await bundleWorkflowCode({ ...docketBundleOptions, logger: silent });
+  const workflowBundle = await bundleWorkflowCode({ ...docketBundleOptions, logger: quietBundlerLogger });
   for (const name of names) {
     const history = historyFromPlain(
       JSON.parse(readFileSync(path.join(HISTORIES_DIR, `${name}.json`), 'utf8')),
@@ -63,9 +63,6 @@ async function countWorkflowPromises(task: () => Promise<unknown>): Promise<numb
   }
   return count;
 }
-
-const noop = (): void => undefined;
-const silent = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
 
 main().catch((err: unknown) => {
   console.error(err);

@@ -6,19 +6,11 @@
 //   node --import tsx worker/build-bundle.ts OUT.js
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { docketBundleOptions } from './workflow-bundle';
-
-const quiet = (): void => undefined;
-const toStderr = (message: string, meta?: Record<string, unknown>): void => {
-  process.stderr.write(`${message}${meta ? ` ${JSON.stringify(meta)}` : ''}\n`);
-};
+import { docketBundleOptions, quietBundlerLogger } from './workflow-bundle';
 
 async function main(out: string | undefined): Promise<void> {
   if (!out) throw new Error('usage: build-bundle.ts OUT.js');
-  const bundle = await bundleWorkflowCode({
-    ...docketBundleOptions,
-    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: toStderr, error: toStderr },
-  });
+  const bundle = await bundleWorkflowCode({ ...docketBundleOptions, logger: quietBundlerLogger });
   await writeFile(out, bundle.code);
 }
 

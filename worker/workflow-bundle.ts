@@ -29,6 +29,17 @@ export const docketBundleOptions = {
   preloadModules: [...docketPreloadModules],
 };
 
+const noop = (): void => undefined;
+/** Bundler logger: webpack's progress stays quiet, its warnings and errors go to stderr. */
+export const quietBundlerLogger = {
+  log: noop,
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
+};
+
 /**
  * Builds the bundle in a child process (./build-bundle.ts) and returns its code, for
  * `Worker.create({ workflowBundle: { code } })`. Built afresh at every start, as the SDK would build it

@@ -1,9 +1,10 @@
 // `docket setup` against a real dev server: it registers a new namespace and Docket's search
-// attributes, and a second run changes nothing.
-import { execFile } from 'node:child_process';
+// attributes, and a second run changes nothing. The CLI runs asynchronously (runDocket): a blocked
+// event loop cannot answer the test connection's keepalive pings, and on a loaded machine the
+// connection was dropped under a call.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv } from '../helpers/temporal';
-import { DOCKET_BIN } from '../helpers/cli';
+import { runDocket } from '../helpers/cli';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -13,31 +14,10 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/**
- * Runs the CLI without blocking this process: a blocked event loop cannot answer the test
- * connection's keepalive pings, and on a loaded machine the connection was dropped under a call.
- */
-function docket(
-  args: string[],
-  extraEnv: Record<string, string>,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [DOCKET_BIN, ...args],
-      { encoding: 'utf8', env: { ...process.env, ...extraEnv }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const status = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        resolve({ status, stdout, stderr });
-      },
-    );
-  });
-}
-
 test('setup registers the namespace and search attributes, and is safe to run again', async () => {
   const namespace = `agency-${Date.now()}`;
   const runEnv = { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace };
-  const first = await docket(['setup'], runEnv);
+  const first = await runDocket(['setup'], runEnv);
   expect(first.stderr).toContain(`namespace ${namespace}: registering`);
   expect(first.stderr).toMatch(/search attributes: adding CaseType, .*NextDeadline/);
   expect(first.status).toBe(0);
@@ -56,7 +36,7 @@ test('setup registers the namespace and search attributes, and is safe to run ag
     ]),
   );
 
-  const second = await docket(['setup'], runEnv);
+  const second = await runDocket(['setup'], runEnv);
   expect(second.status).toBe(0);
   expect(second.stderr).toContain(`namespace ${namespace}: exists`);
   expect(second.stderr).not.toContain('adding');
@@ -68,12 +48,15 @@ test("setup sets the namespace's history retention to the agency's choice, and c
     const described = await env.connection.workflowService.describeNamespace({ namespace });
     return Number(described.config?.workflowExecutionRetentionTtl?.seconds ?? 0) / 86_400;
   };
-  const created = await docket(['setup'], { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace });
+  const created = await runDocket(['setup'], {
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: namespace,
+  });
   expect(created.status).toBe(0);
   expect(created.stdout).toContain('history kept 30 days after a case closes');
   expect(await retentionDays()).toBe(30);
 
-  const changed = await docket(['setup'], {
+  const changed = await runDocket(['setup'], {
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_NAMESPACE: namespace,
     DOCKET_HISTORY_RETENTION_DAYS: '90',
@@ -82,7 +65,7 @@ test("setup sets the namespace's history retention to the agency's choice, and c
   expect(changed.stderr).toContain(`namespace ${namespace}: history retention 30 → 90 days`);
   expect(await retentionDays()).toBe(90);
 
-  const refused = await docket(['setup', '--retention-days', '0'], {
+  const refused = await runDocket(['setup', '--retention-days', '0'], {
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_NAMESPACE: namespace,
   });
@@ -94,7 +77,7 @@ test("setup sets the namespace's history retention to the agency's choice, and c
 });
 
 test('setup against an unreachable cluster fails with one line, non-zero', async () => {
-  const run = await docket(['setup'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  const run = await runDocket(['setup'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
   expect(run.status).not.toBe(0);
   expect(run.stderr.trim().split('\n').pop()).toMatch(/^docket: /);
 });

@@ -5,7 +5,9 @@ import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { docketPreloadModules, docketWorkflowsPath } from '../../worker/workflow-bundle';
+import { docketPreloadModules, docketWorkflowsPath, quietBundlerLogger } from '../../worker/workflow-bundle';
+
+export { quietBundlerLogger };
 import { docketSearchAttributes } from '../../workflows/search-attributes';
 
 function requiredEnv(name: string): string {
@@ -112,17 +114,6 @@ export function bundleFor(workflowsPath: string): Promise<WorkflowBundleWithSour
   }
   return bundle;
 }
-
-const noop = (): void => undefined;
-/** Bundler logger for tests: webpack's progress stays quiet, its warnings and errors are shown. */
-export const quietBundlerLogger = {
-  log: noop,
-  trace: noop,
-  debug: noop,
-  info: noop,
-  warn: (message: string, meta?: Record<string, unknown>) => console.warn(message, meta ?? ''),
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
-};
 
 /**
  * Ends a case a test left running, once its activities have finished. The Java test server stops
