@@ -27,7 +27,11 @@ interface CpuProfile {
  * SDK and V8 costs named in the summary: `self` counts only samples in the frame itself, `subtree`
  * everything under it (the promise hook's work is all on the hook's behalf).
  */
-const buckets: { name: string; counts: 'self' | 'subtree'; matches: (frame: string) => boolean }[] = [
+const buckets: {
+  name: string;
+  counts: 'self' | 'subtree';
+  matches: (frame: string, url: string) => boolean;
+}[] = [
   {
     name: 'entering the workflow VM (runInContext, native)',
     counts: 'self',
@@ -40,6 +44,39 @@ const buckets: { name: string; counts: 'self' | 'subtree'; matches: (frame: stri
     matches: (f) => f.startsWith('init workflow/vm-shared.js'),
   },
   { name: 'garbage collector', counts: 'self', matches: (f) => f.startsWith('(garbage collector)') },
+  // The main thread's parts, for a drain's decomposition (BENCHMARKS.md "Where a breach's CPU goes,
+  // beside the ceiling"). Subtrees overlap: activity code includes the mail session, the archive and the ledger.
+  {
+    name: 'activity code (activities/, all of it)',
+    counts: 'subtree',
+    matches: (_, u) => u.includes('/activities/'),
+  },
+  {
+    name: '  the SMTP session (nodemailer)',
+    counts: 'subtree',
+    matches: (_, u) => u.includes('/nodemailer/'),
+  },
+  {
+    name: '  the records archive (activities/archive-*)',
+    counts: 'subtree',
+    matches: (_, u) => u.includes('/activities/archive-'),
+  },
+  {
+    name: '  the sent ledger (activities/sent-ledger.ts)',
+    counts: 'subtree',
+    matches: (_, u) => u.includes('/activities/sent-ledger'),
+  },
+  {
+    name: 'payload encryption (infra/codec.ts)',
+    counts: 'subtree',
+    matches: (_, u) => u.includes('/infra/codec.ts'),
+  },
+  {
+    name: "the SDK's activation and task plumbing (rxjs, core bridge; self time)",
+    counts: 'self',
+    matches: (_, u) =>
+      u.includes('/rxjs/') || u.includes('/core-bridge/') || u.includes('@temporalio/worker/lib/worker.js'),
+  },
 ];
 
 function frameName(node: ProfileNode): string {
@@ -86,7 +123,7 @@ function summarize(file: string, options: { all: boolean; top: number }): void {
       if (!counted.has(name)) total.set(name, (total.get(name) ?? 0) + weight);
       counted.add(name);
       for (const bucket of buckets) {
-        if (bucketed.has(bucket.name) || !bucket.matches(name)) continue;
+        if (bucketed.has(bucket.name) || !bucket.matches(name, byId.get(id)?.callFrame.url ?? '')) continue;
         if (bucket.counts === 'self' && id !== leaf.id) continue;
         bucketed.add(bucket.name);
         bucketTotals.set(bucket.name, (bucketTotals.get(bucket.name) ?? 0) + weight);

@@ -35,6 +35,7 @@ import {
   DIAGNOSTIC_SETUPS,
   MEMORY_BOUNDED_CACHE,
   PRODUCTION_SETUP,
+  TWO_WORKFLOW_THREADS_SETUP,
   RELAXED_FSYNC_SETUP,
   tunedSetup,
   type BenchContext,
@@ -168,6 +169,7 @@ async function main(): Promise<void> {
       const bursts: BurstResult[] = [];
       const setups: Record<string, WorkerSetup> = {
         production: PRODUCTION_SETUP,
+        'two-threads': TWO_WORKFLOW_THREADS_SETUP,
         tuned: tunedSetup(),
         bounded: tunedSetup(MEMORY_BOUNDED_CACHE),
         'relaxed-fsync': RELAXED_FSYNC_SETUP,

@@ -95,6 +95,7 @@ async function minimalWorker(o: WorkerProcessOptions) {
     maxCachedWorkflows: o.worker.maxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: o.worker.maxConcurrentWorkflowTaskExecutions,
     maxConcurrentActivityTaskExecutions: o.worker.maxConcurrentActivityTaskExecutions,
+    workflowThreadPoolSize: o.worker.workflowThreads,
     ...o.extra,
   });
   return { worker, connection };

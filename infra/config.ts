@@ -210,6 +210,12 @@ export const configSchema = z.object({
     maxCachedWorkflows: z.coerce.number().int().min(0).default(1_000),
     maxConcurrentWorkflowTaskExecutions: z.coerce.number().int().min(1).default(40),
     maxConcurrentActivityTaskExecutions: z.coerce.number().int().min(1).default(100),
+    /**
+     * Threads that run workflow code. Each holds its own copy of the workflow bundle (more memory), and
+     * without a second one a midnight burst can use only one core for workflow code, however many the
+     * machine has (BENCHMARKS.md "Workflow threads: the 500-deadline burst with one and with two").
+     */
+    workflowThreads: z.coerce.number().int().min(1).max(16).default(1),
   }),
   metrics: z.object({
     /**

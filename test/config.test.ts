@@ -18,6 +18,14 @@ describe('configuration', () => {
     );
   });
 
+  test('workflow threads: one by default, a count from 1 to 16 otherwise, named when refused', () => {
+    expect(parseConfig({}).worker.workflowThreads).toBe(1);
+    expect(parseConfig({ worker: { workflowThreads: 4 } }).worker.workflowThreads).toBe(4);
+    expect(() => parseConfig({ worker: { workflowThreads: 0 } }, {}, 'docket.yaml')).toThrow(
+      /invalid docket\.yaml: worker\.workflowThreads: /,
+    );
+  });
+
   test('mTLS needs both the client certificate and its key', () => {
     expect(() => parseConfig({ temporal: { tls: { clientCertPath: '/etc/docket/client.pem' } } })).toThrow(
       /temporal\.tls: clientCertPath and clientKeyPath must be given together/,

@@ -183,6 +183,7 @@ export async function createDocketWorker(
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
+    workflowThreadPoolSize: config.worker.workflowThreads,
     ...overrides.workerOptions,
   });
   return { worker, connection, clientConnection, logger };

@@ -47,6 +47,13 @@ export const PRODUCTION_SETUP: WorkerSetup = {
   worker: { ...DEFAULT_WORKER_OPTIONS },
 };
 
+/** Production defaults with a second workflow thread (`worker.workflowThreads: 2`). */
+export const TWO_WORKFLOW_THREADS_SETUP: WorkerSetup = {
+  ...PRODUCTION_SETUP,
+  label: 'production, 2 workflow threads',
+  worker: { ...DEFAULT_WORKER_OPTIONS, workflowThreads: 2 },
+};
+
 /**
  * The tuned setup (see BENCHMARKS.md "Tuning"): the same worker options, but
  * - a workflow bundle built ahead of time (no webpack at start-up, a smaller idle RSS), with the same

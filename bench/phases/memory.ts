@@ -9,6 +9,7 @@ import { connectClients, HOUR_MS, iso, percentile, runPool, runTag } from '../li
 import {
   MEMORY_BOUNDED_CACHE,
   PRODUCTION_SETUP,
+  TWO_WORKFLOW_THREADS_SETUP,
   tunedSetup,
   type BenchContext,
   type WorkerSetup,
@@ -124,7 +125,8 @@ async function measure(
 }
 
 /**
- * `setups`: production (infra/config.ts defaults, production wiring), bounded (the tuned worker with
+ * `setups`: production (infra/config.ts defaults, production wiring), two-threads (the same with a
+ * second workflow thread), bounded (the tuned worker with
  * a cache sized for the RSS target), tuned (the tuned worker with the default cache) and minimal (the
  * ceiling's workflow, one timer each, default cache: the substrate's own cost per open workflow).
  */
@@ -132,10 +134,11 @@ export async function runMemory(ctx: BenchContext, n: number, setups: string[]):
   const rows: MemoryRow[] = [];
   for (const name of setups) {
     if (name === 'production') rows.push(await measure(ctx, n, PRODUCTION_SETUP));
+    else if (name === 'two-threads') rows.push(await measure(ctx, n, TWO_WORKFLOW_THREADS_SETUP));
     else if (name === 'tuned') rows.push(await measure(ctx, n, tunedSetup()));
     else if (name === 'bounded') rows.push(await measure(ctx, n, tunedSetup(MEMORY_BOUNDED_CACHE)));
     else if (name === 'minimal') rows.push(await measure(ctx, n, tunedSetup(), 'minimal'));
-    else throw new Error(`unknown memory setup ${name} (production, bounded, tuned, minimal)`);
+    else throw new Error(`unknown memory setup ${name} (production, two-threads, bounded, tuned, minimal)`);
   }
   return { rows };
 }
