@@ -27,11 +27,20 @@ interface CpuProfile {
  * SDK and V8 costs named in the summary: `self` counts only samples in the frame itself, `subtree`
  * everything under it (the promise hook's work is all on the hook's behalf).
  */
-const buckets: {
+interface Bucket {
   name: string;
   counts: 'self' | 'subtree';
   matches: (frame: string, url: string) => boolean;
-}[] = [
+}
+
+/** Everything under frames whose source file's path contains `part`. */
+const underPath = (name: string, part: string): Bucket => ({
+  name,
+  counts: 'subtree',
+  matches: (_, url) => url.includes(part),
+});
+
+const buckets: Bucket[] = [
   {
     name: 'entering the workflow VM (runInContext, native)',
     counts: 'self',
@@ -45,32 +54,12 @@ const buckets: {
   },
   { name: 'garbage collector', counts: 'self', matches: (f) => f.startsWith('(garbage collector)') },
   // The main thread's parts, for a drain's decomposition (BENCHMARKS.md "Where a breach's CPU goes,
-  // beside the ceiling"). Subtrees overlap: activity code includes the mail session, the archive and the ledger.
-  {
-    name: 'activity code (activities/, all of it)',
-    counts: 'subtree',
-    matches: (_, u) => u.includes('/activities/'),
-  },
-  {
-    name: '  the SMTP session (nodemailer)',
-    counts: 'subtree',
-    matches: (_, u) => u.includes('/nodemailer/'),
-  },
-  {
-    name: '  the records archive (activities/archive-*)',
-    counts: 'subtree',
-    matches: (_, u) => u.includes('/activities/archive-'),
-  },
-  {
-    name: '  the sent ledger (activities/sent-ledger.ts)',
-    counts: 'subtree',
-    matches: (_, u) => u.includes('/activities/sent-ledger'),
-  },
-  {
-    name: 'payload encryption (infra/codec.ts)',
-    counts: 'subtree',
-    matches: (_, u) => u.includes('/infra/codec.ts'),
-  },
+  // beside the ceiling"). Subtrees overlap: activity code includes the archive and the ledger.
+  underPath('activity code (activities/, all of it)', '/activities/'),
+  underPath('  the SMTP session (nodemailer)', '/nodemailer/'),
+  underPath('  the records archive (activities/archive-*)', '/activities/archive-'),
+  underPath('  the sent ledger (activities/sent-ledger.ts)', '/activities/sent-ledger'),
+  underPath('payload encryption (infra/codec.ts)', '/infra/codec.ts'),
   {
     name: "the SDK's activation and task plumbing (rxjs, core bridge; self time)",
     counts: 'self',

@@ -126,9 +126,9 @@ async function measure(
 
 /**
  * `setups`: production (infra/config.ts defaults, production wiring), two-threads (the same with a
- * second workflow thread), bounded (the tuned worker with
- * a cache sized for the RSS target), tuned (the tuned worker with the default cache) and minimal (the
- * ceiling's workflow, one timer each, default cache: the substrate's own cost per open workflow).
+ * second workflow thread), bounded (the tuned worker with a cache sized for the RSS target), tuned (the
+ * tuned worker with the default cache) and minimal (the ceiling's workflow, one timer each, default
+ * cache: the substrate's own cost per open workflow).
  */
 export async function runMemory(ctx: BenchContext, n: number, setups: string[]): Promise<MemoryResult> {
   const rows: MemoryRow[] = [];
