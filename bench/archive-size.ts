@@ -6,12 +6,15 @@
 // - one group of settled outcomes (what each breach or met deadline waits for at midnight);
 // - one closed case's record;
 // - one case read back (the API's `GET /cases/…` of an archived case, `docket cases show`).
+// It also reports the longest stall of the event loop during the writes: on the worker that is the
+// main thread, where the notices' activities and their heartbeats run.
 //
 //   node --import tsx bench/archive-size.ts [--cases 1000,10000,30000] [--record-kib 12] [--repeat 3]
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import initSqlJs from 'sql.js';
 import { openSqliteArchiveStore, SQLITE_ARCHIVE_FILE } from '../activities/archive-sqlite';
@@ -101,9 +104,10 @@ async function main(): Promise<void> {
     `records of ${values['record-kib']} KiB; median of ${repeat}; ${os.cpus().length} cores; node ${process.version}`,
   );
   console.log(
-    '| closed cases | archive file | one group of outcomes | one closed record | one case read back |',
+    '| closed cases | archive file | one group of outcomes | one closed record | one case read back | ' +
+      'longest stall of the event loop while writing |',
   );
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
   try {
     let held = 0;
     await archive.put(storedRun(-1, recordBytes)); // creates the file and its schema
@@ -111,14 +115,18 @@ async function main(): Promise<void> {
       await fill(file, held, size - held, recordBytes);
       held = size;
       const mib = (await stat(file)).size / 2 ** 20;
+      const stalls = monitorEventLoopDelay({ resolution: 10 });
+      stalls.enable();
       const outcomes = await timed(repeat, (i) => archive.recordOutcomes([outcome(held + i)]));
       const put = await timed(repeat, (i) => archive.put(storedRun(10_000_000 + held + i, recordBytes)));
+      stalls.disable();
       const read = await timed(repeat, (i) =>
         archive.runsOf({ caseType: 'grievance', caseNumber: `BENCH-${(i * 7919) % held}` }),
       );
       const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
       console.log(
-        `| ${size.toLocaleString('en-US')} | ${mib.toFixed(0)} MiB | ${s(outcomes)} | ${s(put)} | ${s(read)} |`,
+        `| ${size.toLocaleString('en-US')} | ${mib.toFixed(0)} MiB | ${s(outcomes)} | ${s(put)} | ${s(read)} | ` +
+          `${s(stalls.max / 1e6)} |`,
       );
     }
   } finally {
