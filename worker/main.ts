@@ -11,7 +11,7 @@ import {
   type RuntimeOptions,
   type WorkerOptions,
 } from '@temporalio/worker';
-import { openCaseArchive } from '../activities/archive-open';
+import { openCaseArchive, warnIfArchiveOutgrown } from '../activities/archive-open';
 import { watchDirectoryFile } from '../activities/directory';
 import { createMailTransport } from '../activities/mail-transport';
 import { Client, Connection } from '@temporalio/client';
@@ -231,6 +231,7 @@ async function main(): Promise<void> {
     { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
     'worker started',
   );
+  await warnIfArchiveOutgrown(config, logger);
   try {
     await worker.run();
   } finally {
