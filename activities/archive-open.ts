@@ -42,8 +42,8 @@ export async function warnIfArchiveOutgrown(config: DocketConfig, logger: Logger
   if (bytes < EMBEDDED_ARCHIVE_WARN_BYTES) return false;
   logger.warn(
     { file, mib: Math.round(bytes / 2 ** 20), limitMib: EMBEDDED_ARCHIVE_WARN_BYTES / 2 ** 20 },
-    'the embedded records archive is rewritten whole on every write, which at this size takes a second ' +
-      "or more and holds up the worker's notices: put the archive on PostgreSQL (records.store: postgres)",
+    'the embedded records archive is rewritten whole on every write, which at this size takes most of a second ' +
+      "or more, and holds up the worker's notices: put the archive on PostgreSQL (records.store: postgres)",
   );
   return true;
 }
