@@ -11,12 +11,15 @@ import { openPostgresArchiveStore } from './archive-postgres';
 import { openSqliteArchiveStore, SQLITE_ARCHIVE_FILE } from './archive-sqlite';
 import type { ArchiveStore } from './archive-store';
 
+/** The embedded default's archive file, in the data directory. */
+const embeddedArchiveFile = (config: DocketConfig): string => path.join(config.dataDir, SQLITE_ARCHIVE_FILE);
+
 export function openArchiveStore(config: DocketConfig, logger?: Logger): ArchiveStore {
   if (config.records.store === 'postgres') {
     // The config schema requires the URL for this store.
     return openPostgresArchiveStore(config.records.databaseUrl as string);
   }
-  return openSqliteArchiveStore(path.join(config.dataDir, SQLITE_ARCHIVE_FILE), {
+  return openSqliteArchiveStore(embeddedArchiveFile(config), {
     onLockCompromised: (err) => logger?.error({ err: err.message }, 'records archive lock compromised'),
   });
 }
@@ -34,7 +37,7 @@ export const EMBEDDED_ARCHIVE_WARN_BYTES = 256 * 2 ** 20;
  */
 export async function warnIfArchiveOutgrown(config: DocketConfig, logger: Logger): Promise<boolean> {
   if (config.records.store === 'postgres') return false;
-  const file = path.join(config.dataDir, SQLITE_ARCHIVE_FILE);
+  const file = embeddedArchiveFile(config);
   const bytes = await stat(file).then(
     (found) => found.size,
     () => 0,

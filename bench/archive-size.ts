@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import initSqlJs from 'sql.js';
 import { openSqliteArchiveStore, SQLITE_ARCHIVE_FILE } from '../activities/archive-sqlite';
 import * as store from '../activities/archive-store';
+import { percentile } from './lib/common';
 import type { OutcomeRow } from '../activities/compliance';
 
 function storedRun(i: number, recordBytes: number): store.StoredRun {
@@ -83,7 +84,10 @@ async function timed(repeat: number, task: (i: number) => Promise<unknown>): Pro
     await task(i);
     times.push(performance.now() - start);
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? NaN;
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  );
 }
 
 async function main(): Promise<void> {

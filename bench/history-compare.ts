@@ -31,9 +31,8 @@ function main(): void {
   const [dirA, dirB] = process.argv.slice(2);
   if (!dirA || !dirB) throw new Error('usage: bench/history-compare.ts <dir A> <dir B>');
   // `name.before-<patch>.json` files are kept recordings of older code, not re-recorded.
-  const names = readdirSync(dirA)
-    .filter((f) => f.endsWith('.json') && !f.includes('.before-'))
-    .filter((f) => readdirSync(dirB).includes(f));
+  const inB = new Set(readdirSync(dirB));
+  const names = readdirSync(dirA).filter((f) => f.endsWith('.json') && !f.includes('.before-') && inB.has(f));
   const cell = (a: number, b: number): string => (a === b ? `${a}` : `${a} → ${b}`);
   console.log('| history | events | timer events | timers started | timers cancelled | workflow tasks |');
   console.log('| --- | --- | --- | --- | --- | --- |');
